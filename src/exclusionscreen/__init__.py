@@ -1,0 +1,84 @@
+"""exclusionscreen: screen portfolio holdings against weapons-related exclusion criteria.
+
+Read holdings files as custodians and fund issuers publish them, resolve each position to its
+issuer, apply product-based criteria (controversial weapons, surveillance technology, autonomous
+weapons, abusive law-enforcement equipment, private military services, conventional weapons) and
+conduct-based criteria (arms sales to rights-violating regimes, sovereign issuers under embargo,
+official lists of military companies), and write the quarterly Excel exclusion report.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .contracts import (
+    CountryExposure,
+    CountryLists,
+    EntityLists,
+    Flags,
+    Holdings,
+    Involvement,
+    Issuers,
+    ScreenedHoldings,
+    Securities,
+    validate,
+)
+from .errors import (
+    ColumnMappingError,
+    ContractError,
+    ExclusionScreenError,
+    InputFileError,
+    OverrideError,
+    RuleFileError,
+)
+from .identifiers import normalise_identifiers
+from .rulefiles import (
+    load_catalogue,
+    load_criterion,
+    load_policy,
+    shipped_criteria,
+    shipped_policies,
+    validate_rule_files,
+)
+from .rules import Criterion, Ownership, Policy, Reference
+from .vocabulary import Action, Basis, Evidence, IssuerType, Status, Via
+
+try:
+    __version__ = version("exclusionscreen")
+except PackageNotFoundError:  # pragma: no cover - running from a bare source tree
+    __version__ = "0.0.0"
+
+__all__ = [
+    "Action",
+    "Basis",
+    "ColumnMappingError",
+    "ContractError",
+    "CountryExposure",
+    "CountryLists",
+    "Criterion",
+    "EntityLists",
+    "Evidence",
+    "ExclusionScreenError",
+    "Flags",
+    "Holdings",
+    "InputFileError",
+    "Involvement",
+    "IssuerType",
+    "Issuers",
+    "OverrideError",
+    "Ownership",
+    "Policy",
+    "Reference",
+    "RuleFileError",
+    "ScreenedHoldings",
+    "Securities",
+    "Status",
+    "Via",
+    "__version__",
+    "load_catalogue",
+    "load_criterion",
+    "load_policy",
+    "normalise_identifiers",
+    "shipped_criteria",
+    "shipped_policies",
+    "validate",
+    "validate_rule_files",
+]

@@ -1,0 +1,26 @@
+"""The ``exclusionscreen`` command. Each command loads, calls the library, prints, and exits.
+
+Exit codes: 0 when the command ran, 1 when an input was invalid (the message names the file, row
+or key), 2 on a usage error.
+"""
+
+from __future__ import annotations
+
+import typer
+
+from . import criteria as _criteria
+
+app = typer.Typer(
+    name="exclusionscreen",
+    help="Screen portfolio holdings against weapons-related exclusion criteria.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+app.add_typer(_criteria.app, name="criteria")
+
+
+def main() -> None:
+    """Entry point of the console script and of ``python -m exclusionscreen``."""
+    app()

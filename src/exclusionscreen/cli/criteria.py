@@ -1,0 +1,83 @@
+"""``exclusionscreen criteria``: list, show and validate criterion and policy files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..errors import RuleFileError
+from ..rulefiles import load_policy, shipped_criteria, shipped_policies, validate_rule_files
+
+app = typer.Typer(help="List, show and validate criteria and policies.", no_args_is_help=True)
+
+
+@app.command("list")
+def list_criteria() -> None:
+    """List the shipped criteria and policies.
+
+    Example: exclusionscreen criteria list
+    """
+    try:
+        criteria = shipped_criteria()
+        policies = shipped_policies()
+    except RuleFileError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+    typer.echo(f"Criteria ({len(criteria)}):")
+    width = max(len(c) for c in criteria)
+    for c in criteria.values():
+        threshold = f"  [{c.threshold_text}]" if c.threshold_text else ""
+        typer.echo(f"  {c.id:<{width}}  v{c.version}  {c.basis.value:<7}  {c.action.value:<7}  {c.title}{threshold}")
+    typer.echo(f"\nPolicies ({len(policies)}):")
+    width = max(len(p) for p in policies)
+    for p in policies.values():
+        dates = ""
+        if p.applies_from or p.applies_until:
+            dates = f"  (applies {p.applies_from or '...'} to {p.applies_until or '...'})"
+        typer.echo(f"  {p.id:<{width}}  v{p.version}  {len(p.criteria):>2} criteria  {p.title}{dates}")
+
+
+@app.command("show")
+def show(ident: str = typer.Argument(..., metavar="ID", help="A criterion or policy id.")) -> None:
+    """Show one criterion or policy in full.
+
+    Examples: exclusionscreen criteria show cluster_munitions;
+    exclusionscreen criteria show broad
+    """
+    from ..display import criterion_text, policy_text
+
+    try:
+        criteria = shipped_criteria()
+        if ident in criteria:
+            typer.echo(criterion_text(criteria[ident]))
+            return
+        typer.echo(policy_text(load_policy(ident)))
+    except RuleFileError as exc:
+        typer.echo(str(exc), err=True)
+        raise typer.Exit(1) from None
+
+
+@app.command("validate")
+def validate(
+    paths: list[Path] = typer.Argument(..., help="Criterion or policy files, or folders of them."),
+    criteria_dir: Path | None = typer.Option(
+        None, "--criteria-dir", help="Where a policy's criteria are looked up (default: shipped)."
+    ),
+) -> None:
+    """Check rule files; print every problem with its file, line and key path.
+
+    Exits 1 when any file has a problem.
+
+    Example: exclusionscreen criteria validate my_criteria/ my_policy.yaml
+    """
+    try:
+        problems = validate_rule_files(paths, criteria_dir=criteria_dir)
+    except RuleFileError as exc:
+        problems = exc.problems
+    for problem in problems:
+        typer.echo(str(problem), err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s) found.", err=True)
+        raise typer.Exit(1)
+    typer.echo(f"OK: {len(paths)} path(s) checked, no problems.")

@@ -1,0 +1,294 @@
+"""Data contracts: the frames that pass between the stages of a screen, as pandera models.
+
+Each model lists the canonical columns of one kind of frame. Extra columns are allowed and
+carried along (``strict = False``); values are coerced to the declared types. Use
+:func:`validate` rather than ``Model.validate``: it runs every check (``lazy=True``), names the
+frame's source, and raises :class:`~exclusionscreen.errors.ContractError` whose
+``failure_cases`` lists every failing row. ``docs/data-model.md`` documents every column.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+from pandera.typing import Series
+
+from .errors import ContractError
+from .vocabulary import Action, Basis, IssuerType, Status, Via
+
+__all__ = [
+    "CONTRACTS",
+    "CountryExposure",
+    "CountryLists",
+    "EntityLists",
+    "Flags",
+    "Holdings",
+    "Involvement",
+    "Issuers",
+    "ScreenedHoldings",
+    "Securities",
+    "conform",
+    "validate",
+]
+
+_ALPHA2 = r"^[A-Z]{2}$"
+
+
+class _Contract(pa.DataFrameModel):
+    class Config:
+        coerce = True  # values are converted to the declared type ("7" -> 7.0)
+        strict = False  # extra columns are allowed and carried along
+        unique_column_names = True
+
+
+class Holdings(_Contract):
+    """One row per position in a portfolio, as loaded from a holdings file."""
+
+    portfolio_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    holding_id: Series[str] = pa.Field(nullable=False, unique=True, str_length={"min_value": 1})
+    security_name: Series[str] = pa.Field(nullable=True)
+    isin: Series[str] = pa.Field(nullable=True)
+    cusip: Series[str] = pa.Field(nullable=True)
+    sedol: Series[str] = pa.Field(nullable=True)
+    lei: Series[str] = pa.Field(nullable=True)
+    ticker: Series[str] = pa.Field(nullable=True)
+    exchange: Series[str] = pa.Field(nullable=True)
+    country: Series[str] = pa.Field(nullable=True)
+    currency: Series[str] = pa.Field(nullable=True)
+    asset_class: Series[str] = pa.Field(nullable=True)
+    quantity: Series[float] = pa.Field(nullable=True)
+    market_value: Series[float] = pa.Field(nullable=True)
+    weight: Series[float] = pa.Field(nullable=True, ge=-1.0, le=1.0)
+    as_of: Series[pd.Timestamp] = pa.Field(nullable=True)
+    identifier_issues: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="each holding needs an identifier (isin, cusip, sedol, lei, ticker) or a security_name")
+    def has_identifier_or_name(cls, df: pd.DataFrame) -> pd.Series:
+        cols = ["isin", "cusip", "sedol", "lei", "ticker", "security_name"]
+        return df[cols].notna().any(axis=1)
+
+
+class Issuers(_Contract):
+    """One row per issuer (company, state, fund) that the reference data knows."""
+
+    issuer_id: Series[str] = pa.Field(nullable=False, unique=True, str_length={"min_value": 1})
+    issuer_name: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    aliases: Series[str] = pa.Field(nullable=True)
+    lei: Series[str] = pa.Field(nullable=True)
+    country: Series[str] = pa.Field(nullable=True, str_matches=_ALPHA2)
+    issuer_type: Series[str] = pa.Field(nullable=False, isin=[t.value for t in IssuerType])
+    parent_issuer_id: Series[str] = pa.Field(nullable=True)
+    parent_ownership: Series[float] = pa.Field(nullable=True, ge=0.0, le=1.0)
+
+    @pa.dataframe_check(error="parent_issuer_id must differ from issuer_id")
+    def not_own_parent(cls, df: pd.DataFrame) -> pd.Series:
+        return df["parent_issuer_id"].isna() | (df["parent_issuer_id"] != df["issuer_id"])
+
+
+class Securities(_Contract):
+    """Maps a security to the issuer that issued it (a subsidiary's bond maps to the subsidiary)."""
+
+    isin: Series[str] = pa.Field(nullable=True)
+    cusip: Series[str] = pa.Field(nullable=True)
+    sedol: Series[str] = pa.Field(nullable=True)
+    ticker: Series[str] = pa.Field(nullable=True)
+    exchange: Series[str] = pa.Field(nullable=True)
+    issuer_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+
+    @pa.dataframe_check(error="each security needs an isin, cusip, sedol or ticker")
+    def has_identifier(cls, df: pd.DataFrame) -> pd.Series:
+        return df[["isin", "cusip", "sedol", "ticker"]].notna().any(axis=1)
+
+
+class Involvement(_Contract):
+    """Evidence for product-based criteria: a company's involvement in a category of weapons."""
+
+    issuer_id: Series[str] = pa.Field(nullable=True)
+    issuer_name: Series[str] = pa.Field(nullable=True)
+    category: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    involvement_type: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    revenue_share: Series[float] = pa.Field(nullable=True, ge=0.0, le=1.0)
+    source: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    source_url: Series[str] = pa.Field(nullable=True)
+    evidence_date: Series[pd.Timestamp] = pa.Field(nullable=True)
+    note: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="each row needs an issuer_id or an issuer_name")
+    def names_a_company(cls, df: pd.DataFrame) -> pd.Series:
+        return df["issuer_id"].notna() | df["issuer_name"].notna()
+
+
+class CountryExposure(_Contract):
+    """Evidence for conduct-based criteria: what an issuer delivered to which state, and when."""
+
+    issuer_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    recipient_country: Series[str] = pa.Field(nullable=False, str_matches=_ALPHA2)
+    year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1900, le=2200)
+    description: Series[str] = pa.Field(nullable=True)
+    value: Series[float] = pa.Field(nullable=True)
+    value_unit: Series[str] = pa.Field(nullable=True)
+    source: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    source_url: Series[str] = pa.Field(nullable=True)
+
+
+class CountryLists(_Contract):
+    """Dated membership of a state in a list (an arms embargo, a Freedom House rating)."""
+
+    list_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    country: Series[str] = pa.Field(nullable=False, str_matches=_ALPHA2)
+    valid_from: Series[pd.Timestamp] = pa.Field(nullable=True)
+    valid_to: Series[pd.Timestamp] = pa.Field(nullable=True)
+    source: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    source_url: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="valid_from must not be after valid_to")
+    def dates_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return df["valid_from"].isna() | df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
+
+
+class EntityLists(_Contract):
+    """Dated name-only entries of official lists (military end-users, military companies)."""
+
+    list_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    name: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    aliases: Series[str] = pa.Field(nullable=True)
+    parent_name: Series[str] = pa.Field(nullable=True)
+    valid_from: Series[pd.Timestamp] = pa.Field(nullable=True)
+    valid_to: Series[pd.Timestamp] = pa.Field(nullable=True)
+    source: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    source_url: Series[str] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="valid_from must not be after valid_to")
+    def dates_ordered(cls, df: pd.DataFrame) -> pd.Series:
+        return df["valid_from"].isna() | df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
+
+
+class Flags(_Contract):
+    """The engine's output: one row per holding and criterion hit, with the evidence behind it."""
+
+    portfolio_id: Series[str] = pa.Field(nullable=False)
+    holding_id: Series[str] = pa.Field(nullable=False)
+    security_name: Series[str] = pa.Field(nullable=True)
+    isin: Series[str] = pa.Field(nullable=True)
+    issuer_id: Series[str] = pa.Field(nullable=True)
+    issuer_name: Series[str] = pa.Field(nullable=True)
+    ultimate_parent_id: Series[str] = pa.Field(nullable=True)
+    ultimate_parent_name: Series[str] = pa.Field(nullable=True)
+    criterion_id: Series[str] = pa.Field(nullable=False)
+    criterion_version: Series[str] = pa.Field(nullable=False)
+    basis: Series[str] = pa.Field(nullable=False, isin=[b.value for b in Basis])
+    via: Series[str] = pa.Field(nullable=False, isin=[v.value for v in Via])
+    cause_issuer_id: Series[str] = pa.Field(nullable=True)
+    cause_name: Series[str] = pa.Field(nullable=True)
+    category: Series[str] = pa.Field(nullable=True)
+    involvement_type: Series[str] = pa.Field(nullable=True)
+    revenue_share: Series[float] = pa.Field(nullable=True)
+    threshold: Series[float] = pa.Field(nullable=True)
+    recipient_country: Series[str] = pa.Field(nullable=True)
+    list_id: Series[str] = pa.Field(nullable=True)
+    match_method: Series[str] = pa.Field(nullable=True)
+    match_confidence: Series[float] = pa.Field(nullable=True, ge=0.0, le=1.0)
+    evidence_source: Series[str] = pa.Field(nullable=True)
+    evidence_url: Series[str] = pa.Field(nullable=True)
+    evidence_date: Series[pd.Timestamp] = pa.Field(nullable=True)
+    action: Series[str] = pa.Field(nullable=False, isin=[a.value for a in Action])
+    override: Series[str] = pa.Field(nullable=True, isin=["exempt", "enforce"])
+    override_rationale: Series[str] = pa.Field(nullable=True)
+    outcome: Series[str] = pa.Field(nullable=False, isin=["exclude", "watch", "exempt"])
+
+
+class ScreenedHoldings(Holdings):
+    """Every input holding, once, with its status and how its issuer was resolved."""
+
+    status: Series[str] = pa.Field(nullable=False, isin=[s.value for s in Status])
+    issuer_id: Series[str] = pa.Field(nullable=True)
+    issuer_name: Series[str] = pa.Field(nullable=True)
+    ultimate_parent_id: Series[str] = pa.Field(nullable=True)
+    resolution_method: Series[str] = pa.Field(nullable=False)
+    resolution_confidence: Series[float] = pa.Field(nullable=True, ge=0.0, le=1.0)
+    criteria_hit: Series[str] = pa.Field(nullable=True)
+    reason: Series[str] = pa.Field(nullable=True)
+
+
+CONTRACTS: dict[str, type[_Contract]] = {
+    "holdings": Holdings,
+    "issuers": Issuers,
+    "securities": Securities,
+    "involvement": Involvement,
+    "country_exposure": CountryExposure,
+    "country_lists": CountryLists,
+    "entity_lists": EntityLists,
+    "flags": Flags,
+    "screened_holdings": ScreenedHoldings,
+}
+
+
+def conform(frame: pd.DataFrame, model: type[_Contract]) -> pd.DataFrame:
+    """A new frame with every column of `model`, missing ones added empty, in contract order.
+
+    Extra columns follow the contract's columns in their original order.
+    """
+    columns = list(model.to_schema().columns)
+    out = frame.copy()
+    for column in columns:
+        if column not in out.columns:
+            out[column] = pd.Series(None, index=out.index, dtype=object)
+    return out[columns + [c for c in frame.columns if c not in columns]]
+
+
+_MAX_LISTED = 20
+
+
+def validate(frame: pd.DataFrame, model: type[_Contract], *, source: str = "frame") -> pd.DataFrame:
+    """Validate `frame` against `model`, adding missing optional columns, and return a new frame.
+
+    Every check runs before anything is reported. On failure raises ContractError whose message
+    names `source`, each failing column and check, and the first rows and values that fail, and
+    whose ``failure_cases`` holds them all.
+    """
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{source}: expected a pandas DataFrame, got {type(frame).__name__}")
+    required = [
+        name
+        for name, column in model.to_schema().columns.items()
+        if not column.nullable and name not in frame.columns
+    ]
+    if required:
+        found = ", ".join(map(str, frame.columns)) or "(none)"
+        cases = pd.DataFrame(
+            {"column": required, "check": "column_in_dataframe", "failure_case": required}
+        )
+        raise ContractError(
+            model.__name__,
+            source,
+            cases,
+            f"{source}: missing required column(s) {', '.join(required)} for the "
+            f"{model.__name__} contract; columns found: {found}",
+        )
+    conformed = conform(frame, model)
+    try:
+        return model.validate(conformed, lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.copy()
+        raise ContractError(model.__name__, source, cases, _describe(model, source, cases)) from None
+
+
+def _describe(model: type[_Contract], source: str, cases: pd.DataFrame) -> str:
+    lines = [f"{source}: {len(cases)} value(s) break the {model.__name__} contract"]
+    row_level = cases["schema_context"].eq("DataFrameSchema") & cases["index"].notna()
+    for check, group in cases[row_level].groupby("check", sort=False):
+        rows = list(dict.fromkeys(group["index"].tolist()))
+        more = f" (+{len(rows) - 10} more)" if len(rows) > 10 else ""
+        lines.append(f"  - {check}: rows {', '.join(map(str, rows[:10]))}{more}")
+    per_column = cases[~row_level].fillna({"column": "(frame)"})
+    for (column, check), group in per_column.groupby(["column", "check"], sort=False, dropna=False):
+        pairs = list(zip(group["index"].tolist(), group["failure_case"].tolist(), strict=True))
+        sample = ", ".join(
+            f"{v!r}" if pd.isna(r) else f"row {r}: {v!r}" for r, v in pairs[:5]
+        )
+        more = f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
+        lines.append(f"  - column {column!r}, check {check}: {sample}{more}")
+        if len(lines) > _MAX_LISTED:
+            lines.append("  - ... see ContractError.failure_cases for the rest")
+            break
+    return "\n".join(lines)

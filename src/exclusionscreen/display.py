@@ -1,0 +1,121 @@
+"""Plain-text and HTML renderings of criteria, policies and results, for the CLI and notebooks.
+
+HTML escapes every value that comes from a file; the plain-text form is always available first.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+
+from .rules import Criterion, Policy
+
+__all__ = ["criterion_text", "policy_html", "policy_text", "frame_html"]
+
+
+def _criterion_lines(c: Criterion) -> list[tuple[str, str]]:
+    rows = [
+        ("id", c.id),
+        ("version", c.version),
+        ("title", c.title),
+        ("basis", c.basis.value),
+        ("evidence", c.evidence.value),
+        ("action", c.action.value),
+        ("definition", c.definition),
+    ]
+    if c.categories:
+        rows.append(("categories", ", ".join(c.categories)))
+    if c.involvement_types:
+        rows.append(("involvement types", ", ".join(c.involvement_types)))
+    if c.revenue_threshold is not None:
+        rows.append(("revenue threshold", c.threshold_text))
+    if c.country_lists:
+        rows.append(("country lists", ", ".join(c.country_lists)))
+    if c.lookback_years:
+        rows.append(("look-back", f"{c.lookback_years} years"))
+    if c.entity_lists:
+        rows.append(("entity lists", ", ".join(c.entity_lists)))
+    rows.append(("ownership", ownership_text(c)))
+    for ref in c.references:
+        rows.append(("reference", str(ref) + (f" <{ref.url}>" if ref.url else "")))
+    return rows
+
+
+def ownership_text(c: Criterion) -> str:
+    """The ownership rules of a criterion in words."""
+    parts = []
+    if c.ownership.parent_min_share is not None:
+        parts.append(f"parents owning >= {c.ownership.parent_min_share:.0%} of an involved company")
+    if c.ownership.subsidiary_min_share is not None:
+        parts.append(f"subsidiaries >= {c.ownership.subsidiary_min_share:.0%} owned by an involved parent")
+    return "; ".join(parts) if parts else "involved company only"
+
+
+def criterion_text(c: Criterion) -> str:
+    """A criterion as aligned plain text."""
+    width = 18
+    out = []
+    for key, value in _criterion_lines(c):
+        wrapped = textwrap.wrap(value, 90 - width) or [""]
+        out.append(f"{key:<{width}}{wrapped[0]}")
+        out.extend(" " * width + line for line in wrapped[1:])
+    return "\n".join(out)
+
+
+def policy_text(p: Policy) -> str:
+    """A policy and the effective settings of each criterion it applies, as plain text."""
+    lines = [f"{p.title} ({p.id} v{p.version})", p.description]
+    if p.applies_from or p.applies_until:
+        lines.append(f"Applies from {p.applies_from or '(no start)'} to {p.applies_until or '(no end)'}")
+    lines.extend(f"Reference: {r}" for r in p.references)
+    lines.append(f"Rule-set hash: {p.rule_hash}")
+    lines.append("")
+    for c in p.criteria:
+        lines.append(f"- {c.id} v{c.version}: {c.title}, {c.action.value}"
+                     + (f", {c.threshold_text}" if c.threshold_text else ""))
+    return "\n".join(lines)
+
+
+def frame_html(frame, caption: str = "") -> str:
+    """An escaped HTML table of a small frame."""
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    body = []
+    for row in frame.itertuples(index=False):
+        body.append("<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>")
+    cap = f"<caption>{html.escape(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table>"
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return ""
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return ""
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, float):
+        return f"{value:,.4g}"
+    return str(value)
+
+
+def policy_html(p: Policy) -> str:
+    """A policy as an escaped HTML block for notebooks."""
+    import pandas as pd
+
+    table = pd.DataFrame(
+        [
+            {"criterion": c.id, "version": c.version, "title": c.title, "basis": c.basis.value,
+             "action": c.action.value, "threshold": c.threshold_text, "ownership": ownership_text(c)}
+            for c in p.criteria
+        ]
+    )
+    dates = ""
+    if p.applies_from or p.applies_until:
+        dates = f"<p>Applies from {p.applies_from or '(no start)'} to {p.applies_until or '(no end)'}</p>"
+    return (
+        f"<div><h4>{html.escape(p.title)} ({html.escape(p.id)} v{html.escape(p.version)})</h4>"
+        f"<p>{html.escape(p.description)}</p>{dates}{frame_html(table)}</div>"
+    )

@@ -1,0 +1,135 @@
+"""Criteria and policies as plain frozen values. They know nothing of pandas; the engine applies them.
+
+A :class:`Criterion` is read from one file under ``criteria/``; a :class:`Policy` selects criteria and
+may only make them stricter. Both are built by :mod:`exclusionscreen.rulefiles`, which validates the
+files first.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from .vocabulary import Action, Basis, Evidence
+
+__all__ = ["Criterion", "Ownership", "Policy", "Reference"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A legal or normative text a criterion or policy rests on."""
+
+    instrument: str
+    provision: str | None = None
+    url: str | None = None
+    note: str | None = None
+
+    def __str__(self) -> str:
+        return ", ".join(part for part in (self.instrument, self.provision) if part)
+
+
+@dataclass(frozen=True)
+class Ownership:
+    """When a parent or a subsidiary of an involved company is caught.
+
+    parent_min_share: a parent owning at least this share of an involved company is caught.
+    subsidiary_min_share: a subsidiary owned at least this share by an involved parent is caught.
+    ``None`` means the rule does not apply.
+    """
+
+    parent_min_share: float | None = None
+    subsidiary_min_share: float | None = None
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One exclusion criterion, as read from its rule file (and possibly tightened by a policy)."""
+
+    id: str
+    version: str
+    title: str
+    basis: Basis
+    evidence: Evidence
+    definition: str
+    references: tuple[Reference, ...]
+    action: Action
+    categories: tuple[str, ...] = ()
+    involvement_types: tuple[str, ...] = ()
+    revenue_threshold: float | None = None
+    ownership: Ownership = field(default_factory=Ownership)
+    country_lists: tuple[str, ...] = ()
+    lookback_years: int | None = None
+    entity_lists: tuple[str, ...] = ()
+    source_file: str | None = field(default=None, compare=False)
+
+    @property
+    def threshold_text(self) -> str:
+        """The revenue threshold in words: 'any involvement', '>= 5%', or '' where none applies."""
+        if self.revenue_threshold is None:
+            return ""
+        if self.revenue_threshold == 0:
+            return "any involvement"
+        return f">= {self.revenue_threshold:.0%}"
+
+    def as_record(self) -> dict:
+        """A JSON-ready dict of the rule (without the file it came from)."""
+        record = asdict(self)
+        record.pop("source_file")
+        for key in ("basis", "evidence", "action"):
+            record[key] = str(record[key])
+        return record
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A named selection of criteria, each possibly made stricter, with the dates it applies."""
+
+    id: str
+    version: str
+    title: str
+    description: str
+    references: tuple[Reference, ...]
+    criteria: tuple[Criterion, ...]
+    applies_from: date | None = None
+    applies_until: date | None = None
+    source_file: str | None = field(default=None, compare=False)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The policy's (possibly tightened) version of one criterion."""
+        for item in self.criteria:
+            if item.id == criterion_id:
+                return item
+        known = ", ".join(c.id for c in self.criteria)
+        raise KeyError(f"policy {self.id!r} has no criterion {criterion_id!r}; it has: {known}")
+
+    @property
+    def criterion_ids(self) -> tuple[str, ...]:
+        return tuple(c.id for c in self.criteria)
+
+    @property
+    def rule_hash(self) -> str:
+        """SHA-256 of the policy's effective rules: changes whenever any applied rule changes."""
+        payload = {
+            "policy": {"id": self.id, "version": self.version},
+            "applies_from": str(self.applies_from) if self.applies_from else None,
+            "applies_until": str(self.applies_until) if self.applies_until else None,
+            "criteria": [c.as_record() for c in self.criteria],
+        }
+        text = json.dumps(payload, sort_keys=True, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+    def applies_on(self, day: date) -> bool:
+        """True when `day` falls within the policy's dates of application."""
+        if self.applies_from and day < self.applies_from:
+            return False
+        return not (self.applies_until and day > self.applies_until)
+
+    def __repr__(self) -> str:
+        return f"Policy({self.id!r}, version={self.version!r}, criteria={list(self.criterion_ids)})"
+
+    def _repr_html_(self) -> str:
+        from .display import policy_html
+
+        return policy_html(self)

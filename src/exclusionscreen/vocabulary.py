@@ -1,0 +1,78 @@
+"""The words the screen speaks: statuses, actions, bases, ways a flag arises, issuer types."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+__all__ = ["Action", "Basis", "Evidence", "IssuerType", "Status", "Via"]
+
+
+class Status(StrEnum):
+    """The outcome for one holding."""
+
+    EXCLUDED = "excluded"
+    WATCH = "watch"
+    CLEAR = "clear"
+    UNRESOLVED = "unresolved"
+    NOT_APPLICABLE = "not_applicable"
+
+    def __repr__(self) -> str:
+        return f"Status.{self.name}"
+
+
+class Action(StrEnum):
+    """What a criterion asks for when it is hit."""
+
+    EXCLUDE = "exclude"
+    WATCH = "watch"
+
+    def __repr__(self) -> str:
+        return f"Action.{self.name}"
+
+
+class Basis(StrEnum):
+    """Whether a criterion judges what a company makes or how it (or a state) behaves."""
+
+    PRODUCT = "product"
+    CONDUCT = "conduct"
+
+    def __repr__(self) -> str:
+        return f"Basis.{self.name}"
+
+
+class Evidence(StrEnum):
+    """Which reference data a criterion reads."""
+
+    INVOLVEMENT = "involvement"
+    COUNTRY_EXPOSURE = "country_exposure"
+    SOVEREIGN = "sovereign"
+    ENTITY_LIST = "entity_list"
+
+    def __repr__(self) -> str:
+        return f"Evidence.{self.name}"
+
+
+class Via(StrEnum):
+    """How a flag reached the holding's issuer."""
+
+    DIRECT = "direct"
+    PARENT = "parent"
+    SUBSIDIARY = "subsidiary"
+    LIST = "list"
+    COUNTRY_EXPOSURE = "country_exposure"
+    SOVEREIGN = "sovereign"
+
+    def __repr__(self) -> str:
+        return f"Via.{self.name}"
+
+
+class IssuerType(StrEnum):
+    """The kind of issuer."""
+
+    CORPORATE = "corporate"
+    SOVEREIGN = "sovereign"
+    FUND = "fund"
+    OTHER = "other"
+
+    def __repr__(self) -> str:
+        return f"IssuerType.{self.name}"
