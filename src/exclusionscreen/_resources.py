@@ -21,9 +21,7 @@ def bundled_dir(name: str) -> Path:
     checkout = Path(__file__).resolve().parents[2] / name
     if checkout.is_dir() and (checkout.parent / "pyproject.toml").is_file():
         return checkout
-    raise FileNotFoundError(
-        f"the bundled folder {name!r} is missing from this installation of exclusionscreen"
-    )
+    raise FileNotFoundError(f"the bundled folder {name!r} is missing from this installation of exclusionscreen")
 
 
 def data_dir() -> Path:

@@ -249,15 +249,11 @@ def validate(frame: pd.DataFrame, model: type[_Contract], *, source: str = "fram
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{source}: expected a pandas DataFrame, got {type(frame).__name__}")
     required = [
-        name
-        for name, column in model.to_schema().columns.items()
-        if not column.nullable and name not in frame.columns
+        name for name, column in model.to_schema().columns.items() if not column.nullable and name not in frame.columns
     ]
     if required:
         found = ", ".join(map(str, frame.columns)) or "(none)"
-        cases = pd.DataFrame(
-            {"column": required, "check": "column_in_dataframe", "failure_case": required}
-        )
+        cases = pd.DataFrame({"column": required, "check": "column_in_dataframe", "failure_case": required})
         raise ContractError(
             model.__name__,
             source,
@@ -283,9 +279,7 @@ def _describe(model: type[_Contract], source: str, cases: pd.DataFrame) -> str:
     per_column = cases[~row_level].fillna({"column": "(frame)"})
     for (column, check), group in per_column.groupby(["column", "check"], sort=False, dropna=False):
         pairs = list(zip(group["index"].tolist(), group["failure_case"].tolist(), strict=True))
-        sample = ", ".join(
-            f"{v!r}" if pd.isna(r) else f"row {r}: {v!r}" for r, v in pairs[:5]
-        )
+        sample = ", ".join(f"{v!r}" if pd.isna(r) else f"row {r}: {v!r}" for r, v in pairs[:5])
         more = f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
         lines.append(f"  - column {column!r}, check {check}: {sample}{more}")
         if len(lines) > _MAX_LISTED:

@@ -151,9 +151,7 @@ def normalise_identifiers(frame: pd.DataFrame, *, derive_isin: bool = True) -> p
     for column, check in checks.items():
         valid = _per_distinct(out[column], check)
         bad = out[column].notna() & ~valid.fillna(True).astype(bool)
-        notes.append(
-            (column + " " + out[column].map(repr) + ": invalid (length or check digit)").where(bad)
-        )
+        notes.append((column + " " + out[column].map(repr) + ": invalid (length or check digit)").where(bad))
 
     if derive_isin:
         country = (
@@ -161,8 +159,7 @@ def normalise_identifiers(frame: pd.DataFrame, *, derive_isin: bool = True) -> p
             if "country" in out.columns
             else pd.Series(pd.NA, index=out.index, dtype="string")
         )
-        country = country.replace({"UNITED STATES": "US", "CANADA": "CA", "UNITED KINGDOM": "GB",
-                                   "UK": "GB"})
+        country = country.replace({"UNITED STATES": "US", "CANADA": "CA", "UNITED KINGDOM": "GB", "UK": "GB"})
         cusip_ok = _per_distinct(out["cusip"], is_valid_cusip).fillna(False).astype(bool)
         sedol_ok = _per_distinct(out["sedol"], is_valid_sedol).fillna(False).astype(bool)
         # A CUSIP-based ISIN takes the country prefix of the issuer: CA for Canada, else US.
@@ -173,9 +170,7 @@ def normalise_identifiers(frame: pd.DataFrame, *, derive_isin: bool = True) -> p
         )
         from_cusip = out["isin"].isna() & cusip_ok & domestic
         keyed = country.where(country == "CA", "US") + out["cusip"]
-        out.loc[from_cusip, "isin"] = _per_distinct(
-            keyed[from_cusip], lambda k: isin_from_cusip(k[2:], k[:2])
-        )
+        out.loc[from_cusip, "isin"] = _per_distinct(keyed[from_cusip], lambda k: isin_from_cusip(k[2:], k[:2]))
         notes.append(pd.Series("isin: derived from cusip", index=out.index).where(from_cusip))
         from_sedol = out["isin"].isna() & sedol_ok & (country == "GB")
         out.loc[from_sedol, "isin"] = _per_distinct(out.loc[from_sedol, "sedol"], isin_from_sedol)

@@ -1,0 +1,83 @@
+"""Name-keyed evidence: tie list entries and evidence rows that name a company to screen subjects.
+
+Entity lists, SIPRI rows and research lists often name a company without any identifier. Their names
+are matched, after normalisation, to the universe's issuers (names and aliases) and to the security
+names of holdings that no issuer covers, exactly first and then fuzzily. Matches at or above the
+confidence bar count; those between the review bar and the confidence bar go to review.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .names import best_matches, normalise_names
+
+__all__ = ["match_names", "subject_names"]
+
+
+def subject_names(issuers: pd.DataFrame, holding_names: pd.Series) -> pd.DataFrame:
+    """Every name a subject is known by: issuer names and aliases, and orphan holdings' security names.
+
+    Returns ``subject_id``, ``name``, ``norm``. Orphan holdings become subjects ``name:<normalised>``.
+    """
+    names = issuers[["issuer_id", "issuer_name"]].rename(columns={"issuer_id": "subject_id", "issuer_name": "name"})
+    aliases = issuers[["issuer_id", "aliases"]].dropna()
+    aliases = aliases.assign(name=aliases["aliases"].str.split("|")).explode("name")
+    aliases = aliases.rename(columns={"issuer_id": "subject_id"})[["subject_id", "name"]]
+    table = pd.concat([names, aliases], ignore_index=True)
+    table["name"] = table["name"].str.strip()
+    table["norm"] = normalise_names(table["name"])
+    orphans = pd.DataFrame({"name": holding_names.dropna().drop_duplicates().astype("string")})
+    orphans["norm"] = normalise_names(orphans["name"])
+    orphans = orphans.dropna(subset=["norm"]).drop_duplicates("norm")
+    orphans["subject_id"] = "name:" + orphans["norm"]
+    return pd.concat([table, orphans[["subject_id", "name", "norm"]]], ignore_index=True).dropna(subset=["norm"])
+
+
+def match_names(
+    entries: pd.DataFrame,
+    subjects: pd.DataFrame,
+    *,
+    match_threshold: float,
+    review_threshold: float,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Match each entry (columns ``entry_id``, ``name``, optional ``aliases``) to subjects.
+
+    Returns (matches, doubtful): matches with ``entry_id``, ``subject_id``, ``matched_name``,
+    ``match_method`` (name_exact or name_fuzzy) and ``match_confidence``; doubtful ones (between the
+    two bars) with the same columns, for review. Work is done once per distinct normalised name.
+    """
+    names = entries[["entry_id", "name"]]
+    if "aliases" in entries.columns:
+        alias = entries[["entry_id", "aliases"]].dropna()
+        alias = alias.assign(name=alias["aliases"].str.split("|")).explode("name")[["entry_id", "name"]]
+        names = pd.concat([names, alias], ignore_index=True)
+    names = names.assign(name=names["name"].astype("string").str.strip())
+    names["norm"] = normalise_names(names["name"])
+    names = names.dropna(subset=["norm"]).drop_duplicates(["entry_id", "norm"])
+    columns = ["entry_id", "subject_id", "matched_name", "match_method", "match_confidence"]
+    if names.empty or subjects.empty:
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=columns)
+
+    exact = names.merge(subjects[["subject_id", "name", "norm"]].rename(columns={"name": "matched_name"}), on="norm")
+    exact = exact.assign(match_method="name_exact", match_confidence=1.0)[columns]
+
+    rest = names[~names["entry_id"].isin(exact["entry_id"])]
+    fuzzy = pd.DataFrame(columns=columns)
+    if len(rest):
+        choices = subjects.drop_duplicates("norm").set_index("subject_id")["norm"]
+        best = best_matches(rest["norm"], choices, min_score=review_threshold)
+        named = subjects.drop_duplicates("norm").set_index("norm")["name"]
+        fuzzy = rest.merge(best, left_on="norm", right_on="query")
+        fuzzy = fuzzy.assign(
+            subject_id=fuzzy["match_key"],
+            matched_name=fuzzy["match_name"].map(named),
+            match_method="name_fuzzy",
+            match_confidence=fuzzy["score"],
+        )[columns]
+        fuzzy = fuzzy.sort_values("match_confidence", ascending=False).drop_duplicates(["entry_id", "subject_id"])
+    accepted = fuzzy[fuzzy["match_confidence"] >= match_threshold]
+    doubtful = fuzzy[fuzzy["match_confidence"] < match_threshold]
+    doubtful = doubtful[~doubtful["entry_id"].isin(accepted["entry_id"])]
+    matches = pd.concat([exact, accepted], ignore_index=True).drop_duplicates(["entry_id", "subject_id"])
+    return matches, doubtful.reset_index(drop=True)

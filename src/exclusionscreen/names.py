@@ -1,0 +1,137 @@
+"""Company-name normalisation and fuzzy matching.
+
+Names are compared after normalisation: upper case, accents folded to ASCII, punctuation removed,
+``&`` spelt AND, a leading THE dropped, share-class words (CLASS A, ORD, ADR, ...) and legal-form words
+(INC, PLC, AG, SPA, ...) removed from the end. The legal forms come from GLEIF's ISO 20275 code list,
+bundled as ``data/legal_forms.csv`` (built by ``scripts/build_legal_forms.py``).
+
+Fuzzy matching uses rapidfuzz's vectorised ``process.cdist`` over distinct names, never a Python loop
+over pairs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from ._resources import data_dir
+
+__all__ = ["best_matches", "legal_forms", "normalise_names"]
+
+_SHARE_CLASS = [
+    r"CLASS [A-Z]",
+    r"CL [A-Z]",
+    r"SERIES [A-Z0-9]+",
+    r"SER [A-Z]",
+    r"ORDINARY SHARES?",
+    r"ORD SHS?",
+    r"ORD",
+    r"COMMON STOCK",
+    r"COMMON",
+    r"COM",
+    r"SHS?",
+    r"ADR",
+    r"ADS",
+    r"GDR",
+    r"SPONSORED ADR",
+    r"REG",
+    r"REGISTERED",
+    r"PREF",
+    r"PREFERRED",
+    r"NPV",
+    r"NON VOTING",
+    r"NV",
+    r"VTG",
+    r"UNITS?",
+    r"REIT",
+    r"NEW",
+    r"DR",
+    r"A",
+    r"B",
+    r"C",
+]
+
+
+@lru_cache(maxsize=1)
+def legal_forms() -> tuple[str, ...]:
+    """The normalised legal-form words, longest first."""
+    table = pd.read_csv(data_dir() / "legal_forms.csv", dtype=str, keep_default_na=False)
+    extra = ["CORPORATION", "INCORPORATED", "COMPANY", "HOLDINGS?", "GROUP", "CO", "THE"]
+    return tuple(dict.fromkeys(list(table["form"]) + extra))
+
+
+@lru_cache(maxsize=1)
+def _suffix_pattern() -> re.Pattern:
+    forms = sorted((re.escape(f).replace(r"\ ", " ") for f in legal_forms() if f != "THE"), key=len, reverse=True)
+    forms = [f.replace("HOLDINGS\\?", "HOLDINGS?") for f in forms]
+    words = "|".join(_SHARE_CLASS + forms)
+    return re.compile(rf"(?:\s+(?:{words}))+$")
+
+
+def _normalise_distinct(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+    text = text.str.upper().str.replace("&", " AND ", regex=False).str.replace(".", "", regex=False)
+    text = text.str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
+    text = text.str.replace(r"^THE\s+", "", regex=True)
+    stripped = (" " + text).str.replace(_suffix_pattern(), "", regex=True).str.strip()
+    # never strip a name down to nothing: "AG" alone stays "AG"
+    return stripped.where(stripped.str.len() > 0, text)
+
+
+def normalise_names(names: pd.Series) -> pd.Series:
+    """Normalised company names, computed once per distinct name; missing stays missing."""
+    names = names.astype("string")
+    distinct = names.dropna().drop_duplicates()
+    if distinct.empty:
+        return pd.Series(pd.NA, index=names.index, dtype="string")
+    mapping = pd.Series(_normalise_distinct(distinct).to_numpy(), index=distinct.to_numpy())
+    out = names.map(mapping).astype("string")
+    return out.mask(out == "")
+
+
+def best_matches(queries: pd.Series, choices: pd.Series, *, min_score: float = 0.0, chunk: int = 2000) -> pd.DataFrame:
+    """For each distinct normalised query name, the best-scoring normalised choice.
+
+    `queries` and `choices` are normalised names (see :func:`normalise_names`); `choices` is indexed by
+    the key to return (an issuer id, a list entry id). Returns one row per distinct query with columns
+    ``query``, ``match_key``, ``match_name``, ``score`` (0-1, token-sort ratio) and ``runner_up_score``,
+    for queries whose best score is at least `min_score`. Scores are computed with rapidfuzz's
+    ``cdist`` in chunks, so memory stays bounded for 100,000 x 100,000 names.
+    """
+    q = pd.Series(queries.dropna().unique(), dtype="string")
+    c = choices.dropna()
+    columns = ["query", "match_key", "match_name", "score", "runner_up_score"]
+    if q.empty or c.empty:
+        return pd.DataFrame(columns=columns)
+    choice_names = c.astype(str).to_numpy()
+    choice_keys = c.index.to_numpy()
+    frames = []
+    cutoff = int(min_score * 100)
+    for start in range(0, len(q), chunk):
+        part = q.iloc[start : start + chunk].astype(str).to_numpy()
+        scores = process.cdist(
+            part, choice_names, scorer=fuzz.token_sort_ratio, dtype=np.uint8, score_cutoff=cutoff, workers=-1
+        )
+        best = scores.argmax(axis=1)
+        best_score = scores[np.arange(len(part)), best]
+        if scores.shape[1] > 1:
+            second = np.partition(scores, -2, axis=1)[:, -2]
+        else:
+            second = np.zeros(len(part), dtype=np.uint8)
+        keep = best_score >= max(cutoff, 1)
+        frames.append(
+            pd.DataFrame(
+                {
+                    "query": part[keep],
+                    "match_key": choice_keys[best[keep]],
+                    "match_name": choice_names[best[keep]],
+                    "score": best_score[keep] / 100.0,
+                    "runner_up_score": second[keep] / 100.0,
+                }
+            )
+        )
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)

@@ -1,0 +1,235 @@
+"""Issuer resolution: which issuer of the universe stands behind each holding.
+
+The order is ISIN, CUSIP, SEDOL, LEI, ticker with exchange, ticker with country, then the security
+name: exact after normalisation (issuer names and aliases), then fuzzy. Every holding gets the method
+used and a confidence; doubtful matches go to review instead of into flags. Cash, FX and derivative
+rows are not resolved. The work is done once per distinct security, then broadcast to the rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import OverrideError
+from .names import best_matches, normalise_names
+
+__all__ = ["NOT_SCREENABLE", "MethodConfidence", "holding_keys", "resolve_issuers", "screenable"]
+
+NOT_SCREENABLE = frozenset({"cash", "money_market", "fx", "futures", "derivative", "collateral"})
+_ASSET_SYNONYMS = {
+    "money market": "money_market",
+    "moneymarket": "money_market",
+    "cash collateral": "collateral",
+    "cash and/or derivatives": "cash",
+    "fx forward": "fx",
+    "fx forwards": "fx",
+    "currency": "fx",
+    "future": "futures",
+    "swap": "derivative",
+    "swaps": "derivative",
+    "option": "derivative",
+    "options": "derivative",
+    "forward": "fx",
+    "cash collateral and margins": "collateral",
+}
+_KEY_COLUMNS = ["isin", "cusip", "sedol", "lei", "ticker", "exchange", "country", "security_name"]
+
+#: confidence given to each resolution method
+MethodConfidence = {
+    "isin": 1.0,
+    "cusip": 1.0,
+    "sedol": 1.0,
+    "lei": 1.0,
+    "ticker_exchange": 0.95,
+    "ticker_country": 0.9,
+    "name_exact": 0.9,
+    "analyst_confirmed": 1.0,
+}
+
+
+def screenable(asset_class: pd.Series) -> pd.Series:
+    """True where a row is a security whose issuer can be screened (not cash, FX, futures, ...)."""
+    text = asset_class.astype("string").str.strip().str.lower()
+    canon = text.replace(_ASSET_SYNONYMS).str.replace(r"[\s/-]+", "_", regex=True)
+    return ~canon.isin(NOT_SCREENABLE).fillna(False).astype(bool)
+
+
+def holding_keys(frame: pd.DataFrame) -> pd.Series:
+    """The key that identifies a holding's security across quarters: its first identifier, else its name.
+
+    ``isin:US0378331005``, ``cusip:...``, ``sedol:...``, ``lei:...``, ``ticker:LMT@NYSE`` (exchange
+    when known), ``name:<security name>``.
+    """
+    ticker = frame["ticker"].astype("string")
+    ticker_key = ticker + ("@" + frame["exchange"].astype("string").str.upper()).fillna("")
+    key = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for prefix, values in (
+        ("isin", frame["isin"]),
+        ("cusip", frame["cusip"]),
+        ("sedol", frame["sedol"]),
+        ("lei", frame["lei"]),
+        ("ticker", ticker_key),
+        ("name", frame["security_name"].astype("string").str.strip()),
+    ):
+        key = key.fillna(prefix + ":" + values.astype("string"))
+    return key
+
+
+def _distinct(holdings: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Codes mapping each holding row to a distinct security, and the distinct securities."""
+    sub = holdings[_KEY_COLUMNS].astype("string")
+    hashes = pd.util.hash_pandas_object(sub, index=False).to_numpy()
+    codes, _ = pd.factorize(hashes)
+    _, first = np.unique(codes, return_index=True)
+    distinct = sub.iloc[first].reset_index(drop=True)
+    return codes, distinct
+
+
+def _unique_map(table: pd.DataFrame, key: str) -> tuple[pd.Series, pd.Series]:
+    """(key -> issuer_id for keys naming one issuer, key -> 'a, b' for keys naming several)."""
+    pairs = table[[key, "issuer_id"]].dropna().drop_duplicates()
+    counts = pairs.groupby(key)["issuer_id"].transform("size")
+    unique = pairs[counts == 1].set_index(key)["issuer_id"]
+    several = pairs[counts > 1].groupby(key)["issuer_id"].agg(lambda s: ", ".join(sorted(s)))
+    return unique, several
+
+
+def _name_table(issuers: pd.DataFrame) -> pd.DataFrame:
+    """Every normalised issuer name and alias, with its issuer_id."""
+    names = issuers[["issuer_id", "issuer_name"]].rename(columns={"issuer_name": "name"})
+    aliases = issuers[["issuer_id", "aliases"]].dropna()
+    aliases = aliases.assign(name=aliases["aliases"].str.split("|")).explode("name")[["issuer_id", "name"]]
+    table = pd.concat([names, aliases], ignore_index=True)
+    table["norm"] = normalise_names(table["name"].str.strip())
+    return table.dropna(subset=["norm"]).drop_duplicates(["issuer_id", "norm"])
+
+
+def resolve_issuers(
+    holdings: pd.DataFrame,
+    issuers: pd.DataFrame,
+    securities: pd.DataFrame,
+    *,
+    decisions: pd.DataFrame | None = None,
+    match_threshold: float = 0.90,
+    review_threshold: float = 0.75,
+) -> pd.DataFrame:
+    """One row per holding (same index) with how its issuer was resolved.
+
+    Columns: ``holding_key``, ``screenable``, ``issuer_id``, ``resolution_method``,
+    ``resolution_confidence``, ``review_reason``, ``candidate_issuer_id``, ``candidate_score``.
+    ``resolution_method`` is one of isin, cusip, sedol, lei, ticker_exchange, ticker_country,
+    name_exact, name_fuzzy, analyst_confirmed, not_applicable (cash and the like) or none.
+    """
+    codes, d = _distinct(holdings)
+    n = len(d)
+    issuer = pd.Series(pd.NA, index=d.index, dtype="string")
+    method = pd.Series("none", index=d.index, dtype="string")
+    reason = pd.Series(pd.NA, index=d.index, dtype="string")
+    cand_id = pd.Series(pd.NA, index=d.index, dtype="string")
+    cand_score = pd.Series(np.nan, index=d.index)
+
+    def take(keys: pd.Series, unique: pd.Series, several: pd.Series, name: str) -> None:
+        open_ = issuer.isna() & reason.isna()
+        hit = keys.map(unique).astype("string")
+        found = open_ & hit.notna()
+        issuer[found] = hit[found]
+        method[found] = name
+        clash = keys.map(several).astype("string")
+        doubtful = open_ & ~found & clash.notna()
+        reason[doubtful] = f"{name} names several issuers: " + clash[doubtful]
+
+    if n:
+        sec = securities
+        for column in ("isin", "cusip", "sedol"):
+            take(d[column], *_unique_map(sec, column), column)
+        take(d["lei"], *_unique_map(issuers, "lei"), "lei")
+        tx = sec.assign(key=sec["ticker"].str.upper() + "|" + sec["exchange"].str.upper())
+        take(d["ticker"].str.upper() + "|" + d["exchange"].str.upper(), *_unique_map(tx, "key"), "ticker_exchange")
+        tc = sec.merge(issuers[["issuer_id", "country"]], on="issuer_id", how="left")
+        tc = tc.assign(key=tc["ticker"].str.upper() + "|" + tc["country"])
+        take(d["ticker"].str.upper() + "|" + d["country"].str.upper(), *_unique_map(tc, "key"), "ticker_country")
+
+        names = _name_table(issuers)
+        norm = normalise_names(d["security_name"])
+        take(norm, *_unique_map(names.rename(columns={"norm": "k"}), "k"), "name_exact")
+
+        todo = issuer.isna() & reason.isna() & norm.notna()
+        if todo.any() and len(names):
+            choices = names.drop_duplicates("norm").set_index("issuer_id")["norm"]
+            matches = best_matches(norm[todo], choices, min_score=review_threshold).set_index("query")
+            score = norm.map(matches["score"])
+            key = norm.map(matches["match_key"]).astype("string")
+            accept = todo & (score >= match_threshold)
+            issuer[accept] = key[accept]
+            method[accept] = "name_fuzzy"
+            cand_score[accept] = score[accept]
+            doubtful = todo & score.notna() & ~accept
+            reason[doubtful] = "name match below the confidence bar"
+            cand_id[doubtful] = key[doubtful]
+            cand_score[doubtful] = score[doubtful]
+
+    confidence = method.map(MethodConfidence).astype(float)
+    confidence = confidence.where(method != "name_fuzzy", cand_score)
+
+    out = pd.DataFrame(
+        {
+            "issuer_id": issuer.to_numpy()[codes],
+            "resolution_method": method.to_numpy()[codes],
+            "resolution_confidence": confidence.to_numpy()[codes],
+            "review_reason": reason.to_numpy()[codes],
+            "candidate_issuer_id": cand_id.to_numpy()[codes],
+            "candidate_score": cand_score.to_numpy()[codes],
+        },
+        index=holdings.index,
+    ).astype(
+        {
+            "issuer_id": "string",
+            "resolution_method": "string",
+            "review_reason": "string",
+            "candidate_issuer_id": "string",
+        }
+    )
+    out.insert(0, "holding_key", holding_keys(holdings))
+    out.insert(1, "screenable", screenable(holdings["asset_class"]))
+    if decisions is not None and len(decisions):
+        out = _apply_decisions(out, decisions, issuers)
+    off = ~out["screenable"]
+    out.loc[off, ["issuer_id", "review_reason", "candidate_issuer_id"]] = pd.NA
+    out.loc[off, "resolution_method"] = "not_applicable"
+    out.loc[off, ["resolution_confidence", "candidate_score"]] = np.nan
+    unresolved = out["screenable"] & out["issuer_id"].isna() & out["review_reason"].isna()
+    out.loc[unresolved, "review_reason"] = "no issuer in the universe matches its identifiers or name"
+    return out
+
+
+DECISION_COLUMNS = ["holding_key", "issuer_id", "decision", "decided_by", "decided_on"]
+
+
+def _apply_decisions(resolved: pd.DataFrame, decisions: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame:
+    """Carry an analyst's review over: confirmed matches resolve, rejected ones are undone."""
+    latest = decisions.drop_duplicates("holding_key", keep="last").set_index("holding_key")
+    unknown = sorted(set(latest["issuer_id"].dropna()) - set(issuers["issuer_id"]))
+    if unknown:
+        raise OverrideError(f"decisions name issuer(s) not in the universe: {', '.join(unknown)}")
+    out = resolved.copy()
+    decided_issuer = out["holding_key"].map(latest["issuer_id"]).astype("string")
+    decision = out["holding_key"].map(latest["decision"]).astype("string")
+    who = out["holding_key"].map(latest["decided_by"]).astype("string").fillna("?")
+    when = out["holding_key"].map(latest["decided_on"].astype("string")).fillna("?")
+    confirmed = decision.eq("confirmed").fillna(False).astype(bool)
+    out.loc[confirmed, "issuer_id"] = decided_issuer[confirmed]
+    out.loc[confirmed, "resolution_method"] = "analyst_confirmed"
+    out.loc[confirmed, "resolution_confidence"] = 1.0
+    out.loc[confirmed, ["review_reason", "candidate_issuer_id"]] = pd.NA
+    rejected = decision.eq("rejected").fillna(False).astype(bool)
+    undone = rejected & (out["issuer_id"].eq(decided_issuer) | out["candidate_issuer_id"].eq(decided_issuer)).fillna(
+        False
+    )
+    out.loc[undone, ["issuer_id", "candidate_issuer_id"]] = pd.NA
+    out.loc[undone, "resolution_method"] = "none"
+    out.loc[undone, "resolution_confidence"] = np.nan
+    out.loc[undone, "review_reason"] = (
+        "match to " + decided_issuer[undone] + " rejected by " + who[undone] + " on " + when[undone]
+    )
+    return out

@@ -1,0 +1,286 @@
+"""The result of a screen: every holding with its status, the flags and their evidence, the review.
+
+Built once by :func:`exclusionscreen.screen`; the summary tables here feed the notebook view, the
+command-line print-out and the Excel report alike.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+
+from .rules import Policy
+from .vocabulary import Status
+
+__all__ = ["ScreenResult"]
+
+_FLAG_KEY = ["portfolio_id", "holding_key", "criterion_id"]
+_COMPARED = ["outcome", "action", "via", "cause_name", "revenue_share"]
+
+
+@dataclass(frozen=True)
+class ScreenResult:
+    """Everything a screen found. Frames are plain pandas; summaries are computed on demand."""
+
+    holdings: pd.DataFrame
+    flags: pd.DataFrame
+    review: pd.DataFrame
+    overrides: pd.DataFrame
+    skipped: pd.DataFrame
+    pai14_flags: pd.DataFrame
+    as_of: pd.Timestamp
+    policy: Policy
+    warnings: tuple[str, ...] = ()
+    cycles: tuple[tuple[str, ...], ...] = ()
+    inputs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    list_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+    run_at: datetime | None = None
+    library_version: str = field(default_factory=lambda: _version())
+
+    # ------------------------------------------------------------------ summaries
+
+    def overview(self) -> pd.DataFrame:
+        """Per portfolio: holdings, market value, excluded / watch counts and weights, coverage."""
+        h = self.holdings
+        mv = h["market_value"].fillna(0.0)
+        share = h["share_of_portfolio"].fillna(0.0)
+        screenable = h["status"] != Status.NOT_APPLICABLE.value
+        resolved = h["issuer_id"].notna()
+        frame = pd.DataFrame(
+            {
+                "portfolio_id": h["portfolio_id"],
+                "holdings": 1,
+                "market_value": mv,
+                "weight": share,
+                "excluded": (h["status"] == Status.EXCLUDED.value).astype(int),
+                "weight_excluded": share.where(h["status"] == Status.EXCLUDED.value, 0.0),
+                "watch": (h["status"] == Status.WATCH.value).astype(int),
+                "weight_watch": share.where(h["status"] == Status.WATCH.value, 0.0),
+                "clear": (h["status"] == Status.CLEAR.value).astype(int),
+                "unresolved": (h["status"] == Status.UNRESOLVED.value).astype(int),
+                "not_applicable": (~screenable).astype(int),
+                "_screenable_value": mv.where(screenable, 0.0),
+                "_resolved_value": mv.where(screenable & resolved, 0.0),
+            }
+        )
+        out = frame.groupby("portfolio_id", sort=True).sum()
+        out["coverage"] = out["_resolved_value"] / out["_screenable_value"].where(out["_screenable_value"] != 0)
+        return out.drop(columns=["_screenable_value", "_resolved_value"]).reset_index()
+
+    def summary(self) -> pd.DataFrame:
+        """Per portfolio and criterion: holdings, market value and weight flagged (excluded, watch, exempt)."""
+        f = self.flags
+        columns = [
+            "portfolio_id",
+            "criterion_id",
+            "holdings_excluded",
+            "holdings_watch",
+            "holdings_exempt",
+            "market_value_flagged",
+            "weight_excluded",
+            "weight_watch",
+        ]
+        if f.empty:
+            return pd.DataFrame(columns=columns)
+        share = f["share_of_portfolio"].fillna(0.0)
+        frame = pd.DataFrame(
+            {
+                "portfolio_id": f["portfolio_id"],
+                "criterion_id": f["criterion_id"],
+                "holdings_excluded": (f["outcome"] == "exclude").astype(int),
+                "holdings_watch": (f["outcome"] == "watch").astype(int),
+                "holdings_exempt": (f["outcome"] == "exempt").astype(int),
+                "market_value_flagged": f["market_value"].fillna(0.0).where(f["outcome"] != "exempt", 0.0),
+                "weight_excluded": share.where(f["outcome"] == "exclude", 0.0),
+                "weight_watch": share.where(f["outcome"] == "watch", 0.0),
+            }
+        )
+        return frame.groupby(["portfolio_id", "criterion_id"], sort=True).sum().reset_index()[columns]
+
+    def criteria_summary(self) -> pd.DataFrame:
+        """Per criterion of the policy, across portfolios: holdings flagged and weight flagged per portfolio."""
+        s = self.summary()
+        rows = pd.DataFrame(
+            {"criterion_id": list(self.policy.criterion_ids), "title": [c.title for c in self.policy.criteria]}
+        )
+        if s.empty:
+            return rows.assign(holdings_excluded=0, holdings_watch=0, holdings_exempt=0, market_value_flagged=0.0)
+        totals = s.groupby("criterion_id")[
+            ["holdings_excluded", "holdings_watch", "holdings_exempt", "market_value_flagged"]
+        ].sum()
+        out = rows.merge(totals, left_on="criterion_id", right_index=True, how="left")
+        return out.fillna(
+            {"holdings_excluded": 0, "holdings_watch": 0, "holdings_exempt": 0, "market_value_flagged": 0.0}
+        )
+
+    def pai14(self) -> pd.DataFrame:
+        """SFDR PAI 14: share of investments in companies involved in anti-personnel mines, cluster
+        munitions, chemical or biological weapons, per portfolio.
+
+        ``pai14_all`` divides by all investments (every holding's market value), ``pai14_covered`` by
+        the investments covered by data (screenable holdings resolved to an issuer); ``coverage`` is
+        the covered share of all investments. Overrides do not change PAI 14: it reports involvement.
+        """
+        h = self.holdings
+        mv = h["market_value"].fillna(0.0)
+        involved_ids = set(self.pai14_flags.loc[self.pai14_flags["action"] == "exclude", "holding_id"])
+        investee = h["status"] != Status.NOT_APPLICABLE.value
+        frame = pd.DataFrame(
+            {
+                "portfolio_id": h["portfolio_id"],
+                "involved_value": mv.where(h["holding_id"].isin(involved_ids) & investee, 0.0),
+                "total_value": mv,
+                "covered_value": mv.where(investee & h["issuer_id"].notna(), 0.0),
+            }
+        )
+        out = frame.groupby("portfolio_id", sort=True).sum()
+        out["pai14_all"] = out["involved_value"] / out["total_value"].where(out["total_value"] != 0)
+        out["pai14_covered"] = out["involved_value"] / out["covered_value"].where(out["covered_value"] != 0)
+        out["coverage"] = out["covered_value"] / out["total_value"].where(out["total_value"] != 0)
+        return out.reset_index()
+
+    def sources(self) -> pd.DataFrame:
+        """Every reference list used, with its as-of date, and every input file with its SHA-256."""
+        return self.list_sources.copy()
+
+    # ------------------------------------------------------------------ quarter on quarter
+
+    def compare(self, previous: ScreenResult | str | Path) -> pd.DataFrame:
+        """New, cleared and changed flags, status changes, and holdings that appeared or left.
+
+        Holdings are matched across quarters by portfolio and ``holding_key`` (the security's first
+        identifier, else its name). Returns one row per change with a ``change`` column.
+        """
+        prev = ScreenResult.load(previous) if not isinstance(previous, ScreenResult) else previous
+        cur_f = self.flags.drop_duplicates(_FLAG_KEY)
+        old_f = prev.flags.drop_duplicates(_FLAG_KEY)
+        keep = _FLAG_KEY + ["security_name", "issuer_name"] + _COMPARED
+        merged = cur_f[keep].merge(old_f[keep], on=_FLAG_KEY, how="outer", suffixes=("", "_previous"), indicator=True)
+        merged["security_name"] = merged["security_name"].fillna(merged["security_name_previous"])
+        merged["issuer_name"] = merged["issuer_name"].fillna(merged["issuer_name_previous"])
+        changed = pd.Series(False, index=merged.index)
+        both = merged["_merge"] == "both"
+        for column in _COMPARED:
+            a, b = merged[column], merged[f"{column}_previous"]
+            changed |= both & ~((a == b).fillna(False) | (a.isna() & b.isna()))
+        merged["change"] = pd.Series(pd.NA, index=merged.index, dtype="string")
+        merged.loc[merged["_merge"] == "left_only", "change"] = "new_flag"
+        merged.loc[merged["_merge"] == "right_only", "change"] = "cleared_flag"
+        merged.loc[changed, "change"] = "changed_flag"
+        flag_changes = merged[merged["change"].notna()].drop(
+            columns=["_merge", "security_name_previous", "issuer_name_previous"]
+        )
+
+        hk = ["portfolio_id", "holding_key"]
+        cur_h = self.holdings.drop_duplicates(hk)[hk + ["security_name", "status"]]
+        old_h = prev.holdings.drop_duplicates(hk)[hk + ["security_name", "status"]]
+        hm = cur_h.merge(old_h, on=hk, how="outer", suffixes=("", "_previous"), indicator=True)
+        hm["security_name"] = hm["security_name"].fillna(hm["security_name_previous"])
+        hm["change"] = pd.Series(pd.NA, index=hm.index, dtype="string")
+        hm.loc[hm["_merge"] == "left_only", "change"] = "holding_added"
+        hm.loc[hm["_merge"] == "right_only", "change"] = "holding_removed"
+        hm.loc[(hm["_merge"] == "both") & (hm["status"] != hm["status_previous"]), "change"] = "status_changed"
+        holding_changes = hm[hm["change"].notna()].drop(columns=["_merge", "security_name_previous"])
+        out = pd.concat([flag_changes, holding_changes], ignore_index=True)
+        order = [
+            "change",
+            "portfolio_id",
+            "holding_key",
+            "security_name",
+            "issuer_name",
+            "criterion_id",
+            "status_previous",
+            "status",
+        ]
+        order += [c for c in out.columns if c not in order]
+        out = out.reindex(columns=order)
+        return out.sort_values(
+            ["change", "portfolio_id", "holding_key", "criterion_id"], kind="stable", na_position="first"
+        ).reset_index(drop=True)
+
+    # ------------------------------------------------------------------ persistence
+
+    _FRAMES = ("holdings", "flags", "review", "overrides", "skipped", "pai14_flags", "inputs", "list_sources")
+
+    def save(self, directory: str | Path) -> Path:
+        """Write the result to a folder of Parquet files plus ``result.json``; returns the folder."""
+        folder = Path(directory)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in self._FRAMES:
+            frame = getattr(self, name).copy()
+            frame.attrs = {}
+            frame = frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
+            frame.to_parquet(folder / f"{name}.parquet", index=False)
+        meta = {
+            "as_of": str(self.as_of.date()),
+            "policy": self.policy.id,
+            "policy_file": None,
+            "policy_version": self.policy.version,
+            "rule_hash": self.policy.rule_hash,
+            "warnings": list(self.warnings),
+            "cycles": [list(c) for c in self.cycles],
+            "run_at": self.run_at.isoformat() if self.run_at else None,
+            "library_version": self.library_version,
+        }
+        if self.policy.source_file and not _is_shipped(self.policy):
+            meta["policy_file"] = self.policy.source_file
+        (folder / "result.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+        return folder
+
+    @classmethod
+    def load(cls, directory: str | Path) -> ScreenResult:
+        """Read a result written by :meth:`save`."""
+        from .errors import InputFileError
+        from .rulefiles import load_policy
+
+        folder = Path(directory)
+        meta_path = folder / "result.json"
+        if not meta_path.is_file():
+            raise InputFileError(folder, "is not a saved screen result (no result.json)")
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        frames = {}
+        for name in cls._FRAMES:
+            path = folder / f"{name}.parquet"
+            frames[name] = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
+        policy = load_policy(meta["policy_file"] or meta["policy"])
+        return cls(
+            **frames,
+            as_of=pd.Timestamp(meta["as_of"]),
+            policy=policy,
+            warnings=tuple(meta.get("warnings", ())),
+            cycles=tuple(tuple(c) for c in meta.get("cycles", ())),
+            run_at=datetime.fromisoformat(meta["run_at"]) if meta.get("run_at") else None,
+            library_version=meta.get("library_version", ""),
+        )
+
+    # ------------------------------------------------------------------ display
+
+    def __repr__(self) -> str:
+        counts = self.holdings["status"].value_counts()
+        parts = ", ".join(f"{s.value}={int(counts.get(s.value, 0))}" for s in Status)
+        return (
+            f"ScreenResult(as_of={self.as_of.date()}, policy={self.policy.id!r}, "
+            f"holdings={len(self.holdings)}, flags={len(self.flags)}, {parts})"
+        )
+
+
+def _is_shipped(policy: Policy) -> bool:
+    from ._resources import bundled_dir
+
+    try:
+        return Path(policy.source_file).resolve().parent == (bundled_dir("criteria") / "policies").resolve()
+    except FileNotFoundError:
+        return False
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("exclusionscreen")
+    except PackageNotFoundError:  # pragma: no cover
+        return "0.0.0"

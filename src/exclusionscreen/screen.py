@@ -1,0 +1,357 @@
+"""The screen: holdings x universe x policy -> a ScreenResult. The only place the datasets are joined.
+
+Stages, each a function of frames: validate holdings; resolve issuers; tie name-keyed evidence to
+subjects; evaluate criteria on issuers; spread by ownership; join hits to holdings; apply overrides;
+give every holding its status. Contracts are checked at the boundaries.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .contracts import Flags, Holdings, ScreenedHoldings, validate
+from .evaluate import evaluate_criteria, prepare_evidence
+from .evidence import subject_names
+from .identifiers import normalise_identifiers
+from .names import normalise_names
+from .overrides import check_overrides, read_decisions, read_overrides
+from .ownership import ultimate_parents
+from .resolve import resolve_issuers
+from .result import ScreenResult
+from .rulefiles import load_policy, shipped_criteria
+from .rules import Policy
+from .universe import Universe, file_sha256
+from .vocabulary import Status
+
+__all__ = ["PAI14_CRITERIA", "screen"]
+
+#: the criteria whose involvement SFDR PAI 14 measures
+PAI14_CRITERIA = ("anti_personnel_mines", "cluster_munitions", "chemical_weapons", "biological_weapons")
+_FLAG_EXTRA = ["holding_key", "evidence_note", "share_of_portfolio", "market_value"]
+
+
+def _as_of(value, holdings: pd.DataFrame) -> pd.Timestamp:
+    if value is None:
+        stated = holdings["as_of"].dropna()
+        return stated.max().normalize() if len(stated) else pd.Timestamp(date.today())
+    try:
+        return pd.Timestamp(value).normalize()
+    except (ValueError, TypeError):
+        raise ValueError(f"as_of: {value!r} is not a date (use YYYY-MM-DD)") from None
+
+
+def _prepare_holdings(holdings: pd.DataFrame) -> pd.DataFrame:
+    if "identifier_issues" not in holdings.columns:
+        holdings = normalise_identifiers(holdings)
+    out = validate(holdings, Holdings, source=holdings.attrs.get("source", "holdings")).reset_index(drop=True)
+    # weight of each holding in its portfolio: as given, else from market value
+    total = out.groupby("portfolio_id")["market_value"].transform("sum")
+    derived = out["market_value"] / total.where(total != 0)
+    out["share_of_portfolio"] = out["weight"].fillna(derived)
+    return out
+
+
+def screen(
+    holdings: pd.DataFrame,
+    universe: Universe,
+    policy: Policy | str,
+    *,
+    as_of=None,
+    overrides=None,
+    decisions=None,
+    match_threshold: float = 0.90,
+    review_threshold: float = 0.75,
+) -> ScreenResult:
+    """Screen `holdings` against `universe` with `policy` on the date `as_of`.
+
+    `overrides` and `decisions` are CSV paths or frames (see :mod:`exclusionscreen.overrides`).
+    Name matches (issuer resolution by name, entity lists, name-only evidence) count at or above
+    `match_threshold`; those between `review_threshold` and it go to ``result.review``.
+    """
+    if not 0 < review_threshold <= match_threshold <= 1:
+        raise ValueError("need 0 < review_threshold <= match_threshold <= 1")
+    policy = load_policy(policy)
+    load_report = holdings.attrs.get("load_report")
+    h = _prepare_holdings(holdings)
+    day = _as_of(as_of, h)
+    warnings: list[str] = []
+    if not policy.applies_on(day.date()):
+        warnings.append(
+            f"policy {policy.id} applies from {policy.applies_from or '-'} to "
+            f"{policy.applies_until or '-'}, not on the screening date {day.date()}"
+        )
+    _stale_lists(universe, day, warnings)
+
+    decided = read_decisions(decisions) if decisions is not None else None
+    resolved = resolve_issuers(
+        h,
+        universe.issuers,
+        universe.securities,
+        decisions=decided,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+    )
+    issuers = universe.issuers
+    ultimate, cycles = ultimate_parents(issuers)
+    warnings += [
+        f"ownership cycle among issuers {' -> '.join(c)}; their ultimate parent is left as themselves" for c in cycles
+    ]
+
+    orphan = resolved["screenable"] & resolved["issuer_id"].isna()
+    orphan_norm = normalise_names(h["security_name"].where(orphan))
+    subject = resolved["issuer_id"].fillna("name:" + orphan_norm)
+    subjects = subject_names(issuers, h.loc[orphan, "security_name"])
+    evidence = prepare_evidence(
+        universe, subjects, day, match_threshold=match_threshold, review_threshold=review_threshold
+    )
+    warnings += evidence.warnings
+    hits = evaluate_criteria(policy.criteria, universe, evidence, day)
+    catalogue = shipped_criteria()
+    pai_criteria = [catalogue[c] for c in PAI14_CRITERIA if c in catalogue]
+    pai_hits = evaluate_criteria(pai_criteria, universe, evidence, day)
+
+    names = issuers.set_index("issuer_id")["issuer_name"]
+    parent_of = pd.Series(ultimate.to_numpy(), index=issuers["issuer_id"].to_numpy())
+    base = h.assign(
+        holding_key=resolved["holding_key"],
+        subject_id=subject,
+        issuer_id=resolved["issuer_id"],
+        issuer_name=resolved["issuer_id"].map(names),
+        ultimate_parent_id=resolved["issuer_id"].map(parent_of),
+    )
+    flags = _join(base, hits, names)
+    flags = _apply_overrides(flags, base, overrides, universe, policy, catalogue, day)
+    pai_flags = _join(base, pai_hits, names)
+
+    screened = _status(h, resolved, flags, names, parent_of)
+    review = _review(screened, resolved, evidence.review, names)
+    flags = validate(flags.drop(columns=["subject_id"]), Flags, source="flags")
+    screened = validate(screened, ScreenedHoldings, source="screened holdings")
+    return ScreenResult(
+        holdings=screened,
+        flags=flags,
+        review=review,
+        overrides=flags.attrs.get("override_table", _empty_overrides()),
+        skipped=load_report.skipped
+        if load_report is not None
+        else pd.DataFrame(columns=["source_file", "source_row", "reason", "text"]),
+        pai14_flags=pai_flags,
+        as_of=day,
+        policy=policy,
+        warnings=tuple(warnings),
+        cycles=tuple(tuple(c) for c in cycles),
+        inputs=_inputs(load_report, universe, overrides, decisions),
+        list_sources=universe.sources,
+        run_at=datetime.now(UTC).replace(microsecond=0),
+    )
+
+
+def _join(base: pd.DataFrame, hits: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
+    """One row per holding and criterion hit."""
+    left = base[
+        [
+            "portfolio_id",
+            "holding_id",
+            "holding_key",
+            "security_name",
+            "isin",
+            "subject_id",
+            "issuer_id",
+            "issuer_name",
+            "ultimate_parent_id",
+            "market_value",
+            "share_of_portfolio",
+        ]
+    ]
+    left = left[left["subject_id"].notna()]
+    flags = left.merge(hits, on="subject_id", how="inner")
+    flags["ultimate_parent_name"] = flags["ultimate_parent_id"].map(names)
+    flags["outcome"] = flags["action"]
+    flags["override"] = pd.Series(pd.NA, index=flags.index, dtype="string")
+    flags["override_rationale"] = pd.Series(pd.NA, index=flags.index, dtype="string")
+    return flags.sort_values(["portfolio_id", "holding_id", "criterion_id"], kind="stable").reset_index(drop=True)
+
+
+def _empty_overrides() -> pd.DataFrame:
+    return pd.DataFrame(
+        columns=[
+            "issuer_id",
+            "isin",
+            "criterion_id",
+            "decision",
+            "rationale",
+            "approver",
+            "approved_on",
+            "expires_on",
+            "state",
+            "holdings_affected",
+        ]
+    )
+
+
+def _apply_overrides(flags, base, overrides, universe, policy, catalogue, day) -> pd.DataFrame:
+    if overrides is None:
+        return flags
+    table = read_overrides(overrides)
+    known_isins = pd.concat([universe.securities["isin"], base["isin"]]).dropna()
+    check_overrides(
+        table,
+        issuers=universe.issuers["issuer_id"],
+        isins=known_isins,
+        criteria=set(policy.criterion_ids),
+        catalogue=set(catalogue),
+    )
+    table["state"] = "applied"
+    table.loc[table["expires_on"].notna() & (table["expires_on"] < day), "state"] = "expired"
+    table.loc[table["approved_on"].notna() & (table["approved_on"] > day), "state"] = "not yet approved"
+    table.loc[~table["criterion_id"].isin(policy.criterion_ids), "state"] = "criterion not in policy"
+    active = table[table["state"] == "applied"]
+
+    flags = flags.copy()
+    affected = pd.Series(0, index=table.index)
+    for i, row in active.iterrows():  # one pass per override (tens), each a whole-column operation
+        target = (
+            (flags["issuer_id"] == row["issuer_id"]) if pd.notna(row["issuer_id"]) else (flags["isin"] == row["isin"])
+        )
+        target = target.fillna(False) & (flags["criterion_id"] == row["criterion_id"])
+        flags.loc[target, "override"] = row["decision"]
+        flags.loc[target, "override_rationale"] = f"{row['rationale']} (approved by {row['approver']})"
+        flags.loc[target, "outcome"] = "exempt" if row["decision"] == "exempt" else "exclude"
+        affected[i] = int(target.sum())
+        if row["decision"] == "enforce":
+            flags, added = _enforce_new(flags, base, row, policy)
+            affected[i] += added
+    table["holdings_affected"] = affected
+    table.loc[(table["state"] == "applied") & (table["holdings_affected"] == 0), "state"] = (
+        "applied (no holding affected)"
+    )
+    flags.attrs["override_table"] = table.drop(columns=["source_line"])
+    return flags
+
+
+def _enforce_new(flags, base, row, policy):
+    """Flags for holdings an 'enforce' override names that no evidence had flagged for that criterion."""
+    key = "issuer_id" if pd.notna(row["issuer_id"]) else "isin"
+    held = base[(base[key] == row[key]).fillna(False)]
+    already = flags.loc[flags["criterion_id"] == row["criterion_id"], "holding_id"]
+    held = held[~held["holding_id"].isin(already)]
+    if held.empty:
+        return flags, 0
+    c = policy.criterion(row["criterion_id"])
+    new = held[
+        [
+            "portfolio_id",
+            "holding_id",
+            "holding_key",
+            "security_name",
+            "isin",
+            "subject_id",
+            "issuer_id",
+            "issuer_name",
+            "ultimate_parent_id",
+            "market_value",
+            "share_of_portfolio",
+        ]
+    ].assign(
+        criterion_id=c.id,
+        criterion_version=c.version,
+        basis=c.basis.value,
+        via="direct",
+        cause_issuer_id=held["issuer_id"],
+        cause_name=held["issuer_name"].fillna(held["security_name"]),
+        evidence_source="analyst override",
+        evidence_note=row["rationale"],
+        action="exclude",
+        outcome="exclude",
+        override="enforce",
+        override_rationale=f"{row['rationale']} (approved by {row['approver']})",
+    )
+    return pd.concat([flags, new], ignore_index=True), len(new)
+
+
+_OUTCOME_RANK = {"exclude": 0, "watch": 1, "exempt": 2}
+
+
+def _status(h, resolved, flags, names, parent_of) -> pd.DataFrame:
+    rank = flags["outcome"].map(_OUTCOME_RANK)
+    best = rank.groupby(flags["holding_id"]).min()
+    hit_pairs = flags.loc[flags["outcome"] != "exempt", ["holding_id", "criterion_id"]].drop_duplicates()
+    hit_list = hit_pairs.sort_values("criterion_id").groupby("holding_id")["criterion_id"].agg(", ".join)
+    best_rank = h["holding_id"].map(best)
+    status = np.select(
+        [~resolved["screenable"], best_rank == 0, best_rank == 1, resolved["issuer_id"].notna() | (best_rank == 2)],
+        [Status.NOT_APPLICABLE.value, Status.EXCLUDED.value, Status.WATCH.value, Status.CLEAR.value],
+        default=Status.UNRESOLVED.value,
+    )
+    reason = resolved["review_reason"].where(status == Status.UNRESOLVED.value)
+    reason = reason.where(
+        status != Status.NOT_APPLICABLE.value, "not a security with an issuer (" + h["asset_class"].fillna("?") + ")"
+    )
+    named_only = resolved["issuer_id"].isna() & pd.Series(np.isin(status, ["excluded", "watch"]), index=h.index)
+    reason = reason.mask(named_only, "flagged by name-keyed evidence matched to the security name")
+    return h.assign(
+        holding_key=resolved["holding_key"],
+        status=status,
+        issuer_id=resolved["issuer_id"],
+        issuer_name=resolved["issuer_id"].map(names),
+        ultimate_parent_id=resolved["issuer_id"].map(parent_of),
+        resolution_method=resolved["resolution_method"],
+        resolution_confidence=resolved["resolution_confidence"],
+        criteria_hit=h["holding_id"].map(hit_list),
+        reason=reason,
+    )
+
+
+def _review(screened, resolved, evidence_review, names) -> pd.DataFrame:
+    """What an analyst must decide: unresolved and doubtful holdings, and doubtful evidence matches."""
+    need = screened["status"].eq(Status.UNRESOLVED.value) | resolved["candidate_issuer_id"].notna()
+    rows = screened[need]
+    holdings = pd.DataFrame(
+        {
+            "kind": "holding",
+            "portfolio_id": rows["portfolio_id"],
+            "holding_id": rows["holding_id"],
+            "holding_key": rows["holding_key"],
+            "security_name": rows["security_name"],
+            "isin": rows["isin"],
+            "ticker": rows["ticker"],
+            "market_value": rows["market_value"],
+            "share_of_portfolio": rows["share_of_portfolio"],
+            "reason": resolved.loc[need, "review_reason"],
+            "candidate_issuer_id": resolved.loc[need, "candidate_issuer_id"],
+            "candidate_name": resolved.loc[need, "candidate_issuer_id"].map(names),
+            "candidate_score": resolved.loc[need, "candidate_score"],
+        }
+    )
+    evidence = evidence_review.rename(columns={"candidate_subject_id": "candidate_issuer_id"})
+    return pd.concat([holdings, evidence], ignore_index=True)
+
+
+def _inputs(load_report, universe, overrides, decisions) -> pd.DataFrame:
+    rows = []
+    if load_report is not None:
+        for f in load_report.files:
+            rows.append({"kind": "holdings", "path": str(f.path), "sha256": f.sha256, "rows": f.rows_read})
+    rows += universe.inputs.to_dict("records")
+    for kind, source in (("overrides", overrides), ("decisions", decisions)):
+        if source is not None and not isinstance(source, pd.DataFrame):
+            path = Path(source)
+            rows.append({"kind": kind, "path": str(path), "sha256": file_sha256(path), "rows": None})
+    return pd.DataFrame(rows, columns=["kind", "path", "sha256", "rows"])
+
+
+def _stale_lists(universe: Universe, day: pd.Timestamp, warnings: list[str]) -> None:
+    sources = universe.sources
+    if sources is None or sources.empty or "as_of" not in sources.columns:
+        return
+    as_of = pd.to_datetime(sources["as_of"], errors="coerce")
+    old = sources[(day - as_of) > pd.Timedelta(days=365)]
+    for _, row in old.iterrows():  # one row per bundled list (a handful)
+        warnings.append(
+            f"bundled list {row['list_id']} is dated {pd.Timestamp(row['as_of']).date()}, "
+            f"more than a year before the screening date {day.date()}"
+        )

@@ -1,0 +1,179 @@
+"""The reference universe: issuers, securities, evidence and lists, validated at the door.
+
+A reference-data folder holds one file per contract, named after it (``issuers``, ``securities``,
+``involvement``, ``country_exposure``, ``country_lists``, ``entity_lists``), each ``.csv`` or
+``.parquet``, any of them absent when not needed. :func:`load_universe` reads and validates them and
+merges in the lists bundled with exclusionscreen unless told not to.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from .contracts import (
+    CountryExposure,
+    CountryLists,
+    EntityLists,
+    Involvement,
+    Issuers,
+    Securities,
+    conform,
+    validate,
+)
+from .errors import InputFileError
+from .identifiers import normalise_identifiers
+
+__all__ = ["UNIVERSE_FILES", "Universe", "load_universe"]
+
+UNIVERSE_FILES = {
+    "issuers": Issuers,
+    "securities": Securities,
+    "involvement": Involvement,
+    "country_exposure": CountryExposure,
+    "country_lists": CountryLists,
+    "entity_lists": EntityLists,
+}
+
+
+def _empty(model) -> pd.DataFrame:
+    return validate(conform(pd.DataFrame(), model), model, source="(empty)")
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(frozen=True)
+class Universe:
+    """Validated reference data for a screen. Build it with :func:`load_universe` or :meth:`from_frames`."""
+
+    issuers: pd.DataFrame
+    securities: pd.DataFrame
+    involvement: pd.DataFrame
+    country_exposure: pd.DataFrame
+    country_lists: pd.DataFrame
+    entity_lists: pd.DataFrame
+    inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["kind", "path", "sha256", "rows"]))
+    sources: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @classmethod
+    def from_frames(cls, *, include_bundled: bool = False, **frames: pd.DataFrame) -> Universe:
+        """A universe from frames in memory, each validated against its contract."""
+        unknown = set(frames) - set(UNIVERSE_FILES)
+        if unknown:
+            raise TypeError(f"unknown universe part(s) {sorted(unknown)}; expected some of {list(UNIVERSE_FILES)}")
+        parts = {
+            name: _prepare(name, frames[name], f"{name} (frame)") if name in frames else _empty(model)
+            for name, model in UNIVERSE_FILES.items()
+        }
+        universe = cls(**parts)
+        return universe.with_bundled_lists() if include_bundled else universe
+
+    def add(self, *, source: str = "frame", **frames: pd.DataFrame) -> Universe:
+        """A new universe with rows added to some parts (e.g. ``involvement=read_sipri_top100(...)``)."""
+        changes = {}
+        for name, frame in frames.items():
+            if name not in UNIVERSE_FILES:
+                raise TypeError(f"unknown universe part {name!r}; expected one of {list(UNIVERSE_FILES)}")
+            added = _prepare(name, frame, f"{name} ({source})")
+            changes[name] = _concat(getattr(self, name), added, name)
+        return replace(self, **changes)
+
+    def with_bundled_lists(self) -> Universe:
+        """A new universe with the country and entity lists that ship with exclusionscreen added."""
+        from .reference import bundled_country_lists, bundled_entity_lists, list_sources
+
+        country = validate(bundled_country_lists(), CountryLists, source="bundled country lists")
+        entity = validate(bundled_entity_lists(), EntityLists, source="bundled entity lists")
+        sources = pd.concat([self.sources, list_sources()], ignore_index=True) if len(self.sources) else list_sources()
+        return replace(
+            self,
+            country_lists=_concat(self.country_lists, country, "country_lists"),
+            entity_lists=_concat(self.entity_lists, entity, "entity_lists"),
+            sources=sources,
+        )
+
+    def summary(self) -> pd.DataFrame:
+        """Row counts of each part."""
+        return pd.DataFrame({"part": list(UNIVERSE_FILES), "rows": [len(getattr(self, n)) for n in UNIVERSE_FILES]})
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n}={len(getattr(self, n)):,}" for n in UNIVERSE_FILES)
+        return f"Universe({counts})"
+
+
+def _concat(left: pd.DataFrame, right: pd.DataFrame, name: str) -> pd.DataFrame:
+    if left.empty:
+        return right
+    if right.empty:
+        return left
+    out = pd.concat([left, right], ignore_index=True)
+    return validate(out, UNIVERSE_FILES[name], source=name)
+
+
+def _prepare(name: str, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    model = UNIVERSE_FILES[name]
+    if name == "securities":
+        frame = normalise_identifiers(frame, derive_isin=False)
+    if name == "issuers" and "lei" in frame.columns:
+        frame = frame.assign(lei=frame["lei"].astype("string").str.strip().str.upper())
+    for column in ("country", "recipient_country"):
+        if column in frame.columns:
+            frame = frame.assign(**{column: frame[column].astype("string").str.strip().str.upper()})
+    return validate(frame, model, source=source)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    try:
+        if path.suffix == ".parquet":
+            return pd.read_parquet(path)
+        return pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], encoding="utf-8-sig")
+    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        raise InputFileError(path, f"cannot be read as {path.suffix[1:]}: {exc}") from None
+
+
+def load_universe(directory: str | Path | None = None, *, include_bundled: bool = True) -> Universe:
+    """Read the reference-data folder `directory`, validate every file, and add the bundled lists.
+
+    Each file is checked against its contract; a file that breaks it raises ContractError naming the
+    file and listing every bad row. With `directory` None the universe holds only the bundled lists.
+    """
+    parts: dict[str, pd.DataFrame] = {}
+    inputs = []
+    if directory is not None:
+        folder = Path(directory)
+        if not folder.is_dir():
+            raise InputFileError(folder, "is not a folder of reference data")
+        stray = sorted(
+            p.name for p in folder.iterdir() if p.suffix in {".csv", ".parquet"} and p.stem not in UNIVERSE_FILES
+        )
+        for name in UNIVERSE_FILES:
+            candidates = [folder / f"{name}.csv", folder / f"{name}.parquet"]
+            found = [p for p in candidates if p.is_file()]
+            if len(found) > 1:
+                raise InputFileError(folder, f"both {found[0].name} and {found[1].name} exist; keep one")
+            if found:
+                path = found[0]
+                frame = _read(path)
+                parts[name] = _prepare(name, frame, str(path))
+                inputs.append({"kind": name, "path": str(path), "sha256": file_sha256(path), "rows": len(frame)})
+        if not parts and not include_bundled:
+            raise InputFileError(
+                folder,
+                f"holds none of the reference files {', '.join(f'{n}.csv' for n in UNIVERSE_FILES)}"
+                + (f" (found: {', '.join(stray)})" if stray else ""),
+            )
+    universe = Universe(
+        **{name: parts.get(name, _empty(model)) for name, model in UNIVERSE_FILES.items()},
+        inputs=pd.DataFrame(inputs, columns=["kind", "path", "sha256", "rows"]),
+    )
+    return universe.with_bundled_lists() if include_bundled else universe
