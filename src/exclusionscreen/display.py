@@ -10,7 +10,14 @@ import textwrap
 
 from .rules import Criterion, Policy
 
-__all__ = ["criterion_text", "policy_html", "policy_text", "frame_html"]
+__all__ = [
+    "criterion_text",
+    "dates_text",
+    "frame_html",
+    "ownership_text",
+    "policy_html",
+    "policy_text",
+]
 
 
 def _criterion_lines(c: Criterion) -> list[tuple[str, str]]:
@@ -47,8 +54,16 @@ def ownership_text(c: Criterion) -> str:
     if c.ownership.parent_min_share is not None:
         parts.append(f"parents owning >= {c.ownership.parent_min_share:.0%} of an involved company")
     if c.ownership.subsidiary_min_share is not None:
-        parts.append(f"subsidiaries >= {c.ownership.subsidiary_min_share:.0%} owned by an involved parent")
+        share = c.ownership.subsidiary_min_share
+        parts.append(f"subsidiaries >= {share:.0%} owned by an involved parent")
     return "; ".join(parts) if parts else "involved company only"
+
+
+def dates_text(p: Policy) -> str:
+    """The dates a policy applies, in words, or '' when it has none."""
+    if not (p.applies_from or p.applies_until):
+        return ""
+    return f"Applies from {p.applies_from or '(no start)'} to {p.applies_until or '(no end)'}"
 
 
 def criterion_text(c: Criterion) -> str:
@@ -65,8 +80,8 @@ def criterion_text(c: Criterion) -> str:
 def policy_text(p: Policy) -> str:
     """A policy and the effective settings of each criterion it applies, as plain text."""
     lines = [f"{p.title} ({p.id} v{p.version})", p.description]
-    if p.applies_from or p.applies_until:
-        lines.append(f"Applies from {p.applies_from or '(no start)'} to {p.applies_until or '(no end)'}")
+    if dates_text(p):
+        lines.append(dates_text(p))
     lines.extend(f"Reference: {r}" for r in p.references)
     lines.append(f"Rule-set hash: {p.rule_hash}")
     lines.append("")
@@ -108,13 +123,12 @@ def policy_html(p: Policy) -> str:
     table = pd.DataFrame(
         [
             {"criterion": c.id, "version": c.version, "title": c.title, "basis": c.basis.value,
-             "action": c.action.value, "threshold": c.threshold_text, "ownership": ownership_text(c)}
+             "action": c.action.value, "threshold": c.threshold_text,
+             "ownership": ownership_text(c)}
             for c in p.criteria
         ]
     )
-    dates = ""
-    if p.applies_from or p.applies_until:
-        dates = f"<p>Applies from {p.applies_from or '(no start)'} to {p.applies_until or '(no end)'}</p>"
+    dates = f"<p>{html.escape(dates_text(p))}</p>" if dates_text(p) else ""
     return (
         f"<div><h4>{html.escape(p.title)} ({html.escape(p.id)} v{html.escape(p.version)})</h4>"
         f"<p>{html.escape(p.description)}</p>{dates}{frame_html(table)}</div>"

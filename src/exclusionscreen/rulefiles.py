@@ -1,10 +1,10 @@
 """Reading and validating criterion and policy files.
 
 Rule files are YAML read with ``yaml.safe_load`` (no code in a rule file is ever run). The
-``schema_version`` is checked before anything else; unknown keys are rejected with the list of valid
-ones; every problem names the file, the key path and, where the parser knows it, the line. A policy may
-only make a criterion stricter; a policy that loosens one is rejected with a message saying which
-criterion, which key and how.
+``schema_version`` is checked before anything else; unknown keys are rejected with the list of
+valid ones; every problem names the file, the key path and, where the parser knows it, the line. A
+policy may only make a criterion stricter; a policy that loosens one is rejected with a message
+saying which criterion, which key and how.
 """
 
 from __future__ import annotations
@@ -124,7 +124,8 @@ def _text(doc: _Document, mapping: dict, key: str, prefix: str = "", required: b
     value = mapping.get(key)
     if value is None:
         if required:
-            doc.problem(_join(prefix, key) if key in mapping else prefix, f"missing required key {key!r}")
+            where = _join(prefix, key) if key in mapping else prefix
+            doc.problem(where, f"missing required key {key!r}")
         return None
     if not isinstance(value, str) or not value.strip():
         doc.problem(_join(prefix, key), f"must be non-empty text, got {value!r}")
@@ -151,7 +152,9 @@ def _share(doc: _Document, mapping: dict, key: str, prefix: str = "", required: 
         return None
     value = mapping[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        doc.problem(_join(prefix, key), f"must be a fraction between 0 and 1 (0.05 for 5 %), got {value!r}")
+        doc.problem(
+            _join(prefix, key), f"must be a fraction between 0 and 1 (0.05 for 5 %), got {value!r}"
+        )
         return None
     return float(value)
 
@@ -167,7 +170,8 @@ def _words(doc: _Document, mapping: dict, key: str, prefix: str = "", required: 
     ):
         doc.problem(
             _join(prefix, key),
-            f"must be a non-empty list of lower-case identifiers (letters, digits, _), got {value!r}",
+            "must be a non-empty list of lower-case identifiers (letters, digits, _), "
+            f"got {value!r}",
         )
         return None
     if len(set(value)) != len(value):
@@ -232,7 +236,8 @@ def _ownership(doc: _Document, mapping: dict, prefix: str = "") -> Ownership | N
         return None
     _known_keys(doc, value, _OWNERSHIP_KEYS, path)
     return Ownership(
-        _share(doc, value, "parent_min_share", path), _share(doc, value, "subsidiary_min_share", path)
+        _share(doc, value, "parent_min_share", path),
+        _share(doc, value, "subsidiary_min_share", path),
     )
 
 
@@ -245,12 +250,16 @@ def _header(doc: _Document, kind: str) -> dict | None:
         doc.problem("", f"a {kind} file must be a YAML mapping of keys, got {type(data).__name__}")
         return None
     if "schema_version" not in data:
-        doc.problem("", f"missing required key 'schema_version' (this library reads version {SCHEMA_VERSION})")
+        doc.problem(
+            "",
+            f"missing required key 'schema_version' (this library reads version {SCHEMA_VERSION})",
+        )
         return None
     if data["schema_version"] != SCHEMA_VERSION:
         doc.problem(
             "schema_version",
-            f"schema_version {data['schema_version']!r} is not supported; this library reads {SCHEMA_VERSION}",
+            f"schema_version {data['schema_version']!r} is not supported; "
+            f"this library reads {SCHEMA_VERSION}",
         )
         return None
     return data
@@ -284,23 +293,20 @@ def _parse_criterion(doc: _Document) -> Criterion | None:
         "definition": _text(doc, data, "definition"),
         "references": _references(doc, data),
         "action": _choice(doc, data, "action", Action),
+        "notes": _text(doc, data, "notes", required=False),
     }
     if evidence:
         for key in sorted(_REQUIRED_BY_EVIDENCE[evidence] - set(data)):
             doc.problem("", f"missing required key {key!r} for evidence {evidence.value!r}")
-        if "categories" in data:
-            fields["categories"] = _words(doc, data, "categories")
-        if "involvement_types" in data:
-            fields["involvement_types"] = _words(doc, data, "involvement_types")
-        if "revenue_threshold" in data:
+        present = _KEYS_BY_EVIDENCE[evidence] & set(data)  # other keys were reported as unknown
+        for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
+            if key in present:
+                fields[key] = _words(doc, data, key)
+        if "revenue_threshold" in present:
             fields["revenue_threshold"] = _share(doc, data, "revenue_threshold", required=True)
-        if "country_lists" in data:
-            fields["country_lists"] = _words(doc, data, "country_lists")
-        if "entity_lists" in data:
-            fields["entity_lists"] = _words(doc, data, "entity_lists")
-        if "lookback_years" in data:
+        if "lookback_years" in present:
             fields["lookback_years"] = _positive_int(doc, data, "lookback_years")
-        ownership = _ownership(doc, data)
+        ownership = _ownership(doc, data) if "ownership" in present else None
         if ownership is not None:
             fields["ownership"] = ownership
     if doc.problems:
@@ -350,10 +356,16 @@ def _tighten(doc: _Document, base: Criterion, entry: dict, prefix: str) -> Crite
     cid = base.id
 
     def loosen(key: str, how: str) -> None:
-        doc.problem(_join(prefix, key), f"would loosen criterion {cid!r}: {how}; a policy may only make a criterion stricter")
+        doc.problem(
+            _join(prefix, key),
+            f"would loosen criterion {cid!r}: {how}; a policy may only make a criterion stricter",
+        )
 
     def not_applicable(key: str) -> None:
-        doc.problem(_join(prefix, key), f"criterion {cid!r} (evidence {base.evidence.value!r}) has no {key!r} to set")
+        doc.problem(
+            _join(prefix, key),
+            f"criterion {cid!r} (evidence {base.evidence.value!r}) has no {key!r} to set",
+        )
 
     allowed_here = _KEYS_BY_EVIDENCE[base.evidence] | {"action"}
     for key in entry:
@@ -364,7 +376,10 @@ def _tighten(doc: _Document, base: Criterion, entry: dict, prefix: str) -> Crite
         value = _share(doc, entry, "revenue_threshold", prefix)
         if value is not None and base.revenue_threshold is not None:
             if value > base.revenue_threshold:
-                loosen("revenue_threshold", f"raises the revenue threshold from {base.revenue_threshold:g} to {value:g}")
+                loosen(
+                    "revenue_threshold",
+                    f"raises the revenue threshold from {base.revenue_threshold:g} to {value:g}",
+                )
             changes["revenue_threshold"] = value
     for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
         if key in entry and key in allowed_here:
@@ -373,12 +388,16 @@ def _tighten(doc: _Document, base: Criterion, entry: dict, prefix: str) -> Crite
                 missing = [v for v in getattr(base, key) if v not in value]
                 if missing:
                     loosen(key, f"drops {', '.join(missing)}")
-                changes[key] = tuple(getattr(base, key)) + tuple(v for v in value if v not in getattr(base, key))
+                old = tuple(getattr(base, key))
+                changes[key] = old + tuple(v for v in value if v not in old)
     if "lookback_years" in entry and "lookback_years" in allowed_here:
         value = _positive_int(doc, entry, "lookback_years", prefix)
         if value is not None and base.lookback_years is not None:
             if value < base.lookback_years:
-                loosen("lookback_years", f"shortens the look-back from {base.lookback_years} to {value} years")
+                loosen(
+                    "lookback_years",
+                    f"shortens the look-back from {base.lookback_years} to {value} years",
+                )
             changes["lookback_years"] = value
     if "action" in entry:
         value = _choice(doc, entry, "action", Action, prefix)
@@ -396,7 +415,8 @@ def _tighten(doc: _Document, base: Criterion, entry: dict, prefix: str) -> Crite
                 if key not in entry["ownership"]:
                     merged[key] = old
                 elif old is not None and (new is None or new > old):
-                    loosen(f"ownership.{key}", f"raises or removes the ownership share from {old:g} to {new!r}")
+                    how = "removes" if new is None else f"raises it to {new:g}"
+                    loosen(f"ownership.{key}", f"{how} the ownership share of {old:g}")
                     merged[key] = old
                 else:
                     merged[key] = new
@@ -436,7 +456,10 @@ def _parse_policy(doc: _Document, catalogue: dict[str, Criterion]) -> Policy | N
         if isinstance(entry, str):
             entry = {"criterion": entry}
         if not isinstance(entry, dict):
-            doc.problem(path, "each entry is a criterion id or a mapping with 'criterion' and stricter settings")
+            doc.problem(
+                path,
+                "each entry is a criterion id or a mapping with 'criterion' and stricter settings",
+            )
             continue
         _known_keys(doc, entry, _POLICY_ENTRY_KEYS, path)
         cid = _text(doc, entry, "criterion", path)
@@ -448,7 +471,9 @@ def _parse_policy(doc: _Document, catalogue: dict[str, Criterion]) -> Policy | N
         seen.add(cid)
         if cid not in catalogue:
             known = ", ".join(sorted(catalogue))
-            doc.problem(_join(path, "criterion"), f"unknown criterion {cid!r}; known criteria: {known}")
+            doc.problem(
+                _join(path, "criterion"), f"unknown criterion {cid!r}; known criteria: {known}"
+            )
             continue
         chosen.append(_tighten(doc, catalogue[cid], entry, path))
     fields = dict(
@@ -459,6 +484,7 @@ def _parse_policy(doc: _Document, catalogue: dict[str, Criterion]) -> Policy | N
         references=_references(doc, data),
         applies_from=applies_from,
         applies_until=applies_until,
+        notes=_text(doc, data, "notes", required=False),
     )
     if doc.problems:
         return None
@@ -481,7 +507,9 @@ def shipped_policies() -> dict[str, Policy]:
     return policies
 
 
-def load_policy(name_or_path: str | Path | Policy, *, criteria_dir: str | Path | None = None) -> Policy:
+def load_policy(
+    name_or_path: str | Path | Policy, *, criteria_dir: str | Path | None = None
+) -> Policy:
     """A shipped policy by id (``"broad"``), or a policy file at a path.
 
     A policy file's criteria are looked up in `criteria_dir` when given, else in the shipped
@@ -495,7 +523,8 @@ def load_policy(name_or_path: str | Path | Policy, *, criteria_dir: str | Path |
         shipped = bundled_dir("criteria") / "policies" / f"{path.name}.yaml"
         if not shipped.is_file():
             names = ", ".join(sorted(p.stem for p in shipped.parent.glob("*.yaml")))
-            raise RuleFileError([RuleProblem(str(name_or_path), "", f"no shipped policy of that name; shipped policies: {names}")])
+            message = f"no shipped policy of that name; shipped policies: {names}"
+            raise RuleFileError([RuleProblem(str(name_or_path), "", message)])
         path = shipped
     if not path.is_file():
         raise RuleFileError([RuleProblem(str(path), "", "no such file")])
@@ -512,7 +541,9 @@ def _kind(path: Path, data: Any) -> str:
     return "criterion"
 
 
-def validate_rule_files(paths: Iterable[str | Path], *, criteria_dir: str | Path | None = None) -> list[RuleProblem]:
+def validate_rule_files(
+    paths: Iterable[str | Path], *, criteria_dir: str | Path | None = None
+) -> list[RuleProblem]:
     """Check criterion and policy files (or folders of them); return every problem found.
 
     A policy's criteria are looked up among the criterion files given, then in `criteria_dir`

@@ -1,8 +1,9 @@
-"""Criteria and policies as plain frozen values. They know nothing of pandas; the engine applies them.
+"""Criteria and policies as plain frozen values. They know nothing of pandas; the engine applies
+them.
 
-A :class:`Criterion` is read from one file under ``criteria/``; a :class:`Policy` selects criteria and
-may only make them stricter. Both are built by :mod:`exclusionscreen.rulefiles`, which validates the
-files first.
+A :class:`Criterion` is read from one file under ``criteria/``; a :class:`Policy` selects criteria
+and may only make them stricter. Both are built by :mod:`exclusionscreen.rulefiles`, which
+validates the files first.
 """
 
 from __future__ import annotations
@@ -63,6 +64,7 @@ class Criterion:
     lookback_years: int | None = None
     entity_lists: tuple[str, ...] = ()
     source_file: str | None = field(default=None, compare=False)
+    notes: str | None = field(default=None, compare=False)
 
     @property
     def threshold_text(self) -> str:
@@ -74,9 +76,10 @@ class Criterion:
         return f">= {self.revenue_threshold:.0%}"
 
     def as_record(self) -> dict:
-        """A JSON-ready dict of the rule (without the file it came from)."""
+        """A JSON-ready dict of the rule (without the file it came from or its notes)."""
         record = asdict(self)
         record.pop("source_file")
+        record.pop("notes")
         for key in ("basis", "evidence", "action"):
             record[key] = str(record[key])
         return record
@@ -95,6 +98,7 @@ class Policy:
     applies_from: date | None = None
     applies_until: date | None = None
     source_file: str | None = field(default=None, compare=False)
+    notes: str | None = field(default=None, compare=False)
 
     def criterion(self, criterion_id: str) -> Criterion:
         """The policy's (possibly tightened) version of one criterion."""
