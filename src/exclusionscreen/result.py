@@ -40,6 +40,7 @@ class ScreenResult:
     list_sources: pd.DataFrame = field(default_factory=pd.DataFrame)
     run_at: datetime | None = None
     library_version: str = field(default_factory=lambda: _version())
+    restricted: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     # ------------------------------------------------------------------ summaries
 
@@ -147,6 +148,21 @@ class ScreenResult:
         """Every reference list used, with its as-of date, and every input file with its SHA-256."""
         return self.list_sources.copy()
 
+    def restricted_list(self) -> pd.DataFrame:
+        """Every security of every excluded issuer known to the universe, held today or not.
+
+        Issuers are excluded directly or through the ownership rules (so the bonds of a financing
+        subsidiary of an involved parent are on it); exempt overrides take issuers or securities off.
+        One row per security, for loading into a pre-trade check.
+        """
+        return self.restricted.copy()
+
+    def to_excel(self, path: str | Path, *, previous: ScreenResult | str | Path | None = None) -> Path:
+        """Write the quarterly exclusion report workbook to `path` (see :mod:`exclusionscreen.report`)."""
+        from .report import write_report
+
+        return write_report(self, path, previous=previous)
+
     # ------------------------------------------------------------------ quarter on quarter
 
     def compare(self, previous: ScreenResult | str | Path) -> pd.DataFrame:
@@ -204,7 +220,17 @@ class ScreenResult:
 
     # ------------------------------------------------------------------ persistence
 
-    _FRAMES = ("holdings", "flags", "review", "overrides", "skipped", "pai14_flags", "inputs", "list_sources")
+    _FRAMES = (
+        "holdings",
+        "flags",
+        "review",
+        "overrides",
+        "skipped",
+        "pai14_flags",
+        "inputs",
+        "list_sources",
+        "restricted",
+    )
 
     def save(self, directory: str | Path) -> Path:
         """Write the result to a folder of Parquet files plus ``result.json``; returns the folder."""

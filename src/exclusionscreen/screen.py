@@ -125,8 +125,10 @@ def screen(
     )
     flags = _join(base, hits, names)
     flags = _apply_overrides(flags, base, overrides, universe, policy, catalogue, day)
+    override_table = flags.attrs.get("override_table", _empty_overrides())
     pai_flags = _join(base, pai_hits, names)
 
+    restricted = _restricted(hits, override_table, universe, base)
     screened = _status(h, resolved, flags, names, parent_of)
     review = _review(screened, resolved, evidence.review, names)
     flags = validate(flags.drop(columns=["subject_id"]), Flags, source="flags")
@@ -135,7 +137,7 @@ def screen(
         holdings=screened,
         flags=flags,
         review=review,
-        overrides=flags.attrs.get("override_table", _empty_overrides()),
+        overrides=override_table,
         skipped=load_report.skipped
         if load_report is not None
         else pd.DataFrame(columns=["source_file", "source_row", "reason", "text"]),
@@ -147,6 +149,7 @@ def screen(
         inputs=_inputs(load_report, universe, overrides, decisions),
         list_sources=universe.sources,
         run_at=datetime.now(UTC).replace(microsecond=0),
+        restricted=restricted,
     )
 
 
@@ -174,6 +177,38 @@ def _join(base: pd.DataFrame, hits: pd.DataFrame, names: pd.Series) -> pd.DataFr
     flags["override"] = pd.Series(pd.NA, index=flags.index, dtype="string")
     flags["override_rationale"] = pd.Series(pd.NA, index=flags.index, dtype="string")
     return flags.sort_values(["portfolio_id", "holding_id", "criterion_id"], kind="stable").reset_index(drop=True)
+
+
+def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Universe, base) -> pd.DataFrame:
+    """Securities of every issuer with an exclude hit, less exempt overrides, plus enforced issuers."""
+    excluded = hits[(hits["action"] == "exclude") & ~hits["subject_id"].str.startswith("name:")]
+    excluded = excluded[["subject_id", "criterion_id", "via"]].rename(columns={"subject_id": "issuer_id"})
+    exempt_isins: set = set()
+    if overrides is not None and len(overrides):
+        active = overrides[overrides["state"].str.startswith("applied")]
+        ex = active[active["decision"] == "exempt"]
+        by_issuer = ex[ex["issuer_id"].notna()]
+        pairs = pd.MultiIndex.from_frame(by_issuer[["issuer_id", "criterion_id"]])
+        excluded = excluded[~pd.MultiIndex.from_frame(excluded[["issuer_id", "criterion_id"]]).isin(pairs)]
+        exempt_isins = set(ex["isin"].dropna())
+        enforce = active[(active["decision"] == "enforce") & active["issuer_id"].notna()]
+        excluded = pd.concat([excluded, enforce[["issuer_id", "criterion_id"]].assign(via="override")])
+    grouped = (
+        excluded.sort_values("criterion_id")
+        .groupby("issuer_id")
+        .agg(
+            criteria=("criterion_id", lambda s: ", ".join(dict.fromkeys(s))),
+            via=("via", lambda s: ", ".join(sorted(set(s)))),
+        )
+    )
+    columns = ["issuer_id", "isin", "cusip", "sedol", "ticker", "exchange"]
+    securities = universe.securities[columns].merge(grouped, left_on="issuer_id", right_index=True)
+    securities = securities[~securities["isin"].isin(exempt_isins)]
+    names = universe.issuers.set_index("issuer_id")["issuer_name"]
+    securities.insert(1, "issuer_name", securities["issuer_id"].map(names))
+    held = set(base["isin"].dropna())
+    securities["held"] = securities["isin"].isin(held)
+    return securities.sort_values(["issuer_id", "isin"], kind="stable").reset_index(drop=True)
 
 
 def _empty_overrides() -> pd.DataFrame:
