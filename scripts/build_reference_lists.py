@@ -1,0 +1,839 @@
+"""Build the bundled reference lists of exclusionscreen from the public source files.
+
+Usage::
+
+    python scripts/build_reference_lists.py [SHARED_DATA_DIR] [--out DIR]
+
+SHARED_DATA_DIR defaults to ``../shared/data`` beside the repository checkout; ``--out`` defaults to
+``src/exclusionscreen/data``. The script writes, byte for byte the same on every run:
+
+- ``country_lists.csv``: states under a UN, EU or UK arms embargo (one row per programme and
+  state) and states rated Not Free by Freedom House (one row per state and edition);
+- ``entity_lists.csv``: the US DoD Section 1260H list (one row per listing period) and the
+  military end-users of Annex IV to EU Regulation 833/2014;
+- ``list_sources.csv``: one row per list: title, issuer, source, as-of date, rows, terms;
+- ``sipri_country_names.csv``: the country names used by SIPRI exports, with ISO 3166 codes.
+
+Every row is checked before it is written: a sanctions programme's title must name the state it
+targets (a known transcription error is corrected and recorded), every country name must map to
+an ISO code, every 1260H name must agree with its cleaned name and alias. A failed check stops
+the build with a message naming the file and row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import re
+import sys
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_SHARED = REPO / ".." / "shared" / "data"
+DEFAULT_OUT = REPO / "src" / "exclusionscreen" / "data"
+
+# The date the source files were taken into ../shared/data (the date of that snapshot). It is
+# a constant so that a rebuild from the same files gives the same bytes.
+RETRIEVED = "2026-11-22"
+
+OPENSANCTIONS_TERMS = (
+    "Government sanctions and export-control lists are public records; the transcription is "
+    "OpenSanctions' (repository opensanctions/opensanctions), whose compiled datasets are "
+    "licensed CC BY-NC 4.0: attribute OpenSanctions, non-commercial use."
+)
+FREEDOM_HOUSE_TERMS = (
+    "Freedom House, Freedom in the World: free for non-commercial use with attribution "
+    "(Source: Freedom House, Freedom in the World 2013-2025 raw data)."
+)
+
+
+class BuildError(Exception):
+    """A source row fails a check; the message names the file and the row."""
+
+
+# --------------------------------------------------------------------------------------------
+# Country names
+# --------------------------------------------------------------------------------------------
+
+_NAME_COLUMNS = [
+    "CLDR display name",
+    "official_name_en",
+    "UNTERM English Short",
+    "UNTERM English Formal",
+]
+
+# Names used by the sources that the ISO name columns of country_codes.csv do not contain.
+# Each maps to the ISO 3166-1 alpha-2 code of the state the source means, or "" for a name that
+# is not a state (a rebel group, an organisation, a disputed or occupied territory).
+COUNTRY_ALIASES: dict[str, str] = {
+    # Freedom House (and SIPRI)
+    "United Kingdom": "GB",
+    "United States": "US",
+    "Congo (Brazzaville)": "CG",
+    "Congo (Kinshasa)": "CD",
+    "Turkey": "TR",
+    "St. Kitts and Nevis": "KN",
+    "St. Lucia": "LC",
+    "St. Vincent and the Grenadines": "VC",
+    "Kosovo": "",  # no ISO 3166-1 code in country_codes.csv
+    # Sanctions programme titles
+    "Democratic Republic Of Congo": "CD",
+    "Myanmar/Burma": "MM",
+    # SIPRI Top 100 and trade register
+    "Turkiye": "TR",
+    "DR Congo": "CD",
+    "Congo": "CG",
+    "UAE": "AE",
+    "Bosnia-Herzegovina": "BA",
+    "eSwatini": "SZ",
+    "Soviet Union": "",  # dissolved state, no current code
+    "Northern Cyprus": "",  # not recognised as a state
+    "Trans-European": "",  # SIPRI: ownership in more than one European country
+    "unknown recipient(s)": "",
+    "unknown supplier(s)": "",
+}
+
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'"})
+
+
+def normalise_name(name: str) -> str:
+    """Case-folded, accent-free name with '&' as 'and' and punctuation as spaces."""
+    text = unicodedata.normalize("NFKD", str(name).translate(_QUOTES))
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("&", " and ").replace("'", "")
+    text = re.sub(r"\(the\)|\*", " ", text)
+    text = re.sub(r"[^0-9a-z]+", " ", text).strip()
+    return re.sub(r"^the ", "", text)
+
+
+@dataclass(frozen=True)
+class CountryIndex:
+    """Normalised country name -> ISO alpha-2 code ("" for names that are not states)."""
+
+    codes: dict[str, str]
+    display: dict[str, str]  # alpha-2 -> display name
+
+    @classmethod
+    def load(cls, path: Path) -> CountryIndex:
+        table = pd.read_csv(path, dtype=str, keep_default_na=False)
+        codes: dict[str, str] = {}
+        for column in _NAME_COLUMNS:
+            for code, name in zip(table["ISO3166-1-Alpha-2"], table[column], strict=True):
+                key = normalise_name(name)
+                if key and code:
+                    codes.setdefault(key, code)
+        for name, code in COUNTRY_ALIASES.items():
+            codes[normalise_name(name)] = code
+        display = dict(zip(table["ISO3166-1-Alpha-2"], table["CLDR display name"], strict=True))
+        return cls(codes, display)
+
+    def code(self, name: str) -> str | None:
+        """The alpha-2 code of `name`, "" if it is known not to be a state, None if unknown."""
+        return self.codes.get(normalise_name(name))
+
+    def named_in(self, text: str) -> set[str]:
+        """Codes of the countries whose names occur in `text`, longest names first."""
+        remaining = f" {normalise_name(text)} "
+        found: set[str] = set()
+        for key in sorted(self.codes, key=len, reverse=True):
+            if f" {key} " in remaining:
+                if self.codes[key]:
+                    found.add(self.codes[key])
+                remaining = remaining.replace(f" {key} ", " | ")
+        return found
+
+
+# --------------------------------------------------------------------------------------------
+# Arms embargoes
+# --------------------------------------------------------------------------------------------
+
+EMBARGO_LISTS = {"zz_unsc": "un_arms_embargo", "eu_council": "eu_arms_embargo",
+                 "gb_fcdo": "uk_arms_embargo"}
+
+# Transcription errors found by the title check, with the correction applied. The build fails
+# if a correction no longer applies (the source was fixed) so that it can be removed.
+TARGET_CORRECTIONS: dict[str, tuple[str, str, str]] = {
+    "UN-SC1533": (
+        "cg",
+        "cd",
+        "target territory corrected from cg (Republic of the Congo) to cd: the programme is "
+        "titled Democratic Republic Of Congo Sanctions and resolution 1533 (2004) concerns the "
+        "Democratic Republic of the Congo",
+    ),
+}
+
+# Programmes whose targets are not states and are left out of the country lists.
+NOT_A_STATE = {"zz"}
+
+
+@dataclass(frozen=True)
+class Instrument:
+    """The instrument that imposed a programme's arms embargo, with the pages that date it."""
+
+    valid_from: str
+    instrument: str
+    sources: tuple[str, ...]
+
+    def citation(self) -> str:
+        return f"{self.instrument}; " + " ; ".join(self.sources)
+
+
+# valid_from of each embargo: the date of the instrument that imposed the arms embargo, as
+# established from public pages (cited). A programme missing here gets an empty valid_from,
+# meaning in force before any screened date.
+INSTRUMENTS: dict[str, Instrument] = {
+    "UN-SC1533": Instrument(
+        "2003-07-28",
+        "UNSC resolution 1493 (2003) of 28 July 2003 imposed the arms embargo that resolution "
+        "1533 (2004) monitors (from 2008, resolution 1807 exempts the DRC Government)",
+        (
+            "https://reliefweb.int/report/democratic-republic-congo/report-security-council-committee-established-pursuant-resolution",
+            "https://lawglobalhub.com/united-nations-security-council-resolution-1533-democratic-republic-of-the-congo",
+        ),
+    ),
+    "UN-SC1591": Instrument(
+        "2004-07-30",
+        "UNSC resolution 1556 (2004) of 30 July 2004 imposed an arms embargo on non-governmental "
+        "entities in Darfur; resolution 1591 (2005) extended it to all parties in Darfur",
+        (
+            "https://reliefweb.int/report/sudan/report-security-council-committee-established-pursuant-resolution-1591-2005-concerning",
+            "http://www.sipri.org/databases/embargoes/un_arms_embargoes/sudan",
+        ),
+    ),
+    "UN-SC1718": Instrument(
+        "2006-10-14",
+        "UNSC resolution 1718 (2006), adopted 14 October 2006",
+        ("https://press.un.org/en/2006/sc8853.doc.htm",),
+    ),
+    "UN-SC1970": Instrument(
+        "2011-02-26",
+        "UNSC resolution 1970 (2011), adopted 26 February 2011, imposing an arms embargo on Libya",
+        (
+            "http://www.responsibilitytoprotect.org/index.php/crises/190-crisis-in-libya/3209-in-swift-decisive-action-security-council-imposes-tough-measures-on-libyan-regime-adopting-resolution-1970-in-wake-of-crackdown-on-protestors",
+            "https://en.wikipedia.org/wiki/United_Nations_Security_Council_Resolution_1970",
+        ),
+    ),
+    "UN-SC1988": Instrument(
+        "2011-06-17",
+        "UNSC resolution 1988 (2011), adopted 17 June 2011, created the Taliban sanctions regime "
+        "(the arms embargo on the Taliban dates from resolution 1333 of 19 December 2000)",
+        (
+            "http://usun.state.gov/briefing/statements/2011/166473.htm",
+            "https://www.armscontrol.org/act/2001-01/news-briefs/un-passes-arms-embargo-against-taliban",
+        ),
+    ),
+    "UN-SC2127": Instrument(
+        "2013-12-05",
+        "UNSC resolution 2127 (2013) of 5 December 2013 imposed an arms embargo on the CAR",
+        ("http://www.un.org/sc/committees/2127/",),
+    ),
+    "UN-SC2140": Instrument(
+        "2015-04-14",
+        "UNSC resolution 2216 (2015), adopted 14 April 2015, imposed the arms embargo of the "
+        "Yemen sanctions regime of resolution 2140 (2014)",
+        ("https://press.un.org/en/2015/sc11859.doc.htm",),
+    ),
+    "UN-SC2206": Instrument(
+        "2018-07-13",
+        "UNSC resolution 2428 (2018), adopted 13 July 2018, imposed an arms embargo on South Sudan",
+        ("http://www.globalr2p.org/resources/1312", "http://unscr.com/en/resolutions/2428"),
+    ),
+    "UN-SC2653": Instrument(
+        "2022-10-21",
+        "UNSC resolution 2653 (2022), adopted 21 October 2022 (targeted arms embargo; extended "
+        "to the whole territory by resolution 2699 (2023))",
+        (
+            "https://eur-lex.europa.eu/legal-content/SV/TXT/?uri=CELEX%3A32022D2319",
+            "https://press.un.org/en/2023/sc15374.doc.htm",
+        ),
+    ),
+    "EU-BLR": Instrument(
+        "2012-10-15",
+        "Council Decision 2012/642/CFSP of 15 October 2012, Article 1 (arms embargo)",
+        ("https://legislation.gov.uk/eudn/2012/642/body/adopted",),
+    ),
+    "EU-HTI": Instrument(
+        "2022-11-25",
+        "Council Decision (CFSP) 2022/2319 of 25 November 2022, Article 1 (small arms, light "
+        "weapons and ammunition)",
+        ("https://eur-lex.europa.eu/eli/dec/2023/1574",
+         "https://respectus-knowledge-base.document360.io/v1/docs/decision-20222319-haiti-1"),
+    ),
+    "EU-IRN": Instrument(
+        "2010-07-26",
+        "Council Decision 2010/413/CFSP of 26 July 2010, Article 1(1)(c) (arms), repealing "
+        "Common Position 2007/140/CFSP",
+        ("https://api.respectus.eu/docs/decision-2010413-iran",),
+    ),
+    "EU-IRQ": Instrument(
+        "2003-07-07",
+        "Council Common Position 2003/495/CFSP of 7 July 2003 on Iraq",
+        ("https://eur-lex.europa.eu/legal-content/NL/TXT/?uri=CELEX%3A32003E0495",),
+    ),
+    "EU-LBY": Instrument(
+        "2015-07-31",
+        "Council Decision (CFSP) 2015/1333 of 31 July 2015, Article 1 (arms embargo), repealing "
+        "Decision 2011/137/CFSP",
+        ("https://www.legislation.gov.uk/eudn/2015/1333/chapter/I",),
+    ),
+    "EU-PRK": Instrument(
+        "2016-05-27",
+        "Council Decision (CFSP) 2016/849 of 27 May 2016, Article 1(1)(a) (arms)",
+        ("https://www.legislation.gov.uk/eudn/2016/849/chapter/I",),
+    ),
+    "EU-RUS": Instrument(
+        "2014-07-31",
+        "Council Decision 2014/512/CFSP of 31 July 2014",
+        ("https://www.legislation.gov.uk/eudn/2014/512/data.xml",
+         "https://eur-lex.europa.eu/legal-content/AUTO/?uri=CELEX%3A32026D1437"),
+    ),
+    "EU-SDN": Instrument(
+        "2014-07-10",
+        "Council Decision 2014/450/CFSP of 10 July 2014, Article 1 (arms), repealing Decision "
+        "2011/423/CFSP",
+        ("https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX%3A02014D0450-20230404",),
+    ),
+    "EU-SSD": Instrument(
+        "2015-05-07",
+        "Council Decision (CFSP) 2015/740 of 7 May 2015, Article 1 (arms)",
+        ("http://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:02015D0740-20170309",),
+    ),
+    "EU-VEN": Instrument(
+        "2017-11-13",
+        "Council Decision (CFSP) 2017/2074 of 13 November 2017",
+        ("https://eur-lex.europa.eu/legal-content/EN/AUTO/?uri=CELEX%3A32017D2074",),
+    ),
+    "EU-ZWE": Instrument(
+        "2011-02-15",
+        "Council Decision 2011/101/CFSP of 15 February 2011 (EU measures first introduced in "
+        "February 2002)",
+        ("https://eur-lex.europa.eu/legal-content/FR/AUTO/?uri=celex%3A32018D0224",),
+    ),
+}
+
+
+def _programme_files(shared: Path) -> list[Path]:
+    return sorted((shared / "lists" / "sanction_programs" / "yml").glob("*.yml"))
+
+
+def read_programmes(shared: Path) -> pd.DataFrame:
+    """Every sanctions programme YAML file as one row (key, issuer, title, targets, ...)."""
+    rows = []
+    for path in _programme_files(shared):
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        rows.append(
+            {
+                "key": doc["key"],
+                "issuer": doc.get("issuer", ""),
+                "title": " ".join(str(doc.get("title", "")).split()),
+                "summary": " ".join(str(doc.get("summary", "")).split()),
+                "url": doc.get("url", ""),
+                "targets": list(doc.get("target_territories") or []),
+                "measures": list(doc.get("measures") or []),
+                "file": path.name,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def embargo_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
+    """One row per (arms-embargo programme, target state), each title checked against its target."""
+    programmes = read_programmes(shared)
+    chosen = programmes[
+        programmes["issuer"].isin(EMBARGO_LISTS)
+        & programmes["measures"].map(lambda m: "Arms embargo" in m)
+    ]
+    used_corrections: set[str] = set()
+    problems: list[str] = []
+    rows = []
+    for p in chosen.itertuples(index=False):
+        where = f"lists/sanction_programs/yml/{p.file}"
+        named = countries.named_in(p.title) or countries.named_in(p.summary)
+        for target in p.targets:
+            note = ""
+            if target in NOT_A_STATE:
+                continue
+            if p.key in TARGET_CORRECTIONS and TARGET_CORRECTIONS[p.key][0] == target:
+                wrong, target, note = TARGET_CORRECTIONS[p.key]
+                used_corrections.add(p.key)
+            code = target.upper()
+            if not re.fullmatch(r"[A-Z]{2}", code):
+                problems.append(f"{where}: target territory {target!r} is not a state code")
+                continue
+            if code not in named:
+                problems.append(
+                    f"{where}: title {p.title!r} does not name target {target!r} "
+                    f"({countries.display.get(code, '?')}); names found: {sorted(named)}"
+                )
+                continue
+            instrument = INSTRUMENTS.get(p.key)
+            rows.append(
+                {
+                    "list_id": EMBARGO_LISTS[p.issuer],
+                    "country": code,
+                    "country_name": countries.display.get(code, ""),
+                    "valid_from": instrument.valid_from if instrument else "",
+                    "valid_to": "",
+                    "programme": p.key,
+                    "programme_title": p.title,
+                    "edition": "",
+                    "status": "arms embargo",
+                    "source": f"{p.title} ({p.key}), sanctions programme metadata transcribed by "
+                    f"OpenSanctions ({where})",
+                    "source_url": p.url,
+                    "valid_from_source": instrument.citation() if instrument else "",
+                    "note": note,
+                    "retrieved": RETRIEVED,
+                }
+            )
+    stale = set(TARGET_CORRECTIONS) - used_corrections
+    if stale:
+        problems.append(f"corrections no longer needed (source fixed?): {sorted(stale)}")
+    unknown = set(INSTRUMENTS) - set(chosen["key"])
+    if unknown:
+        problems.append(f"instrument dates for programmes not in the sources: {sorted(unknown)}")
+    if problems:
+        raise BuildError("arms embargo programmes fail the checks:\n  " + "\n  ".join(problems))
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# Freedom House
+# --------------------------------------------------------------------------------------------
+
+FH_FILE = "countries/freedom_house_fiw_2013-2025.xlsx"
+FH_URL = "https://freedomhouse.org/report/freedom-world"
+
+
+def freedom_house_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
+    """States (not territories) rated Not Free, one row per edition.
+
+    Edition E is valid from 1 January to 31 December of year E; the latest edition stays valid
+    until a newer one is bundled (empty valid_to).
+    """
+    table = pd.read_excel(shared / FH_FILE, sheet_name="FIW13-25", header=1, dtype=object)
+    table.columns = [str(c).strip() for c in table.columns]
+    states = table[table["C/T"].astype(str).str.strip().eq("c")].copy()
+    names = states["Country/Territory"].astype(str).str.strip()
+    codes = names.map(countries.code)
+    unknown = sorted(set(names[codes.isna()]))
+    if unknown:
+        raise BuildError(f"{FH_FILE}: country names without an ISO code: {unknown}")
+    states = states.assign(name=names, code=codes, edition=states["Edition"].astype(int))
+    latest = int(states["edition"].max())
+    nf = states[states["Status"].astype(str).str.strip().eq("NF") & states["code"].ne("")]
+    return pd.DataFrame(
+        {
+            "list_id": "fh_not_free",
+            "country": nf["code"],
+            "country_name": nf["name"],
+            "valid_from": nf["edition"].map(lambda e: f"{e}-01-01"),
+            "valid_to": nf["edition"].map(lambda e: "" if e == latest else f"{e}-12-31"),
+            "programme": "",
+            "programme_title": "",
+            "edition": nf["edition"].map(lambda e: f"FIW {e}"),
+            "status": "NF",
+            "source": nf["edition"].map(
+                lambda e: f"Freedom House, Freedom in the World {e}: status Not Free "
+                f"({FH_FILE}, sheet FIW13-25)"
+            ),
+            "source_url": FH_URL,
+            "valid_from_source": "convention: an edition is valid from 1 January to 31 December "
+            "of its edition year; the latest edition has no end",
+            "note": "",
+            "retrieved": RETRIEVED,
+        }
+    )
+
+
+def fh_not_free_territories(shared: Path) -> list[str]:
+    """Territories (C/T = t) rated Not Free in any edition; left out of the country list."""
+    table = pd.read_excel(shared / FH_FILE, sheet_name="FIW13-25", header=1, dtype=object)
+    mask = table["C/T"].astype(str).str.strip().eq("t") & table["Status"].eq("NF")
+    return sorted(set(table.loc[mask, "Country/Territory"].astype(str).str.strip()))
+
+
+# --------------------------------------------------------------------------------------------
+# US DoD Section 1260H
+# --------------------------------------------------------------------------------------------
+
+DOD_FILE = "lists/us_dod_1260h_chinese_military_companies.csv"
+DOD_TITLE = "US Department of Defense Section 1260H list of Chinese military companies"
+
+
+# Misspelt aliases in the transcription, with the spelling of the printed name.
+DOD_ALIAS_CORRECTIONS = {"Inner Monoglia": "Inner Mongolia"}
+
+
+def _loose(text: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKD", text).casefold())
+
+
+def split_printed_name(printed: str) -> tuple[str, str, str]:
+    """(base name, bracketed part, marker) of a name as printed on the 1260H list.
+
+    The printed name carries an asterisk marker and, at its end, a bracketed alias, former
+    name or 'also known as' name: ``Aerospace CH UAV Co., Ltd (S-SEA)*``.
+    """
+    text = printed.strip()
+    marker = "*" if "*" in text[-3:] else ""
+    text = re.sub(r"[*.\s]+$", "", text) if text.endswith(("*", ").")) else text.rstrip("*")
+    if not text.endswith((")", "]")):
+        return text.strip(), "", marker
+    depth = 0
+    for i in range(len(text) - 1, -1, -1):
+        if text[i] in ")]":
+            depth += 1
+        elif text[i] == "(":
+            depth -= 1
+            if depth == 0:
+                return text[:i].strip(), text[i + 1 : -1].strip(), marker
+    return text.strip(), "", marker
+
+
+def _aliases(values: list[str], name: str) -> str:
+    seen: list[str] = []
+    for value in values:
+        value = " ".join(str(value).split())
+        if value and value != name and value not in seen:
+            if "|" in value:
+                raise BuildError(f"alias {value!r} contains the separator '|'")
+            seen.append(value)
+    return " | ".join(seen)
+
+
+def _dod_url(shared: Path) -> str:
+    path = shared / "lists/sanction_programs/yml/US-DOD-1260H.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["url"]
+
+
+def dod_rows(shared: Path) -> pd.DataFrame:
+    """One row per listing period of the 1260H list; printed names checked against clean ones."""
+    table = pd.read_csv(shared / DOD_FILE, dtype=str, keep_default_na=False)
+    url = _dod_url(shared)
+    rows, problems = [], []
+    used_corrections: set[str] = set()
+    for line, r in enumerate(table.itertuples(index=False), start=2):
+        printed = r[0]
+        clean, bracket, marker = split_printed_name(printed)
+        clean_name = " ".join(r[1].split())
+        if _loose(clean) != _loose(clean_name) and _loose(printed) != _loose(clean_name):
+            problems.append(f"{DOD_FILE}:{line}: printed {printed!r} vs Clean Name {clean_name!r}")
+        alias_col = [a for a in re.split(r",(?=\S)", r[2]) if a.strip()]
+        notes = [" ".join(r[5].split())] if r[5].strip() else []
+        for i, alias in enumerate(alias_col):
+            if alias in DOD_ALIAS_CORRECTIONS:
+                alias_col[i] = DOD_ALIAS_CORRECTIONS[alias]
+                used_corrections.add(alias)
+                notes.append(f"alias corrected from {alias!r} to {alias_col[i]!r} as printed")
+        previous = [a for a in re.split(r";\s*", r[3]) if a.strip()]
+        extra: list[str] = []
+        if bracket:
+            inner = re.sub(r"^(formerly|also known as)\s+", "", bracket)
+            known = {_loose(a) for a in alias_col + previous} | {_loose("".join(previous))}
+            if _loose(inner) not in known and _loose(printed) != _loose(clean_name):
+                problems.append(
+                    f"{DOD_FILE}:{line}: bracketed {bracket!r} is not among Alias/Previous Name"
+                )
+            if _loose(inner) not in known:
+                extra = [inner]
+        rows.append(
+            {
+                "list_id": "us_dod_1260h",
+                "name": clean_name,
+                "aliases": _aliases(alias_col + previous + extra, clean_name),
+                "parent_name": " ".join(r[4].split()),
+                "valid_from": r[6],
+                "valid_to": r[7],
+                "source": f"{DOD_TITLE}, listing from {r[6]}, transcribed by OpenSanctions "
+                f"({DOD_FILE}, line {line})",
+                "source_url": r[8] or url,
+                "listed_name": printed.strip(),
+                "marker": marker,
+                "record_id": str(line),
+                "note": " | ".join(notes),
+                "retrieved": RETRIEVED,
+            }
+        )
+    stale = set(DOD_ALIAS_CORRECTIONS) - used_corrections
+    if stale:
+        problems.append(f"alias corrections no longer needed (source fixed?): {sorted(stale)}")
+    if problems:
+        raise BuildError("1260H names fail the checks:\n  " + "\n  ".join(problems))
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------------------------
+# EU Regulation 833/2014, Annex IV
+# --------------------------------------------------------------------------------------------
+
+EU_FILE = "lists/eu_reg_833_2014_russia_consolidated.csv"
+EU_TITLE = (
+    "Council Regulation (EU) No 833/2014, Annex IV: natural or legal persons, entities or "
+    "bodies (military end-users) referred to in Article 2(7), 2a(7) and 2b(1)"
+)
+EU_URL = "https://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:32014R0833"
+
+# How Annex IV prints a subsidiary or a branch with its parent, as (pattern, parent group,
+# name group). Tried in order; the first that matches wins.
+PARENT_PATTERNS: list[tuple[re.Pattern[str], int, int]] = [
+    (re.compile(r"^(Tactical Missiles? (?:Company|Corporation)), (.+)$"), 1, 2),
+    (re.compile(r"^(United Shipbuilding Corporation) ((?:JSC )?“.+)$"), 1, 2),
+    (re.compile(r"^Branch of (RSK MiG) (.+)$"), 1, 2),
+    (re.compile(r"^(.+?)(?: –|,) Branch of (RSK MiG)$"), 2, 1),
+    (re.compile(r"^Branch of (.+?) – (.+)$"), 1, 2),
+    (re.compile(r"^(Ilyushin Aviation Complex) Branch: (.+)$"), 1, 2),
+    (re.compile(r"^(?:Subsidiary )?(.+?) of (Zvezdochka Shipyard)$"), 2, 1),
+    (re.compile(r"^(Closed Joint Stock Company TPK Linkos), Subdivision in .+$"), 1, 0),
+]
+
+
+def split_annex_name(printed: str, countries: CountryIndex) -> tuple[str, list[str], str]:
+    """(name, aliases, parent) of an Annex IV entry as printed.
+
+    ``Rosoboronexport OJSC (ROE)`` -> name ``Rosoboronexport OJSC``, alias ``ROE``;
+    ``Tactical Missile Corporation, RKB Globus`` -> name ``RKB Globus``, parent
+    ``Tactical Missile Corporation``; ``A; B`` -> name ``A``, alias ``B``. A bracketed country
+    (``MFK Fulcrum (Russia)``) stays part of the name.
+    """
+    text = " ".join(printed.split())
+    parts = [p.strip() for p in text.split(";")]
+    text, aliases = parts[0], parts[1:]
+    bracket = re.fullmatch(r"(.*\S)\s*\(([^()]+)\)", text)
+    if bracket and countries.code(bracket.group(2)) is None:
+        text = bracket.group(1)
+        aliases.append(bracket.group(2))
+    parent = ""
+    for pattern, parent_group, name_group in PARENT_PATTERNS:
+        match = pattern.fullmatch(text)
+        if match:
+            parent = match.group(parent_group)
+            text = match.group(name_group) if name_group else text
+            break
+    full = " ".join(printed.split())
+    if full != text:
+        aliases.insert(0, full)
+    return text, aliases, parent
+
+
+def _eu_date(value: str) -> pd.Timestamp:
+    for fmt in ("%d.%m.%Y", "%d %B %Y"):
+        parsed = pd.to_datetime(value, format=fmt, errors="coerce")
+        if pd.notna(parsed):
+            return parsed
+    return pd.NaT
+
+
+def eu_annex_iv_rows(shared: Path, countries: CountryIndex) -> tuple[pd.DataFrame, str]:
+    """Annex IV entries with names, aliases and parents parsed; and the file's latest date."""
+    table = pd.read_csv(shared / EU_FILE, dtype=str, keep_default_na=False)
+    as_of = table["startDate"].map(_eu_date).max().strftime("%Y-%m-%d")
+    rows = []
+    for line, r in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
+        if r.annex != "IV":
+            continue
+        name, aliases, parent = split_annex_name(r.name, countries)
+        more = [a for col in (r.alias, r.previousName) for a in col.split(";") if a.strip()]
+        start = _eu_date(r.startDate)
+        if pd.isna(start):
+            raise BuildError(f"{EU_FILE}:{line}: startDate {r.startDate!r} is not a date")
+        rows.append(
+            {
+                "list_id": "eu_833_annex_iv",
+                "name": name,
+                "aliases": _aliases(aliases + more, name),
+                "parent_name": parent,
+                "valid_from": start.strftime("%Y-%m-%d"),
+                "valid_to": "",
+                "source": f"{EU_TITLE}, entry {r.recordId}, transcribed by OpenSanctions "
+                f"({EU_FILE}, line {line})",
+                "source_url": EU_URL,
+                "listed_name": " ".join(r.name.split()),
+                "marker": "",
+                "record_id": r.recordId,
+                "note": "",
+                "retrieved": RETRIEVED,
+            }
+        )
+    return pd.DataFrame(rows), as_of
+
+
+# --------------------------------------------------------------------------------------------
+# SIPRI country names
+# --------------------------------------------------------------------------------------------
+
+TOP100_FILE = "arms_industry/SIPRI-Top-100-2002-2023.xlsx"
+REGISTER_FILE = "arms_industry/sipri_trade_register_1995_2025.csv"
+
+
+def sipri_names(shared: Path) -> set[str]:
+    """Every country name in the SIPRI Top 100 workbook and the trade register."""
+    names: set[str] = set()
+    sheets = pd.read_excel(shared / TOP100_FILE, sheet_name=None, header=None, dtype=object)
+    for sheet in sheets.values():
+        header = sheet.iloc[3].astype(str).str.strip()
+        column = header[header.str.startswith("Country")].index[0]
+        rank = pd.to_numeric(sheet.iloc[4:, 0], errors="coerce")
+        names |= set(sheet.loc[rank.dropna().index, column].astype(str).str.strip())
+    lines = (shared / REGISTER_FILE).read_text(encoding="utf-8").splitlines()
+    body = "\n".join(line.removesuffix(";") for line in lines[11:])
+    register = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+    names |= set(register["Supplier"].str.strip()) | set(register["Recipient"].str.strip())
+    return names
+
+
+def sipri_country_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
+    """SIPRI names with their ISO codes, plus every ISO short name, for the run-time readers."""
+    rows = []
+    for name in sorted(sipri_names(shared)):
+        if name.endswith("**"):
+            rows.append((name, "", "international organisation (SIPRI marks it **)"))
+        elif name.endswith("*"):
+            rows.append((name, "", "non-state actor (SIPRI marks it *)"))
+        else:
+            code = countries.code(name)
+            if code is None:
+                raise BuildError(f"SIPRI country name {name!r} has no ISO code or alias")
+            alias = normalise_name(name) in {normalise_name(a) for a in COUNTRY_ALIASES}
+            if not code:
+                basis = "no ISO 3166 code (alias in the build script)"
+            elif alias:
+                basis = "alias in the build script"
+            else:
+                basis = "ISO 3166 name match (country_codes.csv)"
+            rows.append((name, code, basis))
+    table = pd.read_csv(shared / "countries/country_codes.csv", dtype=str, keep_default_na=False)
+    for column in ("CLDR display name", "official_name_en"):
+        for code, name in zip(table["ISO3166-1-Alpha-2"], table[column], strict=True):
+            if name and code:
+                rows.append((name, code, f"ISO 3166 name (country_codes.csv, {column})"))
+    frame = pd.DataFrame(rows, columns=["name", "country", "basis"])
+    return frame.drop_duplicates("name", keep="first")
+
+
+# --------------------------------------------------------------------------------------------
+# Writing
+# --------------------------------------------------------------------------------------------
+
+COUNTRY_COLUMNS = [
+    "list_id", "country", "country_name", "valid_from", "valid_to", "programme",
+    "programme_title", "edition", "status", "source", "source_url", "valid_from_source", "note",
+    "retrieved",
+]
+ENTITY_COLUMNS = [
+    "list_id", "name", "aliases", "parent_name", "valid_from", "valid_to", "source",
+    "source_url", "listed_name", "marker", "record_id", "note", "retrieved",
+]
+SOURCE_COLUMNS = [
+    "list_id", "kind", "title", "issuer", "source", "source_url", "built_from", "as_of",
+    "as_of_basis", "retrieved", "rows", "licence",
+]
+
+
+def write_csv(frame: pd.DataFrame, columns: list[str], path: Path, sort: list[str]) -> None:
+    """Write `frame` as UTF-8 CSV with '\\n' line ends, sorted stably, every field as text."""
+    out = frame[columns].astype(str).sort_values(sort, kind="stable")
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+    path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+def list_source_rows(
+    country: pd.DataFrame, entity: pd.DataFrame, shared: Path, eu_as_of: str
+) -> pd.DataFrame:
+    counts = pd.concat([country["list_id"], entity["list_id"]]).value_counts()
+    fh_latest = country.loc[country["list_id"].eq("fh_not_free"), "valid_from"].max()
+    dod_dates = pd.concat([entity.loc[entity["list_id"].eq("us_dod_1260h"), c]
+                           for c in ("valid_from", "valid_to")])
+    dod_as_of = dod_dates[dod_dates.ne("")].max()
+    programmes = "lists/sanction_programs/yml/*.yml"
+    rows = [
+        ("un_arms_embargo", "country", "States under a UN Security Council arms embargo",
+         "United Nations Security Council",
+         "UN Security Council sanctions programmes marked 'Arms embargo', metadata transcribed "
+         "by OpenSanctions", "https://www.un.org/securitycouncil/sanctions/information",
+         programmes, RETRIEVED, "date of the snapshot of the programme files", OPENSANCTIONS_TERMS),
+        ("eu_arms_embargo", "country", "States under an EU arms embargo", "Council of the EU",
+         "EU restrictive measures programmes marked 'Arms embargo', metadata transcribed by "
+         "OpenSanctions", "https://sanctionsmap.eu/", programmes, RETRIEVED,
+         "date of the snapshot of the programme files", OPENSANCTIONS_TERMS),
+        ("uk_arms_embargo", "country", "States under a UK arms embargo",
+         "UK Foreign, Commonwealth and Development Office",
+         "UK sanctions regimes marked 'Arms embargo', metadata transcribed by OpenSanctions",
+         "https://www.gov.uk/government/collections/uk-sanctions-regimes-under-the-sanctions-act",
+         programmes, RETRIEVED, "date of the snapshot of the programme files",
+         OPENSANCTIONS_TERMS),
+        ("fh_not_free", "country", "States rated Not Free by Freedom House", "Freedom House",
+         "Freedom House, Freedom in the World 2013-2025 raw data", FH_URL, FH_FILE, fh_latest,
+         "start of the latest edition's validity (edition year, 1 January)",
+         FREEDOM_HOUSE_TERMS),
+        ("us_dod_1260h", "entity", DOD_TITLE, "US Department of Defense",
+         "Section 1260H list, every edition, transcribed by OpenSanctions", _dod_url(shared),
+         DOD_FILE,
+         dod_as_of, "latest listing or removal date in the file", OPENSANCTIONS_TERMS),
+        ("eu_833_annex_iv", "entity", "Military end-users in Annex IV to Regulation (EU) No "
+         "833/2014", "Council of the EU", "Regulation (EU) No 833/2014 annexes, transcribed by "
+         "OpenSanctions", EU_URL, EU_FILE, eu_as_of,
+         "latest entry date (startDate) in the consolidated file, any annex",
+         OPENSANCTIONS_TERMS),
+    ]
+    frame = pd.DataFrame(rows, columns=[c for c in SOURCE_COLUMNS if c not in ("rows",
+                                                                                "retrieved")])
+    frame["retrieved"] = RETRIEVED
+    frame["rows"] = frame["list_id"].map(counts).fillna(0).astype(int)
+    return frame
+
+
+def build(shared: Path, out: Path) -> dict[str, int]:
+    """Build every bundled list from `shared` into `out`; return the row count of each file."""
+    if not shared.is_dir():
+        raise BuildError(f"{shared}: the shared data folder does not exist")
+    countries = CountryIndex.load(shared / "countries" / "country_codes.csv")
+    country = pd.concat(
+        [embargo_rows(shared, countries), freedom_house_rows(shared, countries)],
+        ignore_index=True,
+    )
+    annex, eu_as_of = eu_annex_iv_rows(shared, countries)
+    entity = pd.concat([dod_rows(shared), annex], ignore_index=True)
+    sources = list_source_rows(country, entity, shared, eu_as_of)
+    names = sipri_country_rows(shared, countries)
+    out.mkdir(parents=True, exist_ok=True)
+    write_csv(country, COUNTRY_COLUMNS, out / "country_lists.csv",
+              ["list_id", "country", "valid_from", "programme"])
+    write_csv(entity, ENTITY_COLUMNS, out / "entity_lists.csv",
+              ["list_id", "name", "valid_from", "record_id"])
+    write_csv(sources, SOURCE_COLUMNS, out / "list_sources.csv", ["list_id"])
+    write_csv(names, ["name", "country", "basis"], out / "sipri_country_names.csv", ["name"])
+    return {
+        "country_lists.csv": len(country),
+        "entity_lists.csv": len(entity),
+        "list_sources.csv": len(sources),
+        "sipri_country_names.csv": len(names),
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("shared", nargs="?", type=Path, default=DEFAULT_SHARED,
+                        help="the shared data folder (default: ../shared/data)")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
+                        help="where to write the lists (default: src/exclusionscreen/data)")
+    args = parser.parse_args(argv)
+    try:
+        counts = build(args.shared.resolve(), args.out)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    for name, count in counts.items():
+        print(f"{name}: {count} rows")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,43 @@
+"""Reference data from public sources: bundled country and entity lists, SIPRI readers, research lists.
+
+The bundled lists are built by ``scripts/build_reference_lists.py`` from public files and carry
+their source and date on every row; ``list_sources()`` says how old each list is. SIPRI data is
+never bundled: ``read_sipri_top100`` and ``read_sipri_trade_register`` read the user's own
+downloads. ``read_research_list`` reads a user's own findings from the shipped CSV template.
+"""
+
+from ._bundled import (
+    ReferenceDataWarning,
+    bundled_country_lists,
+    bundled_entity_lists,
+    list_sources,
+    lists_valid_on,
+    stale_lists,
+    warn_stale_lists,
+)
+from ._countries import sipri_country_codes
+from ._research import (
+    CATEGORIES,
+    INVOLVEMENT_TYPES,
+    read_research_list,
+    research_list_template,
+)
+from ._sipri import deliveries_to_exposure, read_sipri_top100, read_sipri_trade_register
+
+__all__ = [
+    "CATEGORIES",
+    "INVOLVEMENT_TYPES",
+    "ReferenceDataWarning",
+    "bundled_country_lists",
+    "bundled_entity_lists",
+    "deliveries_to_exposure",
+    "list_sources",
+    "lists_valid_on",
+    "read_research_list",
+    "read_sipri_top100",
+    "read_sipri_trade_register",
+    "research_list_template",
+    "sipri_country_codes",
+    "stale_lists",
+    "warn_stale_lists",
+]
