@@ -101,8 +101,16 @@ class _Document:
 
     def problem(self, key_path: str, message: str, line: int | None = None) -> None:
         if line is None:
-            line = self.lines.get(key_path)
+            line = self._line(key_path)
         self.problems.append(RuleProblem(self.name, key_path, message, line))
+
+    def _line(self, key_path: str) -> int | None:
+        """The line of `key_path`, or of its nearest parent the file has (a bare list item)."""
+        path = key_path
+        while path and path not in self.lines:
+            parent = re.sub(r"(\.[^.\[]*|\[\d+\])$", "", path)
+            path = "" if parent == path else parent
+        return self.lines.get(path)
 
 
 # --------------------------------------------------------------------------------------------
@@ -412,11 +420,14 @@ def _tighten(doc: _Document, base: Criterion, entry: dict, prefix: str) -> Crite
             for key in ("parent_min_share", "subsidiary_min_share"):
                 old = getattr(base.ownership, key)
                 new = getattr(value, key)
-                if key not in entry["ownership"]:
+                given = entry["ownership"]
+                removed = key in given and given[key] is None
+                if key not in given or (new is None and not removed):  # absent, or invalid
                     merged[key] = old
-                elif old is not None and (new is None or new > old):
-                    how = "removes" if new is None else f"raises it to {new:g}"
-                    loosen(f"ownership.{key}", f"{how} the ownership share of {old:g}")
+                elif old is not None and (removed or new > old):
+                    how = (f"removes the ownership share of {old:g}" if new is None
+                           else f"raises the ownership share from {old:g} to {new:g}")
+                    loosen(f"ownership.{key}", how)
                     merged[key] = old
                 else:
                     merged[key] = new
