@@ -9,6 +9,7 @@ import html
 import textwrap
 
 from .rules import Criterion, Policy
+from .vocabulary import Evidence
 
 __all__ = [
     "criterion_text",
@@ -50,6 +51,8 @@ def _criterion_lines(c: Criterion) -> list[tuple[str, str]]:
 
 def ownership_text(c: Criterion) -> str:
     """The ownership rules of a criterion in words."""
+    if c.evidence is Evidence.SOVEREIGN:
+        return "not applicable (states)"
     parts = []
     if c.ownership.parent_min_share is not None:
         parts.append(f"parents owning >= {c.ownership.parent_min_share:.0%} of an involved company")
