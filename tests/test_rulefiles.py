@@ -6,11 +6,13 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 
+from exclusionscreen.display import criterion_text, policy_text
 from exclusionscreen.errors import RuleFileError
 from exclusionscreen.rulefiles import (
     load_catalogue,
@@ -216,7 +218,12 @@ def test_load_policy_by_name_and_unknown_name():
 def test_notes_are_kept_but_not_part_of_the_rule_hash():
     p = shipped_policies()["eu_pab_2025_1775"]
     assert "30 June 2026" in p.notes
+    assert "Notes: Dates:" in policy_text(p)
     assert "notes" not in p.criteria[0].as_record()
+    nuclear = shipped_criteria()["nuclear_weapons"]
+    assert criterion_text(nuclear).splitlines()[-1].strip()  # notes are shown last
+    assert "notes" in criterion_text(nuclear) and "launch platforms" in nuclear.notes
+    assert replace(nuclear, notes="other").as_record() == nuclear.as_record()
 
 
 # ------------------------------------------------------------------------------------------

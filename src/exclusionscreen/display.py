@@ -46,6 +46,8 @@ def _criterion_lines(c: Criterion) -> list[tuple[str, str]]:
     rows.append(("ownership", ownership_text(c)))
     for ref in c.references:
         rows.append(("reference", str(ref) + (f" <{ref.url}>" if ref.url else "")))
+    if c.notes:
+        rows.append(("notes", c.notes))
     return rows
 
 
@@ -86,6 +88,8 @@ def policy_text(p: Policy) -> str:
     if dates_text(p):
         lines.append(dates_text(p))
     lines.extend(f"Reference: {r}" for r in p.references)
+    if p.notes:
+        lines.append(f"Notes: {p.notes}")
     lines.append(f"Rule-set hash: {p.rule_hash}")
     lines.append("")
     for c in p.criteria:
