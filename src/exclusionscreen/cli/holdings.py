@@ -1,0 +1,62 @@
+"""``exclusionscreen holdings``: read holdings files and report how every row was read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import ContractError, InputFileError
+
+app = typer.Typer(help="Read holdings files and report how they were read.", no_args_is_help=True)
+
+
+def _column_map(pairs: list[str]) -> dict[str, str | None]:
+    mapping: dict[str, str | None] = {}
+    for pair in pairs:
+        source, sep, target = pair.rpartition("=")
+        if not sep or not source.strip():
+            raise typer.BadParameter(f"{pair!r}: expected SOURCE=CANONICAL, e.g. 'Wertpapier=isin'")
+        mapping[source.strip()] = target.strip() or None
+    return mapping
+
+
+@app.command("inspect")
+def inspect(
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="CSV, XLSX or Parquet files.")],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", help="The workbook sheet to read (name or 0-based number).")
+    ] = None,
+    portfolio_id: Annotated[
+        str | None,
+        typer.Option("--portfolio-id", help="One portfolio id for all files (default: each file's name)."),
+    ] = None,
+    column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="SOURCE=CANONICAL",
+            help="Map a column by hand, e.g. --map 'Kennung=isin'; 'SOURCE=' ignores a column.",
+        ),
+    ] = None,
+) -> None:
+    """Print where the table was found in each file, how its columns were mapped, the as-of
+    date, number format and weight scale assumed, and every row that is not a holding, with
+    the reason.
+
+    Exits 1, naming the file, when a file cannot be read.
+
+    Example: exclusionscreen holdings inspect IVV_holdings.csv spy_holdings.xlsx --sheet holdings
+    """
+    from ..holdings import load_holdings, load_report
+
+    try:
+        frame = load_holdings(
+            files, portfolio_id=portfolio_id, column_map=_column_map(column or []) or None,
+            sheet=sheet, progress=False,
+        )
+    except (InputFileError, ContractError, ValueError) as exc:
+        typer.echo(f"error: {exc}", err=True)
+        raise typer.Exit(1) from None
+    typer.echo(str(load_report(frame)))

@@ -1,0 +1,22 @@
+"""Read holdings files as custodians, fund administrators and fund issuers publish them.
+
+:func:`load_holdings` finds the table below any preamble and above any footer, maps its columns
+through aliases in several languages, reads numbers whatever their locale, checks and derives
+identifiers, and accounts for every row: each is a holding or a skipped row with its reason,
+listed in the :class:`LoadReport` that :func:`load_report` returns.
+"""
+
+from ._aliases import CANONICAL
+from ._assets import ASSET_CLASSES, NOT_SCREENABLE
+from ._load import load_holdings, load_report
+from ._report import FileReport, LoadReport
+
+__all__ = [
+    "ASSET_CLASSES",
+    "CANONICAL",
+    "NOT_SCREENABLE",
+    "FileReport",
+    "LoadReport",
+    "load_holdings",
+    "load_report",
+]

@@ -1,0 +1,76 @@
+"""Asset classes in a small vocabulary, so cash, derivatives and collateral are kept but not
+screened for an issuer.
+
+The vocabulary: equity, fixed_income, cash, money_market, fx, futures, derivative, collateral,
+fund, other. A file's own wording ("Cash Collateral and Margins", "Aktien", "Geldmarkt") is
+kept in ``asset_class_raw``. Where a file has no asset class, a few unmistakable names ("USD
+CASH", "US DOLLAR", "S&P500 EMINI JUN 23") are enough to recognise cash and futures.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+__all__ = ["ASSET_CLASSES", "NOT_SCREENABLE", "asset_class_from_name", "normalise_asset_class"]
+
+ASSET_CLASSES = (
+    "equity", "fixed_income", "cash", "money_market", "fx", "futures", "derivative", "collateral",
+    "fund", "other",
+)
+NOT_SCREENABLE = frozenset({"cash", "money_market", "fx", "futures", "derivative", "collateral"})
+"""Asset classes with no issuer to screen."""
+
+# Checked in this order: the first pattern that matches names the class.
+_BY_TEXT: tuple[tuple[str, str], ...] = (
+    ("collateral", r"collateral|margin|sicherheit|collat[eé]ral|garant[ií]a|onderpand"),
+    ("money_market", r"money ?market|geldmarkt|mon[eé]taire|mercado monetario|monetari|"
+                     r"liquidity fund|geldmarktfonds"),
+    ("fx", r"\bfx\b|forex|forward|devisentermin|termingesch|change [aà] terme|"
+           r"plazo|a termine|valutatermijn|currency contract"),
+    ("futures", r"future|termijncontract|contrat [aà] terme"),
+    ("derivative", r"derivat|d[eé]riv[eé]|swap|option|warrant|optionsschein|opzion|opcion|"
+                   r"contract for difference|\bcfd\b"),
+    ("cash", r"\bcash\b|currency|kasse|bargeld|liquidit|esp[eè]ces|efectivo|contant|"
+             r"\bkas\b|tesorer|bankguthaben|deposit"),
+    ("fund", r"\bfunds?\b|\betf\b|\betp\b|fonds|fondo|\bucits\b|\bsicav\b|investment trust"),
+    ("fixed_income", r"fixed income|bond|debt|treasur|note|anleihe|rente|obligation|"
+                     r"obligaci|bono|obbligazion|obligatie|schuldverschreibung|gilt"),
+    ("equity", r"equit|stock|share|\badr\b|\bgdr\b|\breit\b|aktie|action|acci[oó]n|azion|"
+               r"aandel|preferred|common|ordinary"),
+)
+
+_CURRENCY_NAMES = (
+    r"(?:us|u\.s\.|canadian|australian|new zealand|hong kong|singapore|taiwan) dollars?|"
+    r"euros?|japanese yen|yen|(?:british )?pounds?(?: sterling)?|swiss francs?|"
+    r"(?:danish|swedish|norwegian) kron[aeor]+|israeli (?:new )?shekel"
+)
+_BY_NAME: tuple[tuple[str, str], ...] = (
+    ("collateral", r"\bcash collateral\b|\bmargin balance\b|\bmargin\b.*\bfutures?\b|"
+                   r"\bfutures?\b.*\bmargin\b"),
+    ("futures", r"\be-?mini\b|\bfutures?\b"),
+    ("cash", rf"^(?:{_CURRENCY_NAMES})$|^[a-z]{{3}} cash$|^cash(?: and cash equivalents)?$"),
+)
+
+
+def normalise_asset_class(raw: pd.Series) -> pd.Series:
+    """The vocabulary class of each raw asset-class text (missing stays missing)."""
+    text = raw.astype("string").str.strip().str.casefold()
+    distinct = pd.Series(text.dropna().unique(), dtype="string")
+    classes = pd.Series("other", index=distinct.index, dtype="string")
+    decided = pd.Series(False, index=distinct.index)
+    for name, pattern in _BY_TEXT:
+        hit = distinct.str.contains(pattern, regex=True).fillna(False).astype(bool) & ~decided
+        classes[hit] = name
+        decided |= hit
+    answers = dict(zip(distinct, classes, strict=True))
+    return text.map(answers).astype("string")
+
+
+def asset_class_from_name(names: pd.Series) -> pd.Series:
+    """Cash, collateral or futures where the security name leaves no doubt; missing otherwise."""
+    text = names.astype("string").str.strip().str.casefold()
+    out = pd.Series(pd.NA, index=names.index, dtype="string")
+    for name, pattern in _BY_NAME:
+        hit = text.str.contains(pattern, regex=True).fillna(False).astype(bool) & out.isna()
+        out[hit] = name
+    return out

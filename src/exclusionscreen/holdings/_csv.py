@@ -1,0 +1,81 @@
+"""Delimited text files as a :class:`Grid`: encoding, delimiter, and the line of each record.
+
+Preambles and footers have fewer fields than the table, and a quoted footer may run over many
+lines (iShares files end with one quoted paragraph of legal text), so the file is read with
+the :mod:`csv` module record by record; each record keeps the line it starts on.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+
+import pandas as pd
+
+from ..errors import InputFileError
+from ._table import Grid
+
+__all__ = ["DELIMITERS", "decode", "read_delimited"]
+
+DELIMITERS = (",", ";", "\t", "|")
+_SNIFF_CHARS = 65_536
+
+
+def decode(data: bytes, path: str) -> tuple[str, str]:
+    """The text of a file and the encoding it was read with (BOM, then UTF-8, then cp1252)."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace"), "utf-8 (with BOM)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16"), "utf-16"
+    if b"\x00" in data[:8192]:
+        raise InputFileError(path, "not a spreadsheet or text file (it holds binary data)")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace"), "cp1252 (not valid UTF-8)"
+
+
+def _records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    records: list[list[str]] = []
+    starts: list[int] = []
+    line = 0
+    for record in reader:
+        records.append(record)
+        starts.append(line + 1)
+        line = reader.line_num
+    return records, starts
+
+
+def _delimiter(text: str) -> str:
+    """The delimiter that gives the most records of one common width above one field."""
+    sample = text[:_SNIFF_CHARS]
+    best, best_score = DELIMITERS[0], -1
+    for delimiter in DELIMITERS:
+        try:
+            records, _ = _records(sample, delimiter)
+        except csv.Error:
+            continue
+        widths = Counter(len(r) for r in records if len(r) > 1 and any(c.strip() for c in r))
+        score = widths.most_common(1)[0][1] if widths else 0
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def read_delimited(data: bytes, path: str) -> tuple[Grid, str, str]:
+    """The grid of a delimited text file, its encoding and its delimiter."""
+    text, encoding = decode(data, path)
+    if not text.strip():
+        raise InputFileError(path, "the file is empty")
+    delimiter = _delimiter(text)
+    try:
+        records, starts = _records(text, delimiter)
+    except csv.Error as exc:
+        raise InputFileError(path, f"cannot read as delimited text: {exc}") from None
+    cells = pd.DataFrame(records, dtype=object)
+    cells.columns = range(cells.shape[1])
+    cells = cells.where(cells.notna(), None)
+    rows = pd.Series(starts, index=cells.index, dtype="int64")
+    return Grid(cells, rows), encoding, delimiter

@@ -1,0 +1,251 @@
+"""``load_holdings``: read holdings files as analysts receive them, and account for every row."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pandas as pd
+from tqdm.auto import tqdm
+
+from ..contracts import Holdings, validate
+from ..errors import InputFileError
+from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
+from ._aliases import CANONICAL
+from ._build import read_holdings
+from ._report import FileReport, LoadReport
+from ._sources import read_source
+
+__all__ = ["FILE_SUFFIXES", "PROGRESS_FROM", "load_holdings", "load_report"]
+
+FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+"""The files taken from a folder given to :func:`load_holdings`."""
+PROGRESS_FROM = 4
+"""From how many files on a progress bar is shown (on a terminal)."""
+
+Source = str | Path | pd.DataFrame
+
+
+def _inputs(path_or_paths: Source | Sequence[Source]) -> list[Source]:
+    if isinstance(path_or_paths, (str, Path, pd.DataFrame)):
+        items: list[Source] = [path_or_paths]
+    else:
+        items = list(path_or_paths)
+    out: list[Source] = []
+    for item in items:
+        if isinstance(item, (str, Path)) and Path(item).is_dir():
+            found = sorted(p for p in Path(item).iterdir()
+                           if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
+            if not found:
+                raise InputFileError(item, f"the folder holds no {', '.join(FILE_SUFFIXES)} files")
+            out.extend(found)
+        elif isinstance(item, (str, Path, pd.DataFrame)):
+            out.append(item)
+        else:
+            raise TypeError(
+                f"path_or_paths: expected file paths or DataFrames, got {type(item).__name__}"
+            )
+    if not out:
+        raise ValueError("path_or_paths: no files given")
+    return out
+
+
+def _label(item: Source, position: int, count: int) -> str:
+    if isinstance(item, pd.DataFrame):
+        return "<frame>" if count == 1 else f"<frame {position + 1}>"
+    return str(item)
+
+
+def _stem(item: Source, position: int) -> str:
+    if isinstance(item, pd.DataFrame):
+        return "frame" if position == 0 else f"frame-{position + 1}"
+    return Path(item).stem
+
+
+def _portfolio_ids(
+    items: list[Source], labels: list[str], portfolio_id: str | Sequence[str] | Mapping | None
+) -> tuple[list[str], list[bool], list[str]]:
+    """The portfolio id of each input, whether a column in the file may override it, notes."""
+    notes: list[str] = []
+    stems = [_stem(item, i) for i, item in enumerate(items)]
+    if isinstance(portfolio_id, str):
+        return [portfolio_id] * len(items), [False] * len(items), notes
+    if portfolio_id is None:
+        ids, seen = [], Counter()
+        for stem in stems:
+            seen[stem] += 1
+            ids.append(stem if seen[stem] == 1 else f"{stem}-{seen[stem]}")
+        for stem, n in seen.items():
+            if n > 1:
+                notes.append(f"{n} files are named {stem!r}; their portfolios are numbered")
+        return ids, [True] * len(items), notes
+    if isinstance(portfolio_id, Mapping):
+        ids, given = [], []
+        for label, stem in zip(labels, stems, strict=True):
+            name = Path(label).name
+            value = portfolio_id.get(label, portfolio_id.get(name, portfolio_id.get(stem)))
+            ids.append(str(value) if value is not None else stem)
+            given.append(value is None)
+        return ids, given, notes
+    ids = [str(v) for v in portfolio_id]
+    if len(ids) != len(items):
+        raise ValueError(
+            f"portfolio_id: {len(ids)} ids given for {len(items)} files; give one per file"
+        )
+    return ids, [False] * len(items), notes
+
+
+def _check_column_map(column_map: Mapping[str, str | None] | None) -> dict[str, str | None] | None:
+    if column_map is None:
+        return None
+    if not isinstance(column_map, Mapping):
+        raise TypeError("column_map: expected a mapping of source column -> canonical column")
+    bad = {k: v for k, v in column_map.items() if v is not None and v not in CANONICAL}
+    if bad:
+        raise ValueError(
+            f"column_map: unknown canonical column(s) {', '.join(map(repr, bad.values()))} "
+            f"(for {', '.join(map(repr, bad))}); valid: {', '.join(CANONICAL)}, or None to ignore"
+        )
+    return {str(k): v for k, v in column_map.items()}
+
+
+def _holding_ids(frames: list[pd.DataFrame], labels: list[str]) -> list[pd.Series]:
+    """``portfolio:row``, with the file name added where several files share a portfolio."""
+    files_per_id: Counter = Counter()
+    for frame in frames:
+        files_per_id.update(frame["portfolio_id"].unique().tolist())
+    names = [Path(label).name for label in labels]
+    name_counts = Counter(names)
+    out = []
+    for position, (frame, name) in enumerate(zip(frames, names, strict=True)):
+        tag = name if name_counts[name] == 1 else f"{name}#{position + 1}"
+        shared = frame["portfolio_id"].map(files_per_id) > 1
+        rows = frame["source_row"].astype("string")
+        plain = frame["portfolio_id"] + ":" + rows
+        out.append(plain.where(~shared, frame["portfolio_id"] + ":" + tag + ":" + rows))
+    return out
+
+
+_CHECKS = {"isin": is_valid_isin, "cusip": is_valid_cusip, "sedol": is_valid_sedol,
+           "lei": is_valid_lei}
+
+
+def _duplicates(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the same portfolio that hold the same security.
+
+    The same valid identifier (ISIN, else CUSIP, SEDOL, LEI) makes the same position; rows
+    without one are compared by ticker, exchange, name and asset class together.
+    """
+    parts = [frame[c].astype("string").fillna("")
+             for c in ("ticker", "exchange", "security_name", "asset_class")]
+    fallback = parts[0].str.cat(parts[1:], sep="|")
+    key = pd.Series(pd.NA, index=frame.index, dtype="string")
+    for column, valid in _CHECKS.items():
+        values = frame[column].astype("string")
+        distinct = values.dropna().unique()
+        ok = values.map({v: valid(v) for v in distinct}).fillna(False).astype(bool)
+        key = key.fillna(values.where(ok))
+    key = key.fillna(fallback)
+    dup = key.notna() & pd.DataFrame({"p": frame["portfolio_id"], "k": key}).duplicated(keep=False)
+    found = frame.loc[dup, ["source_file", "source_row", "portfolio_id", "holding_id"]].copy()
+    found["position_key"] = key[dup]
+    return found.reset_index(drop=True)
+
+
+def load_holdings(
+    path_or_paths: Source | Sequence[Source],
+    portfolio_id: str | Sequence[str] | Mapping[str, str] | None = None,
+    column_map: Mapping[str, str | None] | None = None,
+    sheet: str | int | None = None,
+    *,
+    progress: bool | None = None,
+) -> pd.DataFrame:
+    """Read holdings files (CSV, XLSX, Parquet) or frames into the Holdings contract.
+
+    Parameters
+    ----------
+    path_or_paths
+        A file, a folder of files, a DataFrame, or a list of them.
+    portfolio_id
+        One id for every file (they form one portfolio), a list with one id per file, or a
+        mapping of file (as given, or its name or stem) to id. By default each file is its own
+        portfolio named after the file's stem; a portfolio column in the file is used if any.
+    column_map
+        Source column -> canonical column (or None to ignore the column); it wins over the
+        built-in aliases.
+    sheet
+        The sheet of a workbook to read (name, or 0-based position); by default the sheet
+        holding the holdings table.
+    progress
+        Show a progress bar; by default on a terminal when loading four or more files.
+
+    Returns
+    -------
+    DataFrame
+        The holdings, validated against :class:`~exclusionscreen.contracts.Holdings`, with the
+        extra columns ``source_file``, ``source_row`` (line or sheet row), ``asset_class_raw``,
+        ``country_raw`` and others the file offers (``sector``, ``price``). Its
+        ``attrs["load_report"]`` holds the :class:`LoadReport` (see :func:`load_report`).
+
+    Raises
+    ------
+    InputFileError
+        A file is missing, empty, corrupt, not a spreadsheet, or a hostile workbook.
+    ColumnMappingError
+        No table with a column that identifies a security was found.
+
+    Examples
+    --------
+    >>> holdings = load_holdings(["IVV_holdings.csv", "spy_holdings.xlsx"])  # doctest: +SKIP
+    >>> print(load_report(holdings))  # doctest: +SKIP
+    """
+    items = _inputs(path_or_paths)
+    labels = [_label(item, i, len(items)) for i, item in enumerate(items)]
+    ids, from_file, notes = _portfolio_ids(items, labels, portfolio_id)
+    mapping = _check_column_map(column_map)
+    disable = (not progress) if progress is not None else (True if len(items) < PROGRESS_FROM
+                                                            else None)
+    frames: list[pd.DataFrame] = []
+    reports: list[FileReport] = []
+    bar = tqdm(list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings",
+               unit="file", disable=disable)
+    for item, label, pid, own in bar:
+        source = read_source(item, label)
+        frame, report = read_holdings(source, pid, mapping, sheet, portfolio_from_file=own)
+        frames.append(frame)
+        reports.append(report)
+
+    if mapping:
+        found = {k for r in reports for k in r.column_mapping} | {
+            k for r in reports for k in r.unmapped_columns}
+        missing = [k for k in mapping if k not in found]
+        if missing:
+            notes.append(f"column_map names columns no file has: {', '.join(map(repr, missing))}")
+
+    validated = []
+    for frame, report, hid in zip(frames, reports, _holding_ids(frames, labels), strict=True):
+        frame = frame.assign(holding_id=hid)
+        validated.append(validate(frame, Holdings, source=report.path))
+    combined = (pd.concat(validated, ignore_index=True) if len(validated) > 1
+                else validated[0].reset_index(drop=True))
+    duplicates = _duplicates(combined)
+    final = []
+    for position, report in enumerate(reports):
+        mine = duplicates[duplicates["source_file"] == report.path]
+        extra = [f"{len(mine)} rows hold a position that another row also holds (kept)"] if len(
+            mine) else []
+        extra += notes if position == 0 else []
+        final.append(dataclasses.replace(report, duplicates=mine.reset_index(drop=True),
+                                         warnings=report.warnings + tuple(extra)))
+    combined.attrs["load_report"] = LoadReport(tuple(final))
+    return combined
+
+
+def load_report(frame: pd.DataFrame) -> LoadReport:
+    """The :class:`LoadReport` of a frame returned by :func:`load_holdings`."""
+    report = frame.attrs.get("load_report") if isinstance(frame, pd.DataFrame) else None
+    if not isinstance(report, LoadReport):
+        raise ValueError("this frame carries no load report; it did not come from load_holdings")
+    return report

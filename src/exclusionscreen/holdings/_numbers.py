@@ -1,0 +1,197 @@
+"""Numbers as numbers, whatever the file did to them.
+
+Holdings files write numbers with thousands separators ("21,749,937,094.76"), decimal commas
+("1.234,56", "7,15"), spaces or apostrophes as group separators ("1 234,56", "1'234.56"),
+percent signs, parentheses or a trailing minus for negatives, currency symbols, and "-" or
+". ." for missing. Workbooks may hold numbers as numbers or, after a person edited them, as
+text. :func:`infer_format` decides, once per file, which separator is the decimal one from the
+numbers themselves; :func:`parse_numbers` then reads a whole column at once. A value that does
+not fit the file's format is not guessed at: it becomes missing and is reported.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "MISSING_TOKENS",
+    "NumberFormat",
+    "ParsedNumbers",
+    "WeightScale",
+    "infer_format",
+    "is_native_number",
+    "parse_numbers",
+    "weight_scale",
+]
+
+MISSING_TOKENS = frozenset(
+    {"", "-", "--", "---", "\u2013", "\u2014", ". .", "..", "...", "n/a", "na", "nan", "none",
+     "null", "#n/a", "n.a.", "n.v.", "k.a."}
+)
+"""Cell texts that mean "no value" (compared case-insensitively, after stripping)."""
+
+_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009'\u2019]")
+_CURRENCY = re.compile(r"^(?:[A-Z]{3}|[$\u20ac\u00a3\u00a5])|(?:[A-Z]{3}|[$\u20ac\u00a3\u00a5])$")
+_SEPARATED = re.compile(r"^[-+]?[0-9.,]*[0-9][0-9.,]*$")
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How a file writes numbers: its decimal and thousands separators, and why we think so."""
+
+    decimal: str
+    thousands: str
+    reason: str
+    conflicts: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        names = {".": "point", ",": "comma"}
+        return f"decimal {names[self.decimal]}, {names[self.thousands]} thousands separator"
+
+
+@dataclass(frozen=True)
+class ParsedNumbers:
+    """A parsed column: the values, which cells carried a percent sign, which could not be read."""
+
+    values: pd.Series
+    percent: pd.Series
+    unreadable: pd.Series
+
+
+@dataclass(frozen=True)
+class WeightScale:
+    """Whether weights were given in percent or as fractions, why, and whether that is certain."""
+
+    scale: str
+    reason: str
+    certain: bool
+
+
+def is_native_number(values: pd.Series) -> pd.Series:
+    """True where a cell already holds a number (a workbook cell typed as a number)."""
+    kinds = values.map(type)
+    numeric = kinds.map(lambda k: issubclass(k, (int, float, np.number)) and not issubclass(k, bool))
+    return numeric.astype(bool)
+
+
+def _clean_text(values: pd.Series) -> pd.Series:
+    """Strip group spacing, signs of currency; None where the cell means "missing"."""
+    text = values.astype("string").str.strip()
+    text = text.mask(text.str.lower().isin(MISSING_TOKENS))
+    text = text.str.replace(_GROUPING, "", regex=True).str.replace("\u2212", "-", regex=False)
+    return text.str.replace(_CURRENCY, "", regex=True)
+
+
+def _separator_votes(token: str) -> str | None:
+    """Which separator one number token shows to be the decimal one, if it shows any."""
+    token = token.lstrip("+-")
+    dots, commas = token.count("."), token.count(",")
+    if dots and commas:
+        return "." if token.rfind(".") > token.rfind(",") else ","
+    if not dots and not commas:
+        return None
+    sep = "." if dots else ","
+    other = "," if sep == "." else "."
+    if dots + commas > 1:  # the same separator twice can only group thousands
+        return other
+    left, right = token.split(sep)
+    if len(right) != 3 or left in ("", "0") or len(left) > 3:
+        return sep
+    return None  # "1,234" or "1.234": either reading works
+
+
+def infer_format(values: pd.Series, language: str | None = None) -> NumberFormat:
+    """Decide the decimal separator of a file from the distinct number texts in `values`.
+
+    A token with both separators, the same separator twice, or one separator not followed by
+    exactly three digits settles it. When no token settles it, the language of the column
+    names decides (English: decimal point; German, French, Spanish, Italian, Dutch: comma).
+    """
+    native = is_native_number(values)
+    if bool(native.any()) and not bool(values[~native].notna().any()):
+        return NumberFormat(".", ",", "the workbook stores the numbers as numbers")
+    text = _clean_text(values[~native].dropna())
+    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace("%", "", regex=False)
+    text = text.str.rstrip("-")
+    tokens = pd.Series(text.dropna().unique(), dtype="string")
+    tokens = tokens[tokens.str.match(_SEPARATED)]
+    votes = tokens.map(_separator_votes).dropna()
+    counts = votes.value_counts()
+    if counts.empty:
+        decimal = "." if language in (None, "en") else ","
+        if language in (None, "en"):
+            why = "no number shows its decimal separator; assumed a decimal point"
+        else:
+            why = (f"no number shows its decimal separator; assumed a decimal comma from the "
+                   f"{language} column names")
+        return NumberFormat(decimal, "," if decimal == "." else ".", why)
+    decimal = str(counts.idxmax())
+    examples = tokens[votes.index[votes == decimal]].head(2).tolist()
+    name = "point" if decimal == "." else "comma"
+    why = f"decimal {name}: numbers such as {', '.join(repr(e) for e in examples)}"
+    against = tokens[votes.index[votes != decimal]].head(3).tolist()
+    return NumberFormat(decimal, "," if decimal == "." else ".", why, tuple(against))
+
+
+def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
+    """Read a column of numbers written in `fmt`; natively typed numbers pass through."""
+    native = is_native_number(values)
+    out = pd.to_numeric(values.where(native), errors="coerce").astype("float64")
+    text = _clean_text(values.where(~native))
+    percent = text.str.contains("%", regex=False).fillna(False).astype(bool)
+    text = text.str.replace("%", "", regex=False)
+    negative = text.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
+    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True)
+    trailing_minus = text.str.fullmatch(r"[0-9.,]+-").fillna(False).astype(bool)
+    text = text.str.replace(r"^([0-9.,]+)-$", r"-\1", regex=True)
+    d, t = re.escape(fmt.decimal), re.escape(fmt.thousands)
+    pattern = (
+        rf"^(?P<sign>[-+]?)(?P<int>\d{{1,3}}(?:{t}\d{{3}})+|\d*)"
+        rf"(?:{d}(?P<frac>\d*))?(?P<exp>[eE][-+]?\d+)?$"
+    )
+    parts = text.str.extract(pattern)
+    has_digits = (parts["int"].fillna("") + parts["frac"].fillna("")).str.len() > 0
+    literal = (
+        parts["sign"].fillna("")
+        + parts["int"].fillna("").str.replace(fmt.thousands, "", regex=False).replace("", "0")
+        + "."
+        + parts["frac"].fillna("").replace("", "0")
+        + parts["exp"].fillna("")
+    )
+    parsed = pd.to_numeric(literal.where(has_digits), errors="coerce").astype("float64")
+    parsed = parsed.where(~(negative | trailing_minus), -parsed.abs())
+    out = out.where(native, parsed)
+    unreadable = text.notna() & out.isna()
+    return ParsedNumbers(out, percent & out.notna(), unreadable.fillna(False).astype(bool))
+
+
+def weight_scale(weights: pd.Series, header: str, percent_signs: bool) -> WeightScale:
+    """Whether `weights` (as read) are percentages or fractions, and why."""
+    from ._aliases import header_key
+
+    if "pct" in header_key(header):
+        return WeightScale("percent", f"the column {header!r} is labelled in percent", True)
+    if percent_signs:
+        return WeightScale("percent", "the values carry a percent sign", True)
+    values = weights.dropna()
+    if values.empty:
+        return WeightScale("fraction", "no weights given", False)
+    total, largest = float(values.sum()), float(values.abs().max())
+    if largest > 1.0:
+        return WeightScale("percent", f"the largest weight, {largest:g}, is above 1", True)
+    if total > 1.5:
+        return WeightScale("percent", f"the weights sum to {total:.4g}, too much for fractions",
+                           True)
+    if total >= 0.5:
+        return WeightScale("fraction", f"the weights sum to {total:.4g}, close to 1", True)
+    return WeightScale(
+        "fraction",
+        f"every weight is at most 1 and they sum to {total:.4g}: could be either; assumed "
+        "fractions",
+        False,
+    )

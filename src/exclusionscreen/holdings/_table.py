@@ -1,0 +1,270 @@
+"""Where the holdings table is: its header row below any preamble, its columns, and which rows
+below the header are holdings and which are blank lines, totals, disclaimers or footer.
+
+Every format is first turned into a :class:`Grid`: the cells as the file holds them, one row per
+record, with the row number a user sees in the file (line in a CSV, row in a sheet).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ._aliases import IDENTITY_COLUMNS, AliasHit, alias_index, header_key
+from ._numbers import MISSING_TOKENS
+
+__all__ = [
+    "HEADER_SEARCH_ROWS",
+    "ColumnChoice",
+    "Grid",
+    "HeaderChoice",
+    "cell_text",
+    "choose_columns",
+    "classify_rows",
+    "find_header",
+    "row_text",
+]
+
+HEADER_SEARCH_ROWS = (60, 500)
+"""How far down a file the header row is looked for: first near the top, then further."""
+_NAME_CELL = 80  # a column name is shorter than this
+
+_TOTAL = re.compile(
+    r"^\s*(?:grand[\s-]*|sub[\s-]*)?(?:total|totals|summe|gesamt|gesamtsumme|insgesamt|"
+    r"zwischensumme|total g[eé]n[eé]ral|sous[\s-]total|totale|totaal|subtotaal|suma total)"
+    r"(?:\s+(?:net assets|portfolio|fund|holdings|positions|market value|investments|"
+    r"fondsverm[oö]gen|portefeuille|cartera|portafoglio))?\s*[:.]?\s*$",
+    re.IGNORECASE,
+)
+_LEGAL = re.compile(
+    r"invest|prospect|risk|copyright|\u00a9|rights reserved|trademark|past performance|fdic|"
+    r"disclaim|distributor|distributed by|advice|recommendation|solicitation|regulat|licen[cs]|"
+    r"relied|for more information|www\.|https?:|haftung|prospekt|risiko|rechtlich|hinweis|"
+    r"avertissement|mentions l[eé]gales|aviso legal|advertencia|avvertenz|informazioni importanti|"
+    r"belangrijke informatie|garantie",
+    re.IGNORECASE,
+)
+_NAME_MAX = 200
+_ID_MAX = 40
+
+
+@dataclass(frozen=True, eq=False)
+class Grid:
+    """The cells of one table-bearing part of a file (a CSV, one sheet, a frame)."""
+
+    cells: pd.DataFrame
+    rows: pd.Series
+    sheet: str | None = None
+    header: tuple[str, ...] | None = None  # known column names (frames, Parquet): no search
+
+
+@dataclass(frozen=True)
+class HeaderChoice:
+    """The header row found (position in the grid) and how many canonical columns it names."""
+
+    position: int | None
+    score: int
+    candidates: tuple[str, ...] = ()  # the most header-like row, for error messages
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """Which grid column became which canonical column, and what stayed unmapped."""
+
+    columns: dict[int, str]
+    names: dict[int, str]
+    unmapped: tuple[str, ...]
+    notes: tuple[str, ...] = field(default=())
+
+    def source_of(self, canonical: str) -> str | None:
+        for position, target in self.columns.items():
+            if target == canonical:
+                return self.names[position]
+        return None
+
+
+def cell_text(cells: pd.DataFrame) -> pd.DataFrame:
+    """Each cell as stripped text; empty cells missing."""
+    text = cells.astype("string").apply(lambda column: column.str.strip())
+    return text.mask(text == "")
+
+
+def row_text(text: pd.DataFrame) -> pd.Series:
+    """Each row's non-empty cells joined by spaces."""
+    joined = pd.Series("", index=text.index, dtype="string")
+    for column in text.columns:
+        joined = joined.str.cat(text[column].fillna(""), sep=" ")
+    return joined.str.replace(r"\s+", " ", regex=True).str.strip()
+
+
+def _user_keys(column_map: dict[str, str | None] | None) -> dict[str, str | None]:
+    return {header_key(source): target for source, target in (column_map or {}).items()}
+
+
+def _hits(text: pd.DataFrame, column_map: dict[str, str | None] | None) -> pd.DataFrame:
+    """Long table (row, column, canonical, rank, user) of cells that name a canonical column."""
+    stacked = text.stack()
+    stacked = stacked[(stacked.str.len() <= _NAME_CELL) & stacked.str.contains(r"[^\W\d_]")]
+    if stacked.empty:
+        return pd.DataFrame(columns=["row", "column", "canonical", "rank", "user"])
+    distinct = pd.Series(stacked.unique())
+    keys = dict(zip(distinct, distinct.map(header_key), strict=True))
+    index = alias_index()
+    user = _user_keys(column_map)
+
+    def lookup(key: str) -> tuple[str | None, int, bool]:
+        if key in user:
+            return user[key], -1, True
+        hit: AliasHit | None = index.get(key)
+        return (hit.canonical, hit.rank, False) if hit else (None, 0, False)
+
+    found = {value: lookup(keys[value]) for value in distinct}
+    long = stacked.rename("text").reset_index()
+    long.columns = ["row", "column", "text"]
+    details = pd.DataFrame(long["text"].map(found).tolist(), columns=["canonical", "rank", "user"])
+    long = pd.concat([long, details], axis=1)
+    return long[long["canonical"].notna() | long["user"]]
+
+
+def find_header(text: pd.DataFrame, column_map: dict[str, str | None] | None) -> HeaderChoice:
+    """The row that names the most canonical columns, including one that identifies a security.
+
+    A row naming a single column is a header only when it holds nothing else (a plain list of
+    ISINs under "ISIN"). The top of the file is searched first, then further down.
+    """
+    for depth in HEADER_SEARCH_ROWS:
+        found = _best_header(text.iloc[:depth], column_map)
+        if found.position is not None or depth >= len(text):
+            return found
+    return found
+
+
+def _best_header(top: pd.DataFrame, column_map: dict[str, str | None] | None) -> HeaderChoice:
+    filled = top.notna().sum(axis=1)
+    hits = _hits(top, column_map)
+    named = hits[hits["canonical"].notna()]
+    score = named.groupby("row")["canonical"].nunique().reindex(top.index, fill_value=0)
+    identity = named[named["canonical"].isin(IDENTITY_COLUMNS)].groupby("row").size()
+    has_identity = pd.Series(top.index.isin(identity.index), index=top.index)
+    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
+    widest = filled.idxmax() if len(filled) and filled.max() > 0 else None
+    candidates = tuple(top.loc[widest].dropna().tolist()) if widest is not None else ()
+    if not usable.any():
+        best = score.idxmax() if len(score) and score.max() > 0 else widest
+        shown = tuple(top.loc[best].dropna().tolist()) if best is not None else candidates
+        return HeaderChoice(None, int(score.max()) if len(score) else 0, shown)
+    ranked = score.where(usable, -1)
+    position = int(ranked.idxmax())
+    return HeaderChoice(position, int(ranked.max()), tuple(top.loc[position].dropna().tolist()))
+
+
+def choose_columns(
+    names: list[str | None],
+    column_map: dict[str, str | None] | None,
+    has_data: pd.Series,
+) -> ColumnChoice:
+    """Map header `names` (one per grid column) to canonical columns.
+
+    A ``column_map`` entry wins over the alias table; among several columns naming the same
+    canonical column, the better-ranked alias wins, then the leftmost. Columns without a name
+    are listed as unmapped only when they hold data.
+    """
+    index = alias_index()
+    user = _user_keys(column_map)
+    shown = {
+        position: (name if name is not None else f"(unnamed column {position + 1})")
+        for position, name in enumerate(names)
+    }
+    candidates = []
+    for position, name in enumerate(names):
+        if name is None:
+            continue
+        key = header_key(name)
+        if key in user:
+            candidates.append((position, user[key], -1))
+        elif key in index:
+            candidates.append((position, index[key].canonical, index[key].rank))
+    chosen: dict[int, str] = {}
+    notes: list[str] = []
+    taken: dict[str, int] = {}
+    for position, canonical, _rank in sorted(candidates, key=lambda c: (c[2], c[0])):
+        if canonical is None:
+            continue
+        if canonical in taken:
+            notes.append(
+                f"column {shown[position]!r} also names {canonical}; used {shown[taken[canonical]]!r}"
+            )
+            continue
+        taken[canonical] = position
+        chosen[position] = canonical
+    unmapped = tuple(
+        shown[position]
+        for position, name in enumerate(names)
+        if position not in chosen and (name is not None or bool(has_data.iloc[position]))
+    )
+    return ColumnChoice(dict(sorted(chosen.items())), shown, unmapped, tuple(notes))
+
+
+def _plausible(text: pd.Series, canonical: str) -> pd.Series:
+    """Cells that could be a security's name or identifier (not a paragraph of legal text)."""
+    value = text.mask(text.str.lower().isin(MISSING_TOKENS))
+    limit = _NAME_MAX if canonical == "security_name" else _ID_MAX
+    ok = value.notna() & (value.str.len() <= limit)
+    if canonical != "security_name":
+        ok &= value.str.count(r"\s") <= 2
+    return ok.fillna(False).astype(bool)
+
+
+def classify_rows(
+    text: pd.DataFrame,
+    header_position: int | None,
+    columns: dict[int, str],
+    has_number: pd.Series,
+    joined: pd.Series,
+) -> tuple[pd.Series, int | None]:
+    """The reason each row is not a holding (missing for holdings), and the last holding's position.
+
+    `text` is the whole grid as text, `columns` the mapped grid columns, `has_number` whether a
+    body row has any readable number in a numeric column (all False when there is none),
+    `joined` each row's text (:func:`row_text`).
+    """
+    start = -1 if header_position is None else header_position
+    blank = text.isna().all(axis=1)
+    identity = [p for p, c in columns.items() if c in IDENTITY_COLUMNS]
+    plausible = pd.DataFrame(
+        {p: _plausible(text[p], columns[p]) for p in identity}, index=text.index
+    )
+    n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
+    code_columns = [p for p in identity if columns[p] != "security_name"]
+    has_code = plausible[code_columns].any(axis=1) if code_columns else n_identity * 0 > 0
+    first_text = pd.Series(pd.NA, index=text.index, dtype="string")
+    for column in text.columns:
+        first_text = first_text.fillna(text[column])
+    total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank
+    numbers_in_table = bool(has_number.any())
+    holding = (
+        ~blank & ~total & (n_identity >= 1)
+        & (has_number | (n_identity >= 2) | (not numbers_in_table))
+    )
+    position = pd.Series(range(len(text)), index=text.index)
+    body = position > start
+    holding &= body
+    end = int(position[holding].max()) if holding.any() else None
+    legal = joined.str.contains(_LEGAL).fillna(False).astype(bool)
+
+    reason = pd.Series(pd.NA, index=text.index, dtype="string")
+    reason[~body] = "preamble"
+    if header_position is not None:
+        reason[position == header_position] = "header"
+    after = body & (position > (end if end is not None else start))
+    inside = body & ~after & ~holding
+    reason[after] = "footer"
+    reason[after & legal] = "disclaimer"
+    reason[inside & (n_identity == 0)] = "no identifier or name"
+    reason[inside & (n_identity >= 1)] = "no value and only one identifying field"
+    reason[inside & legal] = "disclaimer"
+    reason[body & total] = "total line"
+    reason[blank] = "blank"
+    return reason, end
