@@ -31,6 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import yaml
 
@@ -411,14 +412,31 @@ FH_FILE = "countries/freedom_house_fiw_2013-2025.xlsx"
 FH_URL = "https://freedomhouse.org/report/freedom-world"
 
 
+def read_sheets(path: Path, names: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Sheets of a workbook as frames of cell values, no header (faster than pandas here)."""
+    workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        return {
+            name: pd.DataFrame(list(workbook[name].iter_rows(values_only=True)))
+            for name in (names or workbook.sheetnames)
+        }
+    finally:
+        workbook.close()
+
+
+def _fh_table(shared: Path) -> pd.DataFrame:
+    raw = read_sheets(shared / FH_FILE, ["FIW13-25"])["FIW13-25"]
+    table = raw.iloc[2:].set_axis([str(c).strip() for c in raw.iloc[1]], axis=1)
+    return table.dropna(how="all")
+
+
 def freedom_house_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
     """States (not territories) rated Not Free, one row per edition.
 
     Edition E is valid from 1 January to 31 December of year E; the latest edition stays valid
     until a newer one is bundled (empty valid_to).
     """
-    table = pd.read_excel(shared / FH_FILE, sheet_name="FIW13-25", header=1, dtype=object)
-    table.columns = [str(c).strip() for c in table.columns]
+    table = _fh_table(shared)
     states = table[table["C/T"].astype(str).str.strip().eq("c")].copy()
     names = states["Country/Territory"].astype(str).str.strip()
     codes = names.map(countries.code)
@@ -454,7 +472,7 @@ def freedom_house_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
 
 def fh_not_free_territories(shared: Path) -> list[str]:
     """Territories (C/T = t) rated Not Free in any edition; left out of the country list."""
-    table = pd.read_excel(shared / FH_FILE, sheet_name="FIW13-25", header=1, dtype=object)
+    table = _fh_table(shared)
     mask = table["C/T"].astype(str).str.strip().eq("t") & table["Status"].eq("NF")
     return sorted(set(table.loc[mask, "Country/Territory"].astype(str).str.strip()))
 
@@ -675,8 +693,7 @@ REGISTER_FILE = "arms_industry/sipri_trade_register_1995_2025.csv"
 def sipri_names(shared: Path) -> set[str]:
     """Every country name in the SIPRI Top 100 workbook and the trade register."""
     names: set[str] = set()
-    sheets = pd.read_excel(shared / TOP100_FILE, sheet_name=None, header=None, dtype=object)
-    for sheet in sheets.values():
+    for sheet in read_sheets(shared / TOP100_FILE).values():
         header = sheet.iloc[3].astype(str).str.strip()
         column = header[header.str.startswith("Country")].index[0]
         rank = pd.to_numeric(sheet.iloc[4:, 0], errors="coerce")
@@ -708,6 +725,9 @@ def sipri_country_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
             else:
                 basis = "ISO 3166 name match (country_codes.csv)"
             rows.append((name, code, basis))
+    for name, code in COUNTRY_ALIASES.items():
+        rows.append((name, code, "alias in the build script" if code
+                     else "no ISO 3166 code (alias in the build script)"))
     table = pd.read_csv(shared / "countries/country_codes.csv", dtype=str, keep_default_na=False)
     for column in ("CLDR display name", "official_name_en"):
         for code, name in zip(table["ISO3166-1-Alpha-2"], table[column], strict=True):

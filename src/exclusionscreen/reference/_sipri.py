@@ -28,6 +28,7 @@ TIV_UNIT = "SIPRI TIV (millions)"
 
 # A share computed from the rounded revenue figures may differ a little from SIPRI's own.
 _SHARE_TOLERANCE = 0.02
+_MAX_ROUNDED_SHARE = 1.05
 _MISSING = re.compile(r"^\s*(\.\s*\.|\.\.|–|-|n/a)?\s*$", re.IGNORECASE)
 _FOOTNOTE = re.compile(r"\s*(\((?:[a-z](?:\s*,\s*|\s+)?)+\)|\*+)\s*$")
 _MERGED = re.compile(r"\s+-\s+MERGED!\s*$", re.IGNORECASE)
@@ -43,17 +44,20 @@ def _numbers(column: pd.Series) -> pd.Series:
     return pd.to_numeric(text.where(~text.fillna("").str.match(_MISSING)), errors="coerce")
 
 
-def _sheet_for_year(path: Path, year: int) -> str:
+def _sheet_for_year(path: Path, year: int) -> tuple[str, pd.DataFrame]:
+    """The name and the cell values (no header) of the sheet for `year`."""
     try:
-        workbook = openpyxl.load_workbook(path, read_only=True)
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types for a file that is not a workbook
         raise InputFileError(path, f"cannot be read as an Excel workbook ({exc})") from None
-    names = list(workbook.sheetnames)
-    workbook.close()
-    for name in names:
-        if name.strip() == str(year):
-            return name
-    years = ", ".join(sorted(n.strip() for n in names))
+    try:
+        for name in workbook.sheetnames:
+            if name.strip() == str(year):
+                rows = list(workbook[name].iter_rows(values_only=True))
+                return name, pd.DataFrame(rows, dtype=object)
+        years = ", ".join(sorted(n.strip() for n in workbook.sheetnames))
+    finally:
+        workbook.close()
     raise InputFileError(path, f"has no sheet for {year}; sheets: {years}")
 
 
@@ -79,8 +83,7 @@ def read_sipri_top100(path: str | Path, year: int) -> pd.DataFrame:
     path = Path(path)
     if not path.is_file():
         raise InputFileError(path, "no such file")
-    sheet = _sheet_for_year(path, int(year))
-    raw = pd.read_excel(path, sheet_name=sheet, header=None, dtype=object)
+    sheet, raw = _sheet_for_year(path, int(year))
     starts = raw.iloc[:, 0].map(_header).str.startswith("Rank")
     if not starts.any():
         raise InputFileError(path, f"sheet {sheet!r}: no header row starting with 'Rank'")
@@ -101,13 +104,26 @@ def read_sipri_top100(path: str | Path, year: int) -> pd.DataFrame:
     if body.empty:
         raise InputFileError(path, f"sheet {sheet!r}: no ranked companies under the header")
     printed = body[company].astype("string").str.strip()
-    merged = printed.str.contains(_MERGED)
+    merged = printed.str.contains(_MERGED).fillna(False).astype(bool)
     names = printed.str.replace(_MERGED, "", regex=True).str.replace(_FOOTNOTE, "", regex=True)
     arms_rev, total_rev, pct = _numbers(body[arms]), _numbers(body[total]), _numbers(body[share])
-    pct = pct.where(pct <= 1, pct / 100)  # a sheet may print 42 rather than 0.42
+    if pct.median() > 1.5:  # a sheet that prints 42 rather than 0.42
+        pct = pct / 100
     computed = arms_rev / total_rev
     revenue_share = pct.fillna(computed)
-    disagree = (pct - computed).abs() > _SHARE_TOLERANCE
+    # Revenues are rounded to US$10 million, so a share may come out just above 100%; a share
+    # far above it is an error in the figures and is left unknown.
+    impossible = (revenue_share > _MAX_ROUNDED_SHARE).fillna(False).astype(bool)
+    capped = ((revenue_share > 1) & ~impossible).fillna(False).astype(bool)
+    shown = revenue_share.copy()
+    revenue_share = revenue_share.clip(upper=1.0).mask(impossible)
+    if impossible.any():
+        warnings.warn(
+            f"{path} sheet {sheet!r}: arms revenue above total revenue for: "
+            f"{', '.join(names[impossible].tolist())}; their revenue share is left unknown",
+            ReferenceDataWarning, stacklevel=2,
+        )
+    disagree = ((pct - computed).abs() > _SHARE_TOLERANCE) & ~impossible
     if disagree.any():
         listed = ", ".join(names[disagree].tolist())
         warnings.warn(
@@ -130,6 +146,10 @@ def read_sipri_top100(path: str | Path, year: int) -> pd.DataFrame:
         + f" million ({year}); SIPRI rank " + rank[body.index].astype(int).astype(str)
         + footnotes.map(lambda f: f"; SIPRI notes ({f})" if f else "")
         + merged.map(lambda m: "; marked 'MERGED!' in the sheet" if m else "")
+        + capped.map(lambda c: "; share above 100% from rounding, capped at 1" if c else "")
+        + shown.where(impossible).map(
+            lambda v: "" if pd.isna(v) else f"; figures give an arms share of {v:.0%}, "
+            "left unknown")
     )
     frame = pd.DataFrame(
         {
