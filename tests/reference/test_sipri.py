@@ -16,7 +16,7 @@ from exclusionscreen.reference import (
     read_sipri_trade_register,
 )
 
-from .conftest import REGISTER, TOP100, needs_shared
+from .conftest import TOP100, needs_shared
 
 pytestmark = needs_shared
 
