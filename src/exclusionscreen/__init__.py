@@ -21,6 +21,7 @@ from .contracts import (
     Securities,
     validate,
 )
+from .criteria_doc import render_criteria_markdown
 from .errors import (
     ColumnMappingError,
     ContractError,
@@ -30,6 +31,18 @@ from .errors import (
     RuleFileError,
 )
 from .identifiers import normalise_identifiers
+from .reference import (
+    ReferenceDataWarning,
+    bundled_country_lists,
+    bundled_entity_lists,
+    deliveries_to_exposure,
+    list_sources,
+    lists_valid_on,
+    read_research_list,
+    read_sipri_top100,
+    read_sipri_trade_register,
+)
+from .result import ScreenResult
 from .rulefiles import (
     load_catalogue,
     load_criterion,
@@ -39,6 +52,8 @@ from .rulefiles import (
     validate_rule_files,
 )
 from .rules import Criterion, Ownership, Policy, Reference
+from .screen import screen
+from .universe import Universe, load_universe
 from .vocabulary import Action, Basis, Evidence, IssuerType, Status, Via
 
 try:
@@ -67,16 +82,30 @@ __all__ = [
     "Ownership",
     "Policy",
     "Reference",
+    "ReferenceDataWarning",
     "RuleFileError",
+    "ScreenResult",
     "ScreenedHoldings",
     "Securities",
     "Status",
+    "Universe",
     "Via",
     "__version__",
+    "bundled_country_lists",
+    "bundled_entity_lists",
+    "deliveries_to_exposure",
+    "list_sources",
+    "lists_valid_on",
     "load_catalogue",
     "load_criterion",
     "load_policy",
+    "load_universe",
     "normalise_identifiers",
+    "read_research_list",
+    "read_sipri_top100",
+    "read_sipri_trade_register",
+    "render_criteria_markdown",
+    "screen",
     "shipped_criteria",
     "shipped_policies",
     "validate",

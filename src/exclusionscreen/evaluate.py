@@ -153,40 +153,51 @@ def prepare_evidence(
     return PreparedEvidence(involvement, entity_matches, review, tuple(warnings))
 
 
+_NUMERIC = {"revenue_share", "threshold", "match_confidence"}
+
+
 def _frame(rows: pd.DataFrame, criterion: Criterion, via: Via, **columns) -> pd.DataFrame:
     out = pd.DataFrame(index=rows.index)
     for name in HIT_COLUMNS:
-        value = columns.get(name, rows[name] if name in rows.columns else pd.NA)
-        out[name] = value
-    out["criterion_id"] = criterion.id
-    out["criterion_version"] = criterion.version
-    out["basis"] = criterion.basis.value
+        value = columns.get(name, rows[name] if name in rows.columns else None)
+        if name in _NUMERIC:
+            out[name] = pd.to_numeric(pd.Series(value, index=rows.index), errors="coerce").astype(float)
+        elif name == "evidence_date":
+            out[name] = pd.to_datetime(pd.Series(value, index=rows.index), errors="coerce")
+        else:
+            out[name] = pd.Series(value, index=rows.index, dtype="object")
+    if criterion is not None:
+        out["criterion_id"] = criterion.id
     out["via"] = via.value
     return out
 
 
-def _involvement_hits(c: Criterion, ev: PreparedEvidence, names: pd.Series) -> pd.DataFrame:
-    inv = ev.involvement
-    rows = inv[inv["category"].isin(c.categories) & inv["involvement_type"].isin(c.involvement_types)]
-    threshold = c.revenue_threshold or 0.0
+def _criteria_table(criteria) -> pd.DataFrame:
+    """One row per involvement criterion, category and involvement type in scope."""
+    rows = [
+        {"criterion_id": c.id, "category": cat, "involvement_type": t, "threshold": c.revenue_threshold or 0.0,
+         "criterion_action": c.action.value}
+        for c in criteria for cat in c.categories for t in c.involvement_types
+    ]
+    return pd.DataFrame(rows, columns=["criterion_id", "category", "involvement_type", "threshold",
+                                       "criterion_action"])
+
+
+def _involvement_hits(criteria, ev: PreparedEvidence, names: pd.Series) -> pd.DataFrame:
+    """Involvement evidence x every involvement criterion in one join."""
+    scope = _criteria_table(criteria)
+    rows = ev.involvement.merge(scope, on=["category", "involvement_type"], how="inner")
     share = rows["revenue_share"]
-    if threshold > 0:
-        rows = rows[share.isna() | (share >= threshold)]
-        action = np.where(rows["revenue_share"].isna(), Action.WATCH.value, c.action.value)
-    else:
-        action = c.action.value
+    threshold = rows["threshold"]
+    rows = rows[(threshold == 0) | share.isna() | (share >= threshold)]
+    unknown = rows["revenue_share"].isna() & (rows["threshold"] > 0)
+    action = rows["criterion_action"].where(~unknown, Action.WATCH.value)
     cause_name = rows["matched_name"].fillna(rows["subject_id"].map(names)).fillna(rows["issuer_name"])
     return _frame(
-        rows,
-        c,
-        Via.DIRECT,
+        rows, None, Via.DIRECT,
         cause_issuer_id=rows["subject_id"].where(~rows["subject_id"].str.startswith("name:")),
-        cause_name=cause_name,
-        threshold=threshold,
-        evidence_source=rows["source"],
-        evidence_url=rows["source_url"],
-        evidence_note=rows["note"],
-        action=action,
+        cause_name=cause_name, evidence_source=rows["source"], evidence_url=rows["source_url"],
+        evidence_note=rows["note"], action=action,
     )
 
 
@@ -269,58 +280,53 @@ def _list_hits(c: Criterion, ev: PreparedEvidence) -> pd.DataFrame:
     )
 
 
-def _spread(c: Criterion, hits: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame:
-    """Hits that ownership rules add: parents and subsidiaries of the involved issuers."""
+def _spread(criteria, hits: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame:
+    """Hits that ownership rules add: parents and subsidiaries of the involved issuers, all criteria at once."""
     start = hits[hits["cause_issuer_id"].notna()].rename(columns={"subject_id": "issuer_id"})
     out = []
-    for share, walk, via in (
-        (c.ownership.parent_min_share, ancestors, Via.PARENT),
-        (c.ownership.subsidiary_min_share, descendants, Via.SUBSIDIARY),
-    ):
-        if share is None or start.empty:
+    for attribute, walk, via in (("parent_min_share", ancestors, Via.PARENT),
+                                 ("subsidiary_min_share", descendants, Via.SUBSIDIARY)):
+        floors = {c.id: getattr(c.ownership, attribute) for c in criteria}
+        floors = {k: v for k, v in floors.items() if v is not None}
+        rows = start[start["criterion_id"].isin(floors)]
+        if rows.empty:
             continue
-        found = walk(issuers, start, share)
+        found = walk(issuers, rows.assign(min_share=rows["criterion_id"].map(floors)))
         if len(found):
-            spread = found.drop(columns=["issuer_id"]).rename(columns={"relative_id": "subject_id"})
+            spread = found.drop(columns=["issuer_id", "min_share"]).rename(columns={"relative_id": "subject_id"})
             spread["via"] = via.value
-            spread["evidence_note"] = (
-                spread["evidence_note"].fillna("").astype(str)
-                + f" [{via.value} rule: owns "
-                + (spread["share"] * 100).round(1).astype(str)
-                + " %]"
-            ).str.strip()
+            spread["evidence_note"] = (spread["evidence_note"].fillna("").astype(str) + f" [{via.value} rule: owns "
+                                       + (spread["share"] * 100).round(1).astype(str) + " %]").str.strip()
             out.append(spread[HIT_COLUMNS])
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=HIT_COLUMNS)
 
 
 def evaluate_criteria(criteria, universe, ev: PreparedEvidence, as_of: pd.Timestamp) -> pd.DataFrame:
     """Every criterion hit on a subject, one row per subject and criterion (the strongest evidence)."""
+    criteria = list(criteria)
     names = universe.issuers.set_index("issuer_id")["issuer_name"]
-    frames = []
+    frames = [_involvement_hits([c for c in criteria if c.evidence is Evidence.INVOLVEMENT], ev, names)]
     for c in criteria:
-        if c.evidence is Evidence.INVOLVEMENT:
-            hits = _involvement_hits(c, ev, names)
-        elif c.evidence is Evidence.COUNTRY_EXPOSURE:
-            hits = _exposure_hits(c, universe, as_of, names)
+        if c.evidence is Evidence.COUNTRY_EXPOSURE:
+            frames.append(_exposure_hits(c, universe, as_of, names))
         elif c.evidence is Evidence.SOVEREIGN:
-            hits = _sovereign_hits(c, universe, as_of)
-        else:
-            hits = _list_hits(c, ev)
-        if len(hits):
-            frames.append(hits)
-            frames.append(_spread(c, hits, universe.issuers))
+            frames.append(_sovereign_hits(c, universe, as_of))
+        elif c.evidence is Evidence.ENTITY_LIST:
+            frames.append(_list_hits(c, ev))
     frames = [f for f in frames if len(f)]
     if not frames:
         return pd.DataFrame(columns=HIT_COLUMNS)
-    hits = pd.concat(frames, ignore_index=True)
-    rank = pd.DataFrame(
-        {
-            "action_rank": (hits["action"] != Action.EXCLUDE.value).astype(int),
-            "via_rank": hits["via"].map({v.value: r for v, r in _VIA_RANK.items()}),
-            "share": -hits["revenue_share"].astype(float).fillna(-1.0),
-            "confidence": -hits["match_confidence"].astype(float).fillna(0.0),
-        }
-    )
+    direct = pd.concat(frames, ignore_index=True)
+    hits = pd.concat([direct, _spread(criteria, direct, universe.issuers)], ignore_index=True)
+    by_id = {c.id: c for c in criteria}
+    hits["criterion_version"] = hits["criterion_id"].map({k: c.version for k, c in by_id.items()})
+    hits["basis"] = hits["criterion_id"].map({k: c.basis.value for k, c in by_id.items()})
+    hits["threshold"] = hits["criterion_id"].map({k: c.revenue_threshold for k, c in by_id.items()}).astype(float)
+    rank = pd.DataFrame({
+        "action_rank": (hits["action"] != Action.EXCLUDE.value).astype(int),
+        "via_rank": hits["via"].map({v.value: r for v, r in _VIA_RANK.items()}),
+        "share": -pd.to_numeric(hits["revenue_share"], errors="coerce").fillna(-1.0),
+        "confidence": -pd.to_numeric(hits["match_confidence"], errors="coerce").fillna(0.0),
+    })
     order = np.lexsort((rank["confidence"], rank["share"], rank["via_rank"], rank["action_rank"]))
-    hits = hits.iloc[order].drop_duplicates(["subject_id", "criterion_id"]).reset_index(drop=True)
-    return hits
+    return hits.iloc[order].drop_duplicates(["subject_id", "criterion_id"]).reset_index(drop=True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .names import best_matches, normalise_names
+from .names import best_matches, legal_form_tails, normalise_names
 
 __all__ = ["match_names", "subject_names"]
 
@@ -45,7 +45,8 @@ def match_names(
 
     Returns (matches, doubtful): matches with ``entry_id``, ``subject_id``, ``matched_name``,
     ``match_method`` (name_exact or name_fuzzy) and ``match_confidence``; doubtful ones (between the
-    two bars) with the same columns, for review. Work is done once per distinct normalised name.
+    two bars, or names that agree only once two different legal forms are dropped) with the same
+    columns and a ``reason``, for review. Work is done once per distinct normalised name.
     """
     names = entries[["entry_id", "name"]]
     if "aliases" in entries.columns:
@@ -57,7 +58,7 @@ def match_names(
     names = names.dropna(subset=["norm"]).drop_duplicates(["entry_id", "norm"])
     columns = ["entry_id", "subject_id", "matched_name", "match_method", "match_confidence"]
     if names.empty or subjects.empty:
-        return pd.DataFrame(columns=columns), pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=columns), pd.DataFrame(columns=columns + ["reason"])
 
     exact = names.merge(subjects[["subject_id", "name", "norm"]].rename(columns={"name": "matched_name"}), on="norm")
     exact = exact.assign(match_method="name_exact", match_confidence=1.0)[columns]
@@ -76,8 +77,18 @@ def match_names(
             match_confidence=fuzzy["score"],
         )[columns]
         fuzzy = fuzzy.sort_values("match_confidence", ascending=False).drop_duplicates(["entry_id", "subject_id"])
-    accepted = fuzzy[fuzzy["match_confidence"] >= match_threshold]
-    doubtful = fuzzy[fuzzy["match_confidence"] < match_threshold]
-    doubtful = doubtful[~doubtful["entry_id"].isin(accepted["entry_id"])]
-    matches = pd.concat([exact, accepted], ignore_index=True).drop_duplicates(["entry_id", "subject_id"])
-    return matches, doubtful.reset_index(drop=True)
+    found = pd.concat([exact, fuzzy], ignore_index=True).merge(names[["entry_id", "name"]].drop_duplicates("entry_id"),
+                                                               on="entry_id", how="left")
+    # the same name with two different legal forms ("Costar Group Co., Ltd." and "COSTAR GROUP INC")
+    # may be two companies: such a match is doubtful, whatever its score
+    entry_form = legal_form_tails(found["name"])
+    subject_form = legal_form_tails(found["matched_name"])
+    clash = (entry_form != "") & (subject_form != "") & (entry_form != subject_form)
+    found["reason"] = pd.Series(pd.NA, index=found.index, dtype="string")
+    found.loc[clash, "reason"] = ("names agree but legal forms differ (" + entry_form[clash] + " / "
+                                  + subject_form[clash] + ")")
+    good = ~clash & (found["match_confidence"] >= match_threshold)
+    matches = found[good].drop_duplicates(["entry_id", "subject_id"])[columns]
+    doubtful = found[~good & ~found["entry_id"].isin(matches["entry_id"])]
+    doubtful = doubtful.assign(reason=doubtful["reason"].fillna("name match below the confidence bar"))
+    return matches.reset_index(drop=True), doubtful[columns + ["reason"]].reset_index(drop=True)

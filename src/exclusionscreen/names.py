@@ -20,7 +20,7 @@ from rapidfuzz import fuzz, process
 
 from ._resources import data_dir
 
-__all__ = ["best_matches", "legal_forms", "normalise_names"]
+__all__ = ["best_matches", "legal_form_tails", "legal_forms", "normalise_names"]
 
 _SHARE_CLASS = [
     r"CLASS [A-Z]",
@@ -72,11 +72,15 @@ def _suffix_pattern() -> re.Pattern:
     return re.compile(rf"(?:\s+(?:{words}))+$")
 
 
-def _normalise_distinct(values: pd.Series) -> pd.Series:
+def _clean(values: pd.Series) -> pd.Series:
     text = values.astype("string").str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
     text = text.str.upper().str.replace("&", " AND ", regex=False).str.replace(".", "", regex=False)
     text = text.str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
-    text = text.str.replace(r"^THE\s+", "", regex=True)
+    return text.str.replace(r"^THE\s+", "", regex=True)
+
+
+def _normalise_distinct(values: pd.Series) -> pd.Series:
+    text = _clean(values)
     stripped = (" " + text).str.replace(_suffix_pattern(), "", regex=True).str.strip()
     # never strip a name down to nothing: "AG" alone stays "AG"
     return stripped.where(stripped.str.len() > 0, text)
@@ -91,6 +95,34 @@ def normalise_names(names: pd.Series) -> pd.Series:
     mapping = pd.Series(_normalise_distinct(distinct).to_numpy(), index=distinct.to_numpy())
     out = names.map(mapping).astype("string")
     return out.mask(out == "")
+
+
+_NOT_A_FORM = {"GROUP", "HOLDINGS", "HOLDING", "CLASS", "CL", "SERIES", "SER", "ORD", "ORDINARY", "SHARES",
+               "SHS", "SH", "COMMON", "COM", "STOCK", "ADR", "ADS", "GDR", "SPONSORED", "REG", "REGISTERED",
+               "PREF", "PREFERRED", "NPV", "NON", "VOTING", "VTG", "UNIT", "UNITS", "REIT", "NEW", "DR"}
+_SAME_FORM = {"CORPORATION": "CORP", "INCORPORATED": "INC", "LIMITED": "LTD", "COMPANY": "CO"}
+
+
+def legal_form_tails(names: pd.Series) -> pd.Series:
+    """The legal-form words that normalisation strips from each name, canonical (CORPORATION -> CORP).
+
+    Descriptors such as GROUP or HOLDINGS and share-class words are not legal forms and are left out,
+    so "TransDigm Group" and "TRANSDIGM GROUP INC" have tails "" and "INC". Used to tell apart two
+    companies whose names agree once their (different) legal forms are dropped.
+    """
+    names = names.astype("string")
+    distinct = names.dropna().drop_duplicates()
+    if distinct.empty:
+        return pd.Series("", index=names.index, dtype="string")
+    cleaned = _clean(distinct).to_numpy()
+    core = _normalise_distinct(distinct).to_numpy()
+    tails = []
+    for full, stripped in zip(cleaned, core, strict=True):  # once per distinct name
+        words = str(full)[len(str(stripped)):].split() if str(full).startswith(str(stripped)) else []
+        words = [_SAME_FORM.get(w, w) for w in words if w not in _NOT_A_FORM and len(w) > 1]
+        tails.append(" ".join(words))
+    mapping = pd.Series(tails, index=distinct.to_numpy())
+    return names.map(mapping).fillna("").astype("string")
 
 
 def best_matches(queries: pd.Series, choices: pd.Series, *, min_score: float = 0.0, chunk: int = 2000) -> pd.DataFrame:

@@ -59,29 +59,33 @@ def _edges(issuers: pd.DataFrame) -> pd.DataFrame:
     ]
 
 
-def ancestors(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float, *, max_depth: int = 25) -> pd.DataFrame:
-    """Parents that own at least `min_share` of each start issuer, directly or through a chain.
+def ancestors(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | None = None, *,
+              max_depth: int = 25) -> pd.DataFrame:
+    """Parents that own at least the minimum share of each start issuer, directly or through a chain.
 
-    `start` has a column ``issuer_id`` (plus any columns to carry along). Returns those columns plus
-    ``relative_id`` (the parent caught) and ``share`` (its effective ownership), one level at a time.
+    `start` has a column ``issuer_id`` (plus any columns to carry along, and optionally ``min_share``
+    per row, used when `min_share` is None). Returns those columns plus ``relative_id`` (the parent
+    caught) and ``share`` (its effective ownership), walking one level of the tree at a time.
     """
     edges = _edges(issuers).rename(columns={"issuer_id": "relative_id", "parent_issuer_id": "next_id"})
     return _walk(start, edges, min_share, max_depth)
 
 
-def descendants(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float, *, max_depth: int = 25) -> pd.DataFrame:
-    """Subsidiaries owned at least `min_share` by each start issuer, directly or through a chain."""
+def descendants(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | None = None, *,
+                max_depth: int = 25) -> pd.DataFrame:
+    """Subsidiaries owned at least the minimum share by each start issuer, directly or through a chain."""
     edges = _edges(issuers).rename(columns={"parent_issuer_id": "relative_id", "issuer_id": "next_id"})
     return _walk(start, edges, min_share, max_depth)
 
 
-def _walk(start: pd.DataFrame, edges: pd.DataFrame, min_share: float, max_depth: int) -> pd.DataFrame:
-    frontier = start.assign(relative_id=start["issuer_id"], share=1.0)
+def _walk(start: pd.DataFrame, edges: pd.DataFrame, min_share: float | None, max_depth: int) -> pd.DataFrame:
+    floor = start["min_share"] if min_share is None else pd.Series(min_share, index=start.index)
+    frontier = start.assign(relative_id=start["issuer_id"], share=1.0, _floor=floor.astype(float))
     found = []
     for _ in range(max_depth):
         step = frontier.merge(edges, on="relative_id", how="inner", suffixes=("", "_edge"))
         step = step.assign(share=step["share"] * step["share_edge"])
-        step = step[(step["share"] >= min_share - 1e-12) & (step["next_id"] != step["issuer_id"])]
+        step = step[(step["share"] >= step["_floor"] - 1e-12) & (step["next_id"] != step["issuer_id"])]
         if step.empty:
             break
         step = step.drop(columns=["relative_id", "share_edge"]).rename(columns={"next_id": "relative_id"})
@@ -90,5 +94,6 @@ def _walk(start: pd.DataFrame, edges: pd.DataFrame, min_share: float, max_depth:
     columns = list(start.columns) + ["relative_id", "share"]
     if not found:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(found, ignore_index=True)
-    return out.sort_values("share", ascending=False).drop_duplicates(["issuer_id", "relative_id"])[columns]
+    out = pd.concat(found, ignore_index=True).drop(columns="_floor")
+    keys = [c for c in ("issuer_id", "relative_id", "criterion_id") if c in out.columns]
+    return out.sort_values("share", ascending=False, kind="stable").drop_duplicates(keys)[columns]

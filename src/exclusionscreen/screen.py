@@ -8,6 +8,7 @@ give every holding its status. Contracts are checked at the boundaries.
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -32,6 +33,12 @@ __all__ = ["PAI14_CRITERIA", "screen"]
 #: the criteria whose involvement SFDR PAI 14 measures
 PAI14_CRITERIA = ("anti_personnel_mines", "cluster_munitions", "chemical_weapons", "biological_weapons")
 _FLAG_EXTRA = ["holding_key", "evidence_note", "share_of_portfolio", "market_value"]
+
+
+@lru_cache(maxsize=1)
+def _catalogue():
+    """The shipped criteria (read once per process: PAI 14 is measured with their definitions)."""
+    return shipped_criteria()
 
 
 def _as_of(value, holdings: pd.DataFrame) -> pd.Timestamp:
@@ -110,7 +117,7 @@ def screen(
     )
     warnings += evidence.warnings
     hits = evaluate_criteria(policy.criteria, universe, evidence, day)
-    catalogue = shipped_criteria()
+    catalogue = _catalogue()
     pai_criteria = [catalogue[c] for c in PAI14_CRITERIA if c in catalogue]
     pai_hits = evaluate_criteria(pai_criteria, universe, evidence, day)
 
@@ -170,13 +177,14 @@ def _join(base: pd.DataFrame, hits: pd.DataFrame, names: pd.Series) -> pd.DataFr
             "share_of_portfolio",
         ]
     ]
-    left = left[left["subject_id"].notna()]
+    left = left[left["subject_id"].notna()].assign(_row=lambda f: range(len(f)))
     flags = left.merge(hits, on="subject_id", how="inner")
     flags["ultimate_parent_name"] = flags["ultimate_parent_id"].map(names)
     flags["outcome"] = flags["action"]
     flags["override"] = pd.Series(pd.NA, index=flags.index, dtype="string")
     flags["override_rationale"] = pd.Series(pd.NA, index=flags.index, dtype="string")
-    return flags.sort_values(["portfolio_id", "holding_id", "criterion_id"], kind="stable").reset_index(drop=True)
+    # input order of the holdings, then criterion
+    return flags.sort_values(["_row", "criterion_id"], kind="stable").drop(columns="_row").reset_index(drop=True)
 
 
 def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Universe, base) -> pd.DataFrame:
