@@ -9,6 +9,8 @@ CASH", "US DOLLAR", "S&P500 EMINI JUN 23") are enough to recognise cash and futu
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 __all__ = ["ASSET_CLASSES", "NOT_SCREENABLE", "asset_class_from_name", "normalise_asset_class"]
@@ -52,25 +54,23 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
 )
 
 
+def _first_match(text: str, patterns: tuple[tuple[str, re.Pattern], ...]) -> str | None:
+    return next((name for name, pattern in patterns if pattern.search(text)), None)
+
+
+_TEXT_PATTERNS = tuple((name, re.compile(p)) for name, p in _BY_TEXT)
+_NAME_PATTERNS = tuple((name, re.compile(p)) for name, p in _BY_NAME)
+
+
 def normalise_asset_class(raw: pd.Series) -> pd.Series:
     """The vocabulary class of each raw asset-class text (missing stays missing)."""
     text = raw.astype("string").str.strip().str.casefold()
-    distinct = pd.Series(text.dropna().unique(), dtype="string")
-    classes = pd.Series("other", index=distinct.index, dtype="string")
-    decided = pd.Series(False, index=distinct.index)
-    for name, pattern in _BY_TEXT:
-        hit = distinct.str.contains(pattern, regex=True).fillna(False).astype(bool) & ~decided
-        classes[hit] = name
-        decided |= hit
-    answers = dict(zip(distinct, classes, strict=True))
+    answers = {v: _first_match(v, _TEXT_PATTERNS) or "other" for v in text.dropna().unique()}
     return text.map(answers).astype("string")
 
 
 def asset_class_from_name(names: pd.Series) -> pd.Series:
     """Cash, collateral or futures where the security name leaves no doubt; missing otherwise."""
     text = names.astype("string").str.strip().str.casefold()
-    out = pd.Series(pd.NA, index=names.index, dtype="string")
-    for name, pattern in _BY_NAME:
-        hit = text.str.contains(pattern, regex=True).fillna(False).astype(bool) & out.isna()
-        out[hit] = name
-    return out
+    answers = {v: _first_match(v, _NAME_PATTERNS) for v in text.dropna().unique()}
+    return text.map(answers).astype("string")

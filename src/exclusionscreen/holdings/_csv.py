@@ -74,7 +74,8 @@ def read_delimited(data: bytes, path: str) -> tuple[Grid, str, str]:
         records, starts = _records(text, delimiter)
     except csv.Error as exc:
         raise InputFileError(path, f"cannot read as delimited text: {exc}") from None
-    cells = pd.DataFrame(records, dtype=object)
+    width = max(map(len, records), default=0)
+    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in records], dtype=object)
     cells.columns = range(cells.shape[1])
     cells = cells.where(cells.notna(), None)
     rows = pd.Series(starts, index=cells.index, dtype="int64")

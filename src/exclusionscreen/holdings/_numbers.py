@@ -170,8 +170,15 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     return ParsedNumbers(out, percent & out.notna(), unreadable.fillna(False).astype(bool))
 
 
-def weight_scale(weights: pd.Series, header: str, percent_signs: bool) -> WeightScale:
-    """Whether `weights` (as read) are percentages or fractions, and why."""
+def weight_scale(
+    weights: pd.Series, header: str, percent_signs: bool, portfolio: pd.Series | None = None
+) -> WeightScale:
+    """Whether `weights` (as read) are percentages or fractions, and why.
+
+    The column name or a percent sign settles it; otherwise the values do: a weight above 1, or
+    a portfolio whose weights sum to more than 1.5, means percent. With several portfolios in
+    one file (`portfolio`), the largest portfolio sum counts.
+    """
     from ._aliases import header_key
 
     if "pct" in header_key(header):
@@ -181,17 +188,19 @@ def weight_scale(weights: pd.Series, header: str, percent_signs: bool) -> Weight
     values = weights.dropna()
     if values.empty:
         return WeightScale("fraction", "no weights given", False)
-    total, largest = float(values.sum()), float(values.abs().max())
+    groups = portfolio.reindex(values.index) if portfolio is not None else None
+    sums = values.groupby(groups).sum() if groups is not None else pd.Series([values.sum()])
+    total, largest = float(sums.max()), float(values.abs().max())
+    whose = "a portfolio's weights sum" if len(sums) > 1 else "the weights sum"
     if largest > 1.0:
         return WeightScale("percent", f"the largest weight, {largest:g}, is above 1", True)
     if total > 1.5:
-        return WeightScale("percent", f"the weights sum to {total:.4g}, too much for fractions",
-                           True)
+        return WeightScale("percent", f"{whose} to {total:.4g}, too much for fractions", True)
     if total >= 0.5:
-        return WeightScale("fraction", f"the weights sum to {total:.4g}, close to 1", True)
+        return WeightScale("fraction", f"{whose} to {total:.4g}, close to 1", True)
     return WeightScale(
         "fraction",
-        f"every weight is at most 1 and they sum to {total:.4g}: could be either; assumed "
+        f"every weight is at most 1 and {whose} to {total:.4g}: could be either; assumed "
         "fractions",
         False,
     )

@@ -50,6 +50,7 @@ class FileReport:
     holdings: int
     skipped: pd.DataFrame
     weight_sum: float | None
+    weight_sums: dict[str, float]
     duplicates: pd.DataFrame
     warnings: tuple[str, ...] = field(default=())
     details: dict[str, str] = field(default_factory=dict)
@@ -100,10 +101,13 @@ class FileReport:
         lines.append(("as of", f"{self.as_of:%Y-%m-%d} ({self.as_of_source})" if self.as_of
                       is not None else "not stated"))
         lines.append(("numbers", f"{self.locale}: {self.locale_reason}"))
-        scale = (f"given in {self.weight_scale}: {self.weight_scale_reason}"
+        given = {"percent": "in percent", "fraction": "as fractions"}.get(self.weight_scale or "")
+        scale = (f"given {given}: {self.weight_scale_reason}"
                  if self.weight_scale else self.weight_scale_reason)
         lines.append(("weights", scale))
         total = f"{self.weight_sum:.2%}" if self.weight_sum is not None else "n/a"
+        if len(self.weight_sums) > 1:
+            total = ", ".join(f"{pid} {value:.2%}" for pid, value in self.weight_sums.items())
         lines.append(("weight sum", total))
         reasons = ", ".join(f"{n} {r}" for r, n in self.skipped_by_reason.items())
         lines.append(("rows", f"{self.rows_read} read = {self.holdings} holdings + "

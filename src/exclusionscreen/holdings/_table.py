@@ -212,7 +212,9 @@ def _plausible(text: pd.Series, canonical: str) -> pd.Series:
     value = text.mask(text.str.lower().isin(MISSING_TOKENS))
     limit = _NAME_MAX if canonical == "security_name" else _ID_MAX
     ok = value.notna() & (value.str.len() <= limit)
-    if canonical != "security_name":
+    if canonical in ("isin", "cusip", "sedol", "lei", "identifier"):
+        ok &= value.str.contains(r"\d") & (value.str.count(r"\s") == 0)  # each carries a check digit
+    elif canonical != "security_name":
         ok &= value.str.count(r"\s") <= 2
     return ok.fillna(False).astype(bool)
 
@@ -237,7 +239,8 @@ def classify_rows(
         {p: _plausible(text[p], columns[p]) for p in identity}, index=text.index
     )
     n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
-    code_columns = [p for p in identity if columns[p] != "security_name"]
+    # A totals label often sits in the first column, which may be the ticker column.
+    code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]
     has_code = plausible[code_columns].any(axis=1) if code_columns else n_identity * 0 > 0
     first_text = pd.Series(pd.NA, index=text.index, dtype="string")
     for column in text.columns:

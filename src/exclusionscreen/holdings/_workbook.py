@@ -89,6 +89,8 @@ def _scan_for_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: 
 def _sheet_grid(sheet) -> Grid:
     sheet.reset_dimensions()
     records = [list(values) for values in sheet.iter_rows(min_row=1, values_only=True)]
+    width = max(map(len, records), default=0)
+    records = [r + [None] * (width - len(r)) for r in records]
     cells = pd.DataFrame(records, dtype=object) if records else pd.DataFrame(dtype=object)
     cells.columns = range(cells.shape[1])
     cells = cells.where(cells.notna(), None)

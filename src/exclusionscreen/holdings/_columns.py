@@ -1,0 +1,238 @@
+"""Reading the columns of a located table into holdings columns, one kind of column at a time.
+
+Each reader takes the :class:`Columns` of a table (its cells, the rows that are holdings, which
+grid column holds which canonical column) and returns new columns plus what it has to say
+(warnings); none of them changes its inputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from ..identifiers import normalise_identifiers
+from ._assets import NOT_SCREENABLE, asset_class_from_name, normalise_asset_class
+from ._countries import country_codes
+from ._dates import find_as_of, parse_dates
+from ._ids import identifier_text, split_by_shape
+from ._numbers import MISSING_TOKENS, NumberFormat, ParsedNumbers, parse_numbers, weight_scale
+
+__all__ = [
+    "Columns",
+    "as_of_column",
+    "asset_classes",
+    "check_identifiers",
+    "countries",
+    "identifiers",
+    "numbers",
+    "parse_number_columns",
+    "portfolios",
+    "texts",
+]
+
+_EXAMPLES = 3
+_CODES = ("isin", "cusip", "sedol", "lei")
+
+
+@dataclass(frozen=True, eq=False)
+class Columns:
+    """A table's cells, the holding rows (`keep`), their row numbers and the mapped columns."""
+
+    cells: pd.DataFrame
+    keep: pd.Series
+    rows: pd.Series
+    names: dict[int, str]
+    positions: dict[str, int]  # canonical -> grid column
+    warnings: list[str] = field(default_factory=list)
+
+    def has(self, canonical: str) -> bool:
+        return canonical in self.positions
+
+    def raw(self, canonical: str) -> pd.Series:
+        """The cells of the holding rows in a canonical column, as the file holds them."""
+        return self.cells.loc[self.keep, self.positions[canonical]]
+
+    def name(self, canonical: str) -> str:
+        return self.names[self.positions[canonical]]
+
+    def examples(self, values: pd.Series) -> str:
+        """'row 12: 'abc', ...' for the first few of `values` (indexed like the cells)."""
+        pairs = list(zip(self.rows[values.index].head(_EXAMPLES), values.head(_EXAMPLES),
+                         strict=True))
+        more = f" (+{len(values) - _EXAMPLES} more)" if len(values) > _EXAMPLES else ""
+        return ", ".join(f"row {r}: {v!r}" for r, v in pairs) + more
+
+
+def clean_text(values: pd.Series, upper: bool = False) -> pd.Series:
+    """Stripped text with inner runs of spaces collapsed; placeholders such as "-" missing."""
+    text = values.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
+    text = text.mask(text.str.lower().isin(MISSING_TOKENS - {"na"}) | (text == ""))
+    return text.str.upper() if upper else text
+
+
+def texts(table: Columns) -> dict[str, pd.Series]:
+    """Name, exchange and sector as given; ticker and currency upper-cased."""
+    out = {}
+    for canonical, upper in (("security_name", False), ("exchange", False), ("sector", False),
+                             ("ticker", True), ("currency", True)):
+        if table.has(canonical):
+            out[canonical] = clean_text(table.raw(canonical), upper=upper)
+    return out
+
+
+def portfolios(table: Columns, default: str, from_file: bool) -> pd.Series:
+    """Each holding's portfolio: the file's portfolio column where allowed, else `default`."""
+    index = table.cells.index[table.keep]
+    if from_file and table.has("portfolio_id"):
+        return clean_text(table.raw("portfolio_id")).fillna(default)
+    return pd.Series(default, index=index, dtype="string")
+
+
+def identifiers(table: Columns) -> tuple[dict[str, pd.Series], dict[str, str]]:
+    """ISIN, CUSIP, SEDOL and LEI text; a mixed identifier column sorted by value shape.
+
+    Returns the columns and, for a mixed column, how its mapping is to be described.
+    """
+    out: dict[str, pd.Series] = {}
+    for canonical in (*_CODES, "identifier"):
+        if table.has(canonical):
+            values, restored = identifier_text(table.raw(canonical), canonical)
+            out[canonical] = values
+            if restored:
+                table.warnings.append(
+                    f"{restored} {canonical} value(s) stored as numbers had lost leading zeros; "
+                    "restored where the check digit confirms"
+                )
+    if "identifier" not in out:
+        return out, {}
+    parts, unknown = split_by_shape(out["identifier"])
+    for kind, values in parts.items():
+        out[kind] = out[kind].fillna(values) if kind in out else values
+    source = table.name("identifier")
+    if unknown.notna().any():
+        bad = unknown.dropna()
+        table.warnings.append(
+            f"column {source!r}: {len(bad)} value(s) are no ISIN, CUSIP, SEDOL or LEI; kept in "
+            f"column 'identifier': {table.examples(bad)}"
+        )
+    kinds = " / ".join(parts) or "no known identifier"
+    return out, {source: f"{kinds} (by the shape of each value)"}
+
+
+def parse_number_columns(
+    cells: pd.DataFrame, body: pd.Series, positions: dict[str, int], fmt: NumberFormat
+) -> dict[str, ParsedNumbers]:
+    """Parse every numeric column in one pass (as one long column), split back per column."""
+    if not positions:
+        return {}
+    rows = cells.index[body]
+    long = pd.concat([cells.loc[rows, p] for p in positions.values()], ignore_index=True)
+    result = parse_numbers(long, fmt)
+    out = {}
+    for i, canonical in enumerate(positions):
+        part = slice(i * len(rows), (i + 1) * len(rows))
+
+        def back(series: pd.Series, fill, part=part) -> pd.Series:
+            piece = pd.Series(series.iloc[part].to_numpy(), index=rows)
+            return piece.reindex(cells.index, fill_value=fill)
+
+        out[canonical] = ParsedNumbers(
+            back(result.values, float("nan")).astype("float64"),
+            back(result.percent, False).astype(bool),
+            back(result.unreadable, False).astype(bool),
+        )
+    return out
+
+
+def numbers(
+    table: Columns, parsed: dict[str, ParsedNumbers], portfolio: pd.Series
+) -> tuple[dict[str, pd.Series], object]:
+    """The numeric columns of the holdings, weights as fractions, and the weight scale found."""
+    out: dict[str, pd.Series] = {}
+    scale = None
+    for canonical, result in parsed.items():
+        unreadable = result.unreadable & table.keep
+        if unreadable.any():
+            raw = table.cells.loc[unreadable, table.positions[canonical]]
+            table.warnings.append(
+                f"column {table.name(canonical)!r}: {int(unreadable.sum())} value(s) are not "
+                f"numbers in this file's format and were left missing: {table.examples(raw)}"
+            )
+        values = result.values[table.keep]
+        if canonical == "weight":
+            scale = weight_scale(values, table.name(canonical),
+                                 bool(result.percent[table.keep].any()), portfolio)
+            if not scale.certain:
+                table.warnings.append(f"weights: {scale.reason}")
+            values = values / 100.0 if scale.scale == "percent" else values
+        out[canonical] = values.astype("float64")
+    return out, scale
+
+
+def asset_classes(table: Columns, names: pd.Series | None) -> dict[str, pd.Series]:
+    """The vocabulary asset class, the file's own text, and classes read from names."""
+    index = table.cells.index[table.keep]
+    out: dict[str, pd.Series] = {}
+    if table.has("asset_class"):
+        out["asset_class_raw"] = clean_text(table.raw("asset_class"))
+        classes = normalise_asset_class(out["asset_class_raw"])
+    else:
+        classes = pd.Series(pd.NA, index=index, dtype="string")
+    if names is not None:
+        from_name = asset_class_from_name(names)
+        guessed = classes.isna() & from_name.notna()
+        if guessed.any():
+            classes = classes.fillna(from_name.where(guessed))
+            shown = ", ".join(repr(v) for v in names[guessed].head(2))
+            table.warnings.append(
+                f"asset class taken from the security name for {int(guessed.sum())} row(s) "
+                f"(such as {shown})"
+            )
+    out["asset_class"] = classes
+    return out
+
+
+def countries(table: Columns) -> dict[str, pd.Series]:
+    """ISO alpha-2 country codes and the file's own text."""
+    if not table.has("country"):
+        return {}
+    raw = clean_text(table.raw("country"))
+    codes, unknown = country_codes(raw)
+    if unknown:
+        table.warnings.append(
+            "country names without an ISO code, left missing: "
+            + ", ".join(repr(c) for c in unknown[:10])
+        )
+    return {"country_raw": raw, "country": codes}
+
+
+def as_of_column(
+    table: Columns, preamble: pd.Series, day_first: bool
+) -> tuple[pd.Series | None, pd.Timestamp | None, str | None]:
+    """The as-of dates (a date column, else the preamble's date), the file's date, and where."""
+    index = table.cells.index[table.keep]
+    if table.has("as_of"):
+        dates = parse_dates(table.raw("as_of"), day_first)
+        stated = dates.dropna().unique()
+        where = f"column {table.name('as_of')!r}"
+        if len(stated) > 1:
+            return dates, None, where + f" ({len(stated)} different dates)"
+        return dates, (pd.Timestamp(stated[0]) if len(stated) else None), where
+    found, row = find_as_of(preamble, day_first)
+    if found is None:
+        return None, None, None
+    return pd.Series(found, index=index), found, f"preamble row {row}: {preamble[row]!r}"
+
+
+def check_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
+    """Check identifiers; derive ISINs only for securities (a cash line's CUSIP names no ISIN)."""
+    out = normalise_identifiers(frame)
+    derived = out["identifier_issues"].str.contains("isin: derived from", regex=False)
+    undo = derived.fillna(False).astype(bool) & out["asset_class"].isin(list(NOT_SCREENABLE))
+    if undo.any():
+        out.loc[undo, "isin"] = pd.NA
+        notes = out.loc[undo, "identifier_issues"].str.replace(
+            r"(?:; )?isin: derived from \w+", "", regex=True).str.removeprefix("; ")
+        out.loc[undo, "identifier_issues"] = notes.mask(notes == "")
+    return out

@@ -1,0 +1,279 @@
+"""The loader on the project's own small files, one quirk of real holdings files each."""
+
+from __future__ import annotations
+
+import hashlib
+
+import pandas as pd
+import pytest
+
+from exclusionscreen import Holdings
+from exclusionscreen.holdings import load_holdings, load_report
+
+from . import workbooks
+from .conftest import FIXTURES
+
+
+def reasons(frame: pd.DataFrame) -> dict[int, str]:
+    """source_row -> reason of every skipped row."""
+    skipped = load_report(frame).skipped
+    return dict(zip(skipped["source_row"], skipped["reason"], strict=True))
+
+
+def test_ishares_style_csv_bom_preamble_quoted_numbers_multiline_footer():
+    frame = load_holdings(FIXTURES / "ishares_style_en.csv")
+    report = load_report(frame)[0]
+    assert len(frame) == 8
+    assert report.rows_read == 20 == report.holdings + len(report.skipped)
+    assert report.header_row == 10 and report.table_end_row == 18
+    assert reasons(frame) == {**{r: "preamble" for r in range(1, 9)}, 9: "blank", 10: "header",
+                              19: "blank", 20: "disclaimer"}
+    # the footer is one quoted record over three lines; its text is reported, not a holding
+    assert report.skipped.iloc[-1]["text"].startswith("The content contained herein")
+    assert frame["source_row"].tolist() == list(range(11, 19))
+    first = frame.iloc[0]
+    assert first["ticker"] == "EXRB" and first["security_name"] == "EXAMPLE ROBOTICS CORP"
+    assert first["market_value"] == pytest.approx(1_234_567.89)
+    assert first["quantity"] == pytest.approx(10_000)
+    assert first["weight"] == pytest.approx(0.405)
+    assert first["country"] == "US" and first["country_raw"] == "United States"
+    assert report.as_of == pd.Timestamp("2024-03-28")
+    assert (frame["as_of"] == pd.Timestamp("2024-03-28")).all()
+    assert report.weight_scale == "percent" and "Weight (%)" in report.weight_scale_reason
+    assert report.weight_sum == pytest.approx(1.0)
+
+
+def test_non_security_rows_are_kept_with_their_asset_class():
+    frame = load_holdings(FIXTURES / "ishares_style_en.csv").set_index("ticker")
+    assert frame["asset_class"].to_dict() == {
+        "EXRB": "equity", "SMPF": "equity", "FCTV": "equity", "XTSLA": "money_market",
+        "USD": "cash", "ESM4": "futures", "UBFUT": "collateral", "EUR": "fx",
+    }
+    assert frame.loc["UBFUT", "asset_class_raw"] == "Cash Collateral and Margins"
+    # parentheses mean a negative number; weights still add up to 100 %
+    assert frame.loc["EUR", "market_value"] == pytest.approx(-3047.50)
+    assert frame["weight"].sum() == pytest.approx(1.0)
+
+
+def test_market_currency_wins_over_the_base_currency_column():
+    report = load_report(load_holdings(FIXTURES / "ishares_style_en.csv"))[0]
+    assert report.column_mapping["Market Currency"] == "currency"
+    assert "Currency" in report.unmapped_columns
+    assert any("'Currency' also names currency" in w for w in report.warnings)
+
+
+def test_german_file_decimal_comma_semicolons_cp1252_total_line():
+    frame = load_holdings(FIXTURES / "fondspositionen_de.csv")
+    report = load_report(frame)[0]
+    assert len(frame) == 6
+    assert report.rows_read == 14 == report.holdings + len(report.skipped)
+    assert reasons(frame) == {1: "preamble", 2: "preamble", 3: "blank", 4: "header", 11: "blank",
+                              12: "total line", 13: "blank", 14: "disclaimer"}
+    assert report.details == {"encoding": "cp1252 (not valid UTF-8)", "delimiter": ";"}
+    assert report.locale.startswith("German column names, decimal comma")
+    assert report.column_mapping["Emittententicker"] == "ticker"
+    assert report.column_mapping["Gewichtung (%)"] == "weight"
+    assert report.column_mapping["Marktwert"] == "market_value"
+    assert report.column_mapping["Nominale"] == "quantity"
+    by_ticker = frame.set_index("ticker")
+    assert by_ticker.loc["MUST", "market_value"] == pytest.approx(1_234_567.89)
+    assert by_ticker.loc["MUST", "quantity"] == pytest.approx(10_000)
+    assert by_ticker.loc["MUST", "weight"] == pytest.approx(0.4525)
+    assert by_ticker.loc["CHF", "market_value"] == pytest.approx(-2_456.78)
+    assert by_ticker.loc["BSPL", "exchange"] == "Wiener Börse"
+    assert by_ticker["country"].fillna("-").tolist() == ["DE", "AT", "CH", "DE", "-", "CH"]
+    assert by_ticker["asset_class"].tolist() == ["equity", "equity", "equity", "cash", "futures",
+                                                 "fx"]
+    assert report.as_of == pd.Timestamp("2024-09-30")
+    assert report.weight_sum == pytest.approx(1.0)
+
+
+def test_french_file_narrow_spaces_percent_signs_and_date_column():
+    frame = load_holdings(FIXTURES / "positions_fr.csv")
+    report = load_report(frame)[0]
+    assert len(frame) == 4
+    assert report.weight_scale == "percent" and "percent sign" in report.weight_scale_reason
+    assert frame["market_value"].tolist() == pytest.approx([1_250_000, 750_000, 505_000, -5_000])
+    assert frame["weight"].tolist() == pytest.approx([0.5, 0.3, 0.202, -0.002])
+    assert frame["asset_class"].tolist() == ["equity", "equity", "fixed_income", "cash"]
+    assert frame["country"].tolist() == ["FR", "DE", "FR", "FR"]
+    assert report.as_of == pd.Timestamp("2024-03-28")  # 28/03/2024, day first
+    assert pd.isna(frame["isin"].iloc[3])  # "-" is no identifier
+
+
+def test_custodian_file_identifiers_fraction_weights_and_portfolio_column():
+    frame = load_holdings(FIXTURES / "custodian_fractions.csv")
+    report = load_report(frame)[0]
+    assert len(frame) == 10
+    assert report.weight_scale == "fraction"
+    assert report.weight_sums == pytest.approx({"ACC-1": 1.0, "ACC-2": 1.0})
+    assert frame["portfolio_id"].value_counts().to_dict() == {"ACC-1": 8, "ACC-2": 2}
+    rows = frame.set_index("source_row")
+    # a US CUSIP gives a US ISIN; an 8-character CUSIP is completed first
+    assert rows.loc[2, "isin"] == "US12345AB136"
+    assert rows.loc[3, "cusip"] == "98765XY34" and rows.loc[3, "isin"] == "US98765XY342"
+    assert "check digit completed" in rows.loc[3, "identifier_issues"]
+    # a Canadian CUSIP gives a CA ISIN, a UK SEDOL a GB ISIN
+    assert rows.loc[4, "isin"] == "CA13579Q1063"
+    assert rows.loc[5, "isin"] == "GB00B0XMPL84"
+    assert rows.loc[11, "isin"] == "GB00B1SMPL07"
+    # invalid identifiers are kept, with the reason
+    assert rows.loc[7, "isin"] == "DE000MUST017"
+    assert "isin 'DE000MUST017': invalid" in rows.loc[7, "identifier_issues"]
+    assert rows.loc[7, "lei"] == "5299000EXAMPLE000193"
+    assert "lei '5299000SAMPLE0000259': invalid" in rows.loc[8, "identifier_issues"]
+    # placeholders are missing values, parentheses a negative number
+    assert rows.loc[9, ["isin", "cusip", "sedol"]].isna().all()
+    assert rows.loc[9, "market_value"] == pytest.approx(-12_500)
+    assert rows.loc[9, "asset_class"] == "cash"
+
+
+def test_duplicate_positions_are_kept_and_reported():
+    frame = load_holdings(FIXTURES / "custodian_fractions.csv")
+    report = load_report(frame)[0]
+    assert len(frame) == 10  # both rows of the position stay
+    assert report.duplicates["source_row"].tolist() == [5, 6]
+    assert set(report.duplicates["position_key"]) == {"GB00B0XMPL84"}
+    assert any("2 rows hold a position" in w for w in report.warnings)
+
+
+def test_title_block_on_second_sheet_with_total_line(tmp_path):
+    path = workbooks.title_block_second_sheet(tmp_path / "fund.xlsx")
+    frame = load_holdings(path)
+    report = load_report(frame)[0]
+    assert report.sheet == "Positions" and report.sheets == ("Cover", "Positions")
+    assert report.header_row == 5 and report.table_end_row == 10
+    assert len(frame) == 5
+    assert reasons(frame) == {1: "preamble", 2: "preamble", 3: "preamble", 4: "blank", 5: "header",
+                              11: "total line", 12: "blank", 13: "disclaimer"}
+    assert report.as_of == pd.Timestamp("2024-12-31")
+    assert report.column_mapping["% of Net Assets"] == "weight"
+    assert report.column_mapping["Market Value (EUR)"] == "market_value"
+    assert frame["weight"].sum() == pytest.approx(1.0)
+    assert frame["asset_class"].tolist() == ["equity", "equity", "fixed_income", "cash", "equity"]
+    assert frame["security_name"].tolist()[3] == "EUR CASH"
+    assert not frame["security_name"].isin(["Total", "Example Balanced Fund"]).any()
+
+
+def test_named_sheet_is_used_and_a_sheet_without_table_fails(tmp_path):
+    from exclusionscreen.errors import ColumnMappingError, InputFileError
+
+    path = workbooks.title_block_second_sheet(tmp_path / "fund.xlsx")
+    assert load_report(load_holdings(path, sheet="Positions"))[0].sheet == "Positions"
+    assert load_report(load_holdings(path, sheet=1))[0].sheet == "Positions"
+    with pytest.raises(ColumnMappingError, match="fund.xlsx: no holdings table found"):
+        load_holdings(path, sheet="Cover")
+    with pytest.raises(InputFileError, match="no sheet named 'Missing'; sheets: Cover, Positions"):
+        load_holdings(path, sheet="Missing")
+
+
+def test_user_edited_workbook(tmp_path):
+    path = workbooks.user_edited(tmp_path / "edited.xlsx")
+    frame = load_holdings(path)
+    report = load_report(frame)[0]
+    assert report.sheet == "holdings"  # not the summary sheet before it
+    assert len(frame) == 7
+    assert reasons(frame) == {1: "header", 7: "disclaimer", 8: "disclaimer", 11: "blank",
+                              12: "footer", 13: "disclaimer"}
+    assert "Column1" in report.unmapped_columns
+    # numbers stored as text are numbers
+    assert frame["weight"].sum() == pytest.approx(1.0)
+    assert frame["quantity"].iloc[0] == pytest.approx(10_000)
+    # 8-character CUSIPs are completed and give US ISINs
+    assert frame["cusip"].iloc[0] == "12345AB13" and frame["isin"].iloc[0] == "US12345AB136"
+    # a CUSIP typed as a number gets its leading zero back
+    water = frame.set_index("ticker").loc["SMPW"]
+    assert water["cusip"] == "012345674" and water["isin"] == "US0123456743"
+    # the cash line keeps its odd identifiers, is cash, and gets no ISIN
+    cash = frame.set_index("ticker").loc["CASH_USD"]
+    assert cash["asset_class"] == "cash" and pd.isna(cash["isin"])
+    assert cash["identifier"] == "CASH_USD"
+    assert "sedol 'UNASSIGNED': invalid" in cash["identifier_issues"]
+    assert report.column_mapping["Identifier"].startswith("cusip")
+
+
+def test_parquet_and_frame_inputs(tmp_path):
+    source = pd.DataFrame({
+        "ISIN": ["FR000FICT030", "DE000MUST018", None],
+        "Name": ["FICTIVE AERONAUTIQUE SA", "MUSTER CHEMIE AG", "Total"],
+        "Weight": [0.6, 0.4, 1.0],
+    })
+    before = source.copy()
+    path = tmp_path / "positions.parquet"
+    source.to_parquet(path)
+    from_file = load_holdings(path)
+    from_frame = load_holdings(source)
+    pd.testing.assert_frame_equal(source, before)  # the input frame is not modified
+    for frame, kind in ((from_file, "parquet"), (from_frame, "frame")):
+        report = load_report(frame)[0]
+        assert report.format == kind
+        assert frame["isin"].tolist() == ["FR000FICT030", "DE000MUST018"]
+        assert frame["weight"].tolist() == pytest.approx([0.6, 0.4])
+        assert report.skipped["reason"].tolist() == ["total line"]
+        assert report.rows_read == 3
+    assert load_report(from_frame)[0].portfolio_id == "frame"
+
+
+def test_several_files_each_their_own_portfolio_with_unique_holding_ids(tmp_path):
+    frame = load_holdings([FIXTURES / "ishares_style_en.csv", FIXTURES / "fondspositionen_de.csv"])
+    assert frame["portfolio_id"].value_counts().to_dict() == {"ishares_style_en": 8,
+                                                               "fondspositionen_de": 6}
+    assert frame["holding_id"].is_unique
+    assert frame["holding_id"].iloc[0] == "ishares_style_en:11"
+    assert len(load_report(frame)) == 2
+
+
+def test_one_portfolio_for_several_files_keeps_holding_ids_unique():
+    paths = [FIXTURES / "ishares_style_en.csv", FIXTURES / "fondspositionen_de.csv"]
+    frame = load_holdings(paths, portfolio_id="combined")
+    assert set(frame["portfolio_id"]) == {"combined"}
+    assert frame["holding_id"].is_unique
+    assert frame["holding_id"].iloc[0] == "combined:ishares_style_en.csv:11"
+    per_file = load_holdings(paths, portfolio_id=["a", "b"])
+    assert per_file["portfolio_id"].unique().tolist() == ["a", "b"]
+    by_name = load_holdings(paths, portfolio_id={"fondspositionen_de.csv": "de"})
+    assert by_name["portfolio_id"].unique().tolist() == ["ishares_style_en", "de"]
+    with pytest.raises(ValueError, match="2 ids given for 1 files"):
+        load_holdings(paths[:1], portfolio_id=["a", "b"])
+
+
+def test_folder_of_files(tmp_path):
+    for name in ("ishares_style_en.csv", "positions_fr.csv"):
+        (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
+    frame = load_holdings(tmp_path)
+    assert set(frame["portfolio_id"]) == {"ishares_style_en", "positions_fr"}
+
+
+def test_column_map_wins_over_aliases_and_can_ignore_columns():
+    frame = load_holdings(FIXTURES / "ishares_style_en.csv",
+                          column_map={"Currency": "currency", "Location": None})
+    report = load_report(frame)[0]
+    assert report.column_mapping["Currency"] == "currency"
+    assert "Market Currency" in report.unmapped_columns and "Location" in report.unmapped_columns
+    assert frame["country"].isna().all()
+    with pytest.raises(ValueError, match="unknown canonical column"):
+        load_holdings(FIXTURES / "ishares_style_en.csv", column_map={"Name": "label"})
+
+
+def test_column_map_makes_an_unknown_header_usable(tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_text("Wertpapier-Nr,Bezeichnung,Quote\nFR000FICT030,FICTIVE SA,60\n"
+                    "DE000MUST018,MUSTER AG,40\n", encoding="utf-8")
+    frame = load_holdings(path, column_map={"Wertpapier-Nr": "isin", "Quote": "weight"})
+    assert frame["isin"].tolist() == ["FR000FICT030", "DE000MUST018"]
+    assert frame["weight"].tolist() == pytest.approx([0.6, 0.4])
+
+
+def test_result_meets_the_holdings_contract_and_carries_the_report():
+    frame = load_holdings(FIXTURES / "ishares_style_en.csv")
+    expected = list(Holdings.to_schema().columns)
+    assert list(frame.columns[: len(expected)]) == expected
+    assert {"source_file", "source_row", "asset_class_raw", "country_raw"} <= set(frame.columns)
+    assert frame["source_file"].unique().tolist() == [str(FIXTURES / "ishares_style_en.csv")]
+
+
+def test_input_file_is_never_modified():
+    path = FIXTURES / "fondspositionen_de.csv"
+    before = hashlib.sha256(path.read_bytes()).hexdigest()
+    report = load_report(load_holdings(path))[0]
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == before == report.sha256
