@@ -34,6 +34,8 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
+# libyaml's safe loader where the build has it (same rules as yaml.safe_load, faster)
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_RE = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
@@ -78,8 +80,8 @@ class _Document:
             self.problem("", f"cannot read the file: {exc}")
             return
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            self.data = yaml.safe_load(text)
+            node = yaml.compose(text, Loader=_SAFE_LOADER)
+            self.data = yaml.load(text, Loader=_SAFE_LOADER)  # the safe loader: plain data only
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
