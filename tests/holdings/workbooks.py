@@ -108,19 +108,20 @@ def _rewrite(source: Path, target: Path, replace: dict[str, bytes], add: dict[st
 
 
 BILLION_LAUGHS = (
-    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     b'<!DOCTYPE lolz [<!ENTITY lol "lol">'
     b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">'
-    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>\n'
-    b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" '
-    b'uniqueCount="1"><si><t>&lol3;</t></si></sst>'
+    b'<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>'
 )
 
 
 def entity_payload(folder: Path) -> Path:
-    """A valid holdings workbook whose shared strings declare nested XML entities."""
+    """A holdings workbook whose holdings sheet declares nested XML entities and uses one."""
     plain = title_block_second_sheet(folder / "plain.xlsx")
-    return _rewrite(plain, folder / "entities.xlsx", {"xl/sharedStrings.xml": BILLION_LAUGHS}, {})
+    with zipfile.ZipFile(plain) as archive:
+        sheet = archive.read("xl/worksheets/sheet2.xml")
+    hostile = b'<?xml version="1.0" encoding="UTF-8"?>' + BILLION_LAUGHS + sheet
+    hostile = hostile.replace(b"Portfolio holdings", b"&lol3;")
+    return _rewrite(plain, folder / "entities.xlsx", {"xl/worksheets/sheet2.xml": hostile}, {})
 
 
 def zip_bomb(folder: Path, megabytes: int = 24) -> Path:
