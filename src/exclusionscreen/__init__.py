@@ -30,6 +30,7 @@ from .errors import (
     OverrideError,
     RuleFileError,
 )
+from .holdings import FileReport, LoadReport, load_holdings, load_report
 from .identifiers import normalise_identifiers
 from .reference import (
     ReferenceDataWarning,
@@ -72,12 +73,14 @@ __all__ = [
     "EntityLists",
     "Evidence",
     "ExclusionScreenError",
+    "FileReport",
     "Flags",
     "Holdings",
     "InputFileError",
     "Involvement",
     "IssuerType",
     "Issuers",
+    "LoadReport",
     "OverrideError",
     "Ownership",
     "Policy",
@@ -98,7 +101,9 @@ __all__ = [
     "lists_valid_on",
     "load_catalogue",
     "load_criterion",
+    "load_holdings",
     "load_policy",
+    "load_report",
     "load_universe",
     "normalise_identifiers",
     "read_research_list",

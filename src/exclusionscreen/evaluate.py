@@ -100,12 +100,12 @@ def prepare_evidence(
             pd.DataFrame(
                 {
                     "kind": "involvement evidence",
-                    "evidence_name": d["issuer_name"],
+                    "evidence_name": d["entry_name"],
                     "evidence_source": d["source"],
                     "candidate_subject_id": d["subject_id"],
                     "candidate_name": d["matched_name"],
                     "candidate_score": d["match_confidence"],
-                    "reason": "evidence name match below the confidence bar",
+                    "reason": d["reason"],
                 }
             )
         )
@@ -126,12 +126,12 @@ def prepare_evidence(
             pd.DataFrame(
                 {
                     "kind": "entity list " + d["list_id"],
-                    "evidence_name": d["name"],
+                    "evidence_name": d["entry_name"],
                     "evidence_source": d["source"],
                     "candidate_subject_id": d["subject_id"],
                     "candidate_name": d["matched_name"],
                     "candidate_score": d["match_confidence"],
-                    "reason": "list name match below the confidence bar",
+                    "reason": d["reason"],
                 }
             )
         )
@@ -275,7 +275,7 @@ def _list_hits(c: Criterion, ev: PreparedEvidence) -> pd.DataFrame:
         evidence_source=m["source"],
         evidence_url=m["source_url"],
         evidence_date=m["valid_from"],
-        evidence_note="listed as " + m["name"] + "; matched " + m["matched_name"],
+        evidence_note="listed as " + m["name"] + "; matched on " + m["entry_name"] + " = " + m["matched_name"],
         action=c.action.value,
     )
 

@@ -14,6 +14,8 @@ from .names import best_matches, legal_form_tails, normalise_names
 
 __all__ = ["match_names", "subject_names"]
 
+_MIN_FUZZY_LENGTH = 6
+
 
 def subject_names(issuers: pd.DataFrame, holding_names: pd.Series) -> pd.DataFrame:
     """Every name a subject is known by: issuer names and aliases, and orphan holdings' security names.
@@ -56,14 +58,16 @@ def match_names(
     names = names.assign(name=names["name"].astype("string").str.strip())
     names["norm"] = normalise_names(names["name"])
     names = names.dropna(subset=["norm"]).drop_duplicates(["entry_id", "norm"])
-    columns = ["entry_id", "subject_id", "matched_name", "match_method", "match_confidence"]
+    columns = ["entry_id", "entry_name", "subject_id", "matched_name", "match_method", "match_confidence"]
+    names = names.rename(columns={"name": "entry_name"})
     if names.empty or subjects.empty:
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=columns + ["reason"])
 
     exact = names.merge(subjects[["subject_id", "name", "norm"]].rename(columns={"name": "matched_name"}), on="norm")
     exact = exact.assign(match_method="name_exact", match_confidence=1.0)[columns]
 
-    rest = names[~names["entry_id"].isin(exact["entry_id"])]
+    # fuzzy matching only for names long enough to carry meaning ("STAR" is not a company)
+    rest = names[~names["entry_id"].isin(exact["entry_id"]) & (names["norm"].str.len() >= _MIN_FUZZY_LENGTH)]
     fuzzy = pd.DataFrame(columns=columns)
     if len(rest):
         choices = subjects.drop_duplicates("norm").set_index("subject_id")["norm"]
@@ -77,16 +81,16 @@ def match_names(
             match_confidence=fuzzy["score"],
         )[columns]
         fuzzy = fuzzy.sort_values("match_confidence", ascending=False).drop_duplicates(["entry_id", "subject_id"])
-    found = pd.concat([exact, fuzzy], ignore_index=True).merge(names[["entry_id", "name"]].drop_duplicates("entry_id"),
-                                                               on="entry_id", how="left")
+    found = pd.concat([exact, fuzzy], ignore_index=True)
     # the same name with two different legal forms ("Costar Group Co., Ltd." and "COSTAR GROUP INC")
     # may be two companies: such a match is doubtful, whatever its score
-    entry_form = legal_form_tails(found["name"])
+    entry_form = legal_form_tails(found["entry_name"])
     subject_form = legal_form_tails(found["matched_name"])
     clash = (entry_form != "") & (subject_form != "") & (entry_form != subject_form)
     found["reason"] = pd.Series(pd.NA, index=found.index, dtype="string")
-    found.loc[clash, "reason"] = ("names agree but legal forms differ (" + entry_form[clash] + " / "
-                                  + subject_form[clash] + ")")
+    agree = clash & (found["match_confidence"] >= match_threshold)
+    found.loc[agree, "reason"] = ("names agree but legal forms differ (" + entry_form[agree] + " / "
+                                  + subject_form[agree] + ")")
     good = ~clash & (found["match_confidence"] >= match_threshold)
     matches = found[good].drop_duplicates(["entry_id", "subject_id"])[columns]
     doubtful = found[~good & ~found["entry_id"].isin(matches["entry_id"])]

@@ -112,7 +112,7 @@ def resolve_issuers(
     *,
     decisions: pd.DataFrame | None = None,
     match_threshold: float = 0.90,
-    review_threshold: float = 0.75,
+    review_threshold: float = 0.80,
 ) -> pd.DataFrame:
     """One row per holding (same index) with how its issuer was resolved.
 

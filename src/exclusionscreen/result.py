@@ -285,6 +285,16 @@ class ScreenResult:
 
     # ------------------------------------------------------------------ display
 
+    def __str__(self) -> str:
+        from .display import result_text
+
+        return result_text(self)
+
+    def _repr_html_(self) -> str:
+        from .display import result_html
+
+        return result_html(self)
+
     def __repr__(self) -> str:
         counts = self.holdings["status"].value_counts()
         parts = ", ".join(f"{s.value}={int(counts.get(s.value, 0))}" for s in Status)

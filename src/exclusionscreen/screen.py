@@ -71,7 +71,7 @@ def screen(
     overrides=None,
     decisions=None,
     match_threshold: float = 0.90,
-    review_threshold: float = 0.75,
+    review_threshold: float = 0.80,
 ) -> ScreenResult:
     """Screen `holdings` against `universe` with `policy` on the date `as_of`.
 
@@ -201,16 +201,14 @@ def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Un
         exempt_isins = set(ex["isin"].dropna())
         enforce = active[(active["decision"] == "enforce") & active["issuer_id"].notna()]
         excluded = pd.concat([excluded, enforce[["issuer_id", "criterion_id"]].assign(via="override")])
-    grouped = (
-        excluded.sort_values("criterion_id")
-        .groupby("issuer_id")
-        .agg(
-            criteria=("criterion_id", lambda s: ", ".join(dict.fromkeys(s))),
-            via=("via", lambda s: ", ".join(sorted(set(s)))),
-        )
-    )
+    pairs = excluded.drop_duplicates(["issuer_id", "criterion_id"]).sort_values(["issuer_id", "criterion_id"])
+    vias = excluded[["issuer_id", "via"]].drop_duplicates().sort_values(["issuer_id", "via"])
+    grouped = pd.DataFrame({
+        "criteria": pairs.groupby("issuer_id")["criterion_id"].agg(", ".join),
+        "via": vias.groupby("issuer_id")["via"].agg(", ".join),
+    }).rename_axis("issuer_id").reset_index()
     columns = ["issuer_id", "isin", "cusip", "sedol", "ticker", "exchange"]
-    securities = universe.securities[columns].merge(grouped, left_on="issuer_id", right_index=True)
+    securities = universe.securities[columns].merge(grouped, on="issuer_id", how="inner")
     securities = securities[~securities["isin"].isin(exempt_isins)]
     names = universe.issuers.set_index("issuer_id")["issuer_name"]
     securities.insert(1, "issuer_name", securities["issuer_id"].map(names))

@@ -9,6 +9,8 @@ from __future__ import annotations
 import typer
 
 from . import criteria as _criteria
+from . import holdings as _holdings
+from . import screen as _screen
 
 app = typer.Typer(
     name="exclusionscreen",
@@ -19,6 +21,9 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 app.add_typer(_criteria.app, name="criteria")
+app.add_typer(_holdings.app, name="holdings")
+app.command("screen")(_screen.screen)
+app.command("demo")(_screen.demo)
 
 
 def main() -> None:

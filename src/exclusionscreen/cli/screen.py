@@ -1,0 +1,152 @@
+"""``exclusionscreen screen`` and ``exclusionscreen demo``: load, screen, write, print a summary."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+import typer
+from tqdm import tqdm
+
+from .._resources import bundled_dir
+from ..display import result_text
+from ..errors import ContractError, ExclusionScreenError
+from ..holdings import load_holdings
+from ..reference import read_research_list, read_sipri_top100
+from ..result import ScreenResult
+from ..rulefiles import load_policy
+from ..screen import screen as run_screen
+from ..universe import load_universe
+
+
+def _fail(exc: Exception) -> typer.Exit:
+    typer.echo(f"error: {exc}", err=True)
+    return typer.Exit(1)
+
+
+class _Stages:
+    """A progress bar over the stages of a run, shown on a terminal."""
+
+    def __init__(self, names: list[str]):
+        self.bar = tqdm(total=len(names), disable=not sys.stderr.isatty(), leave=False, unit="stage")
+        self.names = iter(names)
+
+    def next(self) -> None:
+        self.bar.set_description(next(self.names, ""))
+
+    def done(self) -> None:
+        self.bar.update(1)
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def screen(
+    holdings: list[Path] = typer.Argument(..., exists=True, help="Holdings files (CSV, XLSX, Parquet) or folders."),
+    policy: str = typer.Option("broad", "--policy", "-p", help="A shipped policy id or a policy file."),
+    universe: Path | None = typer.Option(None, "--universe", "-u", exists=True, file_okay=False,
+                                         help="Reference-data folder (issuers.csv, securities.csv, ...)."),
+    as_of: str | None = typer.Option(None, "--as-of", help="Screening date YYYY-MM-DD (default: the files' date)."),
+    overrides: Path | None = typer.Option(None, "--overrides", exists=True, dir_okay=False, help="Overrides CSV."),
+    decisions: Path | None = typer.Option(None, "--decisions", exists=True, dir_okay=False,
+                                          help="Review decisions CSV from earlier quarters."),
+    previous: Path | None = typer.Option(None, "--previous", exists=True, file_okay=False,
+                                         help="Last quarter's result folder (written with --parquet)."),
+    out: Path | None = typer.Option(None, "--out", "-o", dir_okay=False, help="Write the Excel report here."),
+    restricted_list: Path | None = typer.Option(None, "--restricted-list", dir_okay=False,
+                                                help="Write the restricted list (CSV) here."),
+    parquet: Path | None = typer.Option(None, "--parquet", file_okay=False,
+                                        help="Save the result as Parquet in this folder (for --previous)."),
+    sipri_top100: Path | None = typer.Option(None, "--sipri-top100", exists=True, dir_okay=False,
+                                             help="Your copy of the SIPRI Top 100 workbook."),
+    sipri_year: int | None = typer.Option(None, "--sipri-year", help="Which year's sheet of the SIPRI workbook."),
+    research_list: list[Path] = typer.Option([], "--research-list", exists=True, dir_okay=False,
+                                             help="Research list CSV (repeatable)."),
+    no_bundled_lists: bool = typer.Option(False, "--no-bundled-lists", help="Do not add the bundled lists."),
+) -> None:
+    """Screen holdings files against a policy and write the report.
+
+    Exits 0 when the screen ran, 1 when an input was invalid (the message names the file, row or
+    key), 2 on a usage error.
+
+    \b
+    Examples:
+      exclusionscreen screen q3/fund_a.xlsx q3/fund_b.csv --universe reference/ \\
+          --policy broad --as-of 2026-09-30 --out 2026Q3_exclusions.xlsx
+      exclusionscreen screen IVV_holdings.csv --sipri-top100 SIPRI-Top-100.xlsx --sipri-year 2022 \\
+          --policy broad --out ivv.xlsx --restricted-list restricted.csv
+    """
+    if sipri_top100 is not None and sipri_year is None:
+        raise typer.BadParameter("--sipri-year is needed with --sipri-top100", param_hint="--sipri-year")
+    stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
+    try:
+        stages.next()
+        frame = load_holdings(holdings)
+        stages.done()
+        stages.next()
+        u = load_universe(universe, include_bundled=not no_bundled_lists)
+        extra = [read_research_list(p) for p in research_list]
+        if sipri_top100 is not None:
+            extra.append(read_sipri_top100(sipri_top100, sipri_year))
+        if extra:
+            u = u.add(involvement=pd.concat(extra, ignore_index=True), source="research and SIPRI files")
+        rules = load_policy(policy)
+        stages.done()
+        stages.next()
+        result = run_screen(frame, u, rules, as_of=as_of, overrides=overrides, decisions=decisions)
+        stages.done()
+        stages.next()
+        _write(result, out=out, restricted_list=restricted_list, parquet=parquet, previous=previous)
+        stages.done()
+    except (ExclusionScreenError, ContractError, ValueError, OSError) as exc:
+        stages.close()
+        raise _fail(exc) from None
+    stages.close()
+    typer.echo(result_text(result))
+    for label, path in (("report", out), ("restricted list", restricted_list), ("result", parquet)):
+        if path is not None:
+            typer.echo(f"Wrote {label}: {path}")
+
+
+def _write(result: ScreenResult, *, out, restricted_list, parquet, previous) -> None:
+    from ..report import write_report, write_restricted_list
+
+    if parquet is not None:
+        result.save(parquet)
+    if out is not None:
+        write_report(result, out, previous=previous)
+    if restricted_list is not None:
+        write_restricted_list(result, restricted_list)
+
+
+def demo(out: Path = typer.Option(Path("exclusionscreen-demo"), "--out", "-o", file_okay=False,
+                                  help="Folder for the demo report and files.")) -> None:
+    """Screen the shipped fictional pension fund for two quarters and write the Q3 report.
+
+    Writes, in the output folder: exclusion_report_2026Q3.xlsx (with a Changes sheet against Q2),
+    restricted_list_2026Q3.csv, and the two quarters' results as Parquet.
+
+    \b
+    Example:
+      exclusionscreen demo --out demo/
+    """
+    sample = bundled_dir("sample_portfolios")
+    out.mkdir(parents=True, exist_ok=True)
+    try:
+        universe = load_universe(sample / "universe")
+        policy = load_policy(sample / "fund_policy.yaml")
+        results = {}
+        for quarter, as_of in (("2026Q2", "2026-06-30"), ("2026Q3", "2026-09-30")):
+            holdings = load_holdings(sorted(p for p in (sample / quarter).iterdir() if p.suffix in {".csv", ".xlsx"}))
+            results[quarter] = run_screen(holdings, universe, policy, as_of=as_of,
+                                          overrides=sample / "overrides.csv", decisions=sample / "decisions.csv")
+            results[quarter].save(out / f"result_{quarter}")
+        report = out / "exclusion_report_2026Q3.xlsx"
+        _write(results["2026Q3"], out=report, restricted_list=out / "restricted_list_2026Q3.csv", parquet=None,
+               previous=results["2026Q2"])
+    except (ExclusionScreenError, ContractError, ValueError, OSError) as exc:
+        raise _fail(exc) from None
+    typer.echo(result_text(results["2026Q3"]))
+    typer.echo(f"\nWrote the demo report: {report}")
+    typer.echo(f"Restricted list: {out / 'restricted_list_2026Q3.csv'}")
