@@ -12,27 +12,11 @@ import numpy as np
 import pandas as pd
 
 from .errors import OverrideError
+from .holdings._assets import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from .names import best_matches, normalise_names
 
 __all__ = ["NOT_SCREENABLE", "MethodConfidence", "holding_keys", "resolve_issuers", "screenable"]
 
-NOT_SCREENABLE = frozenset({"cash", "money_market", "fx", "futures", "derivative", "collateral"})
-_ASSET_SYNONYMS = {
-    "money market": "money_market",
-    "moneymarket": "money_market",
-    "cash collateral": "collateral",
-    "cash and/or derivatives": "cash",
-    "fx forward": "fx",
-    "fx forwards": "fx",
-    "currency": "fx",
-    "future": "futures",
-    "swap": "derivative",
-    "swaps": "derivative",
-    "option": "derivative",
-    "options": "derivative",
-    "forward": "fx",
-    "cash collateral and margins": "collateral",
-}
 _KEY_COLUMNS = ["isin", "cusip", "sedol", "lei", "ticker", "exchange", "country", "security_name"]
 
 #: confidence given to each resolution method
@@ -49,9 +33,12 @@ MethodConfidence = {
 
 
 def screenable(asset_class: pd.Series) -> pd.Series:
-    """True where a row is a security whose issuer can be screened (not cash, FX, futures, ...)."""
+    """True where a row is a security whose issuer can be screened (not cash, FX, futures, ...).
+
+    Accepts the loader's vocabulary ("cash", "fx") and a file's own wording ("Cash Collateral").
+    """
     text = asset_class.astype("string").str.strip().str.lower()
-    canon = text.replace(_ASSET_SYNONYMS).str.replace(r"[\s/-]+", "_", regex=True)
+    canon = text.where(text.isin(ASSET_CLASSES), normalise_asset_class(asset_class))
     return ~canon.isin(NOT_SCREENABLE).fillna(False).astype(bool)
 
 

@@ -55,6 +55,7 @@ def _prepare_holdings(holdings: pd.DataFrame) -> pd.DataFrame:
     if "identifier_issues" not in holdings.columns:
         holdings = normalise_identifiers(holdings)
     out = validate(holdings, Holdings, source=holdings.attrs.get("source", "holdings")).reset_index(drop=True)
+    out.attrs = {}  # the load report stays with the input; frames of the result carry no attrs
     # weight of each holding in its portfolio: as given, else from market value
     total = out.groupby("portfolio_id")["market_value"].transform("sum")
     derived = out["market_value"] / total.where(total != 0)
@@ -131,8 +132,7 @@ def screen(
         ultimate_parent_id=resolved["issuer_id"].map(parent_of),
     )
     flags = _join(base, hits, names)
-    flags = _apply_overrides(flags, base, overrides, universe, policy, catalogue, day)
-    override_table = flags.attrs.get("override_table", _empty_overrides())
+    flags, override_table = _apply_overrides(flags, base, overrides, universe, policy, catalogue, day)
     pai_flags = _join(base, pai_hits, names)
 
     restricted = _restricted(hits, override_table, universe, base)
@@ -203,10 +203,16 @@ def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Un
         excluded = pd.concat([excluded, enforce[["issuer_id", "criterion_id"]].assign(via="override")])
     pairs = excluded.drop_duplicates(["issuer_id", "criterion_id"]).sort_values(["issuer_id", "criterion_id"])
     vias = excluded[["issuer_id", "via"]].drop_duplicates().sort_values(["issuer_id", "via"])
-    grouped = pd.DataFrame({
-        "criteria": pairs.groupby("issuer_id")["criterion_id"].agg(", ".join),
-        "via": vias.groupby("issuer_id")["via"].agg(", ".join),
-    }).rename_axis("issuer_id").reset_index()
+    grouped = (
+        pd.DataFrame(
+            {
+                "criteria": pairs.groupby("issuer_id")["criterion_id"].agg(", ".join),
+                "via": vias.groupby("issuer_id")["via"].agg(", ".join),
+            }
+        )
+        .rename_axis("issuer_id")
+        .reset_index()
+    )
     columns = ["issuer_id", "isin", "cusip", "sedol", "ticker", "exchange"]
     securities = universe.securities[columns].merge(grouped, on="issuer_id", how="inner")
     securities = securities[~securities["isin"].isin(exempt_isins)]
@@ -236,7 +242,7 @@ def _empty_overrides() -> pd.DataFrame:
 
 def _apply_overrides(flags, base, overrides, universe, policy, catalogue, day) -> pd.DataFrame:
     if overrides is None:
-        return flags
+        return flags, _empty_overrides()
     table = read_overrides(overrides)
     known_isins = pd.concat([universe.securities["isin"], base["isin"]]).dropna()
     check_overrides(
@@ -270,8 +276,7 @@ def _apply_overrides(flags, base, overrides, universe, policy, catalogue, day) -
     table.loc[(table["state"] == "applied") & (table["holdings_affected"] == 0), "state"] = (
         "applied (no holding affected)"
     )
-    flags.attrs["override_table"] = table.drop(columns=["source_line"])
-    return flags
+    return flags, table.drop(columns=["source_line"])
 
 
 def _enforce_new(flags, base, row, policy):
