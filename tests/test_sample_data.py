@@ -18,8 +18,14 @@ def results():
     for quarter, as_of in QUARTERS.items():
         files = sorted(p for p in (SAMPLE / quarter).iterdir() if p.suffix in {".csv", ".xlsx"})
         holdings = xs.load_holdings(files)
-        out[quarter] = xs.screen(holdings, universe, policy, as_of=as_of, overrides=SAMPLE / "overrides.csv",
-                                 decisions=SAMPLE / "decisions.csv")
+        out[quarter] = xs.screen(
+            holdings,
+            universe,
+            policy,
+            as_of=as_of,
+            overrides=SAMPLE / "overrides.csv",
+            decisions=SAMPLE / "decisions.csv",
+        )
     return out
 
 
@@ -33,14 +39,19 @@ def test_every_holding_as_expected(results, quarter):
     expected = expected[expected["quarter"] == quarter]
     got = results[quarter].holdings
     got = got.assign(source_row=got["source_row"].astype(int).astype(str))
-    columns = ["portfolio_id", "source_row", "holding_key", "issuer_id", "resolution_method", "status",
-               "criteria_hit"]
-    merged = _text(expected[columns]).merge(_text(got[columns]), on=["portfolio_id", "source_row"], how="outer",
-                                            suffixes=("_expected", "_got"), indicator=True)
+    columns = ["portfolio_id", "source_row", "holding_key", "issuer_id", "resolution_method", "status", "criteria_hit"]
+    merged = _text(expected[columns]).merge(
+        _text(got[columns]),
+        on=["portfolio_id", "source_row"],
+        how="outer",
+        suffixes=("_expected", "_got"),
+        indicator=True,
+    )
     assert (merged["_merge"] == "both").all(), merged[merged["_merge"] != "both"]
     for column in columns[2:]:
         wrong = merged[merged[f"{column}_expected"] != merged[f"{column}_got"]]
-        assert wrong.empty, f"{column} differs:\n{wrong[['portfolio_id', 'source_row', f'{column}_expected', f'{column}_got']]}"
+        shown = wrong[["portfolio_id", "source_row", f"{column}_expected", f"{column}_got"]]
+        assert wrong.empty, f"{column} differs:\n{shown}"
 
 
 @pytest.mark.parametrize("quarter", QUARTERS)
@@ -52,8 +63,9 @@ def test_every_flag_as_expected(results, quarter):
     got = got.assign(source_row=got["source_row"].astype(int).astype(str))
     key = ["portfolio_id", "source_row", "criterion_id"]
     columns = key + ["issuer_id", "via", "cause_issuer_id", "action", "override", "outcome"]
-    merged = _text(expected[columns]).merge(_text(got[columns]), on=key, how="outer", suffixes=("_expected", "_got"),
-                                            indicator=True)
+    merged = _text(expected[columns]).merge(
+        _text(got[columns]), on=key, how="outer", suffixes=("_expected", "_got"), indicator=True
+    )
     assert (merged["_merge"] == "both").all(), merged.loc[merged["_merge"] != "both", key + ["_merge"]]
     for column in columns[3:]:
         assert (merged[f"{column}_expected"] == merged[f"{column}_got"]).all(), column

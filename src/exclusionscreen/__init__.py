@@ -9,6 +9,7 @@ official lists of military companies), and write the quarterly Excel exclusion r
 
 from importlib.metadata import PackageNotFoundError, version
 
+from . import accessor as _accessor  # noqa: F401  (registers DataFrame.exclusions)
 from .contracts import (
     CountryExposure,
     CountryLists,

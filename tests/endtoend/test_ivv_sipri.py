@@ -16,9 +16,23 @@ pytestmark = pytest.mark.skipif(not (IVV.is_file() and SIPRI.is_file()), reason=
 
 # ticker in IVV -> SIPRI 2022 arms revenue share (arms revenue / total revenue), from the hand check
 EXPECTED = {
-    "LMT": 0.9001, "RTX": 0.5899, "NOC": 0.8825, "BA": 0.4399, "GD": 0.7136, "LHX": 0.7402, "LDOS": 0.5724,
-    "HON": 0.1305, "GE": 0.0576, "TXT": 0.2261, "TDG": 0.4292, "PH": 0.1191, "TDY": 0.3700, "ETN": 0.0732,
-    "KEYS": 0.2159, "APH": 0.0903, "BALL": 0.0606,
+    "LMT": 0.9001,
+    "RTX": 0.5899,
+    "NOC": 0.8825,
+    "BA": 0.4399,
+    "GD": 0.7136,
+    "LHX": 0.7402,
+    "LDOS": 0.5724,
+    "HON": 0.1305,
+    "GE": 0.0576,
+    "TXT": 0.2261,
+    "TDG": 0.4292,
+    "PH": 0.1191,
+    "TDY": 0.3700,
+    "ETN": 0.0732,
+    "KEYS": 0.2159,
+    "APH": 0.0903,
+    "BALL": 0.0606,
 }
 
 

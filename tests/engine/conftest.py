@@ -37,22 +37,38 @@ def _issuers() -> list[dict]:
     rows = [
         # ownership: an involved subsidiary, its 80 % parent (caught) and a 30 % holder (not caught)
         dict(issuer_id="ORD_PARENT", issuer_name="Quillfeather Ordnance Holdings plc", country="GB"),
-        dict(issuer_id="ORD_SUB", issuer_name="Quillfeather Munitions Ltd", country="GB",
-             parent_issuer_id="ORD_PARENT", parent_ownership=0.8),
+        dict(
+            issuer_id="ORD_SUB",
+            issuer_name="Quillfeather Munitions Ltd",
+            country="GB",
+            parent_issuer_id="ORD_PARENT",
+            parent_ownership=0.8,
+        ),
         dict(issuer_id="MINOR_HOLDER", issuer_name="Pebblecrest Investments AG", country="CH"),
-        dict(issuer_id="ORD_JV", issuer_name="Quillfeather Pebblecrest JV GmbH", country="DE",
-             parent_issuer_id="MINOR_HOLDER", parent_ownership=0.3),
+        dict(
+            issuer_id="ORD_JV",
+            issuer_name="Quillfeather Pebblecrest JV GmbH",
+            country="DE",
+            parent_issuer_id="MINOR_HOLDER",
+            parent_ownership=0.3,
+        ),
         # an involved parent and its wholly owned financing subsidiary (caught via subsidiary)
         dict(issuer_id="MINE_PARENT", issuer_name="Grimsvale Landmine Industries SA", country="FR"),
-        dict(issuer_id="MINE_FIN", issuer_name="Grimsvale Finance BV", country="NL",
-             parent_issuer_id="MINE_PARENT", parent_ownership=1.0),
+        dict(
+            issuer_id="MINE_FIN",
+            issuer_name="Grimsvale Finance BV",
+            country="NL",
+            parent_issuer_id="MINE_PARENT",
+            parent_ownership=1.0,
+        ),
         # resolution by each identifier
         dict(issuer_id="BY_CUSIP", issuer_name="Tidewater Kettle Corp", country="US"),
         dict(issuer_id="BY_SEDOL", issuer_name="Marrowby Tea Rooms plc", country="GB"),
         dict(issuer_id="BY_LEI", issuer_name="Lanternfish Robotics Oy", country="FI", lei="529900T8BM49AURSDO55"),
         dict(issuer_id="BY_TICKER", issuer_name="Ashgrove Surveillance Systems Inc", country="US"),
-        dict(issuer_id="BY_NAME", issuer_name="Hollowmere Drone Dynamics SpA", country="IT",
-             aliases="Hollowmere Drones"),
+        dict(
+            issuer_id="BY_NAME", issuer_name="Hollowmere Drone Dynamics SpA", country="IT", aliases="Hollowmere Drones"
+        ),
         dict(issuer_id="FUZZY", issuer_name="Brackenridge Incendiary Devices Ltd", country="GB"),
         dict(issuer_id="CLEAN", issuer_name="Sunnybrook Bakeries AG", country="DE"),
         # conduct
@@ -66,8 +82,13 @@ def _issuers() -> list[dict]:
         dict(issuer_id="CYCLE_B", issuer_name="Loopwell Holdings B", parent_issuer_id="CYCLE_A", parent_ownership=0.6),
     ]
     for c in involvement_criteria():
-        rows.append(dict(issuer_id=f"INV_{c.id.upper()}", issuer_name=f"Zephyrine {c.id.replace('_', ' ').title()} Works",
-                         country="GB"))
+        rows.append(
+            dict(
+                issuer_id=f"INV_{c.id.upper()}",
+                issuer_name=f"Zephyrine {c.id.replace('_', ' ').title()} Works",
+                country="GB",
+            )
+        )
     rows.append(dict(issuer_id="CONV_LOW", issuer_name="Lowbank Conventional Arms plc", country="GB"))
     rows.append(dict(issuer_id="CONV_UNKNOWN", issuer_name="Murkwood Defence plc", country="GB"))
     for row in rows:
@@ -93,9 +114,17 @@ def _involvement() -> list[dict]:
     rows = []
     for c in involvement_criteria():
         share = 0.2 if (c.revenue_threshold or 0) > 0 else None
-        rows.append(dict(issuer_id=f"INV_{c.id.upper()}", category=c.categories[0],
-                         involvement_type=c.involvement_types[0], revenue_share=share, source=SOURCE,
-                         source_url="https://example.org/evidence", evidence_date="2026-03-31"))
+        rows.append(
+            dict(
+                issuer_id=f"INV_{c.id.upper()}",
+                category=c.categories[0],
+                involvement_type=c.involvement_types[0],
+                revenue_share=share,
+                source=SOURCE,
+                source_url="https://example.org/evidence",
+                evidence_date="2026-03-31",
+            )
+        )
     rows += [
         dict(issuer_id="ORD_SUB", category="cluster_munitions", involvement_type="production", source=SOURCE),
         dict(issuer_id="ORD_JV", category="cluster_munitions", involvement_type="production", source=SOURCE),
@@ -106,15 +135,29 @@ def _involvement() -> list[dict]:
         dict(issuer_id="BY_TICKER", category="cyber_surveillance", involvement_type="production", source=SOURCE),
         dict(issuer_id="BY_NAME", category="autonomous_weapons", involvement_type="production", source=SOURCE),
         dict(issuer_id="FUZZY", category="incendiary_weapons", involvement_type="production", source=SOURCE),
-        dict(issuer_id="CONV_LOW", category="conventional_weapons", involvement_type="arms_revenue",
-             revenue_share=0.01, source=SOURCE),
+        dict(
+            issuer_id="CONV_LOW",
+            category="conventional_weapons",
+            involvement_type="arms_revenue",
+            revenue_share=0.01,
+            source=SOURCE,
+        ),
         dict(issuer_id="CONV_UNKNOWN", category="conventional_weapons", involvement_type="arms_revenue", source=SOURCE),
         # name-only evidence: matches the orphan holding "Orphan Cluster Bombs Inc"
-        dict(issuer_name="Orphan Cluster Bombs Incorporated", category="cluster_munitions",
-             involvement_type="production", source=SOURCE),
+        dict(
+            issuer_name="Orphan Cluster Bombs Incorporated",
+            category="cluster_munitions",
+            involvement_type="production",
+            source=SOURCE,
+        ),
         # evidence dated after the screening date is not used
-        dict(issuer_id="CLEAN", category="biological_weapons", involvement_type="production", source=SOURCE,
-             evidence_date="2027-01-01"),
+        dict(
+            issuer_id="CLEAN",
+            category="biological_weapons",
+            involvement_type="production",
+            source=SOURCE,
+            evidence_date="2027-01-01",
+        ),
     ]
     return rows
 
@@ -125,24 +168,52 @@ def universe_frames() -> dict[str, pd.DataFrame]:
         "issuers": pd.DataFrame(issuers),
         "securities": pd.DataFrame(_securities(issuers)),
         "involvement": pd.DataFrame(_involvement()),
-        "country_exposure": pd.DataFrame([
-            dict(issuer_id="EXPORTER", recipient_country="XR", year=2024, description="armoured vehicles",
-                 value=12.0, value_unit="TIV", source=SOURCE),
-            # outside the five-year look-back
-            dict(issuer_id="OLD_EXPORTER", recipient_country="XR", year=2015, description="rifles", source=SOURCE),
-        ]),
-        "country_lists": pd.DataFrame([
-            dict(list_id="un_arms_embargo", country="XR", valid_from="2020-01-01", source=SOURCE),
-            # Freedonia's embargo ended before the screening date
-            dict(list_id="eu_arms_embargo", country="XF", valid_from="2010-01-01", valid_to="2025-12-31", source=SOURCE),
-        ]),
-        "entity_lists": pd.DataFrame([
-            dict(list_id="us_dod_1260h", name="Kestrel Military Electronics Company", source=SOURCE,
-                 valid_from="2021-06-03"),
-            # listed and then removed: not on the list on the screening date
-            dict(list_id="us_dod_1260h", name="Sunnybrook Bakeries", source=SOURCE, valid_from="2021-01-01",
-                 valid_to="2024-01-31"),
-        ]),
+        "country_exposure": pd.DataFrame(
+            [
+                dict(
+                    issuer_id="EXPORTER",
+                    recipient_country="XR",
+                    year=2024,
+                    description="armoured vehicles",
+                    value=12.0,
+                    value_unit="TIV",
+                    source=SOURCE,
+                ),
+                # outside the five-year look-back
+                dict(issuer_id="OLD_EXPORTER", recipient_country="XR", year=2015, description="rifles", source=SOURCE),
+            ]
+        ),
+        "country_lists": pd.DataFrame(
+            [
+                dict(list_id="un_arms_embargo", country="XR", valid_from="2020-01-01", source=SOURCE),
+                # Freedonia's embargo ended before the screening date
+                dict(
+                    list_id="eu_arms_embargo",
+                    country="XF",
+                    valid_from="2010-01-01",
+                    valid_to="2025-12-31",
+                    source=SOURCE,
+                ),
+            ]
+        ),
+        "entity_lists": pd.DataFrame(
+            [
+                dict(
+                    list_id="us_dod_1260h",
+                    name="Kestrel Military Electronics Company",
+                    source=SOURCE,
+                    valid_from="2021-06-03",
+                ),
+                # listed and then removed: not on the list on the screening date
+                dict(
+                    list_id="us_dod_1260h",
+                    name="Sunnybrook Bakeries",
+                    source=SOURCE,
+                    valid_from="2021-01-01",
+                    valid_to="2024-01-31",
+                ),
+            ]
+        ),
     }
 
 

@@ -90,12 +90,26 @@ def test_decisions_confirm_and_reject_carry_over(universe):
     from exclusionscreen.screen import _prepare_holdings
 
     h = _prepare_holdings(pd.DataFrame(holdings_rows()))
-    decisions = read_decisions(pd.DataFrame([
-        dict(holding_key="name:Brackenridge Incendiary", issuer_id="FUZZY", decision="confirmed",
-             decided_by="analyst A", decided_on="2026-07-01"),
-        dict(holding_key="name:Brackenridge Incendiary Device Ltd", issuer_id="FUZZY", decision="rejected",
-             decided_by="analyst B", decided_on="2026-07-02"),
-    ]))
+    decisions = read_decisions(
+        pd.DataFrame(
+            [
+                dict(
+                    holding_key="name:Brackenridge Incendiary",
+                    issuer_id="FUZZY",
+                    decision="confirmed",
+                    decided_by="analyst A",
+                    decided_on="2026-07-01",
+                ),
+                dict(
+                    holding_key="name:Brackenridge Incendiary Device Ltd",
+                    issuer_id="FUZZY",
+                    decision="rejected",
+                    decided_by="analyst B",
+                    decided_on="2026-07-02",
+                ),
+            ]
+        )
+    )
     out = h.join(resolve_issuers(h, universe.issuers, universe.securities, decisions=decisions))
     confirmed = out.loc[out["security_name"] == "Brackenridge Incendiary"].iloc[0]
     assert (confirmed["issuer_id"], confirmed["resolution_method"]) == ("FUZZY", "analyst_confirmed")
@@ -108,16 +122,23 @@ def test_decisions_naming_an_unknown_issuer_are_an_error(universe):
     from exclusionscreen.screen import _prepare_holdings
 
     h = _prepare_holdings(pd.DataFrame(holdings_rows()))
-    bad = pd.DataFrame([dict(holding_key="name:X", issuer_id="NOPE", decision="confirmed", decided_by="a",
-                             decided_on="2026-01-01")])
+    bad = pd.DataFrame(
+        [dict(holding_key="name:X", issuer_id="NOPE", decision="confirmed", decided_by="a", decided_on="2026-01-01")]
+    )
     with pytest.raises(OverrideError, match="NOPE"):
         resolve_issuers(h, universe.issuers, universe.securities, decisions=bad)
 
 
 def test_holding_keys_prefer_identifiers_over_names():
-    frame = pd.DataFrame({
-        "isin": ["US0378331005", None, None], "cusip": [None, "037833100", None], "sedol": [None] * 3,
-        "lei": [None] * 3, "ticker": [None, None, "LMT"], "exchange": [None, None, "XNYS"],
-        "security_name": ["Apple", "Apple", "Lockheed"],
-    })
+    frame = pd.DataFrame(
+        {
+            "isin": ["US0378331005", None, None],
+            "cusip": [None, "037833100", None],
+            "sedol": [None] * 3,
+            "lei": [None] * 3,
+            "ticker": [None, None, "LMT"],
+            "exchange": [None, None, "XNYS"],
+            "security_name": ["Apple", "Apple", "Lockheed"],
+        }
+    )
     assert list(holding_keys(frame)) == ["isin:US0378331005", "cusip:037833100", "ticker:LMT@XNYS"]

@@ -43,7 +43,10 @@ def test_every_via(broad_result):
     assert flag(broad_result, "ORD_SUB", "cluster_munitions")["via"] == "direct"
     parent = flag(broad_result, "ORD_PARENT", "cluster_munitions")
     assert (parent["via"], parent["cause_issuer_id"], parent["cause_name"]) == (
-        "parent", "ORD_SUB", "Quillfeather Munitions Ltd")
+        "parent",
+        "ORD_SUB",
+        "Quillfeather Munitions Ltd",
+    )
     sub = flag(broad_result, "MINE_FIN", "anti_personnel_mines")
     assert (sub["via"], sub["cause_issuer_id"]) == ("subsidiary", "MINE_PARENT")
     listed = flag(broad_result, "LISTED", "official_military_lists")
@@ -51,7 +54,10 @@ def test_every_via(broad_result):
     assert listed["match_method"] == "name_exact"
     exposure = flag(broad_result, "EXPORTER", "arms_sales_rights_violating_regimes")
     assert (exposure["via"], exposure["recipient_country"], exposure["list_id"]) == (
-        "country_exposure", "XR", "un_arms_embargo")
+        "country_exposure",
+        "XR",
+        "un_arms_embargo",
+    )
     assert flag(broad_result, "RURITANIA", "sovereign_arms_embargo")["via"] == "sovereign"
 
 
@@ -78,8 +84,10 @@ def test_country_lists_changing_over_time(universe):
     assert status(before, "holding of FREEDONIA") == "excluded"
     assert status(before, "holding of CLEAN") == "clear"
     earlier = screen(pd.DataFrame(holdings_rows()), universe, "broad", as_of="2023-06-30")
-    assert "official_military_lists" in earlier.holdings.loc[
-        earlier.holdings["security_name"] == "holding of CLEAN", "criteria_hit"].item()
+    assert (
+        "official_military_lists"
+        in earlier.holdings.loc[earlier.holdings["security_name"] == "holding of CLEAN", "criteria_hit"].item()
+    )
 
 
 def test_every_status(broad_result):
@@ -110,10 +118,19 @@ def test_accounting_adds_up(broad_result):
 def test_pai14_both_denominators(broad_result):
     pai = broad_result.pai14().set_index("portfolio_id").loc["EQ"]
     h = broad_result.holdings
-    involved = {"holding of ORD_PARENT", "holding of ORD_SUB", "holding of ORD_JV", "holding of MINE_PARENT",
-                "holding of MINE_FIN", "holding of INV_ANTI_PERSONNEL_MINES", "holding of INV_BIOLOGICAL_WEAPONS",
-                "holding of INV_CHEMICAL_WEAPONS", "holding of INV_CLUSTER_MUNITIONS", "MARROWBY",
-                "Orphan Cluster Bombs Inc"}
+    involved = {
+        "holding of ORD_PARENT",
+        "holding of ORD_SUB",
+        "holding of ORD_JV",
+        "holding of MINE_PARENT",
+        "holding of MINE_FIN",
+        "holding of INV_ANTI_PERSONNEL_MINES",
+        "holding of INV_BIOLOGICAL_WEAPONS",
+        "holding of INV_CHEMICAL_WEAPONS",
+        "holding of INV_CLUSTER_MUNITIONS",
+        "MARROWBY",
+        "Orphan Cluster Bombs Inc",
+    }
     assert pai["involved_value"] == 100.0 * len(involved)
     assert pai["total_value"] == 100.0 * len(h)
     covered = 100.0 * (h["issuer_id"].notna()).sum()
@@ -129,17 +146,29 @@ def test_summary_adds_up_to_the_flags(broad_result):
 
 
 def _overrides(rows):
-    return pd.DataFrame(rows, columns=["issuer_id", "isin", "criterion_id", "decision", "rationale", "approver",
-                                       "approved_on", "expires_on"])
+    return pd.DataFrame(
+        rows,
+        columns=["issuer_id", "isin", "criterion_id", "decision", "rationale", "approver", "approved_on", "expires_on"],
+    )
 
 
 def test_overrides_active_expired_and_enforced(universe):
-    table = _overrides([
-        ("CONV_UNKNOWN", None, "conventional_weapons", "exempt", "share confirmed below 5 %", "CIO", "2026-01-01",
-         "2027-01-01"),
-        ("ORD_PARENT", None, "cluster_munitions", "exempt", "divestment agreed", "CIO", "2025-01-01", "2026-03-31"),
-        ("CLEAN", None, "biological_weapons", "enforce", "board decision", "Board", "2026-01-01", None),
-    ])
+    table = _overrides(
+        [
+            (
+                "CONV_UNKNOWN",
+                None,
+                "conventional_weapons",
+                "exempt",
+                "share confirmed below 5 %",
+                "CIO",
+                "2026-01-01",
+                "2027-01-01",
+            ),
+            ("ORD_PARENT", None, "cluster_munitions", "exempt", "divestment agreed", "CIO", "2025-01-01", "2026-03-31"),
+            ("CLEAN", None, "biological_weapons", "enforce", "board decision", "Board", "2026-01-01", None),
+        ]
+    )
     r = screen(pd.DataFrame(holdings_rows()), universe, "broad", as_of=AS_OF, overrides=table)
     exempt = flag(r, "CONV_UNKNOWN", "conventional_weapons")
     assert (exempt["override"], exempt["outcome"]) == ("exempt", "exempt")
@@ -151,13 +180,16 @@ def test_overrides_active_expired_and_enforced(universe):
     assert states == {"CONV_UNKNOWN": "applied", "ORD_PARENT": "expired", "CLEAN": "applied"}
 
 
-@pytest.mark.parametrize(("row", "message"), [
-    (("NOBODY", None, "cluster_munitions", "exempt", "x", "y", None, None), "unknown issuer_id 'NOBODY'"),
-    (("CLEAN", None, "no_such_rule", "exempt", "x", "y", None, None), "unknown criterion_id 'no_such_rule'"),
-    ((None, "XS0000000000", "cluster_munitions", "exempt", "x", "y", None, None), "unknown isin"),
-    (("CLEAN", None, "cluster_munitions", "ignore", "x", "y", None, None), "not exempt or enforce"),
-    (("CLEAN", None, "cluster_munitions", "exempt", None, "y", None, None), "rationale is empty"),
-])
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (("NOBODY", None, "cluster_munitions", "exempt", "x", "y", None, None), "unknown issuer_id 'NOBODY'"),
+        (("CLEAN", None, "no_such_rule", "exempt", "x", "y", None, None), "unknown criterion_id 'no_such_rule'"),
+        ((None, "XS0000000000", "cluster_munitions", "exempt", "x", "y", None, None), "unknown isin"),
+        (("CLEAN", None, "cluster_munitions", "ignore", "x", "y", None, None), "not exempt or enforce"),
+        (("CLEAN", None, "cluster_munitions", "exempt", None, "y", None, None), "rationale is empty"),
+    ],
+)
 def test_invalid_overrides_are_errors_naming_the_line(universe, row, message):
     with pytest.raises(OverrideError, match=message) as err:
         screen(pd.DataFrame(holdings_rows()), universe, "broad", as_of=AS_OF, overrides=_overrides([row]))
@@ -231,3 +263,13 @@ def test_every_input_holding_appears_exactly_once(universe, picks, policy, as_of
     assert set(r.flags["holding_id"]) <= set(r.holdings["holding_id"])
     counts = r.overview()
     assert counts["holdings"].sum() == len(rows)
+
+
+def test_accessor_gives_the_same_result(universe):
+    import exclusionscreen  # noqa: F401  (registers the accessor)
+
+    frame = pd.DataFrame(holdings_rows())
+    via_accessor = frame.exclusions.screen(universe, "broad", as_of=AS_OF)
+    direct = screen(frame, universe, "broad", as_of=AS_OF)
+    pd.testing.assert_frame_equal(via_accessor.holdings, direct.holdings)
+    pd.testing.assert_frame_equal(via_accessor.flags, direct.flags)
