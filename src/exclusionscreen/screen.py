@@ -391,13 +391,15 @@ def _inputs(load_report, universe, overrides, decisions) -> pd.DataFrame:
 
 
 def _stale_lists(universe: Universe, day: pd.Timestamp, warnings: list[str]) -> None:
+    """Warn about every bundled list dated more than a year before the screening date."""
     sources = universe.sources
     if sources is None or sources.empty or "as_of" not in sources.columns:
         return
     as_of = pd.to_datetime(sources["as_of"], errors="coerce")
-    old = sources[(day - as_of) > pd.Timedelta(days=365)]
-    for _, row in old.iterrows():  # one row per bundled list (a handful)
-        warnings.append(
-            f"bundled list {row['list_id']} is dated {pd.Timestamp(row['as_of']).date()}, "
-            f"more than a year before the screening date {day.date()}"
-        )
+    bundled = sources["bundled"].fillna(True).astype(bool) if "bundled" in sources.columns else True
+    old = sources[bundled & ((day - as_of) > pd.Timedelta(days=365))]
+    warnings += [
+        f"bundled list {list_id} is dated {pd.Timestamp(date_).date()}, more than a year before the screening "
+        f"date {day.date()}"
+        for list_id, date_ in zip(old["list_id"], old["as_of"], strict=True)
+    ]

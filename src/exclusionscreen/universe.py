@@ -94,7 +94,8 @@ class Universe:
 
         country = validate(bundled_country_lists(), CountryLists, source="bundled country lists")
         entity = validate(bundled_entity_lists(), EntityLists, source="bundled entity lists")
-        sources = pd.concat([self.sources, list_sources()], ignore_index=True) if len(self.sources) else list_sources()
+        bundled = list_sources().assign(bundled=True)
+        sources = pd.concat([self.sources, bundled], ignore_index=True) if len(self.sources) else bundled
         return replace(
             self,
             country_lists=_concat(self.country_lists, country, "country_lists"),
@@ -130,6 +131,33 @@ def _prepare(name: str, frame: pd.DataFrame, source: str) -> pd.DataFrame:
         if column in frame.columns:
             frame = frame.assign(**{column: frame[column].astype("string").str.strip().str.upper()})
     return validate(frame, model, source=source)
+
+
+def _list_sources(parts: dict[str, pd.DataFrame], inputs: list[dict]) -> pd.DataFrame:
+    """One row per list of the user's own list files: what it is, where from, and how recent."""
+    paths = {row["kind"]: row["path"] for row in inputs}
+    rows = []
+    for name, kind in (("country_lists", "country"), ("entity_lists", "entity")):
+        frame = parts.get(name)
+        if frame is None or frame.empty:
+            continue
+        for list_id, group in frame.groupby("list_id", sort=True):
+            latest = group["valid_from"].max()
+            rows.append(
+                {
+                    "list_id": list_id,
+                    "kind": kind,
+                    "title": f"{list_id} (user file)",
+                    "source": "; ".join(sorted(group["source"].dropna().unique())[:3]),
+                    "source_url": next(iter(group["source_url"].dropna()), None),
+                    "built_from": paths.get(name),
+                    "as_of": latest,
+                    "as_of_basis": "latest valid_from in the file",
+                    "rows": len(group),
+                    "bundled": False,
+                }
+            )
+    return pd.DataFrame(rows)
 
 
 def _read(path: Path) -> pd.DataFrame:
@@ -175,5 +203,6 @@ def load_universe(directory: str | Path | None = None, *, include_bundled: bool 
     universe = Universe(
         **{name: parts.get(name, _empty(model)) for name, model in UNIVERSE_FILES.items()},
         inputs=pd.DataFrame(inputs, columns=["kind", "path", "sha256", "rows"]),
+        sources=_list_sources(parts, inputs),
     )
     return universe.with_bundled_lists() if include_bundled else universe
