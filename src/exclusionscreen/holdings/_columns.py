@@ -73,11 +73,17 @@ def clean_text(values: pd.Series, upper: bool = False) -> pd.Series:
 
 def texts(table: Columns) -> dict[str, pd.Series]:
     """Name, exchange and sector as given; ticker and currency upper-cased."""
+    present = [c for c in ("security_name", "exchange", "sector", "ticker", "currency")
+               if table.has(c)]
+    if not present:
+        return {}
+    index = table.cells.index[table.keep]
+    cleaned = clean_text(pd.concat([table.raw(c) for c in present], ignore_index=True))
     out = {}
-    for canonical, upper in (("security_name", False), ("exchange", False), ("sector", False),
-                             ("ticker", True), ("currency", True)):
-        if table.has(canonical):
-            out[canonical] = clean_text(table.raw(canonical), upper=upper)
+    for i, canonical in enumerate(present):
+        column = pd.Series(cleaned.iloc[i * len(index):(i + 1) * len(index)].to_numpy(),
+                           index=index, dtype="string")
+        out[canonical] = column.str.upper() if canonical in ("ticker", "currency") else column
     return out
 
 

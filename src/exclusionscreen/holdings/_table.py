@@ -86,9 +86,10 @@ class ColumnChoice:
 
 
 def cell_text(cells: pd.DataFrame) -> pd.DataFrame:
-    """Each cell as stripped text; empty cells missing."""
-    text = cells.astype("string").apply(lambda column: column.str.strip())
-    return text.mask(text == "")
+    """Each cell as stripped text; empty cells missing (all cells cleaned in one pass)."""
+    flat = pd.Series(cells.to_numpy(dtype=object).ravel()).astype("string").str.strip()
+    flat = flat.mask(flat == "").to_numpy(dtype=object).reshape(cells.shape)
+    return pd.DataFrame(flat, index=cells.index, columns=cells.columns).astype("string")
 
 
 def row_text(text: pd.DataFrame) -> pd.Series:
