@@ -34,6 +34,10 @@ __all__ = [
 _ALPHA2 = r"^[A-Z]{2}$"
 
 
+def _dates_ordered(df: pd.DataFrame) -> pd.Series:
+    return df["valid_from"].isna() | df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
+
+
 class _Contract(pa.DataFrameModel):
     class Config:
         coerce = True  # values are converted to the declared type ("7" -> 7.0)
@@ -143,7 +147,7 @@ class CountryLists(_Contract):
 
     @pa.dataframe_check(error="valid_from must not be after valid_to")
     def dates_ordered(cls, df: pd.DataFrame) -> pd.Series:
-        return df["valid_from"].isna() | df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
+        return _dates_ordered(df)
 
 
 class EntityLists(_Contract):
@@ -160,7 +164,7 @@ class EntityLists(_Contract):
 
     @pa.dataframe_check(error="valid_from must not be after valid_to")
     def dates_ordered(cls, df: pd.DataFrame) -> pd.Series:
-        return df["valid_from"].isna() | df["valid_to"].isna() | (df["valid_from"] <= df["valid_to"])
+        return _dates_ordered(df)
 
 
 class Flags(_Contract):

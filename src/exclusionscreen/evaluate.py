@@ -61,6 +61,21 @@ class PreparedEvidence:
     warnings: tuple[str, ...]
 
 
+def _review_rows(kind, doubtful: pd.DataFrame) -> pd.DataFrame:
+    """Doubtful evidence matches as review rows."""
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "evidence_name": doubtful["entry_name"],
+            "evidence_source": doubtful["source"],
+            "candidate_subject_id": doubtful["subject_id"],
+            "candidate_name": doubtful["matched_name"],
+            "candidate_score": doubtful["match_confidence"],
+            "reason": doubtful["reason"],
+        }
+    )
+
+
 def prepare_evidence(
     universe, subjects: pd.DataFrame, as_of: pd.Timestamp, *, match_threshold: float, review_threshold: float
 ) -> PreparedEvidence:
@@ -96,19 +111,7 @@ def prepare_evidence(
     involvement = pd.concat([direct, by_name], ignore_index=True)
     if len(doubtful):
         d = named.merge(doubtful, on="entry_id")
-        reviews.append(
-            pd.DataFrame(
-                {
-                    "kind": "involvement evidence",
-                    "evidence_name": d["entry_name"],
-                    "evidence_source": d["source"],
-                    "candidate_subject_id": d["subject_id"],
-                    "candidate_name": d["matched_name"],
-                    "candidate_score": d["match_confidence"],
-                    "reason": d["reason"],
-                }
-            )
-        )
+        reviews.append(_review_rows("involvement evidence", d))
 
     lists = universe.entity_lists
     lists = lists[valid_on(lists, as_of)].reset_index(drop=True)
@@ -122,19 +125,7 @@ def prepare_evidence(
     entity_matches = lists.merge(matches, on="entry_id")
     if len(doubtful):
         d = lists.merge(doubtful, on="entry_id")
-        reviews.append(
-            pd.DataFrame(
-                {
-                    "kind": "entity list " + d["list_id"],
-                    "evidence_name": d["entry_name"],
-                    "evidence_source": d["source"],
-                    "candidate_subject_id": d["subject_id"],
-                    "candidate_name": d["matched_name"],
-                    "candidate_score": d["match_confidence"],
-                    "reason": d["reason"],
-                }
-            )
-        )
+        reviews.append(_review_rows("entity list " + d["list_id"], d))
     review = (
         pd.concat(reviews, ignore_index=True)
         if reviews
@@ -175,12 +166,18 @@ def _frame(rows: pd.DataFrame, criterion: Criterion, via: Via, **columns) -> pd.
 def _criteria_table(criteria) -> pd.DataFrame:
     """One row per involvement criterion, category and involvement type in scope."""
     rows = [
-        {"criterion_id": c.id, "category": cat, "involvement_type": t, "threshold": c.revenue_threshold or 0.0,
-         "criterion_action": c.action.value}
-        for c in criteria for cat in c.categories for t in c.involvement_types
+        {
+            "criterion_id": c.id,
+            "category": cat,
+            "involvement_type": t,
+            "threshold": c.revenue_threshold or 0.0,
+            "criterion_action": c.action.value,
+        }
+        for c in criteria
+        for cat in c.categories
+        for t in c.involvement_types
     ]
-    return pd.DataFrame(rows, columns=["criterion_id", "category", "involvement_type", "threshold",
-                                       "criterion_action"])
+    return pd.DataFrame(rows, columns=["criterion_id", "category", "involvement_type", "threshold", "criterion_action"])
 
 
 def _involvement_hits(criteria, ev: PreparedEvidence, names: pd.Series) -> pd.DataFrame:
@@ -194,10 +191,15 @@ def _involvement_hits(criteria, ev: PreparedEvidence, names: pd.Series) -> pd.Da
     action = rows["criterion_action"].where(~unknown, Action.WATCH.value)
     cause_name = rows["matched_name"].fillna(rows["subject_id"].map(names)).fillna(rows["issuer_name"])
     return _frame(
-        rows, None, Via.DIRECT,
+        rows,
+        None,
+        Via.DIRECT,
         cause_issuer_id=rows["subject_id"].where(~rows["subject_id"].str.startswith("name:")),
-        cause_name=cause_name, evidence_source=rows["source"], evidence_url=rows["source_url"],
-        evidence_note=rows["note"], action=action,
+        cause_name=cause_name,
+        evidence_source=rows["source"],
+        evidence_url=rows["source_url"],
+        evidence_note=rows["note"],
+        action=action,
     )
 
 
@@ -284,8 +286,10 @@ def _spread(criteria, hits: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame
     """Hits that ownership rules add: parents and subsidiaries of the involved issuers, all criteria at once."""
     start = hits[hits["cause_issuer_id"].notna()].rename(columns={"subject_id": "issuer_id"})
     out = []
-    for attribute, walk, via in (("parent_min_share", ancestors, Via.PARENT),
-                                 ("subsidiary_min_share", descendants, Via.SUBSIDIARY)):
+    for attribute, walk, via in (
+        ("parent_min_share", ancestors, Via.PARENT),
+        ("subsidiary_min_share", descendants, Via.SUBSIDIARY),
+    ):
         floors = {c.id: getattr(c.ownership, attribute) for c in criteria}
         floors = {k: v for k, v in floors.items() if v is not None}
         rows = start[start["criterion_id"].isin(floors)]
@@ -295,8 +299,12 @@ def _spread(criteria, hits: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame
         if len(found):
             spread = found.drop(columns=["issuer_id", "min_share"]).rename(columns={"relative_id": "subject_id"})
             spread["via"] = via.value
-            spread["evidence_note"] = (spread["evidence_note"].fillna("").astype(str) + f" [{via.value} rule: owns "
-                                       + (spread["share"] * 100).round(1).astype(str) + " %]").str.strip()
+            spread["evidence_note"] = (
+                spread["evidence_note"].fillna("").astype(str)
+                + f" [{via.value} rule: owns "
+                + (spread["share"] * 100).round(1).astype(str)
+                + " %]"
+            ).str.strip()
             out.append(spread[HIT_COLUMNS])
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=HIT_COLUMNS)
 
@@ -322,11 +330,13 @@ def evaluate_criteria(criteria, universe, ev: PreparedEvidence, as_of: pd.Timest
     hits["criterion_version"] = hits["criterion_id"].map({k: c.version for k, c in by_id.items()})
     hits["basis"] = hits["criterion_id"].map({k: c.basis.value for k, c in by_id.items()})
     hits["threshold"] = hits["criterion_id"].map({k: c.revenue_threshold for k, c in by_id.items()}).astype(float)
-    rank = pd.DataFrame({
-        "action_rank": (hits["action"] != Action.EXCLUDE.value).astype(int),
-        "via_rank": hits["via"].map({v.value: r for v, r in _VIA_RANK.items()}),
-        "share": -pd.to_numeric(hits["revenue_share"], errors="coerce").fillna(-1.0),
-        "confidence": -pd.to_numeric(hits["match_confidence"], errors="coerce").fillna(0.0),
-    })
+    rank = pd.DataFrame(
+        {
+            "action_rank": (hits["action"] != Action.EXCLUDE.value).astype(int),
+            "via_rank": hits["via"].map({v.value: r for v, r in _VIA_RANK.items()}),
+            "share": -pd.to_numeric(hits["revenue_share"], errors="coerce").fillna(-1.0),
+            "confidence": -pd.to_numeric(hits["match_confidence"], errors="coerce").fillna(0.0),
+        }
+    )
     order = np.lexsort((rank["confidence"], rank["share"], rank["via_rank"], rank["action_rank"]))
     return hits.iloc[order].drop_duplicates(["subject_id", "criterion_id"]).reset_index(drop=True)

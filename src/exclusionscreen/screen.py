@@ -19,7 +19,7 @@ from .evaluate import evaluate_criteria, prepare_evidence
 from .evidence import subject_names
 from .identifiers import normalise_identifiers
 from .names import normalise_names
-from .overrides import check_overrides, read_decisions, read_overrides
+from .overrides import OVERRIDE_COLUMNS, check_overrides, read_decisions, read_overrides
 from .ownership import ultimate_parents
 from .resolve import resolve_issuers
 from .result import ScreenResult
@@ -32,6 +32,20 @@ __all__ = ["PAI14_CRITERIA", "screen"]
 
 #: the criteria whose involvement SFDR PAI 14 measures
 PAI14_CRITERIA = ("anti_personnel_mines", "cluster_munitions", "chemical_weapons", "biological_weapons")
+#: the holding columns every flag carries
+_FLAG_BASE = [
+    "portfolio_id",
+    "holding_id",
+    "holding_key",
+    "security_name",
+    "isin",
+    "subject_id",
+    "issuer_id",
+    "issuer_name",
+    "ultimate_parent_id",
+    "market_value",
+    "share_of_portfolio",
+]
 _FLAG_EXTRA = ["holding_key", "evidence_note", "share_of_portfolio", "market_value"]
 
 
@@ -162,21 +176,7 @@ def screen(
 
 def _join(base: pd.DataFrame, hits: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
     """One row per holding and criterion hit."""
-    left = base[
-        [
-            "portfolio_id",
-            "holding_id",
-            "holding_key",
-            "security_name",
-            "isin",
-            "subject_id",
-            "issuer_id",
-            "issuer_name",
-            "ultimate_parent_id",
-            "market_value",
-            "share_of_portfolio",
-        ]
-    ]
+    left = base[_FLAG_BASE]
     left = left[left["subject_id"].notna()].assign(_row=lambda f: range(len(f)))
     flags = left.merge(hits, on="subject_id", how="inner")
     flags["ultimate_parent_name"] = flags["ultimate_parent_id"].map(names)
@@ -224,20 +224,7 @@ def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Un
 
 
 def _empty_overrides() -> pd.DataFrame:
-    return pd.DataFrame(
-        columns=[
-            "issuer_id",
-            "isin",
-            "criterion_id",
-            "decision",
-            "rationale",
-            "approver",
-            "approved_on",
-            "expires_on",
-            "state",
-            "holdings_affected",
-        ]
-    )
+    return pd.DataFrame(columns=[*OVERRIDE_COLUMNS, "state", "holdings_affected"])
 
 
 def _apply_overrides(flags, base, overrides, universe, policy, catalogue, day) -> pd.DataFrame:
@@ -288,21 +275,7 @@ def _enforce_new(flags, base, row, policy):
     if held.empty:
         return flags, 0
     c = policy.criterion(row["criterion_id"])
-    new = held[
-        [
-            "portfolio_id",
-            "holding_id",
-            "holding_key",
-            "security_name",
-            "isin",
-            "subject_id",
-            "issuer_id",
-            "issuer_name",
-            "ultimate_parent_id",
-            "market_value",
-            "share_of_portfolio",
-        ]
-    ].assign(
+    new = held[_FLAG_BASE].assign(
         criterion_id=c.id,
         criterion_version=c.version,
         basis=c.basis.value,

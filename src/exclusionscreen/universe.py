@@ -15,12 +15,9 @@ from pathlib import Path
 import pandas as pd
 
 from .contracts import (
-    CountryExposure,
+    CONTRACTS,
     CountryLists,
     EntityLists,
-    Involvement,
-    Issuers,
-    Securities,
     conform,
     validate,
 )
@@ -30,12 +27,8 @@ from .identifiers import normalise_identifiers
 __all__ = ["UNIVERSE_FILES", "Universe", "load_universe"]
 
 UNIVERSE_FILES = {
-    "issuers": Issuers,
-    "securities": Securities,
-    "involvement": Involvement,
-    "country_exposure": CountryExposure,
-    "country_lists": CountryLists,
-    "entity_lists": EntityLists,
+    name: CONTRACTS[name]
+    for name in ("issuers", "securities", "involvement", "country_exposure", "country_lists", "entity_lists")
 }
 
 
