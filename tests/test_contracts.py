@@ -1,0 +1,119 @@
+"""Each data contract accepts good frames and rejects bad ones with a message naming rows and columns."""
+
+import pandas as pd
+import pytest
+
+from exclusionscreen.contracts import (
+    CONTRACTS,
+    CountryExposure,
+    CountryLists,
+    EntityLists,
+    Flags,
+    Holdings,
+    Involvement,
+    Issuers,
+    Securities,
+    validate,
+)
+from exclusionscreen.errors import ContractError
+
+GOOD = {
+    Holdings: dict(portfolio_id=["P"], holding_id=["1"], security_name=["Fictional Widgets plc"], weight=["0.05"]),
+    Issuers: dict(
+        issuer_id=["A"],
+        issuer_name=["Fictional Widgets plc"],
+        issuer_type=["corporate"],
+        country=["GB"],
+        parent_ownership=[None],
+    ),
+    Securities: dict(isin=["US0378331005"], issuer_id=["A"]),
+    Involvement: dict(
+        issuer_name=["Fictional Widgets plc"],
+        category=["cluster_munitions"],
+        involvement_type=["production"],
+        revenue_share=[None],
+        source=["fictional note"],
+    ),
+    CountryExposure: dict(issuer_id=["A"], recipient_country=["XR"], year=[2024], source=["fictional note"]),
+    CountryLists: dict(list_id=["l"], country=["XR"], valid_from=["2020-01-01"], source=["fictional"]),
+    EntityLists: dict(list_id=["l"], name=["Fictional Widgets"], valid_to=["2030-01-01"], source=["fictional"]),
+}
+
+BAD = [
+    (Holdings, dict(portfolio_id=["P", "P"], holding_id=["1", "1"], security_name=["a", "b"]), "field_uniqueness"),
+    (Holdings, dict(portfolio_id=["P"], holding_id=["1"]), "identifier"),
+    (Holdings, dict(portfolio_id=["P"], holding_id=["1"], security_name=["a"], weight=[7.15]), "less_than_or_equal"),
+    (Issuers, dict(issuer_id=["A"], issuer_name=["a"], issuer_type=["bank"]), "isin(['corporate'"),
+    (Issuers, dict(issuer_id=["A"], issuer_name=["a"], issuer_type=["corporate"], country=["GBR"]), "str_matches"),
+    (
+        Issuers,
+        dict(issuer_id=["A"], issuer_name=["a"], issuer_type=["corporate"], parent_issuer_id=["A"]),
+        "parent_issuer_id must differ",
+    ),
+    (
+        Issuers,
+        dict(issuer_id=["A"], issuer_name=["a"], issuer_type=["corporate"], parent_ownership=[1.5]),
+        "less_than_or_equal",
+    ),
+    (Securities, dict(issuer_id=["A"]), "each security needs"),
+    (Involvement, dict(category=["x"], involvement_type=["y"], source=["s"]), "issuer_id or an issuer_name"),
+    (
+        Involvement,
+        dict(issuer_id=["A"], category=["x"], involvement_type=["y"], source=["s"], revenue_share=[5]),
+        "less_than_or_equal",
+    ),
+    (CountryExposure, dict(issuer_id=["A"], recipient_country=["XR"], year=["twenty"], source=["s"]), "coerce"),
+    (
+        CountryLists,
+        dict(list_id=["l"], country=["XR"], valid_from=["2021-01-01"], valid_to=["2020-01-01"], source=["s"]),
+        "valid_from must not be after valid_to",
+    ),
+    (EntityLists, dict(list_id=["l"], name=[None], source=["s"]), "not_nullable"),
+]
+
+
+@pytest.mark.parametrize("model", list(GOOD), ids=lambda m: m.__name__)
+def test_good_frames_pass_and_keep_extra_columns(model):
+    frame = pd.DataFrame(GOOD[model]).assign(my_extra=["kept"])
+    out = validate(frame, model, source="good.csv")
+    assert out["my_extra"].tolist() == ["kept"]
+    assert set(model.to_schema().columns) <= set(out.columns)
+
+
+@pytest.mark.parametrize(("model", "data", "check"), BAD, ids=[f"{m.__name__}-{c}" for m, _, c in BAD])
+def test_bad_frames_are_rejected_naming_source_and_check(model, data, check):
+    with pytest.raises(ContractError) as err:
+        validate(pd.DataFrame(data), model, source="bad.csv")
+    message = str(err.value)
+    assert message.startswith("bad.csv:")
+    assert check in message
+    assert not err.value.failure_cases.empty
+
+
+def test_missing_required_column_lists_what_was_found():
+    with pytest.raises(ContractError, match=r"missing required column\(s\) holding_id .* columns found: portfolio_id"):
+        validate(pd.DataFrame({"portfolio_id": ["P"]}), Holdings, source="h.csv")
+
+
+def test_every_bad_row_is_listed_at_once():
+    frame = pd.DataFrame(dict(issuer_id=list("ABCDEFG"), issuer_name=list("abcdefg"), issuer_type=["bank"] * 7))
+    with pytest.raises(ContractError) as err:
+        validate(frame, Issuers, source="issuers.csv")
+    assert len(err.value.failure_cases) == 7
+    assert "(+2 more)" in str(err.value)
+
+
+def test_flags_contract_is_defined():
+    assert {"via", "criterion_id", "criterion_version", "evidence_source", "action", "outcome"} <= set(
+        Flags.to_schema().columns
+    )
+    assert set(CONTRACTS) >= {
+        "holdings",
+        "issuers",
+        "securities",
+        "involvement",
+        "country_exposure",
+        "country_lists",
+        "entity_lists",
+        "flags",
+    }

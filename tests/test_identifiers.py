@@ -1,0 +1,91 @@
+"""Check digits of ISIN, CUSIP, SEDOL and LEI against real identifiers, and their corruption."""
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from exclusionscreen.identifiers import (
+    is_valid_cusip,
+    is_valid_isin,
+    is_valid_lei,
+    is_valid_sedol,
+    isin_from_cusip,
+    isin_from_sedol,
+    normalise_identifiers,
+)
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+# The worked examples of each standard's public documentation: Apple's ISIN and CUSIP, BAE Systems' SEDOL.
+KNOWN_GOOD = [("isin", "US0378331005"), ("cusip", "037833100"), ("sedol", "0263494"), ("isin", "GB0002634946")]
+CHECKS = {"isin": is_valid_isin, "cusip": is_valid_cusip, "sedol": is_valid_sedol, "lei": is_valid_lei}
+
+
+def corrupt(value: str) -> str:
+    """The same identifier with its check digit changed."""
+    last = value[-1]
+    return value[:-1] + str((int(last) + 1) % 10)
+
+
+@pytest.mark.parametrize(("kind", "value"), KNOWN_GOOD)
+def test_documented_examples_pass_and_their_corruptions_fail(kind, value):
+    assert CHECKS[kind](value)
+    assert not CHECKS[kind](corrupt(value))
+
+
+def test_derivations_reproduce_the_published_isins():
+    assert isin_from_cusip("037833100") == "US0378331005"
+    assert isin_from_sedol("0263494") == "GB0002634946"
+
+
+def test_shapes_are_checked():
+    assert not is_valid_isin("US037833100")  # 11 characters
+    assert not is_valid_cusip("03783310")  # no check digit
+    assert not is_valid_sedol("A263494")  # vowels are not used in SEDOLs
+    assert not is_valid_lei("HWUPKR0MPOU8FGXBT39")
+
+
+@pytest.mark.skipif(not (SHARED / "identifiers").is_dir(), reason="shared data not present")
+def test_every_lei_in_the_gleif_sample_is_valid_and_corruptions_are_not():
+    leis = pd.read_csv(SHARED / "identifiers" / "gleif_nodes_sample_FaizKrisnadi.csv", dtype=str)["lei"]
+    assert len(leis) == 50
+    assert leis.map(is_valid_lei).all()
+    assert not leis.map(lambda v: is_valid_lei(corrupt(v))).any()
+
+
+@pytest.mark.skipif(not (SHARED / "holdings").is_dir(), reason="shared data not present")
+def test_cusips_and_sedols_of_a_real_spdr_file_are_valid():
+    frame = pd.read_excel(SHARED / "holdings" / "spy_holdings_2024-05-10.xlsx", header=4, dtype=str)
+    cusips = frame["Identifier"].dropna()
+    cusips = cusips[cusips.str.fullmatch(r"[0-9A-Z]{9}")]
+    sedols = frame["SEDOL"].dropna()
+    sedols = sedols[sedols.str.fullmatch(r"[0-9A-Z]{7}")]
+    assert len(cusips) > 490 and len(sedols) > 490
+    assert cusips.map(is_valid_cusip).all()
+    assert sedols.map(is_valid_sedol).all()
+    assert not cusips.map(lambda v: is_valid_cusip(corrupt(v))).any()
+
+
+def test_frame_normalisation_keeps_and_marks_invalid_identifiers():
+    frame = pd.DataFrame(
+        {
+            "isin": [" us0378331005 ", "US0378331004", None, None],
+            "cusip": [None, None, "03783310", None],
+            "sedol": [None, None, None, "0263494"],
+            "country": [None, None, "US", "GB"],
+        }
+    )
+    out = normalise_identifiers(frame)
+    assert list(out["isin"]) == ["US0378331005", "US0378331004", "US0378331005", "GB0002634946"]
+    assert pd.isna(out.loc[0, "identifier_issues"])
+    assert "isin 'US0378331004': invalid" in out.loc[1, "identifier_issues"]
+    assert out.loc[2, "cusip"] == "037833100"
+    assert "completed" in out.loc[2, "identifier_issues"] and "derived from cusip" in out.loc[2, "identifier_issues"]
+    assert "derived from sedol" in out.loc[3, "identifier_issues"]
+    assert frame.loc[0, "isin"] == " us0378331005 "  # the input is not modified
+
+
+def test_a_cins_code_without_country_gets_no_us_isin():
+    out = normalise_identifiers(pd.DataFrame({"cusip": ["G0177J108"]}))
+    assert pd.isna(out.loc[0, "isin"])
