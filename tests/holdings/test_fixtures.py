@@ -277,3 +277,37 @@ def test_input_file_is_never_modified():
     before = hashlib.sha256(path.read_bytes()).hexdigest()
     report = load_report(load_holdings(path))[0]
     assert hashlib.sha256(path.read_bytes()).hexdigest() == before == report.sha256
+
+
+def test_progress_bar_for_many_files(tmp_path, capsys):
+    paths = []
+    for i in range(4):
+        path = tmp_path / f"fund{i}.csv"
+        path.write_bytes((FIXTURES / "positions_fr.csv").read_bytes())
+        paths.append(path)
+    frame = load_holdings(paths, progress=True)
+    assert frame["portfolio_id"].nunique() == 4
+    assert "Loading holdings" in capsys.readouterr().err
+    load_holdings(paths, progress=False)
+    assert capsys.readouterr().err == ""
+
+
+def test_formulas_without_saved_results_are_reported(tmp_path):
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ISIN", "Name", "Weight"])
+    sheet.append(["FR000FICT030", "FICTIVE AERONAUTIQUE SA", "=60"])
+    sheet.append(["DE000MUST018", "MUSTER CHEMIE AG", "=40"])
+    path = tmp_path / "formulas.xlsx"
+    book.save(path)  # openpyxl stores formulas without their results
+    frame = load_holdings(path, sheet="Sheet")
+    report = load_report(frame)[0]
+    assert len(frame) == 2 and frame["weight"].isna().all()
+    assert any("'Weight' holds no numbers" in w for w in report.warnings)
+
+
+def test_sheet_given_for_a_csv_is_reported():
+    report = load_report(load_holdings(FIXTURES / "positions_fr.csv", sheet="Positions"))[0]
+    assert "sheet 'Positions' ignored: a csv source has no sheets" in report.warnings

@@ -20,6 +20,7 @@ __all__ = [
     "ALIASES",
     "CANONICAL",
     "IDENTITY_COLUMNS",
+    "LANGUAGE_NAMES",
     "NUMERIC_COLUMNS",
     "TEXT_COLUMNS",
     "AliasHit",
@@ -190,6 +191,9 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Portefeuille-ID",),
     },
 }
+
+LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish",
+                  "it": "Italian", "nl": "Dutch"}
 
 CANONICAL: tuple[str, ...] = tuple(ALIASES)
 """Every column a source column can be mapped to (``column_map`` values)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _columns as col
-from ._aliases import NUMERIC_COLUMNS, header_key, header_language
+from ._aliases import LANGUAGE_NAMES, NUMERIC_COLUMNS, header_key, header_language
 from ._locate import choose_table
 from ._numbers import infer_format
 from ._report import SKIPPED_COLUMNS, FileReport
@@ -21,10 +21,6 @@ __all__ = ["WEIGHT_SUM_TOLERANCE", "read_holdings"]
 
 WEIGHT_SUM_TOLERANCE = 0.02
 """How far (as a fraction) a portfolio's weights may sum from 100 % before a warning."""
-
-_LANGUAGES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-              "nl": "Dutch"}
-
 
 def _weight_sums(weights: pd.Series | None, portfolio: pd.Series) -> dict[str, float]:
     if weights is None:
@@ -73,6 +69,8 @@ def read_holdings(
     ).reset_index(drop=True)
     if not keep.any():
         warnings.append("no holdings below the header row")
+    if sheet is not None and source.format != "xlsx":
+        warnings.append(f"sheet {sheet!r} ignored: a {source.format} source has no sheets")
 
     table_columns = col.Columns(grid.cells, keep, rows, names, positions, warnings)
     portfolio = col.portfolios(table_columns, portfolio_id, portfolio_from_file)
@@ -115,7 +113,7 @@ def read_holdings(
         unmapped_columns=table.columns.unmapped,
         as_of=as_of,
         as_of_source=as_of_source,
-        locale=f"{_LANGUAGES.get(language or 'en')} column names, {fmt.description}",
+        locale=f"{LANGUAGE_NAMES.get(language or 'en')} column names, {fmt.description}",
         locale_reason=fmt.reason,
         weight_scale=scale.scale if scale else None,
         weight_scale_reason=scale.reason if scale else "no weight column",

@@ -16,7 +16,14 @@ from ._assets import NOT_SCREENABLE, asset_class_from_name, normalise_asset_clas
 from ._countries import country_codes
 from ._dates import find_as_of, parse_dates
 from ._ids import identifier_text, split_by_shape
-from ._numbers import MISSING_TOKENS, NumberFormat, ParsedNumbers, parse_numbers, weight_scale
+from ._numbers import (
+    MISSING_TOKENS,
+    SPACE,
+    NumberFormat,
+    ParsedNumbers,
+    parse_numbers,
+    weight_scale,
+)
 
 __all__ = [
     "Columns",
@@ -66,7 +73,7 @@ class Columns:
 
 def clean_text(values: pd.Series, upper: bool = False) -> pd.Series:
     """Stripped text with inner runs of spaces collapsed; placeholders such as "-" missing."""
-    text = values.astype("string").str.strip().str.replace(r"\s+", " ", regex=True)
+    text = values.astype("string").str.strip().str.replace(SPACE + "+", " ", regex=True)
     text = text.mask(text.str.lower().isin(MISSING_TOKENS - {"na"}) | (text == ""))
     return text.str.upper() if upper else text
 
@@ -166,6 +173,11 @@ def numbers(
                 f"numbers in this file's format and were left missing: {table.examples(raw)}"
             )
         values = result.values[table.keep]
+        if len(values) and values.isna().all():
+            table.warnings.append(
+                f"column {table.name(canonical)!r} holds no numbers in the holding rows "
+                "(a workbook saved without the results of its formulas?)"
+            )
         if canonical == "weight":
             scale = weight_scale(values, table.name(canonical),
                                  bool(result.percent[table.keep].any()), portfolio)
@@ -239,6 +251,6 @@ def check_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
     if undo.any():
         out.loc[undo, "isin"] = pd.NA
         notes = out.loc[undo, "identifier_issues"].str.replace(
-            r"(?:; )?isin: derived from \w+", "", regex=True).str.removeprefix("; ")
+            r"(?:; )?isin: derived from [a-z]+", "", regex=True).str.removeprefix("; ")
         out.loc[undo, "identifier_issues"] = notes.mask(notes == "")
     return out

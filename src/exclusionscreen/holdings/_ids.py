@@ -10,7 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ..identifiers import is_valid_cusip, is_valid_sedol
-from ._numbers import MISSING_TOKENS, is_native_number
+from ._numbers import MISSING_TOKENS, SPACE, is_native_number
 
 __all__ = ["SHAPES", "identifier_text", "split_by_shape"]
 
@@ -54,7 +54,7 @@ def identifier_text(values: pd.Series, kind: str | None = None) -> tuple[pd.Seri
 
 def split_by_shape(values: pd.Series) -> tuple[dict[str, pd.Series], pd.Series]:
     """Values of a mixed identifier column per identifier kind, and those of no known shape."""
-    text = values.astype("string").str.replace(r"\s+", "", regex=True)
+    text = values.astype("string").str.replace(SPACE + "+", "", regex=True)
     left = text.notna()
     parts: dict[str, pd.Series] = {}
     for kind, shape in SHAPES.items():

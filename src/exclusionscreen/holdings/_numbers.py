@@ -19,6 +19,7 @@ import pandas as pd
 
 __all__ = [
     "MISSING_TOKENS",
+    "SPACE",
     "NumberFormat",
     "ParsedNumbers",
     "WeightScale",
@@ -34,9 +35,13 @@ MISSING_TOKENS = frozenset(
 )
 """Cell texts that mean "no value" (compared case-insensitively, after stripping)."""
 
-_GROUPING = re.compile(r"[\s\u00a0\u202f\u2009'\u2019]")
-_CURRENCY = re.compile(r"^(?:[A-Z]{3}|[$\u20ac\u00a3\u00a5])|(?:[A-Z]{3}|[$\u20ac\u00a3\u00a5])$")
-_SEPARATED = re.compile(r"^[-+]?[0-9.,]*[0-9][0-9.,]*$")
+# Patterns are plain strings without \s, \d or \u escapes, so that pandas can hand them to
+# pyarrow's regex engine instead of running Python's re cell by cell.
+SPACE = "[ \t\n\r\f\v\u00a0\u2007\u2009\u202f]"
+"""A regex class of the spaces found in cells, including no-break and thin spaces."""
+_GROUPING = "[ \t\n\r\f\v\u00a0\u2007\u2009\u202f'\u2019]"
+_CURRENCY = "^(?:[A-Z]{3}|[$\u20ac\u00a3\u00a5])|(?:[A-Z]{3}|[$\u20ac\u00a3\u00a5])$"
+_SEPARATED = r"^[-+]?[0-9.,]*[0-9][0-9.,]*$"
 
 
 @dataclass(frozen=True)
@@ -127,8 +132,10 @@ def infer_format(values: pd.Series, language: str | None = None) -> NumberFormat
         if language in (None, "en"):
             why = "no number shows its decimal separator; assumed a decimal point"
         else:
+            from ._aliases import LANGUAGE_NAMES
+
             why = (f"no number shows its decimal separator; assumed a decimal comma from the "
-                   f"{language} column names")
+                   f"{LANGUAGE_NAMES.get(language, language)} column names")
         return NumberFormat(decimal, "," if decimal == "." else ".", why)
     decimal = str(counts.idxmax())
     examples = tokens[votes.index[votes == decimal]].head(2).tolist()
@@ -145,25 +152,17 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     text = _clean_text(values.where(~native))
     percent = text.str.contains("%", regex=False).fillna(False).astype(bool)
     text = text.str.replace("%", "", regex=False)
-    negative = text.str.fullmatch(r"\(.*\)").fillna(False).astype(bool)
-    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True)
-    trailing_minus = text.str.fullmatch(r"[0-9.,]+-").fillna(False).astype(bool)
-    text = text.str.replace(r"^([0-9.,]+)-$", r"-\1", regex=True)
+    negative = (text.str.startswith("(") & text.str.endswith(")")).fillna(False).astype(bool)
+    text = text.where(~negative, text.str.slice(1, -1))
+    trailing_minus = (text.str.endswith("-") & (text.str.len() > 1)).fillna(False).astype(bool)
+    text = text.where(~trailing_minus, text.str.slice(0, -1))
     d, t = re.escape(fmt.decimal), re.escape(fmt.thousands)
-    pattern = (
-        rf"^(?P<sign>[-+]?)(?P<int>\d{{1,3}}(?:{t}\d{{3}})+|\d*)"
-        rf"(?:{d}(?P<frac>\d*))?(?P<exp>[eE][-+]?\d+)?$"
-    )
-    parts = text.str.extract(pattern)
-    has_digits = (parts["int"].fillna("") + parts["frac"].fillna("")).str.len() > 0
-    literal = (
-        parts["sign"].fillna("")
-        + parts["int"].fillna("").str.replace(fmt.thousands, "", regex=False).replace("", "0")
-        + "."
-        + parts["frac"].fillna("").replace("", "0")
-        + parts["exp"].fillna("")
-    )
-    parsed = pd.to_numeric(literal.where(has_digits), errors="coerce").astype("float64")
+    shape = (f"^[-+]?(?:[0-9]{{1,3}}(?:{t}[0-9]{{3}})+|[0-9]*)(?:{d}[0-9]*)?"
+             "(?:[eE][-+]?[0-9]+)?$")
+    valid = (text.str.match(shape) & text.str.contains("[0-9]")).fillna(False).astype(bool)
+    literal = text.str.replace(fmt.thousands, "", regex=False).str.replace(
+        fmt.decimal, ".", regex=False)
+    parsed = pd.to_numeric(literal.where(valid), errors="coerce").astype("float64")
     parsed = parsed.where(~(negative | trailing_minus), -parsed.abs())
     out = out.where(native, parsed)
     unreadable = text.notna() & out.isna()

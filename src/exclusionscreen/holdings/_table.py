@@ -7,13 +7,12 @@ record, with the row number a user sees in the file (line in a CSV, row in a she
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 import pandas as pd
 
 from ._aliases import IDENTITY_COLUMNS, AliasHit, alias_index, header_key
-from ._numbers import MISSING_TOKENS
+from ._numbers import MISSING_TOKENS, SPACE
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -31,20 +30,18 @@ HEADER_SEARCH_ROWS = (60, 500)
 """How far down a file the header row is looked for: first near the top, then further."""
 _NAME_CELL = 80  # a column name is shorter than this
 
-_TOTAL = re.compile(
-    r"^\s*(?:grand[\s-]*|sub[\s-]*)?(?:total|totals|summe|gesamt|gesamtsumme|insgesamt|"
-    r"zwischensumme|total g[eé]n[eé]ral|sous[\s-]total|totale|totaal|subtotaal|suma total)"
-    r"(?:\s+(?:net assets|portfolio|fund|holdings|positions|market value|investments|"
-    r"fondsverm[oö]gen|portefeuille|cartera|portafoglio))?\s*[:.]?\s*$",
-    re.IGNORECASE,
+_TOTAL = (  # no \s: plain patterns run in pyarrow's regex engine
+    r"(?i)^(?:grand[ -]*|sub[ -]*)?(?:total|totals|summe|gesamt|gesamtsumme|insgesamt|"
+    r"zwischensumme|total g[eé]n[eé]ral|sous[ -]total|totale|totaal|subtotaal|suma total)"
+    r"(?: +(?:net assets|portfolio|fund|holdings|positions|market value|investments|"
+    r"fondsverm[oö]gen|portefeuille|cartera|portafoglio))? *[:.]? *$"
 )
-_LEGAL = re.compile(
-    r"invest|prospect|risk|copyright|\u00a9|rights reserved|trademark|past performance|fdic|"
+_LEGAL = (
+    r"(?i)invest|prospect|risk|copyright|©|rights reserved|trademark|past performance|fdic|"
     r"disclaim|distributor|distributed by|advice|recommendation|solicitation|regulat|licen[cs]|"
     r"relied|for more information|www\.|https?:|haftung|prospekt|risiko|rechtlich|hinweis|"
     r"avertissement|mentions l[eé]gales|aviso legal|advertencia|avvertenz|informazioni importanti|"
-    r"belangrijke informatie|garantie",
-    re.IGNORECASE,
+    r"belangrijke informatie|garantie"
 )
 _NAME_MAX = 200
 _ID_MAX = 40
@@ -97,7 +94,7 @@ def row_text(text: pd.DataFrame) -> pd.Series:
     joined = pd.Series("", index=text.index, dtype="string")
     for column in text.columns:
         joined = joined.str.cat(text[column].fillna(""), sep=" ")
-    return joined.str.replace(r"\s+", " ", regex=True).str.strip()
+    return joined.str.replace(SPACE + "+", " ", regex=True).str.strip()
 
 
 def _user_keys(column_map: dict[str, str | None] | None) -> dict[str, str | None]:
@@ -214,9 +211,9 @@ def _plausible(text: pd.Series, canonical: str) -> pd.Series:
     limit = _NAME_MAX if canonical == "security_name" else _ID_MAX
     ok = value.notna() & (value.str.len() <= limit)
     if canonical in ("isin", "cusip", "sedol", "lei", "identifier"):
-        ok &= value.str.contains(r"\d") & (value.str.count(r"\s") == 0)  # each carries a check digit
+        ok &= value.str.contains("[0-9]") & ~value.str.contains(SPACE)  # each has a check digit
     elif canonical != "security_name":
-        ok &= value.str.count(r"\s") <= 2
+        ok &= value.str.count(SPACE) <= 2
     return ok.fillna(False).astype(bool)
 
 
