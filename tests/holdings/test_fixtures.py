@@ -59,7 +59,7 @@ def test_market_currency_wins_over_the_base_currency_column():
     report = load_report(load_holdings(FIXTURES / "ishares_style_en.csv"))[0]
     assert report.column_mapping["Market Currency"] == "currency"
     assert "Currency" in report.unmapped_columns
-    assert any("'Currency' also names currency" in w for w in report.warnings)
+    assert any("'Currency' also names currency" in n for n in report.notes)
 
 
 def test_german_file_decimal_comma_semicolons_cp1252_total_line():
@@ -311,3 +311,10 @@ def test_formulas_without_saved_results_are_reported(tmp_path):
 def test_sheet_given_for_a_csv_is_reported():
     report = load_report(load_holdings(FIXTURES / "positions_fr.csv", sheet="Positions"))[0]
     assert "sheet 'Positions' ignored: a csv source has no sheets" in report.warnings
+
+
+def test_a_frame_with_columns_but_no_rows_gives_no_holdings():
+    frame = load_holdings(pd.DataFrame({"ISIN": [], "Name": [], "Weight": []}))
+    report = load_report(frame)[0]
+    assert len(frame) == 0 and report.rows_read == 0
+    assert "no holdings below the header row" in report.warnings

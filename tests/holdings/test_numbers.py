@@ -124,8 +124,9 @@ def test_alias_table():
 def test_country_names():
     codes, unknown = country_codes(pd.Series(["United States", "Deutschland", "Österreich",
                                               "KOREA (THE REPUBLIC OF)", "FR", "GBR", "-",
-                                              "European Union", "Namibia", None]))
-    assert codes.fillna("").tolist() == ["US", "DE", "AT", "KR", "FR", "GB", "", "", "NA", ""]
+                                              "European Union", "Namibia", "XA", None]))
+    assert codes.fillna("").tolist() == ["US", "DE", "AT", "KR", "FR", "GB", "", "", "NA", "XA",
+                                         ""]
     assert unknown == ["European Union"]
 
 

@@ -46,7 +46,7 @@ def test_report_text(two_files):
     assert "weights    given in percent: the column 'Gewichtung (%)' is labelled in percent" in text
     assert "Emittententicker -> ticker" in text
     assert "row 12        total line Summe" in text
-    assert "warning    column 'Currency' also names currency" in text
+    assert "note       column 'Currency' also names currency" in text
 
 
 def test_report_html_escapes_file_content(tmp_path):

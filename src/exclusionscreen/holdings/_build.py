@@ -41,7 +41,7 @@ def read_holdings(
     mapped = table.columns.columns  # grid position -> canonical
     positions = {c: p for p, c in mapped.items()}
     names = table.columns.names
-    warnings: list[str] = list(table.columns.notes)
+    warnings: list[str] = []
     body = pd.Series(range(len(text)), index=text.index) > (-1 if header is None else header)
 
     # One number format for the whole file, decided from its numbers.
@@ -125,5 +125,6 @@ def read_holdings(
         duplicates=pd.DataFrame(),
         warnings=tuple(warnings),
         details=dict(source.notes),
+        notes=table.columns.notes,
     )
     return out.reset_index(drop=True), report

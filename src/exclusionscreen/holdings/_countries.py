@@ -1,8 +1,9 @@
 """Country names as ISO 3166-1 alpha-2 codes ("United States" -> "US", "Deutschland" -> "DE").
 
 The names come from ``data/country_names.csv`` (see its header for sources). A value that is
-already an alpha-2 or alpha-3 code is read as one; a name that is not known (a region such as
-"European Union") stays unmapped and is reported, never guessed.
+already an alpha-2 or alpha-3 code is read as one, and any other two capital letters are kept
+as the code the file states (ISO 3166 leaves AA, QM-QZ, XA-XZ and ZZ to users); a name that is
+not known (a region such as "European Union") stays unmapped and is reported, never guessed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from .._resources import data_dir
 from ._numbers import MISSING_TOKENS
 
 __all__ = ["country_codes"]
+
+_CODE = re.compile(r"^[A-Z]{2}$")
 
 
 def _key(text: str) -> str:
@@ -41,6 +44,7 @@ def country_codes(values: pd.Series) -> tuple[pd.Series, list[str]]:
     text = text.mask(text.str.lower().isin(MISSING_TOKENS - {"na"}))
     distinct = text.dropna().unique()
     names = _names()
-    answers = {value: names.get(_key(value)) for value in distinct}
+    answers = {value: names.get(_key(value)) or (value if _CODE.match(value) else None)
+               for value in distinct}
     unknown = sorted(value for value, code in answers.items() if code is None)
     return text.map(answers).astype("string"), unknown

@@ -74,7 +74,7 @@ def choose_table(source: Source, column_map: dict | None, sheet: str | int | Non
             raise InputFileError(
                 source.name, f"no sheet named {sheet!r}; sheets: {', '.join(map(str, names))}"
             )
-    if all(g.cells.empty or g.cells.isna().all().all() for g in grids):
+    if all(g.header is None and (g.cells.empty or g.cells.isna().all().all()) for g in grids):
         raise InputFileError(source.name, "no table found: the file holds no data")
     located = [_locate(g, column_map) for g in grids]
     usable = [(t, s) for t, s, _ in located if t is not None]

@@ -54,6 +54,7 @@ class FileReport:
     duplicates: pd.DataFrame
     warnings: tuple[str, ...] = field(default=())
     details: dict[str, str] = field(default_factory=dict)
+    notes: tuple[str, ...] = field(default=())
 
     @property
     def skipped_by_reason(self) -> dict[str, int]:
@@ -139,6 +140,7 @@ class FileReport:
     def __str__(self) -> str:
         out = [f"{self.path} -> portfolio {self.portfolio_id!r}"]
         out.extend(f"  {key:<11}{value}" for key, value in self._lines())
+        out.extend(f"  note       {n}" for n in self.notes)
         out.extend(f"  warning    {w}" for w in self.warnings)
         lines = self.skipped_lines()
         if lines:
@@ -152,12 +154,12 @@ class FileReport:
             f"{html.escape(v)}</td></tr>"
             for k, v in self._lines()
         )
-        warnings = "".join(f"<li>{html.escape(w)}</li>" for w in self.warnings)
+        warnings = "".join(f"<li>{html.escape(w)}</li>" for w in (*self.notes, *self.warnings))
         skipped = frame_html(self.skipped.assign(text=self.skipped["text"].map(_short)))
         return (
             f"<div><h4>{html.escape(self.path)} &rarr; {html.escape(self.portfolio_id)}</h4>"
             f"<table>{items}</table>"
-            + (f"<p>Warnings</p><ul>{warnings}</ul>" if warnings else "")
+            + (f"<p>Notes and warnings</p><ul>{warnings}</ul>" if warnings else "")
             + f"<details><summary>{len(self.skipped)} skipped rows</summary>{skipped}</details>"
             "</div>"
         )
