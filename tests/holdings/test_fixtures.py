@@ -318,3 +318,13 @@ def test_a_frame_with_columns_but_no_rows_gives_no_holdings():
     report = load_report(frame)[0]
     assert len(frame) == 0 and report.rows_read == 0
     assert "no holdings below the header row" in report.warnings
+
+
+def test_a_holding_without_numbers_inside_the_table_but_not_below_it(tmp_path):
+    path = tmp_path / "gap.csv"
+    path.write_text("Ticker,Name,Weight\nAAA1,ALPHA ONE CORP,60\nBBB2,BETA TWO CORP,\n"
+                    "CCC3,GAMMA THREE CORP,40\n\nTicker Symbol:,SPY\n", encoding="utf-8")
+    frame = load_holdings(path)
+    assert frame["ticker"].tolist() == ["AAA1", "BBB2", "CCC3"]
+    assert pd.isna(frame["weight"].iloc[1])
+    assert reasons(frame) == {1: "header", 5: "blank", 6: "footer"}

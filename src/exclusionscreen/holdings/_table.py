@@ -244,14 +244,18 @@ def classify_rows(
     for column in text.columns:
         first_text = first_text.fillna(text[column])
     total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank
-    numbers_in_table = bool(has_number.any())
-    holding = (
-        ~blank & ~total & (n_identity >= 1)
-        & (has_number | (n_identity >= 2) | (not numbers_in_table))
-    )
     position = pd.Series(range(len(text)), index=text.index)
     body = position > start
-    holding &= body
+    # A row with an identifier and a number is a holding. In a table with numbers, a row with
+    # two identifying fields and no number is one too, but only above the last such holding:
+    # below the table, "Ticker Symbol: SPY" is a footer.
+    candidate = body & ~blank & ~total & (n_identity >= 1)
+    if has_number.any():
+        holding = candidate & has_number
+        last = position[holding].max() if holding.any() else -1
+        holding |= candidate & (n_identity >= 2) & (position < last)
+    else:
+        holding = candidate
     end = int(position[holding].max()) if holding.any() else None
     legal = joined.str.contains(_LEGAL).fillna(False).astype(bool)
 
