@@ -42,7 +42,7 @@ def test_report_text(two_files):
     assert "fondspositionen_de.csv -> portfolio 'fondspositionen_de'" in text
     assert "header row 4, last holding on row 10" in text
     assert "as of      2024-09-30 (preamble row 2: 'Fondsposition per 30.09.2024')" in text
-    assert "numbers    German column names, decimal comma, point thousands separator" in text
+    assert "numbers    German column names, decimal comma, thousands grouped by '.' or spaces" in text
     assert "weights    given in percent: the column 'Gewichtung (%)' is labelled in percent" in text
     assert "Emittententicker -> ticker" in text
     assert "row 12        total line Summe" in text

@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pandas as pd
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from ..contracts import Holdings, validate
 from ..errors import InputFileError
@@ -82,13 +82,13 @@ def _portfolio_ids(
                 notes.append(f"{n} files are named {stem!r}; their portfolios are numbered")
         return ids, [True] * len(items), notes
     if isinstance(portfolio_id, Mapping):
-        ids, given = [], []
+        ids, from_file = [], []
         for label, stem in zip(labels, stems, strict=True):
             name = Path(label).name
             value = portfolio_id.get(label, portfolio_id.get(name, portfolio_id.get(stem)))
             ids.append(str(value) if value is not None else stem)
-            given.append(value is None)
-        return ids, given, notes
+            from_file.append(value is None)
+        return ids, from_file, notes
     ids = [str(v) for v in portfolio_id]
     if len(ids) != len(items):
         raise ValueError(
@@ -139,7 +139,8 @@ def _duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     without one are compared by ticker, exchange, name and asset class together.
     """
     parts = [frame[c].astype("string").fillna("")
-             for c in ("ticker", "exchange", "security_name", "asset_class")]
+             for c in ("ticker", "exchange", "security_name", "asset_class", "identifier")
+             if c in frame.columns]
     fallback = parts[0].str.cat(parts[1:], sep="|")
     key = pd.Series(pd.NA, index=frame.index, dtype="string")
     for column, valid in _CHECKS.items():

@@ -56,7 +56,7 @@ class NumberFormat:
     @property
     def description(self) -> str:
         names = {".": "point", ",": "comma"}
-        return f"decimal {names[self.decimal]}, {names[self.thousands]} thousands separator"
+        return f"decimal {names[self.decimal]}, thousands grouped by {self.thousands!r} or spaces"
 
 
 @dataclass(frozen=True)

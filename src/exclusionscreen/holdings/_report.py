@@ -26,7 +26,7 @@ def _short(text: object, width: int = _TEXT_WIDTH) -> str:
     return value if len(value) <= width else value[: width - 1] + "\u2026"
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class FileReport:
     """How one file was read. ``rows_read == holdings + len(skipped)`` always holds."""
 
@@ -137,6 +137,10 @@ class FileReport:
             out.append(f"{rows:<14}{group['reason'].iloc[0]:<10} {text}".rstrip())
         return out
 
+    def __repr__(self) -> str:
+        return (f"FileReport({self.path!r}, rows_read={self.rows_read}, holdings={self.holdings}, "
+                f"skipped={len(self.skipped)}, warnings={len(self.warnings)})")
+
     def __str__(self) -> str:
         out = [f"{self.path} -> portfolio {self.portfolio_id!r}"]
         out.extend(f"  {key:<11}{value}" for key, value in self._lines())
@@ -165,11 +169,14 @@ class FileReport:
         )
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)
 class LoadReport:
     """The reports of every file loaded together, in the order given."""
 
     files: tuple[FileReport, ...]
+
+    def __repr__(self) -> str:
+        return f"LoadReport({', '.join(map(repr, self.files))})"
 
     def __iter__(self) -> Iterator[FileReport]:
         return iter(self.files)
