@@ -1,0 +1,522 @@
+"""What each sheet of the report holds, built from the result's frames and summary methods.
+
+Nothing here touches openpyxl: a sheet is a plain description (tables of frames with a kind per
+column, lines of text, a chart over a table) that :mod:`._writer` puts into cells. The Summary
+draws its figures from ``result.overview()``, ``summary()``, ``criteria_summary()`` and ``pai14()``
+and never recomputes them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pandas as pd
+
+from ..display import dates_text, ownership_text
+from ..result import ScreenResult
+
+__all__ = [
+    "Chart",
+    "DocumentSheet",
+    "Facts",
+    "LEGEND",
+    "Legend",
+    "Line",
+    "MAX_LINKS_PER_SHEET",
+    "MAX_ROWS_PER_SHEET",
+    "Table",
+    "TableSheet",
+    "build_sheets",
+    "column_kinds",
+    "link_mask",
+]
+
+#: rows of a worksheet in Excel (header included)
+MAX_ROWS_PER_SHEET = 1_048_576
+#: hyperlinks Excel keeps on one worksheet ("Excel specifications and limits"); further URLs stay text
+MAX_LINKS_PER_SHEET = 66_530
+#: the longest link target Excel accepts
+MAX_LINK_LENGTH = 2_000
+#: what the status colours mean, for the legend on the Summary sheet
+LEGEND: tuple[tuple[str, str], ...] = (
+    ("excluded", "held security of an issuer the policy excludes (flag outcome: exclude)"),
+    ("watch", "issuer to watch: a criterion asks for monitoring, not exclusion"),
+    ("clear", "issuer resolved and no criterion hit"),
+    ("unresolved", "no issuer found for the holding: see the Review sheet"),
+    ("not_applicable", "not a security with an issuer (cash, money market, FX, futures, derivatives, collateral)"),
+    ("exempt", "a flag set aside by an approved override (see Overrides)"),
+)
+_URL = re.compile(r"^https?://[^\s\"<>\\^`{|}]+$", re.IGNORECASE)
+
+
+# ---------------------------------------------------------------------------- descriptions
+
+
+@dataclass(frozen=True)
+class Table:
+    """A frame written under a header row; `kinds` gives each column's kind (see ``_styles.KINDS``)."""
+
+    frame: pd.DataFrame
+    kinds: Mapping[str, str]
+    labels: Mapping[str, str] = field(default_factory=dict)
+    title: str | None = None
+    #: on a document sheet: how many characters of a header decide the column width (it wraps)
+    header_width: int | None = None
+
+    def label(self, column: str) -> str:
+        return self.labels.get(column, column)
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """A sheet holding one table: header frozen, autofilter on."""
+
+    name: str
+    table: Table
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of text in the first column (a title, a note, a warning)."""
+
+    text: str
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class Facts:
+    """Label and value pairs, one a row: (label, value, kind of the value)."""
+
+    rows: tuple[tuple[str, object, str], ...]
+
+
+@dataclass(frozen=True)
+class Legend:
+    """The status colours and what they mean."""
+
+    entries: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A native bar chart over `table` (written just before it): one bar series per value column."""
+
+    title: str
+    table: Table
+    category: str
+    values: tuple[str, ...]
+    axis_title: str
+
+
+@dataclass(frozen=True)
+class DocumentSheet:
+    """A sheet read top to bottom: lines, facts, small tables and charts, separated by blank rows."""
+
+    name: str
+    blocks: tuple[Line | Facts | Legend | Table | Chart, ...]
+    #: printed one page wide (the Summary); otherwise wide tables run over pages at full size
+    fit_width: bool = False
+
+
+Sheet = TableSheet | DocumentSheet
+
+
+# ---------------------------------------------------------------------------- column kinds
+
+_MONEY = {"market_value", "market_value_flagged", "involved_value", "total_value", "covered_value", "value"}
+_PERCENT = {
+    "share_of_portfolio",
+    "weight",
+    "weight_excluded",
+    "weight_watch",
+    "coverage",
+    "pai14_all",
+    "pai14_covered",
+    "revenue_share",
+    "threshold",
+    "revenue_threshold",
+    "parent_ownership",
+}
+_SCORE = {"resolution_confidence", "match_confidence", "candidate_score"}
+_STATUS = {"status", "outcome", "action"}
+_LINK = {"evidence_url", "source_url", "url"}
+_COUNT = {
+    "holdings",
+    "excluded",
+    "watch",
+    "clear",
+    "unresolved",
+    "not_applicable",
+    "holdings_excluded",
+    "holdings_watch",
+    "holdings_exempt",
+    "holdings_affected",
+    "rows",
+    "source_row",
+    "lookback_years",
+}
+_NUMBER = {"quantity"}
+_DATE = {"as_of", "evidence_date", "approved_on", "expires_on", "valid_from", "valid_to", "retrieved"}
+_WRAP = {"definition", "references", "reason", "override_rationale", "rationale", "evidence_note", "text", "licence"}
+
+
+def _kind(name: str, dtype) -> str:
+    base = name.removesuffix("_previous")
+    for names, kind in (
+        (_MONEY, "money"),
+        (_PERCENT, "percent"),
+        (_SCORE, "score"),
+        (_STATUS, "status"),
+        (_LINK, "link"),
+        (_COUNT, "count"),
+        (_NUMBER, "number"),
+        (_DATE, "date"),
+        (_WRAP, "wrap"),
+    ):
+        if base in names:
+            return kind
+    if pd.api.types.is_bool_dtype(dtype):
+        return "bool"
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        return "date"
+    if pd.api.types.is_integer_dtype(dtype):
+        return "count"
+    if pd.api.types.is_float_dtype(dtype):
+        return "number"
+    return "text"
+
+
+def column_kinds(frame: pd.DataFrame, **overrides: str) -> dict[str, str]:
+    """The kind of every column of `frame`: by its name where the report knows it, else by its dtype."""
+    kinds = {c: _kind(c, frame[c].dtype) for c in frame.columns}
+    kinds.update({k: v for k, v in overrides.items() if k in kinds})
+    return kinds
+
+
+def link_mask(values: pd.Series) -> pd.Series:
+    """Which values are web links the report may make clickable: http(s) URLs of a sane length."""
+    text = values.astype("str")
+    ok = text.str.match(_URL).fillna(False).astype(bool)
+    return ok & (text.str.len() <= MAX_LINK_LENGTH).fillna(False)
+
+
+def _ordered(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:
+    lead = [c for c in first if c in frame.columns]
+    return frame[lead + [c for c in frame.columns if c not in lead]]
+
+
+def _table(frame: pd.DataFrame, **kw) -> Table:
+    return Table(frame=frame, kinds=column_kinds(frame), **kw)
+
+
+# ---------------------------------------------------------------------------- data sheets
+
+_FLAG_ORDER = [
+    "portfolio_id",
+    "holding_id",
+    "security_name",
+    "isin",
+    "issuer_id",
+    "issuer_name",
+    "criterion_id",
+    "outcome",
+    "action",
+    "override",
+    "override_rationale",
+    "via",
+    "cause_issuer_id",
+    "cause_name",
+]
+_HOLDING_ORDER = [
+    "portfolio_id",
+    "holding_id",
+    "source_file",
+    "source_row",
+    "security_name",
+    "status",
+    "criteria_hit",
+    "issuer_id",
+    "issuer_name",
+    "ultimate_parent_id",
+    "resolution_method",
+    "resolution_confidence",
+    "reason",
+    "isin",
+    "cusip",
+    "sedol",
+    "lei",
+    "ticker",
+    "exchange",
+    "identifier_issues",
+    "holding_key",
+    "asset_class",
+    "country",
+    "currency",
+    "quantity",
+    "market_value",
+    "share_of_portfolio",
+    "weight",
+]
+
+
+def _criteria_frame(result: ScreenResult) -> pd.DataFrame:
+    rows = []
+    for c in result.policy.criteria:  # one row per criterion of the policy (tens)
+        refs = "\n".join(str(r) + (f" <{r.url}>" if r.url else "") for r in c.references)
+        rows.append(
+            {
+                "criterion_id": c.id,
+                "version": c.version,
+                "title": c.title,
+                "basis": c.basis.value,
+                "evidence": c.evidence.value,
+                "action": c.action.value,
+                "definition": c.definition,
+                "categories": ", ".join(c.categories),
+                "involvement_types": ", ".join(c.involvement_types),
+                "revenue_threshold": c.revenue_threshold,
+                "threshold": c.threshold_text,
+                "ownership": ownership_text(c),
+                "country_lists": ", ".join(c.country_lists),
+                "lookback_years": c.lookback_years,
+                "entity_lists": ", ".join(c.entity_lists),
+                "references": refs,
+            }
+        )
+    frame = pd.DataFrame(rows)
+    frame["revenue_threshold"] = frame["revenue_threshold"].astype("Float64")
+    frame["lookback_years"] = frame["lookback_years"].astype("Int64")
+    return frame
+
+
+def _split(name: str, table: Table) -> list[TableSheet]:
+    """One sheet, or numbered sheets when the rows do not fit on one: 'Flags', 'Flags (2)', ..."""
+    per_sheet = MAX_ROWS_PER_SHEET - 1
+    n = len(table.frame)
+    if n <= per_sheet:
+        return [TableSheet(name, table)]
+    parts = []
+    for i, start in enumerate(range(0, n, per_sheet), 1):
+        part = Table(table.frame.iloc[start : start + per_sheet], table.kinds, table.labels)
+        parts.append(TableSheet(name if i == 1 else f"{name} ({i})", part))
+    return parts
+
+
+def _sheet_notes(sheets: list[TableSheet], name: str) -> list[str]:
+    notes = []
+    if len(sheets) > 1:
+        total = sum(len(s.table.frame) for s in sheets)
+        notes.append(
+            f"{name} has {total:,} rows, more than one Excel sheet holds ({MAX_ROWS_PER_SHEET:,} rows with the "
+            f"header): it is split across the sheets {', '.join(s.name for s in sheets)}."
+        )
+    for sheet in sheets:
+        columns = [c for c, k in sheet.table.kinds.items() if k == "link"]
+        links = sum(int(link_mask(sheet.table.frame[c]).sum()) for c in columns)
+        if links > MAX_LINKS_PER_SHEET:
+            notes.append(
+                f"{sheet.name}: {links:,} source links, more than the {MAX_LINKS_PER_SHEET:,} hyperlinks Excel keeps "
+                f"on a sheet; the first {MAX_LINKS_PER_SHEET:,} are clickable, the others are plain text."
+            )
+    return notes
+
+
+# ---------------------------------------------------------------------------- summary
+
+_LABELS = {
+    "portfolio_id": "Portfolio",
+    "criterion_id": "Criterion",
+    "title": "Title",
+    "holdings": "Holdings",
+    "market_value": "Market value",
+    "weight": "Total weight",
+    "excluded": "Excluded",
+    "weight_excluded": "Weight excluded",
+    "watch": "Watch",
+    "weight_watch": "Weight watch",
+    "clear": "Clear",
+    "unresolved": "Unresolved",
+    "not_applicable": "Not applicable",
+    "coverage": "Coverage (value resolved to an issuer)",
+    "involved_value": "Value involved",
+    "total_value": "All investments",
+    "covered_value": "Investments covered by data",
+    "pai14_all": "PAI 14, share of all investments",
+    "pai14_covered": "PAI 14, share of investments covered",
+    "holdings_excluded": "Holdings excluded",
+    "holdings_watch": "Holdings watch",
+    "holdings_exempt": "Holdings exempt",
+    "market_value_flagged": "Market value flagged",
+}
+_PAI14_LABELS = {**_LABELS, "coverage": "Coverage (share of all investments)"}
+_HEADER_WIDTH = 16
+
+
+def _weight_flagged(result: ScreenResult, portfolios: list[str]) -> pd.DataFrame:
+    """Weight flagged (excluded + watch) per criterion of the policy and portfolio, from ``summary()``."""
+    s = result.summary()
+    flagged = s.assign(weight_flagged=s["weight_excluded"] + s["weight_watch"])
+    wide = flagged.pivot_table(
+        index="criterion_id", columns="portfolio_id", values="weight_flagged", aggfunc="sum", sort=True
+    )
+    crit = pd.DataFrame(
+        {"criterion_id": list(result.policy.criterion_ids), "title": [c.title for c in result.policy.criteria]}
+    )
+    wide = wide.reindex(index=crit["criterion_id"], columns=portfolios).fillna(0.0)
+    wide.columns = [str(c) for c in wide.columns]
+    return pd.concat([crit.reset_index(drop=True), wide.reset_index(drop=True)], axis=1)
+
+
+def _notes(result: ScreenResult, split_notes: list[str], previous: ScreenResult | None) -> list[Line]:
+    lines = [Line(w, "warning") for w in result.warnings]
+    lines += [Line(n, "warning") for n in split_notes]
+    skipped = len(result.skipped)
+    if skipped:
+        lines.append(Line(f"{skipped:,} row(s) of the holdings files were skipped on loading: see the sheet Skipped.",
+                          "warning"))
+    else:
+        lines.append(Line("No row of the holdings files was skipped on loading."))
+    review = len(result.review)
+    if review:
+        lines.append(Line(f"{review:,} item(s) await an analyst's decision: see the sheet Review.", "warning"))
+    if previous is None:
+        lines.append(Line("No previous screen was given, so the sheet Changes lists no changes."))
+    else:
+        lines.append(Line(f"Changes are against the screen as of {previous.as_of.date()} (sheet Changes)."))
+    if not result.warnings and not split_notes:
+        lines.insert(0, Line("No warnings: every list was current and the policy applies on the as-of date."))
+    return lines
+
+
+def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResult | None) -> DocumentSheet:
+    p = result.policy
+    overview = result.overview()
+    pai14 = result.pai14()[
+        ["portfolio_id", "involved_value", "total_value", "covered_value", "pai14_all", "pai14_covered", "coverage"]
+    ]
+    by_criterion = result.criteria_summary()
+    by_both = result.summary()
+    portfolios = [str(x) for x in overview["portfolio_id"]]
+    chart_table = Table(
+        _weight_flagged(result, portfolios),
+        kinds={"criterion_id": "id", "title": "text", **dict.fromkeys(portfolios, "percent")},
+        labels={"criterion_id": "Criterion", "title": "Title"},
+        title="Weight flagged (excluded + watch) by criterion, one column per portfolio",
+        header_width=_HEADER_WIDTH,
+    )
+    facts = Facts(
+        (
+            ("As-of date", result.as_of, "date"),
+            ("Policy", f"{p.title} ({p.id} v{p.version})", "text"),
+            ("Portfolios screened", len(overview), "count"),
+            ("Holdings screened", len(result.holdings), "count"),
+            ("Flags (holding and criterion)", len(result.flags), "count"),
+            ("Items to review", len(result.review), "count"),
+            ("Rows skipped on loading", len(result.skipped), "count"),
+        )
+    )
+    blocks: list = [
+        Line(f"Exclusion screen as of {result.as_of.date()}: {p.title}", "title"),
+        facts,
+        Line("Warnings and notes", "section"),
+        *_notes(result, split_notes, previous),
+        Line("Status colours", "section"),
+        Legend(LEGEND),
+        Table(overview, column_kinds(overview), _LABELS, "Portfolios", _HEADER_WIDTH),
+        Table(pai14, column_kinds(pai14), _PAI14_LABELS,
+              "SFDR PAI 14: investments in companies involved in controversial weapons "
+              "(anti-personnel mines, cluster munitions, chemical and biological weapons)", _HEADER_WIDTH),
+        Table(by_criterion, column_kinds(by_criterion), _LABELS, "Flags by criterion (all portfolios)",
+              _HEADER_WIDTH),
+        Table(by_both, column_kinds(by_both), _LABELS, "Flags by portfolio and criterion", _HEADER_WIDTH),
+    ]
+    if portfolios:
+        blocks.append(Chart("Weight flagged by criterion", chart_table, "title", tuple(portfolios),
+                            "Share of portfolio flagged"))
+    return DocumentSheet("Summary", tuple(blocks), fit_width=True)
+
+
+# ---------------------------------------------------------------------------- about
+
+
+def _about(result: ScreenResult) -> DocumentSheet:
+    p = result.policy
+    run_at = result.run_at
+    if run_at is not None and run_at.tzinfo is not None:
+        run_at = pd.Timestamp(run_at).tz_convert("UTC").tz_localize(None)
+    facts = [
+        ("Library", f"exclusionscreen {result.library_version}", "text"),
+        ("Run at (UTC)", run_at if run_at is not None else "not recorded", "datetime" if run_at else "text"),
+        ("As-of date", result.as_of, "date"),
+        ("Policy", p.id, "id"),
+        ("Policy title", p.title, "text"),
+        ("Policy version", p.version, "id"),
+        ("Policy dates", dates_text(p) or "no dates of application", "text"),
+        ("Policy file", Path(p.source_file).name if p.source_file else "(built in code)", "text"),
+        ("Rule-set hash (SHA-256)", p.rule_hash, "id"),
+    ]
+    criteria = pd.DataFrame(
+        {
+            "criterion_id": list(p.criterion_ids),
+            "version": [c.version for c in p.criteria],
+            "title": [c.title for c in p.criteria],
+            "rule_file": [Path(c.source_file).name if c.source_file else "" for c in p.criteria],
+        }
+    )
+    blocks: list = [
+        Line("About this report", "title"),
+        Facts(tuple(facts)),
+        _table(criteria, title="Criteria applied, with their versions"),
+    ]
+    if len(result.inputs):
+        blocks.append(_table(result.inputs, title="Input files, with their SHA-256"))
+    else:
+        blocks += [Line("Input files, with their SHA-256", "section"),
+                   Line("No file was read: the holdings and the universe were given as frames.", "note")]
+    if len(result.list_sources):
+        blocks.append(_table(result.list_sources, title="Reference lists used, with their dates"))
+    else:
+        blocks += [Line("Reference lists used, with their dates", "section"),
+                   Line("No bundled reference list was used.", "note")]
+    return DocumentSheet("About", tuple(blocks))
+
+
+# ---------------------------------------------------------------------------- the workbook
+
+
+def _plain(result: ScreenResult) -> ScreenResult:
+    """The result with its frames' ``attrs`` dropped: pandas compares attrs when it merges frames, and
+    attrs holding frames (a loading report, an overrides table) make that comparison fail."""
+    frames = {name: getattr(result, name).copy(deep=False) for name in ScreenResult._FRAMES}
+    for frame in frames.values():
+        frame.attrs = {}
+    return replace(result, **frames)
+
+
+def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | None = None) -> list[Sheet]:
+    """Every sheet of the report, in order."""
+    if previous is not None and not isinstance(previous, ScreenResult):
+        previous = ScreenResult.load(previous)
+    result = _plain(result)
+    previous = _plain(previous) if previous is not None else None
+    flags = _split("Flags", _table(_ordered(result.flags, _FLAG_ORDER)))
+    holdings = _split("Holdings", _table(_ordered(result.holdings, _HOLDING_ORDER)))
+    review = _split("Review", _table(result.review))
+    split_notes = _sheet_notes(flags, "Flags") + _sheet_notes(holdings, "Holdings") + _sheet_notes(review, "Review")
+
+    sheets: list[Sheet] = [_summary(result, split_notes, previous), *flags, *holdings]
+    if len(result.skipped):
+        sheets += _split("Skipped", _table(result.skipped))
+    sheets += review
+    if previous is None:
+        sheets.append(DocumentSheet("Changes", (Line("No previous screen was given: there is nothing to compare.",
+                                                     "note"),)))
+    else:
+        sheets += _split("Changes", _table(result.compare(previous)))
+    sheets.append(TableSheet("Overrides", _table(result.overrides)))
+    sheets.append(TableSheet("Criteria", _table(_criteria_frame(result))))
+    sheets.append(_about(result))
+    return sheets

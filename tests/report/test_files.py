@@ -1,0 +1,143 @@
+"""How the report is written: atomically, never over an input, the same for the same inputs, split
+past Excel's row limit; the restricted list; and a rendering by LibreOffice where it is installed."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from exclusionscreen.report import ReportError, _sheets, _writer, write_report, write_restricted_list
+
+from .conftest import hostile_screen
+
+
+def values(path: Path) -> dict[str, list[tuple]]:
+    book = openpyxl.load_workbook(path)
+    return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book}
+
+
+def test_same_inputs_give_the_same_workbook(tmp_path):
+    first, second = hostile_screen(), hostile_screen()
+    a = values(first.to_excel(tmp_path / "a.xlsx"))
+    b = values(second.to_excel(tmp_path / "b.xlsx"))
+    run_row = next(i for i, row in enumerate(a["About"]) if row[0] == "Run at (UTC)")
+    a["About"].pop(run_row)
+    b["About"].pop(run_row)
+    assert a == b
+
+
+def test_a_crash_leaves_the_previous_report_untouched(hostile_result, tmp_path, monkeypatch):
+    target = hostile_result.to_excel(tmp_path / "report.xlsx")
+    before = target.read_bytes()
+
+    def fail(wb, sheets):
+        _writer._write_table_sheet(wb, next(s for s in sheets if isinstance(s, _sheets.TableSheet)))
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(_writer, "write_sheets", fail)
+    with pytest.raises(RuntimeError, match="disk full"):
+        hostile_result.to_excel(target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]  # no half-written file left behind
+
+
+def test_the_target_is_never_an_input(sample_results):
+    result = sample_results[1]
+    paths = [Path(p) for p in result.inputs["path"]]
+    assert {p.suffix for p in paths} >= {".xlsx", ".csv"}
+    for path in paths:
+        before = path.read_bytes()
+        with pytest.raises(ReportError, match="is an input of this screen"):
+            if path.suffix == ".xlsx":
+                write_report(result, path)
+            else:
+                write_restricted_list(result, path)
+        assert path.read_bytes() == before
+
+
+def test_bad_targets_are_named(hostile_result, tmp_path):
+    with pytest.raises(ReportError, match=r"ending in \.xlsx"):
+        write_report(hostile_result, tmp_path / "report.csv")
+    with pytest.raises(ReportError, match="does not exist"):
+        write_report(hostile_result, tmp_path / "missing" / "report.xlsx")
+    (tmp_path / "folder.xlsx").mkdir()
+    with pytest.raises(ReportError, match="is a folder"):
+        write_report(hostile_result, tmp_path / "folder.xlsx")
+
+
+def test_a_sheet_past_the_row_limit_is_split_and_the_summary_says_so(hostile_result, tmp_path, monkeypatch):
+    monkeypatch.setattr(_sheets, "MAX_ROWS_PER_SHEET", 6)  # 5 rows and the header per sheet
+    book = openpyxl.load_workbook(hostile_result.to_excel(tmp_path / "split.xlsx"))
+    parts = [name for name in book.sheetnames if name.startswith("Holdings")]
+    assert parts == ["Holdings", "Holdings (2)", "Holdings (3)"]
+    rows = [list(book[name].iter_rows(values_only=True)) for name in parts]
+    assert all(r[0] == rows[0][0] for r in rows)  # each part has the header
+    assert sum(len(r) - 1 for r in rows) == len(hostile_result.holdings)
+    ids = [row[1] for r in rows for row in r[1:]]
+    assert ids == hostile_result.holdings["holding_id"].tolist()
+    notes = [v for row in book["Summary"].iter_rows(values_only=True) for v in row if v]
+    assert any("split across the sheets Holdings, Holdings (2), Holdings (3)" in str(v) for v in notes)
+
+
+def test_links_past_excels_limit_stay_text_and_the_summary_says_so(hostile_result, tmp_path, monkeypatch):
+    monkeypatch.setattr(_sheets, "MAX_LINKS_PER_SHEET", 1)
+    book = openpyxl.load_workbook(hostile_result.to_excel(tmp_path / "links.xlsx"))
+    ws = book["Flags"]
+    linked = [c for row in ws.iter_rows() for c in row if c.hyperlink is not None]
+    urls = [c for row in ws.iter_rows() for c in row if str(c.value).startswith("https://")]
+    assert len(linked) == 1 and len(urls) > 1
+    notes = [v for row in book["Summary"].iter_rows(values_only=True) for v in row if v]
+    assert any("the first 1 are clickable" in str(v) for v in notes)
+
+
+def test_restricted_list_has_every_security_of_excluded_issuers(hostile_result, tmp_path):
+    path = write_restricted_list(hostile_result, tmp_path / "restricted.csv")
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    expected = hostile_result.restricted_list()
+    assert list(frame.columns) == list(expected.columns)
+    assert frame["isin"].tolist() == expected["isin"].tolist()
+    fin = frame[frame["issuer_id"] == "QUILL_FIN"]
+    assert set(fin["held"]) == {"True", "False"}  # the subsidiary's bonds, held or not
+    assert set(fin["via"]) == {"subsidiary"}
+    # an issuer name that a spreadsheet would run is neutralised
+    trap = frame.loc[frame["issuer_id"] == "TRAP", "issuer_name"].item()
+    assert trap == "'" + '=HYPERLINK("https://attacker.example","Trap")'
+
+
+def test_restricted_list_write_is_atomic(hostile_result, tmp_path, monkeypatch):
+    target = write_restricted_list(hostile_result, tmp_path / "restricted.csv")
+    before = target.read_bytes()
+
+    def fail(self, *args, **kwargs):
+        Path(args[0]).write_text("half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", fail)
+    with pytest.raises(OSError, match="disk full"):
+        write_restricted_list(hostile_result, target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["restricted.csv"]
+
+
+def _soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+@pytest.mark.skipif(_soffice() is None, reason="LibreOffice is not installed")
+def test_libreoffice_renders_the_report_to_pdf(hostile_report, tmp_path):
+    profile = tmp_path / "profile"
+    done = subprocess.run(
+        [_soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(hostile_report)],
+        capture_output=True, text=True, timeout=180,
+    )
+    pdf = tmp_path / (hostile_report.stem + ".pdf")
+    assert pdf.is_file(), done.stdout + done.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
+    assert len(data) > 20_000  # nine sheets of text and a chart, not an empty document
