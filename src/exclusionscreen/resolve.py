@@ -108,6 +108,7 @@ def resolve_issuers(
     ``resolution_method`` is one of isin, cusip, sedol, lei, ticker_exchange, ticker_country,
     name_exact, name_fuzzy, analyst_confirmed, not_applicable (cash and the like) or none.
     """
+    securities = securities[securities["issuer_id"].isin(issuers["issuer_id"])]  # others are reported
     codes, d = _distinct(holdings)
     n = len(d)
     issuer = pd.Series(pd.NA, index=d.index, dtype="string")

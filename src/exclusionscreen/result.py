@@ -243,17 +243,13 @@ class ScreenResult:
             frame.to_parquet(folder / f"{name}.parquet", index=False)
         meta = {
             "as_of": str(self.as_of.date()),
-            "policy": self.policy.id,
-            "policy_file": None,
-            "policy_version": self.policy.version,
+            "policy": self.policy.to_record(),
             "rule_hash": self.policy.rule_hash,
             "warnings": list(self.warnings),
             "cycles": [list(c) for c in self.cycles],
             "run_at": self.run_at.isoformat() if self.run_at else None,
             "library_version": self.library_version,
         }
-        if self.policy.source_file and not _is_shipped(self.policy):
-            meta["policy_file"] = self.policy.source_file
         (folder / "result.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
         return folder
 
@@ -261,7 +257,6 @@ class ScreenResult:
     def load(cls, directory: str | Path) -> ScreenResult:
         """Read a result written by :meth:`save`."""
         from .errors import InputFileError
-        from .rulefiles import load_policy
 
         folder = Path(directory)
         meta_path = folder / "result.json"
@@ -272,7 +267,9 @@ class ScreenResult:
         for name in cls._FRAMES:
             path = folder / f"{name}.parquet"
             frames[name] = pd.read_parquet(path) if path.is_file() else pd.DataFrame()
-        policy = load_policy(meta["policy_file"] or meta["policy"])
+        policy = Policy.from_record(meta["policy"])
+        if policy.rule_hash != meta.get("rule_hash"):
+            raise InputFileError(meta_path, "the saved rules do not match their recorded hash")
         return cls(
             **frames,
             as_of=pd.Timestamp(meta["as_of"]),
@@ -302,15 +299,6 @@ class ScreenResult:
             f"ScreenResult(as_of={self.as_of.date()}, policy={self.policy.id!r}, "
             f"holdings={len(self.holdings)}, flags={len(self.flags)}, {parts})"
         )
-
-
-def _is_shipped(policy: Policy) -> bool:
-    from ._resources import bundled_dir
-
-    try:
-        return Path(policy.source_file).resolve().parent == (bundled_dir("criteria") / "policies").resolve()
-    except FileNotFoundError:
-        return False
 
 
 def _version() -> str:

@@ -84,6 +84,18 @@ class Criterion:
             record[key] = str(record[key])
         return record
 
+    @classmethod
+    def from_record(cls, record: dict) -> Criterion:
+        """The criterion written by :meth:`as_record`."""
+        fields = dict(record)
+        fields["basis"], fields["evidence"] = Basis(fields["basis"]), Evidence(fields["evidence"])
+        fields["action"] = Action(fields["action"])
+        fields["references"] = tuple(Reference(**r) for r in fields["references"])
+        fields["ownership"] = Ownership(**fields["ownership"])
+        for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
+            fields[key] = tuple(fields[key])
+        return cls(**fields)
+
 
 @dataclass(frozen=True)
 class Policy:
@@ -99,6 +111,27 @@ class Policy:
     applies_until: date | None = None
     source_file: str | None = field(default=None, compare=False)
     notes: str | None = field(default=None, compare=False)
+
+    def to_record(self) -> dict:
+        """A JSON-ready dict of the policy with its effective criteria, as a saved result keeps it."""
+        return {
+            "id": self.id, "version": self.version, "title": self.title, "description": self.description,
+            "references": [asdict(r) for r in self.references],
+            "applies_from": self.applies_from.isoformat() if self.applies_from else None,
+            "applies_until": self.applies_until.isoformat() if self.applies_until else None,
+            "criteria": [c.as_record() for c in self.criteria],
+        }
+
+    @classmethod
+    def from_record(cls, record: dict) -> Policy:
+        """The policy written by :meth:`to_record` (same rules, same rule hash)."""
+        return cls(
+            id=record["id"], version=record["version"], title=record["title"], description=record["description"],
+            references=tuple(Reference(**r) for r in record["references"]),
+            criteria=tuple(Criterion.from_record(c) for c in record["criteria"]),
+            applies_from=date.fromisoformat(record["applies_from"]) if record["applies_from"] else None,
+            applies_until=date.fromisoformat(record["applies_until"]) if record["applies_until"] else None,
+        )
 
     def criterion(self, criterion_id: str) -> Criterion:
         """The policy's (possibly tightened) version of one criterion."""

@@ -107,6 +107,8 @@ def screen(
             f"{policy.applies_until or '-'}, not on the screening date {day.date()}"
         )
     _stale_lists(universe, day, warnings)
+    warnings += universe.problems()
+    warnings += _missing_lists(policy, universe)
 
     decided = read_decisions(decisions) if decisions is not None else None
     resolved = resolve_issuers(
@@ -188,39 +190,53 @@ def _join(base: pd.DataFrame, hits: pd.DataFrame, names: pd.Series) -> pd.DataFr
 
 
 def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Universe, base) -> pd.DataFrame:
-    """Securities of every issuer with an exclude hit, less exempt overrides, plus enforced issuers."""
+    """Securities of every issuer with an exclude hit, per criterion, less exempt overrides, plus enforced ones.
+
+    An exempt override by issuer lifts that issuer's hit on one criterion; by ISIN it lifts that one
+    security's hit on one criterion. The security stays on the list while any other criterion excludes it.
+    """
+    columns = ["issuer_id", "isin", "cusip", "sedol", "ticker", "exchange"]
     excluded = hits[(hits["action"] == "exclude") & ~hits["subject_id"].str.startswith("name:")]
     excluded = excluded[["subject_id", "criterion_id", "via"]].rename(columns={"subject_id": "issuer_id"})
-    exempt_isins: set = set()
+    rows = universe.securities[columns].merge(excluded, on="issuer_id", how="inner")
     if overrides is not None and len(overrides):
         active = overrides[overrides["state"].str.startswith("applied")]
-        ex = active[active["decision"] == "exempt"]
-        by_issuer = ex[ex["issuer_id"].notna()]
-        pairs = pd.MultiIndex.from_frame(by_issuer[["issuer_id", "criterion_id"]])
-        excluded = excluded[~pd.MultiIndex.from_frame(excluded[["issuer_id", "criterion_id"]]).isin(pairs)]
-        exempt_isins = set(ex["isin"].dropna())
-        enforce = active[(active["decision"] == "enforce") & active["issuer_id"].notna()]
-        excluded = pd.concat([excluded, enforce[["issuer_id", "criterion_id"]].assign(via="override")])
-    pairs = excluded.drop_duplicates(["issuer_id", "criterion_id"]).sort_values(["issuer_id", "criterion_id"])
-    vias = excluded[["issuer_id", "via"]].drop_duplicates().sort_values(["issuer_id", "via"])
+        exempt, enforce = active[active["decision"] == "exempt"], active[active["decision"] == "enforce"]
+        for key in ("issuer_id", "isin"):
+            lifted = exempt.loc[exempt[key].notna(), [key, "criterion_id"]].assign(_lifted=True)
+            rows = rows.merge(lifted.drop_duplicates(), on=[key, "criterion_id"], how="left")
+            rows = rows[rows["_lifted"].isna()].drop(columns="_lifted")
+        by_issuer = enforce[enforce["issuer_id"].notna()][["issuer_id", "criterion_id"]]
+        by_isin = enforce[enforce["isin"].notna()][["isin", "criterion_id"]]
+        added = pd.concat(
+            [
+                universe.securities[columns].merge(by_issuer, on="issuer_id"),
+                universe.securities[columns].merge(by_isin, on="isin"),
+            ]
+        ).assign(via="override")
+        rows = pd.concat([rows, added], ignore_index=True)
+    rows = rows.drop_duplicates([*columns, "criterion_id", "via"])
+    rows = rows.assign(_key=pd.util.hash_pandas_object(rows[columns].astype("string"), index=False).to_numpy())
     grouped = (
-        pd.DataFrame(
-            {
-                "criteria": pairs.groupby("issuer_id")["criterion_id"].agg(", ".join),
-                "via": vias.groupby("issuer_id")["via"].agg(", ".join),
-            }
+        rows.sort_values(["criterion_id", "via"])
+        .groupby("_key", sort=False)
+        .agg(
+            criteria=("criterion_id", lambda s: ", ".join(dict.fromkeys(s))),
+            via=("via", lambda s: ", ".join(dict.fromkeys(s))),
         )
-        .rename_axis("issuer_id")
-        .reset_index()
     )
-    columns = ["issuer_id", "isin", "cusip", "sedol", "ticker", "exchange"]
-    securities = universe.securities[columns].merge(grouped, on="issuer_id", how="inner")
-    securities = securities[~securities["isin"].isin(exempt_isins)]
+    securities = rows.drop_duplicates("_key")[["_key", *columns]].merge(grouped, left_on="_key", right_index=True)
     names = universe.issuers.set_index("issuer_id")["issuer_name"]
     securities.insert(1, "issuer_name", securities["issuer_id"].map(names))
-    held = set(base["isin"].dropna())
-    securities["held"] = securities["isin"].isin(held)
-    return securities.sort_values(["issuer_id", "isin"], kind="stable").reset_index(drop=True)
+    held = pd.Series(False, index=securities.index)
+    for column in ("isin", "cusip", "sedol"):
+        held |= securities[column].isin(base[column].dropna()).fillna(False).astype(bool)
+    ticker_key = securities["ticker"].str.upper() + "|" + securities["exchange"].str.upper()
+    held_tickers = base["ticker"].str.upper() + "|" + base["exchange"].str.upper()
+    held |= ticker_key.isin(held_tickers.dropna()).fillna(False).astype(bool)
+    securities["held"] = held
+    out = securities.drop(columns="_key").sort_values(["issuer_id", "isin"], kind="stable")
+    return out.reset_index(drop=True)
 
 
 def _empty_overrides() -> pd.DataFrame:
@@ -361,6 +377,17 @@ def _inputs(load_report, universe, overrides, decisions) -> pd.DataFrame:
             path = Path(source)
             rows.append({"kind": kind, "path": str(path), "sha256": file_sha256(path), "rows": None})
     return pd.DataFrame(rows, columns=["kind", "path", "sha256", "rows"])
+
+
+def _missing_lists(policy: Policy, universe: Universe) -> list[str]:
+    """Lists that the policy's criteria read but the universe does not hold (they can catch nothing)."""
+    held = set(universe.country_lists["list_id"]) | set(universe.entity_lists["list_id"])
+    return [
+        f"criterion {c.id} reads list {list_id}, which the universe does not hold"
+        for c in policy.criteria
+        for list_id in (*c.country_lists, *c.entity_lists)
+        if list_id not in held
+    ]
 
 
 def _stale_lists(universe: Universe, day: pd.Timestamp, warnings: list[str]) -> None:

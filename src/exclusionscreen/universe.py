@@ -23,6 +23,7 @@ from .contracts import (
 )
 from .errors import InputFileError
 from .identifiers import normalise_identifiers
+from .vocabulary import CATEGORIES, INVOLVEMENT_TYPES
 
 __all__ = ["UNIVERSE_FILES", "Universe", "load_universe"]
 
@@ -95,6 +96,40 @@ class Universe:
             entity_lists=_concat(self.entity_lists, entity, "entity_lists"),
             sources=sources,
         )
+
+    def problems(self) -> list[str]:
+        """References between the parts that do not resolve, and evidence outside the vocabulary.
+
+        The screen reports each as a warning: securities of unknown issuers are not used to resolve
+        holdings, unknown parents end an ownership chain, and unknown categories or involvement types
+        match no criterion.
+        """
+        known = self.issuers["issuer_id"]
+        out = []
+        checks = [
+            ("securities", self.securities["issuer_id"], known, "name issuer ids not in issuers"),
+            ("issuers", self.issuers["parent_issuer_id"].dropna(), known, "name parents not in issuers"),
+            ("involvement", self.involvement["issuer_id"].dropna(), known, "name issuer ids not in issuers"),
+            ("country_exposure", self.country_exposure["issuer_id"], known, "name issuer ids not in issuers"),
+            (
+                "involvement",
+                self.involvement["category"],
+                pd.Series(CATEGORIES),
+                "have a category outside the vocabulary",
+            ),
+            (
+                "involvement",
+                self.involvement["involvement_type"],
+                pd.Series(INVOLVEMENT_TYPES),
+                "have an involvement_type outside the vocabulary",
+            ),
+        ]
+        for part, values, allowed, what in checks:
+            bad = values[~values.isin(allowed)]
+            if len(bad):
+                sample = ", ".join(map(str, bad.drop_duplicates().head(5)))
+                out.append(f"{len(bad)} row(s) of {part} {what} (e.g. {sample})")
+        return out
 
     def summary(self) -> pd.DataFrame:
         """Row counts of each part."""
@@ -187,7 +222,7 @@ def load_universe(directory: str | Path | None = None, *, include_bundled: bool 
                 frame = _read(path)
                 parts[name] = _prepare(name, frame, str(path))
                 inputs.append({"kind": name, "path": str(path), "sha256": file_sha256(path), "rows": len(frame)})
-        if not parts and not include_bundled:
+        if not parts:
             raise InputFileError(
                 folder,
                 f"holds none of the reference files {', '.join(f'{n}.csv' for n in UNIVERSE_FILES)}"

@@ -4,7 +4,40 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["Action", "Basis", "Evidence", "IssuerType", "Status", "Via"]
+__all__ = ["CATEGORIES", "INVOLVEMENT_TYPES", "Action", "Basis", "Evidence", "IssuerType", "Status", "Via"]
+
+#: involvement categories: one per family of product-based (and norms-based) criteria
+CATEGORIES = (
+    "cluster_munitions",
+    "anti_personnel_mines",
+    "biological_weapons",
+    "chemical_weapons",
+    "nuclear_weapons",
+    "depleted_uranium",
+    "incendiary_weapons",
+    "blinding_lasers",
+    "non_detectable_fragments",
+    "cyber_surveillance",
+    "autonomous_weapons",
+    "abusive_law_enforcement_equipment",
+    "private_military_services",
+    "conventional_weapons",
+    "norms_breach",
+)
+#: how a company is involved in a category
+INVOLVEMENT_TYPES = (
+    "development",
+    "production",
+    "key_components",
+    "dual_use_components",
+    "delivery_systems",
+    "stockpiling",
+    "sale",
+    "maintenance",
+    "services",
+    "arms_revenue",
+    "breach",
+)
 
 
 class Status(StrEnum):

@@ -236,6 +236,7 @@ def test_compare_and_parquet_round_trip(universe, broad_result, tmp_path):
     previous.save(tmp_path / "q2")
     loaded = ScreenResult.load(tmp_path / "q2")
     assert loaded.flags.shape == previous.flags.shape
+    assert loaded.policy == previous.policy and loaded.policy.rule_hash == previous.policy.rule_hash
     current = screen(pd.DataFrame(rows), universe, "broad", as_of=AS_OF)
     changes = current.compare(tmp_path / "q2")
     kinds = changes.groupby("change")["security_name"].apply(set).to_dict()
@@ -273,3 +274,17 @@ def test_accessor_gives_the_same_result(universe):
     direct = screen(frame, universe, "broad", as_of=AS_OF)
     pd.testing.assert_frame_equal(via_accessor.holdings, direct.holdings)
     pd.testing.assert_frame_equal(via_accessor.flags, direct.flags)
+
+
+def test_exempting_one_security_for_one_criterion_keeps_it_restricted_for_another(universe):
+    frames = universe_frames()
+    extra = pd.DataFrame([dict(issuer_id="ORD_SUB", category="chemical_weapons", involvement_type="production",
+                               source="Fictional test evidence")])
+    u = Universe.from_frames(**{**frames, "involvement": pd.concat([frames["involvement"], extra])})
+    sub_isin = frames["securities"].set_index("issuer_id").loc["ORD_SUB", "isin"]
+    table = _overrides([(None, sub_isin, "cluster_munitions", "exempt", "sold down", "CIO", "2026-01-01", None)])
+    r = screen(pd.DataFrame(holdings_rows()), u, "broad", as_of=AS_OF, overrides=table)
+    row = r.restricted_list().set_index("isin").loc[sub_isin]
+    assert row["criteria"] == "chemical_weapons" and bool(row["held"])
+    assert flag(r, "ORD_SUB", "cluster_munitions")["outcome"] == "exempt"
+    assert status(r, "holding of ORD_SUB") == "excluded"

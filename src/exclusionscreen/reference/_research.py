@@ -15,22 +15,21 @@ import pandas as pd
 from .._resources import data_dir
 from ..contracts import Involvement, validate
 from ..errors import InputFileError
+from ..vocabulary import CATEGORIES, INVOLVEMENT_TYPES
 
 __all__ = ["CATEGORIES", "INVOLVEMENT_TYPES", "read_research_list", "research_list_template"]
 
-CATEGORIES = (
-    "cluster_munitions", "anti_personnel_mines", "biological_weapons", "chemical_weapons",
-    "nuclear_weapons", "depleted_uranium", "incendiary_weapons", "blinding_lasers",
-    "non_detectable_fragments", "cyber_surveillance", "autonomous_weapons",
-    "abusive_law_enforcement_equipment", "private_military_services", "conventional_weapons",
-    "norms_breach",
+COLUMNS = (
+    "issuer_id",
+    "issuer_name",
+    "category",
+    "involvement_type",
+    "revenue_share",
+    "source",
+    "source_url",
+    "evidence_date",
+    "note",
 )
-INVOLVEMENT_TYPES = (
-    "development", "production", "key_components", "dual_use_components", "delivery_systems",
-    "stockpiling", "sale", "maintenance", "services", "arms_revenue", "breach",
-)
-COLUMNS = ("issuer_id", "issuer_name", "category", "involvement_type", "revenue_share",
-           "source", "source_url", "evidence_date", "note")
 _REQUIRED = ("category", "involvement_type", "source")
 
 
@@ -68,10 +67,10 @@ def read_research_list(path: str | Path) -> pd.DataFrame:
     table.columns = [c.strip() for c in table.columns]
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing or not {"issuer_id", "issuer_name"} & set(table.columns):
-        need = missing + ([] if {"issuer_id", "issuer_name"} & set(table.columns)
-                          else ["issuer_id or issuer_name"])
-        raise InputFileError(path, f"missing column(s) {', '.join(need)}; the template's "
-                             f"columns are {', '.join(COLUMNS)}")
+        need = missing + ([] if {"issuer_id", "issuer_name"} & set(table.columns) else ["issuer_id or issuer_name"])
+        raise InputFileError(
+            path, f"missing column(s) {', '.join(need)}; the template's columns are {', '.join(COLUMNS)}"
+        )
     for column in COLUMNS:
         if column not in table.columns:
             table[column] = ""
@@ -80,29 +79,30 @@ def read_research_list(path: str | Path) -> pd.DataFrame:
     table = table[table[list(COLUMNS)].ne("").any(axis=1)]
 
     share, bad_share = _shares(table["revenue_share"])
-    date = pd.to_datetime(table["evidence_date"].where(table["evidence_date"].ne("")),
-                          format="%Y-%m-%d", errors="coerce")
+    date = pd.to_datetime(
+        table["evidence_date"].where(table["evidence_date"].ne("")), format="%Y-%m-%d", errors="coerce"
+    )
     checks = {
-        "issuer_id/issuer_name": (table["issuer_id"].eq("") & table["issuer_name"].eq(""),
-                                  "needs an issuer_id or an issuer_name"),
-        "category": (~table["category"].isin(CATEGORIES),
-                     "is not one of " + ", ".join(CATEGORIES)),
-        "involvement_type": (~table["involvement_type"].isin(INVOLVEMENT_TYPES),
-                             "is not one of " + ", ".join(INVOLVEMENT_TYPES)),
+        "issuer_id/issuer_name": (
+            table["issuer_id"].eq("") & table["issuer_name"].eq(""),
+            "needs an issuer_id or an issuer_name",
+        ),
+        "category": (~table["category"].isin(CATEGORIES), "is not one of " + ", ".join(CATEGORIES)),
+        "involvement_type": (
+            ~table["involvement_type"].isin(INVOLVEMENT_TYPES),
+            "is not one of " + ", ".join(INVOLVEMENT_TYPES),
+        ),
         "revenue_share": (bad_share, "is not a share between 0 and 1 (0.25 or 25%)"),
-        "evidence_date": (table["evidence_date"].ne("") & date.isna(),
-                          "is not a date written YYYY-MM-DD"),
+        "evidence_date": (table["evidence_date"].ne("") & date.isna(), "is not a date written YYYY-MM-DD"),
         "source": (table["source"].eq(""), "is empty; every finding needs its source"),
     }
     problems = []
     for column, (mask, message) in checks.items():
-        for row, value in zip(table.loc[mask, "source_row"],
-                              table.loc[mask, column.split("/")[0]], strict=True):
+        for row, value in zip(table.loc[mask, "source_row"], table.loc[mask, column.split("/")[0]], strict=True):
             problems.append((row, f"row {row}: {column} {value!r} {message}"))
     if problems:
         lines = "\n  ".join(text for _, text in sorted(problems))
         raise InputFileError(path, f"{len(problems)} problem(s) in the research list:\n  {lines}")
 
-    out = table.replace("", pd.NA).assign(revenue_share=share, evidence_date=date,
-                                          source_file=str(path))
+    out = table.replace("", pd.NA).assign(revenue_share=share, evidence_date=date, source_file=str(path))
     return validate(out.reset_index(drop=True), Involvement, source=str(path))
