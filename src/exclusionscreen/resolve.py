@@ -13,7 +13,7 @@ import pandas as pd
 
 from .errors import OverrideError
 from .holdings._assets import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
-from .names import best_matches, normalise_names
+from .names import best_matches, legal_form_tails, normalise_names
 
 __all__ = ["NOT_SCREENABLE", "MethodConfidence", "holding_keys", "resolve_issuers", "screenable"]
 
@@ -157,6 +157,8 @@ def resolve_issuers(
             cand_id[doubtful] = key[doubtful]
             cand_score[doubtful] = score[doubtful]
 
+    if n:
+        _legal_form_clashes(d, issuers, issuer, method, reason, cand_id, cand_score)
     confidence = method.map(MethodConfidence).astype(float)
     confidence = confidence.where(method != "name_fuzzy", cand_score)
 
@@ -189,6 +191,27 @@ def resolve_issuers(
     unresolved = out["screenable"] & out["issuer_id"].isna() & out["review_reason"].isna()
     out.loc[unresolved, "review_reason"] = "no issuer in the universe matches its identifiers or name"
     return out
+
+
+def _legal_form_clashes(d, issuers, issuer, method, reason, cand_id, cand_score) -> None:
+    """Undo name matches whose names agree only once two different legal forms are dropped.
+
+    "Solo Widgets GmbH" and "Solo Widgets Inc" may be two companies: the match goes to review.
+    Updates the given series in place (they are this module's working columns).
+    """
+    by_name = method.isin(["name_exact", "name_fuzzy"])
+    if not by_name.any():
+        return
+    names = issuers.set_index("issuer_id")["issuer_name"]
+    held_form = legal_form_tails(d.loc[by_name, "security_name"])
+    issuer_form = legal_form_tails(issuer[by_name].map(names))
+    clash = (held_form != "") & (issuer_form != "") & (held_form != issuer_form)
+    rows = clash[clash].index
+    cand_id[rows] = issuer[rows]
+    cand_score[rows] = cand_score[rows].fillna(MethodConfidence["name_exact"])
+    reason[rows] = "names agree but legal forms differ (" + held_form[rows] + " / " + issuer_form[rows] + ")"
+    issuer[rows] = pd.NA
+    method[rows] = "none"
 
 
 DECISION_COLUMNS = ["holding_key", "issuer_id", "decision", "decided_by", "decided_on"]

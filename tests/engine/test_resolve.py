@@ -142,3 +142,16 @@ def test_holding_keys_prefer_identifiers_over_names():
         }
     )
     assert list(holding_keys(frame)) == ["isin:US0378331005", "cusip:037833100", "ticker:LMT@XNYS"]
+
+
+def test_same_name_with_another_legal_form_goes_to_review():
+    from exclusionscreen.screen import _prepare_holdings
+
+    issuers = pd.DataFrame([dict(issuer_id="A", issuer_name="Solo Widgets Inc", issuer_type="corporate")])
+    u = Universe.from_frames(issuers=issuers)
+    h = pd.DataFrame([dict(portfolio_id="P", holding_id="1", security_name="Solo Widgets GmbH"),
+                      dict(portfolio_id="P", holding_id="2", security_name="SOLO WIDGETS INCORPORATED")])
+    out = resolve_issuers(_prepare_holdings(h), u.issuers, u.securities)
+    assert pd.isna(out.loc[0, "issuer_id"]) and out.loc[0, "candidate_issuer_id"] == "A"
+    assert "legal forms differ (GMBH / INC)" in out.loc[0, "review_reason"]
+    assert out.loc[1, "issuer_id"] == "A"  # INCORPORATED is INC
