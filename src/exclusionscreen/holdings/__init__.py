@@ -7,7 +7,7 @@ listed in the :class:`LoadReport` that :func:`load_report` returns.
 """
 
 from ._aliases import CANONICAL
-from ._assets import ASSET_CLASSES, NOT_SCREENABLE
+from ._assets import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from ._load import load_holdings, load_report
 from ._report import FileReport, LoadReport
 
@@ -19,4 +19,5 @@ __all__ = [
     "LoadReport",
     "load_holdings",
     "load_report",
+    "normalise_asset_class",
 ]
