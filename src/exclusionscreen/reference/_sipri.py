@@ -282,10 +282,10 @@ def deliveries_to_exposure(deliveries: pd.DataFrame, issuers: pd.DataFrame) -> p
     joined = usable.merge(states, left_on="supplier_country", right_on="country", how="inner")
     number = joined.get("number_delivered", pd.Series(pd.NA, index=joined.index))
     what = joined.get("description", pd.Series("", index=joined.index)).fillna("")
+    count = number.map(lambda n: "number n/a" if pd.isna(n) else f"{n:g}").astype("string")
     description = (
-        joined["designation"].fillna("") + " (" + what + "), "
-        + number.map(lambda n: "number n/a" if pd.isna(n) else f"{n:g}")
-        + " delivered to " + joined["recipient"]
+        joined["designation"].astype("string").fillna("") + " (" + what.astype("string") + "), "
+        + count + " delivered to " + joined["recipient"].astype("string")
     )
     frame = pd.DataFrame(
         {
