@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import OverrideError
-from .holdings._assets import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
+from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from .names import best_matches, legal_form_tails, normalise_names
 
 __all__ = ["NOT_SCREENABLE", "MethodConfidence", "holding_keys", "resolve_issuers", "screenable"]
