@@ -1727,7 +1727,7 @@ README_ASSUMPTIONS = """
 - Resolution order: ISIN, CUSIP, SEDOL, LEI, ticker with exchange, ticker with country, exact name
   after normalisation (case, punctuation and trailing legal-form words such as PLC, AG, SE, INC,
   HOLDINGS, GROUP ignored), fuzzy name (rapidfuzz token-sort ratio of normalised names). A name
-  match of 0.90 or more counts, 0.75 to 0.90 goes to review, below 0.75 is no match. The doubtful
+  match of 0.90 or more counts, 0.80 to 0.90 goes to review, below 0.80 is no match. The doubtful
   names here score 0.84 to 0.86 and the fuzzy match 0.98, well away from both bars; every fictional
   name scores below 0.70 against the bundled official lists.
 - A holding's key is its first identifier (`isin:`, `cusip:`, `sedol:`, `lei:`), else its ticker

@@ -10,6 +10,7 @@ official lists of military companies), and write the quarterly Excel exclusion r
 from importlib.metadata import PackageNotFoundError, version
 
 from . import accessor as _accessor  # noqa: F401  (registers DataFrame.exclusions)
+from ._resources import sample_dir
 from .contracts import (
     CountryExposure,
     CountryLists,
@@ -111,6 +112,7 @@ __all__ = [
     "read_sipri_top100",
     "read_sipri_trade_register",
     "render_criteria_markdown",
+    "sample_dir",
     "screen",
     "shipped_criteria",
     "shipped_policies",

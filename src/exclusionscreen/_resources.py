@@ -10,7 +10,7 @@ from __future__ import annotations
 from importlib.resources import files
 from pathlib import Path
 
-__all__ = ["bundled_dir", "data_dir"]
+__all__ = ["bundled_dir", "data_dir", "sample_dir"]
 
 
 def bundled_dir(name: str) -> Path:
@@ -27,3 +27,8 @@ def bundled_dir(name: str) -> Path:
 def data_dir() -> Path:
     """The folder of reference lists shipped inside the package."""
     return Path(str(files("exclusionscreen"))) / "data"
+
+
+def sample_dir() -> Path:
+    """The shipped fictional sample fund: two quarters of holdings, a universe, a policy, overrides."""
+    return bundled_dir("sample_portfolios")

@@ -72,9 +72,20 @@ class Universe:
         universe = cls(**parts)
         return universe.with_bundled_lists() if include_bundled else universe
 
-    def add(self, *, source: str = "frame", **frames: pd.DataFrame) -> Universe:
-        """A new universe with rows added to some parts (e.g. ``involvement=read_sipri_top100(...)``)."""
+    def add(self, *, source: str | Path = "frame", **frames: pd.DataFrame) -> Universe:
+        """A new universe with rows added to some parts (e.g. ``involvement=read_sipri_top100(...)``).
+
+        `source` names where the rows came from; when it is a file, the file and its SHA-256 are
+        recorded among the universe's inputs (and so in the report's About sheet).
+        """
         changes = {}
+        path = Path(source)
+        if path.is_file():
+            added_inputs = [
+                {"kind": name, "path": str(path), "sha256": file_sha256(path), "rows": len(frame)}
+                for name, frame in frames.items()
+            ]
+            changes["inputs"] = pd.concat([self.inputs, pd.DataFrame(added_inputs)], ignore_index=True)
         for name, frame in frames.items():
             if name not in UNIVERSE_FILES:
                 raise TypeError(f"unknown universe part {name!r}; expected one of {list(UNIVERSE_FILES)}")

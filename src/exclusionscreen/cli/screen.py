@@ -5,7 +5,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pandas as pd
 import typer
 from tqdm import tqdm
 
@@ -18,6 +17,7 @@ from ..result import ScreenResult
 from ..rulefiles import load_policy
 from ..screen import screen as run_screen
 from ..universe import load_universe
+from .holdings import _column_map
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -45,25 +45,50 @@ class _Stages:
 def screen(
     holdings: list[Path] = typer.Argument(..., exists=True, help="Holdings files (CSV, XLSX, Parquet) or folders."),
     policy: str = typer.Option("broad", "--policy", "-p", help="A shipped policy id or a policy file."),
-    universe: Path | None = typer.Option(None, "--universe", "-u", exists=True, file_okay=False,
-                                         help="Reference-data folder (issuers.csv, securities.csv, ...)."),
+    universe: Path | None = typer.Option(
+        None,
+        "--universe",
+        "-u",
+        exists=True,
+        file_okay=False,
+        help="Reference-data folder (issuers.csv, securities.csv, ...).",
+    ),
     as_of: str | None = typer.Option(None, "--as-of", help="Screening date YYYY-MM-DD (default: the files' date)."),
     overrides: Path | None = typer.Option(None, "--overrides", exists=True, dir_okay=False, help="Overrides CSV."),
-    decisions: Path | None = typer.Option(None, "--decisions", exists=True, dir_okay=False,
-                                          help="Review decisions CSV from earlier quarters."),
-    previous: Path | None = typer.Option(None, "--previous", exists=True, file_okay=False,
-                                         help="Last quarter's result folder (written with --parquet)."),
+    decisions: Path | None = typer.Option(
+        None, "--decisions", exists=True, dir_okay=False, help="Review decisions CSV from earlier quarters."
+    ),
+    previous: Path | None = typer.Option(
+        None, "--previous", exists=True, file_okay=False, help="Last quarter's result folder (written with --parquet)."
+    ),
     out: Path | None = typer.Option(None, "--out", "-o", dir_okay=False, help="Write the Excel report here."),
-    restricted_list: Path | None = typer.Option(None, "--restricted-list", dir_okay=False,
-                                                help="Write the restricted list (CSV) here."),
-    parquet: Path | None = typer.Option(None, "--parquet", file_okay=False,
-                                        help="Save the result as Parquet in this folder (for --previous)."),
-    sipri_top100: Path | None = typer.Option(None, "--sipri-top100", exists=True, dir_okay=False,
-                                             help="Your copy of the SIPRI Top 100 workbook."),
+    restricted_list: Path | None = typer.Option(
+        None, "--restricted-list", dir_okay=False, help="Write the restricted list (CSV) here."
+    ),
+    parquet: Path | None = typer.Option(
+        None, "--parquet", file_okay=False, help="Save the result as Parquet in this folder (for --previous)."
+    ),
+    sipri_top100: Path | None = typer.Option(
+        None, "--sipri-top100", exists=True, dir_okay=False, help="Your copy of the SIPRI Top 100 workbook."
+    ),
     sipri_year: int | None = typer.Option(None, "--sipri-year", help="Which year's sheet of the SIPRI workbook."),
-    research_list: list[Path] = typer.Option([], "--research-list", exists=True, dir_okay=False,
-                                             help="Research list CSV (repeatable)."),
+    research_list: list[Path] = typer.Option(
+        [], "--research-list", exists=True, dir_okay=False, help="Research list CSV (repeatable)."
+    ),
     no_bundled_lists: bool = typer.Option(False, "--no-bundled-lists", help="Do not add the bundled lists."),
+    column: list[str] = typer.Option([], "--map", help="Map a holdings column by hand: --map 'Kennung=isin'."),
+    portfolio_id: str | None = typer.Option(None, "--portfolio-id", help="One portfolio id for all the files."),
+    sheet: str | None = typer.Option(None, "--sheet", help="The workbook sheet holding the holdings."),
+    match_threshold: float = typer.Option(
+        0.90, "--match-threshold", min=0.0, max=1.0, help="Name matches at or above this count."
+    ),
+    review_threshold: float = typer.Option(
+        0.80,
+        "--review-threshold",
+        min=0.0,
+        max=1.0,
+        help="Name matches from this up to the match threshold go to review.",
+    ),
 ) -> None:
     """Screen holdings files against a policy and write the report.
 
@@ -82,19 +107,27 @@ def screen(
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
         stages.next()
-        frame = load_holdings(holdings)
+        frame = load_holdings(holdings, portfolio_id=portfolio_id, column_map=_column_map(column) or None, sheet=sheet)
         stages.done()
         stages.next()
         u = load_universe(universe, include_bundled=not no_bundled_lists)
-        extra = [read_research_list(p) for p in research_list]
+        for path in research_list:
+            u = u.add(involvement=read_research_list(path), source=path)
         if sipri_top100 is not None:
-            extra.append(read_sipri_top100(sipri_top100, sipri_year))
-        if extra:
-            u = u.add(involvement=pd.concat(extra, ignore_index=True), source="research and SIPRI files")
+            u = u.add(involvement=read_sipri_top100(sipri_top100, sipri_year), source=sipri_top100)
         rules = load_policy(policy)
         stages.done()
         stages.next()
-        result = run_screen(frame, u, rules, as_of=as_of, overrides=overrides, decisions=decisions)
+        result = run_screen(
+            frame,
+            u,
+            rules,
+            as_of=as_of,
+            overrides=overrides,
+            decisions=decisions,
+            match_threshold=match_threshold,
+            review_threshold=review_threshold,
+        )
         stages.done()
         stages.next()
         _write(result, out=out, restricted_list=restricted_list, parquet=parquet, previous=previous)
@@ -120,8 +153,11 @@ def _write(result: ScreenResult, *, out, restricted_list, parquet, previous) -> 
         write_restricted_list(result, restricted_list)
 
 
-def demo(out: Path = typer.Option(Path("exclusionscreen-demo"), "--out", "-o", file_okay=False,
-                                  help="Folder for the demo report and files.")) -> None:
+def demo(
+    out: Path = typer.Option(
+        Path("exclusionscreen-demo"), "--out", "-o", file_okay=False, help="Folder for the demo report and files."
+    ),
+) -> None:
     """Screen the shipped fictional pension fund for two quarters and write the Q3 report.
 
     Writes, in the output folder: exclusion_report_2026Q3.xlsx (with a Changes sheet against Q2),
@@ -139,12 +175,23 @@ def demo(out: Path = typer.Option(Path("exclusionscreen-demo"), "--out", "-o", f
         results = {}
         for quarter, as_of in (("2026Q2", "2026-06-30"), ("2026Q3", "2026-09-30")):
             holdings = load_holdings(sorted(p for p in (sample / quarter).iterdir() if p.suffix in {".csv", ".xlsx"}))
-            results[quarter] = run_screen(holdings, universe, policy, as_of=as_of,
-                                          overrides=sample / "overrides.csv", decisions=sample / "decisions.csv")
+            results[quarter] = run_screen(
+                holdings,
+                universe,
+                policy,
+                as_of=as_of,
+                overrides=sample / "overrides.csv",
+                decisions=sample / "decisions.csv",
+            )
             results[quarter].save(out / f"result_{quarter}")
         report = out / "exclusion_report_2026Q3.xlsx"
-        _write(results["2026Q3"], out=report, restricted_list=out / "restricted_list_2026Q3.csv", parquet=None,
-               previous=results["2026Q2"])
+        _write(
+            results["2026Q3"],
+            out=report,
+            restricted_list=out / "restricted_list_2026Q3.csv",
+            parquet=None,
+            previous=results["2026Q2"],
+        )
     except (ExclusionScreenError, ContractError, ValueError, OSError) as exc:
         raise _fail(exc) from None
     typer.echo(result_text(results["2026Q3"]))
