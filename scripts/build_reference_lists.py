@@ -188,6 +188,11 @@ class Instrument:
 # valid_from of each embargo: the date of the instrument that imposed the arms embargo, as
 # established from public pages (cited). A programme missing here gets an empty valid_from,
 # meaning in force before any screened date.
+# UN and EU: the date the resolution or Council act named by the programme was adopted (EU-MMR:
+# the Common Position that first set the embargo down). UK: the day the trade (military goods)
+# provisions of the regulations named by the programme came into force. The regulations made for
+# the UK's exit from the EU took effect at 11 p.m. on 31 December 2020 (IP completion day), when
+# they replaced the EU and UN measures the UK had applied until then through EU law.
 INSTRUMENTS: dict[str, Instrument] = {
     "UN-SC1533": Instrument(
         "2003-07-28",
@@ -315,6 +320,149 @@ INSTRUMENTS: dict[str, Instrument] = {
         "Council Decision 2011/101/CFSP of 15 February 2011 (EU measures first introduced in "
         "February 2002)",
         ("https://eur-lex.europa.eu/legal-content/FR/AUTO/?uri=celex%3A32018D0224",),
+    ),
+    "EU-MMR": Instrument(
+        "1996-10-28",
+        "Council Common Position 96/635/CFSP of 28 October 1996 on Burma/Myanmar, the first "
+        "Council act to set down the embargo on arms, munitions and military equipment (agreed "
+        "in 1990 and confirmed by the General Affairs Council on 29 July 1991); the arms "
+        "embargo continues under Decision 2013/184/CFSP, Article 1",
+        (
+            "https://eur-lex.europa.eu/legal-content/EN/AUTO/?toc=OJ%3AL%3A1996%3A287%3ATOC&uri=uriserv%3AOJ.L_.1996.287.01.0001.01.ENG",
+            "https://www.sipri.org/databases/embargoes/eu_arms_embargoes/myanmar",
+            "https://api.respectus.eu/docs/decision-2013184-myanmar",
+        ),
+    ),
+    "GB-BLR": Instrument(
+        "2020-12-31",
+        "The Republic of Belarus (Sanctions) (EU Exit) Regulations 2019 (S.I. 2019/600), "
+        "regulation 21 (export of restricted goods, military goods among them), in force on IP "
+        "completion day, 31 December 2020 at 11 p.m.",
+        (
+            "https://legislation.gov.uk/uksi/2019/600/part/5/chapter/2/2022-07-05/data.xht",
+            "https://legislation.gov.uk/cy/uksi/2019/600/part/5/made?timeline=false",
+        ),
+    ),
+    "GB-DPRK": Instrument(
+        "2020-12-31",
+        "The Democratic People's Republic of Korea (Sanctions) (EU Exit) Regulations 2019 "
+        "(S.I. 2019/411), Part 6 (trade, including regulation 43: goods and technology for the "
+        "armed forces of the DPRK); the regulations came fully into force on 31 December 2020",
+        (
+            "https://legislation.gov.uk/uksi/2019/411/part/6/chapter/2/made/data.xht?view=snippet&wrap=true",
+            "https://govukdiff.njk.onl/update/2025-03-11T08:57:00+00:00/www.gov.uk/government/publications/democratic-peoples-republic-of-korea-sanctions-guidance",
+        ),
+    ),
+    "GB-HT": Instrument(
+        "2022-12-28",
+        "The Haiti (Sanctions) Regulations 2022 (S.I. 2022/1281), giving effect to UNSC "
+        "resolution 2653 (2022) with restrictions on trade in military goods and technology, "
+        "entered into force on 28 December 2022 (later amended, including by the Haiti "
+        "(Sanctions) (Amendment) Regulations 2023, in force 28 December 2023)",
+        (
+            "https://www.gov.uk/government/publications/haiti-sanctions-guidance/haiti-sanctions-guidance",
+            "https://sanctionsnews.bakermckenzie.com/uk-introduces-sanctions-against-haiti/",
+            "https://strongandherd.co.uk/an-update-on-haiti-sanctions",
+        ),
+    ),
+    "GB-IRAN-NW": Instrument(
+        "2020-12-31",
+        "The Iran (Sanctions) (Nuclear) (EU Exit) Regulations 2019 (S.I. 2019/461), regulation "
+        "21 (export of restricted goods, military goods among them), valid from 31 December "
+        "2020, IP completion day (S.I. 2019/627, reg. 8(2); 2020 c. 1, Sch. 5 para. 1(1))",
+        (
+            "https://legislation.gov.uk/uksi/2019/461/part/5/chapter/1/2019-03-25",
+            "https://legislation.gov.uk/uksi/2019/461/regulation/31/data.xht",
+        ),
+    ),
+    "GB-IRQ": Instrument(
+        "2020-12-31",
+        "The Iraq (Sanctions) (EU Exit) Regulations 2020 (S.I. 2020/707), Part 4 (trade; "
+        "regulation 17: export of military goods), in force on 31 December 2020 by S.I. "
+        "2020/1514, reg. 14(2)",
+        (
+            "https://legislation.gov.uk/uksi/2020/707/part/4/2020-12-31",
+            "https://legislation.gov.uk/uksi/2020/707/part/4/chapter/2/made/data.xht?view=snippet&wrap=true",
+        ),
+    ),
+    "GB-LBY": Instrument(
+        "2020-12-31",
+        "The Libya (Sanctions) (EU Exit) Regulations 2020 (S.I. 2020/1665), regulations 23 "
+        "(export of restricted goods) and 24 (import of arms and related materiel), in force on "
+        "IP completion day, 31 December 2020 at 11 p.m. (reg. 1(3))",
+        (
+            "https://legislation.gov.uk/en/uksi/2020/1665/part/5",
+            "https://www.legislation.gov.uk/uksi/2020/1665/part/1/made",
+        ),
+    ),
+    "GB-MMR": Instrument(
+        "2021-04-29",
+        "The Myanmar (Sanctions) Regulations 2021 (S.I. 2021/496), made 26 April 2021; all "
+        "provisions other than those on designation in force at 5 p.m. on 29 April 2021 "
+        "(reg. 1(3)); successor to the regime of the Burma (Sanctions) (EU Exit) Regulations 2019",
+        (
+            "http://legislation.gov.uk/uksi/2021/496/body/2021-04-29/data.akn",
+            "https://zoomlaw.co.uk/2021-496-uksi.html",
+            "https://www.harneys.com/our-blogs/regulatory/2021/05/07/uk-extends-renewed-myanmar-sanctions-to-the-overseas-territories/",
+        ),
+    ),
+    "GB-RUS": Instrument(
+        "2020-12-31",
+        "The Russia (Sanctions) (EU Exit) Regulations 2019 (S.I. 2019/855), regulation 22 "
+        "(export of military goods), in force on IP completion day, 31 December 2020 at 11 p.m. "
+        "(reg. 1(2); 2020 c. 1, Sch. 5 para. 1(1))",
+        ("https://legislation.gov.uk/uksi/2019/855/part/5/chapter/2/2022-02-10",),
+    ),
+    "GB-SDN": Instrument(
+        "2020-12-31",
+        "The Sudan (Sanctions) (EU Exit) Regulations 2020 (S.I. 2020/753), regulation 21 "
+        "(export of military goods), in force on 31 December 2020 by S.I. 2020/1514, reg. 15(2)",
+        ("http://www.legislation.gov.uk/uksi/2020/753/part/5/chapter/2",),
+    ),
+    "GB-SOM": Instrument(
+        "2020-12-31",
+        "The Somalia (Sanctions) (EU Exit) Regulations 2020 (S.I. 2020/642), made 25 June 2020, "
+        "Part 5 Chapter 2 (trade prohibitions on military goods and technology), in place for "
+        "the end of the transition period at 11 p.m. on 31 December 2020, when UK regimes "
+        "replaced the EU sanctions (secondary sources; no commencement note found)",
+        (
+            "https://d33l674dklnw8n.cloudfront.net/insights/international-regulatory-enforcement/blog-uk-implements-sanctions-on-somalia-in-preparation-for-brexit",
+            "https://service.betterregulation.com/document/448988",
+            "http://brexitlegalguide.co.uk/?p=12787",
+        ),
+    ),
+    "GB-SSD": Instrument(
+        "2020-12-31",
+        "The South Sudan (Sanctions) (EU Exit) Regulations 2019 (S.I. 2019/438), Part 5 (trade "
+        "in military goods and military technology), in force on 31 December 2020 (S.I. "
+        "2019/627, reg. 6(2); 2020 c. 1, Sch. 5 para. 1(1), as noted for regulation 30)",
+        (
+            "https://legislation.gov.uk/uksi/2019/438/regulation/30/2020-12-31/data.akn",
+            "https://legislation.gov.uk/uksi/2019/438/part/5/made/data.xht?view=snippet&wrap=true",
+        ),
+    ),
+    "GB-SYR": Instrument(
+        "2020-12-31",
+        "The Syria (Sanctions) (EU Exit) Regulations 2019 (S.I. 2019/792), Part 5 (trade; "
+        "regulations 36 and 37: import of arms and related materiel, acquisition of military "
+        "goods), in force on IP completion day, 31 December 2020 at 11 p.m. (reg. 1(3); "
+        "2020 c. 1, Sch. 5 para. 1(1))",
+        (
+            "http://legislation.data.gov.uk/uksi/2019/792/part/5/chapter/3?view=plain",
+            "https://legislation.gov.uk/uksi/2019/792/part/5/chapter/2/data.xht?view=snippet&wrap=true",
+        ),
+    ),
+    "GB-VEN": Instrument(
+        "2020-12-31",
+        "The Venezuela (Sanctions) (EU Exit) Regulations 2019 (S.I. 2019/135), made 29 January "
+        "2019 to come into force by regulations under section 56 of the 2018 Act; adopted at "
+        "the end of the transition period, 11 p.m. on 31 December 2020, when UK regimes "
+        "replaced the EU sanctions (secondary sources; no commencement note found)",
+        (
+            "https://zoomlaw.co.uk/2019-135-uksi.html",
+            "https://www.europeansanctions.com/region/venezuela/",
+            "http://brexitlegalguide.co.uk/?p=12787",
+        ),
     ),
 }
 

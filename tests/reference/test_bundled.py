@@ -71,6 +71,31 @@ def test_embargo_rows_checked_by_hand(countries):
     assert dated["valid_from_source"].str.contains("http").all()
 
 
+def test_uk_embargoes_date_from_their_uk_regulations(countries):
+    uk = countries[countries["list_id"].eq("uk_arms_embargo")].set_index("programme")
+    assert uk["valid_from"].notna().all()
+    assert uk.loc["GB-RUS", "valid_from"] == pd.Timestamp("2020-12-31")
+    assert "S.I. 2019/855" in uk.loc["GB-RUS", "valid_from_source"]
+    assert "legislation.gov.uk/uksi/2019/855" in uk.loc["GB-RUS", "valid_from_source"]
+    assert uk.loc["GB-MMR", "valid_from"] == pd.Timestamp("2021-04-29")
+    assert "S.I. 2021/496" in uk.loc["GB-MMR", "valid_from_source"]
+    assert uk.loc["GB-HT", "valid_from"] == pd.Timestamp("2022-12-28")
+    # The regulations made for the UK's exit from the EU all took effect on IP completion day.
+    exit_day = uk.drop(index=["GB-MMR", "GB-HT"])
+    assert exit_day["valid_from"].eq(pd.Timestamp("2020-12-31")).all()
+    frame = uk.reset_index()
+    assert lists_valid_on(frame, "2020-12-30").empty
+    assert set(lists_valid_on(frame, "2021-01-01")["programme"]) == set(exit_day.index)
+    assert set(lists_valid_on(frame, "2023-01-01")["programme"]) == set(uk.index)
+
+
+def test_eu_myanmar_embargo_dates_from_common_position_96_635(countries):
+    eu = countries[countries["list_id"].eq("eu_arms_embargo")].set_index("programme")
+    assert eu["valid_from"].notna().all()
+    assert eu.loc["EU-MMR", "valid_from"] == pd.Timestamp("1996-10-28")
+    assert "96/635/CFSP" in eu.loc["EU-MMR", "valid_from_source"]
+
+
 def test_freedom_house_not_free_by_edition(countries):
     fh = countries[countries["list_id"].eq("fh_not_free")]
     assert fh.groupby("edition").size().loc[["FIW 2013", "FIW 2018", "FIW 2025"]].tolist() == [
@@ -102,8 +127,11 @@ def test_lists_valid_on_reads_empty_dates_as_open(countries):
     assert set(lists_valid_on(un, "2023-01-01")["programme"]) == set(un["programme"])
     assert "UN-SC2653" in set(lists_valid_on(un, "2023-01-01")["programme"])
     assert "UN-SC2653" not in set(lists_valid_on(un, "2022-10-20")["programme"])
-    uk = countries[countries["list_id"].eq("uk_arms_embargo")]
-    assert len(lists_valid_on(uk, "1990-01-01")) == len(uk)  # no valid_from: always in force
+    eu = countries[countries["list_id"].eq("eu_arms_embargo")]
+    assert "EU-MMR" in set(lists_valid_on(eu, "1997-01-01")["programme"])
+    assert "EU-MMR" not in set(lists_valid_on(eu, "1996-10-27")["programme"])
+    undated = eu.assign(valid_from=pd.NaT)  # no valid_from: in force before any screened date
+    assert len(lists_valid_on(undated, "1990-01-01")) == len(eu)
     fh = countries[countries["list_id"].eq("fh_not_free")]
     assert set(lists_valid_on(fh, "2030-06-30")["edition"]) == {"FIW 2025"}
 
