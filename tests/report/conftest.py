@@ -95,9 +95,12 @@ def _hostile_holdings() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def hostile_screen():
-    """A fresh screen of the hostile fixture (each call has its own run time)."""
-    return screen(_hostile_holdings(), _hostile_universe(), "broad", as_of=AS_OF)
+def hostile_screen(holding_ids: list[str] | None = None):
+    """A fresh screen of the hostile fixture (each call has its own run time), of some holdings or all."""
+    holdings = _hostile_holdings()
+    if holding_ids is not None:
+        holdings = holdings[holdings["holding_id"].isin(holding_ids)]
+    return screen(holdings, _hostile_universe(), "broad", as_of=AS_OF)
 
 
 @pytest.fixture(scope="session")

@@ -21,10 +21,10 @@ def values(path: Path) -> dict[str, list[tuple]]:
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book}
 
 
-def test_same_inputs_give_the_same_workbook(tmp_path):
-    first, second = hostile_screen(), hostile_screen()
-    a = values(first.to_excel(tmp_path / "a.xlsx"))
-    b = values(second.to_excel(tmp_path / "b.xlsx"))
+def test_same_inputs_give_the_same_workbook(hostile_report, tmp_path):
+    again = hostile_screen()  # screened anew, at another run time
+    a = values(hostile_report)
+    b = values(again.to_excel(tmp_path / "b.xlsx"))
     run_row = next(i for i, row in enumerate(a["About"]) if row[0] == "Run at (UTC)")
     a["About"].pop(run_row)
     b["About"].pop(run_row)
@@ -93,6 +93,26 @@ def test_links_past_excels_limit_stay_text_and_the_summary_says_so(hostile_resul
     assert len(linked) == 1 and len(urls) > 1
     notes = [v for row in book["Summary"].iter_rows(values_only=True) for v in row if v]
     assert any("the first 1 are clickable" in str(v) for v in notes)
+
+
+def test_a_screen_without_flags_still_has_every_sheet(tmp_path):
+    result = hostile_screen(["E4", "E5"])  # a bakery and cash
+    assert result.flags.empty
+    book = openpyxl.load_workbook(result.to_excel(tmp_path / "clean.xlsx"))
+    assert [c.value for c in book["Flags"][1]] and book["Flags"].max_row == 1
+    assert len(book["Summary"]._charts) == 1
+    # the restricted list covers the universe, held or not
+    restricted = pd.read_csv(write_restricted_list(result, tmp_path / "restricted.csv"))
+    assert len(restricted) == len(result.restricted_list()) > 0 and not restricted["held"].any()
+
+
+def test_the_chart_draws_at_most_a_dozen_portfolios(hostile_result, tmp_path, monkeypatch):
+    monkeypatch.setattr(_sheets, "MAX_CHART_SERIES", 1)
+    book = openpyxl.load_workbook(hostile_result.to_excel(tmp_path / "chart.xlsx"))
+    (chart,) = book["Summary"]._charts
+    assert len(chart.series) == 1 and hostile_result.holdings["portfolio_id"].nunique() == 2
+    title = "".join(r.t for p in chart.title.tx.rich.p for r in (p.r or []))
+    assert "first 1 portfolios" in title
 
 
 def test_restricted_list_has_every_security_of_excluded_issuers(hostile_result, tmp_path):

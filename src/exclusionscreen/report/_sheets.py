@@ -38,6 +38,8 @@ __all__ = [
 MAX_ROWS_PER_SHEET = 1_048_576
 #: hyperlinks Excel keeps on one worksheet ("Excel specifications and limits"); further URLs stay text
 MAX_LINKS_PER_SHEET = 66_530
+#: portfolios drawn in the Summary's chart (a bar each per criterion); the table beside it has them all
+MAX_CHART_SERIES = 12
 #: the longest link target Excel accepts
 MAX_LINK_LENGTH = 2_000
 #: what the status colours mean, for the legend on the Summary sheet
@@ -353,6 +355,7 @@ _LABELS = {
 }
 _PAI14_LABELS = {**_LABELS, "coverage": "Coverage (share of all investments)"}
 _HEADER_WIDTH = 16
+_PORTFOLIO = "portfolio:"
 
 
 def _weight_flagged(result: ScreenResult, portfolios: list[str]) -> pd.DataFrame:
@@ -366,7 +369,7 @@ def _weight_flagged(result: ScreenResult, portfolios: list[str]) -> pd.DataFrame
         {"criterion_id": list(result.policy.criterion_ids), "title": [c.title for c in result.policy.criteria]}
     )
     wide = wide.reindex(index=crit["criterion_id"], columns=portfolios).fillna(0.0)
-    wide.columns = [str(c) for c in wide.columns]
+    wide.columns = [_PORTFOLIO + str(c) for c in wide.columns]  # apart from criterion_id and title
     return pd.concat([crit.reset_index(drop=True), wide.reset_index(drop=True)], axis=1)
 
 
@@ -375,8 +378,8 @@ def _notes(result: ScreenResult, split_notes: list[str], previous: ScreenResult 
     lines += [Line(n, "warning") for n in split_notes]
     skipped = len(result.skipped)
     if skipped:
-        lines.append(Line(f"{skipped:,} row(s) of the holdings files were skipped on loading: see the sheet Skipped.",
-                          "warning"))
+        lines.append(Line(f"{skipped:,} row(s) of the holdings files were not read as holdings (title blocks, notes, "
+                          "totals): the sheet Skipped lists each with its reason."))
     else:
         lines.append(Line("No row of the holdings files was skipped on loading."))
     review = len(result.review)
@@ -387,7 +390,7 @@ def _notes(result: ScreenResult, split_notes: list[str], previous: ScreenResult 
     else:
         lines.append(Line(f"Changes are against the screen as of {previous.as_of.date()} (sheet Changes)."))
     if not result.warnings and not split_notes:
-        lines.insert(0, Line("No warnings: every list was current and the policy applies on the as-of date."))
+        lines.insert(0, Line("No warnings from the screen."))
     return lines
 
 
@@ -402,8 +405,8 @@ def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResul
     portfolios = [str(x) for x in overview["portfolio_id"]]
     chart_table = Table(
         _weight_flagged(result, portfolios),
-        kinds={"criterion_id": "id", "title": "text", **dict.fromkeys(portfolios, "percent")},
-        labels={"criterion_id": "Criterion", "title": "Title"},
+        kinds={"criterion_id": "id", "title": "text", **{_PORTFOLIO + p: "percent" for p in portfolios}},
+        labels={"criterion_id": "Criterion", "title": "Title", **{_PORTFOLIO + p: p for p in portfolios}},
         title="Weight flagged (excluded + watch) by criterion, one column per portfolio",
         header_width=_HEADER_WIDTH,
     )
@@ -434,8 +437,11 @@ def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResul
         Table(by_both, column_kinds(by_both), _LABELS, "Flags by portfolio and criterion", _HEADER_WIDTH),
     ]
     if portfolios:
-        blocks.append(Chart("Weight flagged by criterion", chart_table, "title", tuple(portfolios),
-                            "Share of portfolio flagged"))
+        charted = tuple(_PORTFOLIO + p for p in portfolios[:MAX_CHART_SERIES])
+        title = "Weight flagged by criterion"
+        if len(portfolios) > MAX_CHART_SERIES:
+            title += f" (first {MAX_CHART_SERIES} portfolios; the table has all)"
+        blocks.append(Chart(title, chart_table, "title", charted, "Share of portfolio flagged"))
     return DocumentSheet("Summary", tuple(blocks), fit_width=True)
 
 

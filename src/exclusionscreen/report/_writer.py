@@ -14,6 +14,7 @@ import csv
 import os
 import re
 import tempfile
+import textwrap
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -386,11 +387,12 @@ def _document_widths(sheet: DocumentSheet) -> dict[int, float]:
 
 
 def _header_height(table: Table, widths: dict[int, float]) -> float:
+    """Points for a header row whose labels wrap (bold text is wider than the width's digits)."""
     lines = 1
     for i, column in enumerate(table.frame.columns, 1):
-        width = max(widths.get(i, _MIN_WIDTH) - 1, 1)
-        lines = max(lines, -(-len(table.label(column)) // int(width)))
-    return 15.0 * lines + 2
+        per_line = max(int((widths.get(i, _MIN_WIDTH) - 2) * 0.85), 4)
+        lines = max(lines, len(textwrap.wrap(table.label(column), per_line)))
+    return 15.0 * lines + 3
 
 
 def _blank_between(previous, block) -> bool:
@@ -466,7 +468,7 @@ def _add_chart(ws, chart_block: Chart, header_row: int, last_row: int) -> None:
     chart.set_categories(cats)
     bars = len(chart_block.values)
     chart.height = max(7.5, (last_row - header_row) * (0.3 + 0.3 * bars) + 3)  # centimetres
-    chart.width = 24
+    chart.width = 28
     ws.add_chart(chart, f"{get_column_letter(len(columns) + 2)}{header_row}")
 
 
