@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -493,21 +493,10 @@ def _about(result: ScreenResult) -> DocumentSheet:
 # ---------------------------------------------------------------------------- the workbook
 
 
-def _plain(result: ScreenResult) -> ScreenResult:
-    """The result with its frames' ``attrs`` dropped: pandas compares attrs when it merges frames, and
-    attrs holding frames (a loading report, an overrides table) make that comparison fail."""
-    frames = {name: getattr(result, name).copy(deep=False) for name in ScreenResult._FRAMES}
-    for frame in frames.values():
-        frame.attrs = {}
-    return replace(result, **frames)
-
-
 def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | None = None) -> list[Sheet]:
     """Every sheet of the report, in order."""
     if previous is not None and not isinstance(previous, ScreenResult):
         previous = ScreenResult.load(previous)
-    result = _plain(result)
-    previous = _plain(previous) if previous is not None else None
     flags = _split("Flags", _table(_ordered(result.flags, _FLAG_ORDER)))
     holdings = _split("Holdings", _table(_ordered(result.holdings, _HOLDING_ORDER)))
     review = _split("Review", _table(result.review))
