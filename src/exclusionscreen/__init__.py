@@ -30,6 +30,7 @@ from .errors import (
     ExclusionScreenError,
     InputFileError,
     OverrideError,
+    ReportError,
     RuleFileError,
 )
 from .holdings import FileReport, LoadReport, load_holdings, load_report
@@ -87,6 +88,7 @@ __all__ = [
     "Ownership",
     "Policy",
     "Reference",
+    "ReportError",
     "ReferenceDataWarning",
     "RuleFileError",
     "ScreenResult",

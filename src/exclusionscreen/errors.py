@@ -20,6 +20,7 @@ __all__ = [
     "InputFileError",
     "ColumnMappingError",
     "OverrideError",
+    "ReportError",
 ]
 
 
@@ -75,3 +76,7 @@ class ColumnMappingError(InputFileError):
 
 class OverrideError(ExclusionScreenError):
     """An overrides or decisions file names an unknown issuer, security or criterion, or is malformed."""
+
+
+class ReportError(ExclusionScreenError):
+    """The report cannot be written where asked: the target is an input, a folder, or not .xlsx."""

@@ -30,7 +30,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.writer.excel import ExcelWriter
 
-from ..errors import ExclusionScreenError
+from ..errors import ReportError
 from ..result import ScreenResult
 from . import _sheets, _styles
 from ._sheets import (
@@ -64,10 +64,6 @@ _FIRST_EXCEL_DATE = pd.Timestamp("1900-03-01")  # before it Excel's serial numbe
 _NUMERIC = {"money", "number", "count", "percent", "score"}
 _RIGHT_ALIGNED = _NUMERIC | {"date", "datetime"}
 _LEFT = Alignment(horizontal="left", vertical="top")
-
-
-class ReportError(ExclusionScreenError):
-    """The report cannot be written where asked: the target is an input, a folder, or not .xlsx."""
 
 
 # ---------------------------------------------------------------------------- targets and files
