@@ -15,6 +15,7 @@ from .names import best_matches, legal_form_tails, normalise_names
 __all__ = ["match_names", "subject_names"]
 
 _MIN_FUZZY_LENGTH = 6
+_SHORT_ALIAS = 5
 
 
 def subject_names(issuers: pd.DataFrame, holding_names: pd.Series) -> pd.DataFrame:
@@ -50,11 +51,11 @@ def match_names(
     two bars, or names that agree only once two different legal forms are dropped) with the same
     columns and a ``reason``, for review. Work is done once per distinct normalised name.
     """
-    names = entries[["entry_id", "name"]]
+    names = entries[["entry_id", "name"]].assign(is_alias=False)
     if "aliases" in entries.columns:
         alias = entries[["entry_id", "aliases"]].dropna()
         alias = alias.assign(name=alias["aliases"].str.split("|")).explode("name")[["entry_id", "name"]]
-        names = pd.concat([names, alias], ignore_index=True)
+        names = pd.concat([names, alias.assign(is_alias=True)], ignore_index=True)
     names = names.assign(name=names["name"].astype("string").str.strip())
     names["norm"] = normalise_names(names["name"])
     names = names.dropna(subset=["norm"]).drop_duplicates(["entry_id", "norm"])
@@ -64,10 +65,10 @@ def match_names(
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=columns + ["reason"])
 
     exact = names.merge(subjects[["subject_id", "name", "norm"]].rename(columns={"name": "matched_name"}), on="norm")
-    exact = exact.assign(match_method="name_exact", match_confidence=1.0)[columns]
+    exact = exact.assign(match_method="name_exact", match_confidence=1.0)[[*columns, "is_alias", "norm"]]
 
     # fuzzy matching only for names long enough to carry meaning ("STAR" is not a company)
-    rest = names[~names["entry_id"].isin(exact["entry_id"]) & (names["norm"].str.len() >= _MIN_FUZZY_LENGTH)]
+    rest = names[~names["norm"].isin(exact["norm"]) & (names["norm"].str.len() >= _MIN_FUZZY_LENGTH)]
     fuzzy = pd.DataFrame(columns=columns)
     if len(rest):
         choices = subjects.drop_duplicates("norm").set_index("subject_id")["norm"]
@@ -79,7 +80,7 @@ def match_names(
             matched_name=fuzzy["match_name"].map(named),
             match_method="name_fuzzy",
             match_confidence=fuzzy["score"],
-        )[columns]
+        )[[*columns, "is_alias", "norm"]]
         fuzzy = fuzzy.sort_values("match_confidence", ascending=False).drop_duplicates(["entry_id", "subject_id"])
     found = pd.concat([exact, fuzzy], ignore_index=True)
     # the same name with two different legal forms ("Costar Group Co., Ltd." and "COSTAR GROUP INC")
@@ -91,7 +92,13 @@ def match_names(
     agree = clash & (found["match_confidence"] >= match_threshold)
     found.loc[agree, "reason"] = ("names agree but legal forms differ (" + entry_form[agree] + " / "
                                   + subject_form[agree] + ")")
-    good = ~clash & (found["match_confidence"] >= match_threshold)
+    # a bare security name (no issuer data) is matched exactly or not at all; an alias of a few
+    # letters ("HTC", "ROE") names too many companies to be enough on its own
+    orphan_fuzzy = (found["match_method"] == "name_fuzzy") & found["subject_id"].str.startswith("name:")
+    short_alias = found["is_alias"].astype(bool) & (found["norm"].str.len() <= _SHORT_ALIAS)
+    found.loc[orphan_fuzzy, "reason"] = "fuzzy match to a security name with no issuer data"
+    found.loc[short_alias, "reason"] = "matched only on the short alias " + found.loc[short_alias, "entry_name"]
+    good = ~clash & ~orphan_fuzzy & ~short_alias & (found["match_confidence"] >= match_threshold)
     matches = found[good].drop_duplicates(["entry_id", "subject_id"])[columns]
     doubtful = found[~good & ~found["entry_id"].isin(matches["entry_id"])]
     doubtful = doubtful.assign(reason=doubtful["reason"].fillna("name match below the confidence bar"))
