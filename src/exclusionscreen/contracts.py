@@ -243,7 +243,9 @@ def conform(frame: pd.DataFrame, model: type[_Contract]) -> pd.DataFrame:
 _MAX_LISTED = 20
 
 
-def validate(frame: pd.DataFrame, model: type[_Contract], *, source: str = "frame") -> pd.DataFrame:
+def validate(
+    frame: pd.DataFrame, model: type[_Contract], *, source: str = "frame", row_label: str = "row"
+) -> pd.DataFrame:
     """Validate `frame` against `model`, adding missing optional columns, and return a new frame.
 
     Every check runs before anything is reported. On failure raises ContractError whose message
@@ -270,20 +272,20 @@ def validate(frame: pd.DataFrame, model: type[_Contract], *, source: str = "fram
         return model.validate(conformed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases.copy()
-        raise ContractError(model.__name__, source, cases, _describe(model, source, cases)) from None
+        raise ContractError(model.__name__, source, cases, _describe(model, source, cases, row_label)) from None
 
 
-def _describe(model: type[_Contract], source: str, cases: pd.DataFrame) -> str:
+def _describe(model: type[_Contract], source: str, cases: pd.DataFrame, row_label: str = "row") -> str:
     lines = [f"{source}: {len(cases)} value(s) break the {model.__name__} contract"]
     row_level = cases["schema_context"].eq("DataFrameSchema") & cases["index"].notna()
     for check, group in cases[row_level].groupby("check", sort=False):
         rows = list(dict.fromkeys(group["index"].tolist()))
         more = f" (+{len(rows) - 10} more)" if len(rows) > 10 else ""
-        lines.append(f"  - {check}: rows {', '.join(map(str, rows[:10]))}{more}")
+        lines.append(f"  - {check}: {row_label}s {', '.join(map(str, rows[:10]))}{more}")
     per_column = cases[~row_level].fillna({"column": "(frame)"})
     for (column, check), group in per_column.groupby(["column", "check"], sort=False, dropna=False):
         pairs = list(zip(group["index"].tolist(), group["failure_case"].tolist(), strict=True))
-        sample = ", ".join(f"{v!r}" if pd.isna(r) else f"row {r}: {v!r}" for r, v in pairs[:5])
+        sample = ", ".join(f"{v!r}" if pd.isna(r) else f"{row_label} {r}: {v!r}" for r, v in pairs[:5])
         more = f" (+{len(pairs) - 5} more)" if len(pairs) > 5 else ""
         lines.append(f"  - column {column!r}, check {check}: {sample}{more}")
         if len(lines) > _MAX_LISTED:

@@ -219,10 +219,11 @@ def _exposure_hits(c: Criterion, universe, as_of: pd.Timestamp, names: pd.Series
     pairs = pairs[on_list]
     note = (
         pairs["description"].fillna("delivery")
-        + " to "
+        + " (recipient "
         + pairs["recipient_country"]
-        + " in "
+        + ", "
         + pairs["year"].astype(str)
+        + ")"
     )
     return _frame(
         pairs,
@@ -243,7 +244,7 @@ def _exposure_hits(c: Criterion, universe, as_of: pd.Timestamp, names: pd.Series
 
 def _sovereign_hits(c: Criterion, universe, as_of: pd.Timestamp) -> pd.DataFrame:
     issuers = universe.issuers
-    states = issuers[issuers["issuer_type"] == "sovereign"]
+    states = issuers.loc[issuers["issuer_type"] == "sovereign", ["issuer_id", "issuer_name", "country"]]
     lists = universe.country_lists
     lists = lists[lists["list_id"].isin(c.country_lists) & valid_on(lists, as_of)]
     pairs = states.merge(lists[["list_id", "country", "valid_from", "source", "source_url"]], on="country")

@@ -97,9 +97,40 @@ def normalise_names(names: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-_NOT_A_FORM = {"GROUP", "HOLDINGS", "HOLDING", "CLASS", "CL", "SERIES", "SER", "ORD", "ORDINARY", "SHARES",
-               "SHS", "SH", "COMMON", "COM", "STOCK", "ADR", "ADS", "GDR", "SPONSORED", "REG", "REGISTERED",
-               "PREF", "PREFERRED", "NPV", "NON", "VOTING", "VTG", "UNIT", "UNITS", "REIT", "NEW", "DR"}
+_NOT_A_FORM = {
+    "GROUP",
+    "HOLDINGS",
+    "HOLDING",
+    "CLASS",
+    "CL",
+    "SERIES",
+    "SER",
+    "ORD",
+    "ORDINARY",
+    "SHARES",
+    "SHS",
+    "SH",
+    "COMMON",
+    "COM",
+    "STOCK",
+    "ADR",
+    "ADS",
+    "GDR",
+    "SPONSORED",
+    "REG",
+    "REGISTERED",
+    "PREF",
+    "PREFERRED",
+    "NPV",
+    "NON",
+    "VOTING",
+    "VTG",
+    "UNIT",
+    "UNITS",
+    "REIT",
+    "NEW",
+    "DR",
+}
 _SAME_FORM = {"CORPORATION": "CORP", "INCORPORATED": "INC", "LIMITED": "LTD", "COMPANY": "CO"}
 
 
@@ -118,7 +149,7 @@ def legal_form_tails(names: pd.Series) -> pd.Series:
     core = _normalise_distinct(distinct).to_numpy()
     tails = []
     for full, stripped in zip(cleaned, core, strict=True):  # once per distinct name
-        words = str(full)[len(str(stripped)):].split() if str(full).startswith(str(stripped)) else []
+        words = str(full)[len(str(stripped)) :].split() if str(full).startswith(str(stripped)) else []
         words = [_SAME_FORM.get(w, w) for w in words if w not in _NOT_A_FORM and len(w) > 1]
         tails.append(" ".join(words))
     mapping = pd.Series(tails, index=distinct.to_numpy())
@@ -130,13 +161,14 @@ def best_matches(queries: pd.Series, choices: pd.Series, *, min_score: float = 0
 
     `queries` and `choices` are normalised names (see :func:`normalise_names`); `choices` is indexed by
     the key to return (an issuer id, a list entry id). Returns one row per distinct query with columns
-    ``query``, ``match_key``, ``match_name``, ``score`` (0-1, token-sort ratio) and ``runner_up_score``,
+    ``query``, ``match_key``, ``match_name``, ``score`` (0-1, token-sort ratio), ``runner_up_score`` and
+    ``runner_up_key`` (the next best choice),
     for queries whose best score is at least `min_score`. Scores are computed with rapidfuzz's
     ``cdist`` in chunks, so memory stays bounded for 100,000 x 100,000 names.
     """
     q = pd.Series(queries.dropna().unique(), dtype="string")
     c = choices.dropna()
-    columns = ["query", "match_key", "match_name", "score", "runner_up_score"]
+    columns = ["query", "match_key", "match_name", "score", "runner_up_score", "runner_up_key"]
     if q.empty or c.empty:
         return pd.DataFrame(columns=columns)
     choice_names = c.astype(str).to_numpy()
@@ -150,10 +182,10 @@ def best_matches(queries: pd.Series, choices: pd.Series, *, min_score: float = 0
         )
         best = scores.argmax(axis=1)
         best_score = scores[np.arange(len(part)), best]
-        if scores.shape[1] > 1:
-            second = np.partition(scores, -2, axis=1)[:, -2]
-        else:
-            second = np.zeros(len(part), dtype=np.uint8)
+        rows = np.arange(len(part))
+        scores[rows, best] = 0  # in place: the best is already taken; what is left gives the runner-up
+        second_at = scores.argmax(axis=1)
+        second = scores[rows, second_at]
         keep = best_score >= max(cutoff, 1)
         frames.append(
             pd.DataFrame(
@@ -163,6 +195,7 @@ def best_matches(queries: pd.Series, choices: pd.Series, *, min_score: float = 0
                     "match_name": choice_names[best[keep]],
                     "score": best_score[keep] / 100.0,
                     "runner_up_score": second[keep] / 100.0,
+                    "runner_up_key": choice_keys[second_at[keep]],
                 }
             )
         )

@@ -17,6 +17,7 @@ from .names import best_matches, legal_form_tails, normalise_names
 
 __all__ = ["NOT_SCREENABLE", "MethodConfidence", "holding_keys", "resolve_issuers", "screenable"]
 
+_TIE = 0.02  # a runner-up this close to the best match makes a fuzzy match doubtful
 _KEY_COLUMNS = ["isin", "cusip", "sedol", "lei", "ticker", "exchange", "country", "security_name"]
 
 #: confidence given to each resolution method
@@ -25,9 +26,9 @@ MethodConfidence = {
     "cusip": 1.0,
     "sedol": 1.0,
     "lei": 1.0,
-    "ticker_exchange": 0.95,
-    "ticker_country": 0.9,
-    "name_exact": 0.9,
+    "ticker_exchange": 0.97,
+    "ticker_country": 0.95,
+    "name_exact": 0.93,
     "analyst_confirmed": 1.0,
 }
 
@@ -148,19 +149,25 @@ def resolve_issuers(
             matches = best_matches(norm[todo], choices, min_score=review_threshold).set_index("query")
             score = norm.map(matches["score"])
             key = norm.map(matches["match_key"]).astype("string")
-            accept = todo & (score >= match_threshold)
+            runner_up = norm.map(matches["runner_up_score"])
+            rival = norm.map(matches["runner_up_key"]).astype("string")
+            # two different issuers that match almost equally well: an analyst decides
+            tie = todo & (score >= match_threshold) & (runner_up >= score - _TIE) & (rival != key).fillna(False)
+            accept = todo & (score >= match_threshold) & ~tie
             issuer[accept] = key[accept]
             method[accept] = "name_fuzzy"
             cand_score[accept] = score[accept]
             doubtful = todo & score.notna() & ~accept
             reason[doubtful] = "name match below the confidence bar"
+            reason[tie] = "two issuers match the name almost equally: " + key[tie] + ", " + rival[tie]
             cand_id[doubtful] = key[doubtful]
             cand_score[doubtful] = score[doubtful]
 
     if n:
         _legal_form_clashes(d, issuers, issuer, method, reason, cand_id, cand_score)
     confidence = method.map(MethodConfidence).astype(float)
-    confidence = confidence.where(method != "name_fuzzy", cand_score)
+    # a fuzzy match is never surer than an exact one
+    confidence = confidence.where(method != "name_fuzzy", cand_score * MethodConfidence["name_exact"])
 
     out = pd.DataFrame(
         {

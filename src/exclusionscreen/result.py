@@ -47,7 +47,7 @@ class ScreenResult:
     def overview(self) -> pd.DataFrame:
         """Per portfolio: holdings, market value, excluded / watch counts and weights, coverage."""
         h = self.holdings
-        mv = h["market_value"].fillna(0.0)
+        mv = self._values()
         share = h["share_of_portfolio"].fillna(0.0)
         screenable = h["status"] != Status.NOT_APPLICABLE.value
         resolved = h["issuer_id"].notna()
@@ -118,29 +118,40 @@ class ScreenResult:
             {"holdings_excluded": 0, "holdings_watch": 0, "holdings_exempt": 0, "market_value_flagged": 0.0}
         )
 
+    def _values(self) -> pd.Series:
+        """Each holding's value: its market value, or its weight where its portfolio gives no market values."""
+        h = self.holdings
+        has_values = h["market_value"].notna().groupby(h["portfolio_id"]).transform("any")
+        return h["market_value"].where(has_values, h["share_of_portfolio"]).fillna(0.0)
+
     def pai14(self) -> pd.DataFrame:
         """SFDR PAI 14: share of investments in companies involved in anti-personnel mines, cluster
         munitions, chemical or biological weapons, per portfolio.
 
-        ``pai14_all`` divides by all investments (every holding's market value), ``pai14_covered`` by
-        the investments covered by data (screenable holdings resolved to an issuer); ``coverage`` is
-        the covered share of all investments. Overrides do not change PAI 14: it reports involvement.
+        ``pai14_all`` divides the value of involved investments by all investments (every holding);
+        ``pai14_covered`` divides the involved investments among those covered by data (screenable
+        holdings resolved to an issuer of the universe) by the covered investments; ``coverage`` is
+        the covered share of all investments. Values are market values, or weights where a portfolio
+        gives none. Overrides do not change PAI 14: it reports involvement.
         """
         h = self.holdings
-        mv = h["market_value"].fillna(0.0)
-        involved_ids = set(self.pai14_flags.loc[self.pai14_flags["action"] == "exclude", "holding_id"])
+        value = self._values()
+        involved_ids = self.pai14_flags.loc[self.pai14_flags["action"] == "exclude", "holding_id"]
         investee = h["status"] != Status.NOT_APPLICABLE.value
+        involved = h["holding_id"].isin(involved_ids) & investee
+        covered = investee & h["issuer_id"].notna()
         frame = pd.DataFrame(
             {
                 "portfolio_id": h["portfolio_id"],
-                "involved_value": mv.where(h["holding_id"].isin(involved_ids) & investee, 0.0),
-                "total_value": mv,
-                "covered_value": mv.where(investee & h["issuer_id"].notna(), 0.0),
+                "involved_value": value.where(involved, 0.0),
+                "total_value": value,
+                "involved_covered_value": value.where(involved & covered, 0.0),
+                "covered_value": value.where(covered, 0.0),
             }
         )
         out = frame.groupby("portfolio_id", sort=True).sum()
         out["pai14_all"] = out["involved_value"] / out["total_value"].where(out["total_value"] != 0)
-        out["pai14_covered"] = out["involved_value"] / out["covered_value"].where(out["covered_value"] != 0)
+        out["pai14_covered"] = out["involved_covered_value"] / out["covered_value"].where(out["covered_value"] != 0)
         out["coverage"] = out["covered_value"] / out["total_value"].where(out["total_value"] != 0)
         return out.reset_index()
 

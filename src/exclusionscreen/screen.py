@@ -55,10 +55,17 @@ def _catalogue():
     return shipped_criteria()
 
 
-def _as_of(value, holdings: pd.DataFrame) -> pd.Timestamp:
+def _as_of(value, holdings: pd.DataFrame, warnings: list[str]) -> pd.Timestamp:
     if value is None:
         stated = holdings["as_of"].dropna()
-        return stated.max().normalize() if len(stated) else pd.Timestamp(date.today())
+        if len(stated):
+            return stated.max().normalize()
+        today = pd.Timestamp(date.today())
+        warnings.append(
+            f"no screening date was given and the holdings state none: screened as of today, {today.date()}; "
+            "lists and evidence valid today were applied (pass as_of for the holdings' own date)"
+        )
+        return today
     try:
         return pd.Timestamp(value).normalize()
     except (ValueError, TypeError):
@@ -99,8 +106,8 @@ def screen(
     policy = load_policy(policy)
     load_report = holdings.attrs.get("load_report")
     h = _prepare_holdings(holdings)
-    day = _as_of(as_of, h)
     warnings: list[str] = []
+    day = _as_of(as_of, h, warnings)
     if not policy.applies_on(day.date()):
         warnings.append(
             f"policy {policy.id} applies from {policy.applies_from or '-'} to "
@@ -363,7 +370,8 @@ def _review(screened, resolved, evidence_review, names) -> pd.DataFrame:
         }
     )
     evidence = evidence_review.rename(columns={"candidate_subject_id": "candidate_issuer_id"})
-    return pd.concat([holdings, evidence], ignore_index=True)
+    review = pd.concat([holdings, evidence], ignore_index=True)
+    return review.astype({"candidate_score": float, "market_value": float, "share_of_portfolio": float})
 
 
 def _inputs(load_report, universe, overrides, decisions) -> pd.DataFrame:

@@ -160,7 +160,7 @@ def _concat(left: pd.DataFrame, right: pd.DataFrame, name: str) -> pd.DataFrame:
     return validate(out, UNIVERSE_FILES[name], source=name)
 
 
-def _prepare(name: str, frame: pd.DataFrame, source: str) -> pd.DataFrame:
+def _prepare(name: str, frame: pd.DataFrame, source: str, row_label: str = "row") -> pd.DataFrame:
     model = UNIVERSE_FILES[name]
     if name == "securities":
         frame = normalise_identifiers(frame, derive_isin=False)
@@ -169,7 +169,7 @@ def _prepare(name: str, frame: pd.DataFrame, source: str) -> pd.DataFrame:
     for column in ("country", "recipient_country"):
         if column in frame.columns:
             frame = frame.assign(**{column: frame[column].astype("string").str.strip().str.upper()})
-    return validate(frame, model, source=source)
+    return validate(frame, model, source=source, row_label=row_label).reset_index(drop=True)
 
 
 def _list_sources(parts: dict[str, pd.DataFrame], inputs: list[dict]) -> pd.DataFrame:
@@ -223,6 +223,13 @@ def load_universe(directory: str | Path | None = None, *, include_bundled: bool 
         stray = sorted(
             p.name for p in folder.iterdir() if p.suffix in {".csv", ".parquet"} and p.stem not in UNIVERSE_FILES
         )
+        if stray:
+            expected = ", ".join(f"{n}.csv" for n in UNIVERSE_FILES)
+            raise InputFileError(
+                folder,
+                f"holds file(s) that are not reference data: {', '.join(stray)}; a reference-data folder holds "
+                f"only {expected} (or .parquet), named exactly so: rename or move the others",
+            )
         for name in UNIVERSE_FILES:
             candidates = [folder / f"{name}.csv", folder / f"{name}.parquet"]
             found = [p for p in candidates if p.is_file()]
@@ -231,13 +238,13 @@ def load_universe(directory: str | Path | None = None, *, include_bundled: bool 
             if found:
                 path = found[0]
                 frame = _read(path)
-                parts[name] = _prepare(name, frame, str(path))
+                if path.suffix == ".csv":  # errors name the line of the file (the header is line 1)
+                    frame.index = pd.RangeIndex(2, len(frame) + 2)
+                parts[name] = _prepare(name, frame, str(path), row_label="line" if path.suffix == ".csv" else "row")
                 inputs.append({"kind": name, "path": str(path), "sha256": file_sha256(path), "rows": len(frame)})
         if not parts:
             raise InputFileError(
-                folder,
-                f"holds none of the reference files {', '.join(f'{n}.csv' for n in UNIVERSE_FILES)}"
-                + (f" (found: {', '.join(stray)})" if stray else ""),
+                folder, f"holds none of the reference files {', '.join(f'{n}.csv' for n in UNIVERSE_FILES)}"
             )
     universe = Universe(
         **{name: parts.get(name, _empty(model)) for name, model in UNIVERSE_FILES.items()},

@@ -69,7 +69,7 @@ def test_invalid_universe_file_exits_1_naming_file_and_row(tmp_path):
     (universe / "issuers.csv").write_text("issuer_id,issuer_name,issuer_type\nA,Alpha,corporate\nB,Beta,bank\n")
     proc = run("screen", SAMPLE / "2026Q3" / "global_equity.csv", "--universe", universe)
     assert proc.returncode == 1
-    assert "issuers.csv" in proc.stderr and "row 1: 'bank'" in proc.stderr
+    assert "issuers.csv" in proc.stderr and "line 3: 'bank'" in proc.stderr
 
 
 def test_unreadable_holdings_exit_1_naming_the_file(tmp_path):

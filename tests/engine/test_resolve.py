@@ -149,9 +149,35 @@ def test_same_name_with_another_legal_form_goes_to_review():
 
     issuers = pd.DataFrame([dict(issuer_id="A", issuer_name="Solo Widgets Inc", issuer_type="corporate")])
     u = Universe.from_frames(issuers=issuers)
-    h = pd.DataFrame([dict(portfolio_id="P", holding_id="1", security_name="Solo Widgets GmbH"),
-                      dict(portfolio_id="P", holding_id="2", security_name="SOLO WIDGETS INCORPORATED")])
+    h = pd.DataFrame(
+        [
+            dict(portfolio_id="P", holding_id="1", security_name="Solo Widgets GmbH"),
+            dict(portfolio_id="P", holding_id="2", security_name="SOLO WIDGETS INCORPORATED"),
+        ]
+    )
     out = resolve_issuers(_prepare_holdings(h), u.issuers, u.securities)
     assert pd.isna(out.loc[0, "issuer_id"]) and out.loc[0, "candidate_issuer_id"] == "A"
     assert "legal forms differ (GMBH / INC)" in out.loc[0, "review_reason"]
     assert out.loc[1, "issuer_id"] == "A"  # INCORPORATED is INC
+
+
+def test_two_issuers_matching_almost_equally_go_to_review():
+    from exclusionscreen.screen import _prepare_holdings
+
+    issuers = pd.DataFrame(
+        [
+            dict(issuer_id="A", issuer_name="Zorbatron Defence plc", issuer_type="corporate"),
+            dict(issuer_id="B", issuer_name="Zorbatron Defense Inc", issuer_type="corporate"),
+        ]
+    )
+    u = Universe.from_frames(issuers=issuers)
+    h = pd.DataFrame([dict(portfolio_id="P", holding_id="1", security_name="ZORBATRON DEFENXE")])
+    out = resolve_issuers(_prepare_holdings(h), u.issuers, u.securities)
+    assert pd.isna(out.loc[0, "issuer_id"])
+    assert out.loc[0, "review_reason"].startswith("two issuers match the name almost equally")
+
+
+def test_a_fuzzy_match_is_never_surer_than_an_exact_one(resolved):
+    fuzzy = row(resolved, "Brackenridge Incendiary Device Ltd")["resolution_confidence"]
+    exact = row(resolved, "HOLLOWMERE DRONE DYNAMICS S.P.A.")["resolution_confidence"]
+    assert fuzzy <= exact

@@ -134,7 +134,9 @@ def test_pai14_both_denominators(broad_result):
     assert pai["involved_value"] == 100.0 * len(involved)
     assert pai["total_value"] == 100.0 * len(h)
     covered = 100.0 * (h["issuer_id"].notna()).sum()
-    assert pai["pai14_covered"] == pytest.approx(pai["involved_value"] / covered)
+    # the orphan holding is flagged by name-only evidence: involved, but not covered by issuer data
+    assert pai["involved_covered_value"] == 100.0 * (len(involved) - 1)
+    assert pai["pai14_covered"] == pytest.approx(pai["involved_covered_value"] / covered)
     assert pai["coverage"] == pytest.approx(covered / pai["total_value"])
 
 
@@ -278,8 +280,16 @@ def test_accessor_gives_the_same_result(universe):
 
 def test_exempting_one_security_for_one_criterion_keeps_it_restricted_for_another(universe):
     frames = universe_frames()
-    extra = pd.DataFrame([dict(issuer_id="ORD_SUB", category="chemical_weapons", involvement_type="production",
-                               source="Fictional test evidence")])
+    extra = pd.DataFrame(
+        [
+            dict(
+                issuer_id="ORD_SUB",
+                category="chemical_weapons",
+                involvement_type="production",
+                source="Fictional test evidence",
+            )
+        ]
+    )
     u = Universe.from_frames(**{**frames, "involvement": pd.concat([frames["involvement"], extra])})
     sub_isin = frames["securities"].set_index("issuer_id").loc["ORD_SUB", "isin"]
     table = _overrides([(None, sub_isin, "cluster_munitions", "exempt", "sold down", "CIO", "2026-01-01", None)])
@@ -288,3 +298,31 @@ def test_exempting_one_security_for_one_criterion_keeps_it_restricted_for_anothe
     assert row["criteria"] == "chemical_weapons" and bool(row["held"])
     assert flag(r, "ORD_SUB", "cluster_munitions")["outcome"] == "exempt"
     assert status(r, "holding of ORD_SUB") == "excluded"
+
+
+def test_extra_columns_in_the_universe_are_carried_not_fatal(universe):
+    frames = universe_frames()
+    issuers = frames["issuers"].assign(source="fictional vendor file", note="x")
+    u = Universe.from_frames(**{**frames, "issuers": issuers})
+    r = screen(pd.DataFrame(holdings_rows()), u, "broad", as_of=AS_OF)
+    assert status(r, "holding of RURITANIA") == "excluded"
+
+
+def test_universe_folder_errors_name_the_file_and_line(tmp_path):
+    from exclusionscreen.errors import InputFileError
+    from exclusionscreen.universe import load_universe
+
+    (tmp_path / "issuers.csv").write_text(
+        "issuer_id,issuer_name,issuer_type,country\nA,Alpha,corporate,GB\nB,Beta,corporate,GBR\n"
+    )
+    with pytest.raises(ContractError, match=r"(?s)issuers.csv: .*line 3: 'GBR'"):
+        load_universe(tmp_path)
+    (tmp_path / "issuers.csv").write_text("issuer_id,issuer_name,issuer_type\nA,Alpha,corporate\n")
+    (tmp_path / "Involvement.csv").write_text("issuer_id,category,involvement_type,source\n")
+    with pytest.raises(InputFileError, match="Involvement.csv"):
+        load_universe(tmp_path)
+
+
+def test_screening_without_any_date_says_so(universe):
+    r = screen(pd.DataFrame(holdings_rows()), universe, "broad")
+    assert any("screened as of today" in w for w in r.warnings)
