@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
@@ -79,9 +78,75 @@ def _clean(values: pd.Series) -> pd.Series:
     return text.str.replace(r"^THE\s+", "", regex=True)
 
 
+_SHARE_WORDS = (
+    "ORDINARY SHARES",
+    "ORDINARY SHARE",
+    "ORD SHS",
+    "ORD SH",
+    "ORD",
+    "COMMON STOCK",
+    "COMMON",
+    "COM",
+    "SHS",
+    "SH",
+    "ADR",
+    "ADS",
+    "GDR",
+    "SPONSORED ADR",
+    "REG",
+    "REGISTERED",
+    "PREF",
+    "PREFERRED",
+    "NPV",
+    "NON VOTING",
+    "NV",
+    "VTG",
+    "UNIT",
+    "UNITS",
+    "REIT",
+    "NEW",
+    "DR",
+    "A",
+    "B",
+    "C",
+    "HOLDINGS",
+    "HOLDING",
+)
+_CLASS_WORDS = frozenset({"CLASS", "CL", "SERIES", "SER"})
+
+
+@lru_cache(maxsize=1)
+def _suffixes() -> frozenset[tuple[str, ...]]:
+    """Every legal-form and share-class word sequence that may end a name, as token tuples."""
+    forms = [f for f in legal_forms() if f not in {"THE", "HOLDINGS?"}]
+    return frozenset(tuple(f.split()) for f in (*forms, *_SHARE_WORDS))
+
+
+def _strip_suffixes(name: str, suffixes: frozenset) -> str:
+    """Remove trailing legal-form and share-class words (never the first word)."""
+    tokens = name.split()
+    end = len(tokens)
+    while end > 1:
+        if end > 2 and tokens[end - 2] in _CLASS_WORDS and len(tokens[end - 1]) <= 2:
+            end -= 2  # CLASS A, SERIES B, CL C
+            continue
+        for size in (4, 3, 2, 1):
+            if size < end and tuple(tokens[end - size : end]) in suffixes:
+                end -= size
+                break
+        else:
+            break
+    return " ".join(tokens[:end])
+
+
 def _normalise_distinct(values: pd.Series) -> pd.Series:
     text = _clean(values)
-    stripped = (" " + text).str.replace(_suffix_pattern(), "", regex=True).str.strip()
+    suffixes = _suffixes()
+    stripped = pd.Series(  # once per distinct name, a few set look-ups each
+        [_strip_suffixes(t, suffixes) if isinstance(t, str) else t for t in text.to_numpy(dtype=object)],
+        index=text.index,
+        dtype="string",
+    )
     # never strip a name down to nothing: "AG" alone stays "AG"
     return stripped.where(stripped.str.len() > 0, text)
 
@@ -156,47 +221,74 @@ def legal_form_tails(names: pd.Series) -> pd.Series:
     return names.map(mapping).fillna("").astype("string")
 
 
-def best_matches(queries: pd.Series, choices: pd.Series, *, min_score: float = 0.0, chunk: int = 2000) -> pd.DataFrame:
+def _block_keys(names: pd.Series) -> pd.DataFrame:
+    """(position, key) pairs: every word of three letters or more, and the first four letters of longer words."""
+    words = names.str.split().explode().dropna()
+    words = words[words.str.len() >= 3]
+    prefixes = words[words.str.len() > 4].str[:4] + "*"
+    keys = pd.concat([words, prefixes])
+    return pd.DataFrame({"pos": keys.index.to_numpy(), "key": keys.to_numpy()}).drop_duplicates()
+
+
+def best_matches(
+    queries: pd.Series, choices: pd.Series, *, min_score: float = 0.0, max_block: int = 500
+) -> pd.DataFrame:
     """For each distinct normalised query name, the best-scoring normalised choice.
 
     `queries` and `choices` are normalised names (see :func:`normalise_names`); `choices` is indexed by
     the key to return (an issuer id, a list entry id). Returns one row per distinct query with columns
     ``query``, ``match_key``, ``match_name``, ``score`` (0-1, token-sort ratio), ``runner_up_score`` and
-    ``runner_up_key`` (the next best choice),
-    for queries whose best score is at least `min_score`. Scores are computed with rapidfuzz's
-    ``cdist`` in chunks, so memory stays bounded for 100,000 x 100,000 names.
+    ``runner_up_key`` (the next best choice with another key), for queries whose best score is at
+    least `min_score`.
+
+    Candidates are blocked: a query is scored only against choices that share a word, or the first
+    four letters of a word, with it (words shared by more than `max_block` choices are skipped,
+    except a query's rarest word). Scoring runs pairwise in rapidfuzz (``cpdist``), so the work grows
+    with the candidate pairs, not with queries x choices.
     """
+    columns = ["query", "match_key", "match_name", "score", "runner_up_score", "runner_up_key"]
     q = pd.Series(queries.dropna().unique(), dtype="string")
     c = choices.dropna()
-    columns = ["query", "match_key", "match_name", "score", "runner_up_score", "runner_up_key"]
     if q.empty or c.empty:
         return pd.DataFrame(columns=columns)
     choice_names = c.astype(str).to_numpy()
     choice_keys = c.index.to_numpy()
-    frames = []
-    cutoff = int(min_score * 100)
-    for start in range(0, len(q), chunk):
-        part = q.iloc[start : start + chunk].astype(str).to_numpy()
-        scores = process.cdist(
-            part, choice_names, scorer=fuzz.token_sort_ratio, dtype=np.uint8, score_cutoff=cutoff, workers=-1
+    c_keys = _block_keys(pd.Series(choice_names))
+    q_keys = _block_keys(q.reset_index(drop=True))
+    size = c_keys["key"].value_counts()
+    q_keys["size"] = q_keys["key"].map(size).fillna(0)
+    q_keys = q_keys[q_keys["size"] > 0]
+    rarest = q_keys.sort_values("size", kind="stable").drop_duplicates("pos")
+    q_keys = pd.concat([q_keys[q_keys["size"] <= max_block], rarest]).drop_duplicates(["pos", "key"])
+    pairs = q_keys[["pos", "key"]].merge(c_keys.rename(columns={"pos": "choice"}), on="key")
+    pairs = pairs[["pos", "choice"]].drop_duplicates()
+    if pairs.empty:
+        return pd.DataFrame(columns=columns)
+    q_text = q.astype(str).to_numpy()
+    pairs["score"] = (
+        process.cpdist(
+            q_text[pairs["pos"].to_numpy()],
+            choice_names[pairs["choice"].to_numpy()],
+            scorer=fuzz.token_sort_ratio,
+            workers=-1,
         )
-        best = scores.argmax(axis=1)
-        best_score = scores[np.arange(len(part)), best]
-        rows = np.arange(len(part))
-        scores[rows, best] = 0  # in place: the best is already taken; what is left gives the runner-up
-        second_at = scores.argmax(axis=1)
-        second = scores[rows, second_at]
-        keep = best_score >= max(cutoff, 1)
-        frames.append(
-            pd.DataFrame(
-                {
-                    "query": part[keep],
-                    "match_key": choice_keys[best[keep]],
-                    "match_name": choice_names[best[keep]],
-                    "score": best_score[keep] / 100.0,
-                    "runner_up_score": second[keep] / 100.0,
-                    "runner_up_key": choice_keys[second_at[keep]],
-                }
-            )
-        )
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+        / 100.0
+    )
+    pairs["key"] = choice_keys[pairs["choice"].to_numpy()]
+    pairs = pairs.sort_values(["pos", "score"], ascending=[True, False], kind="stable")
+    best = pairs.drop_duplicates("pos")
+    best = best[best["score"] >= min_score]
+    others = pairs.merge(best[["pos", "key"]], on="pos", suffixes=("", "_best"))
+    others = others[others["key"] != others["key_best"]].drop_duplicates("pos")
+    runner = others.set_index("pos")
+    return pd.DataFrame(
+        {
+            "query": q_text[best["pos"].to_numpy()],
+            "match_key": best["key"].to_numpy(),
+            "match_name": choice_names[best["choice"].to_numpy()],
+            "score": best["score"].to_numpy(),
+            "runner_up_score": best["pos"].map(runner["score"]).fillna(0.0).to_numpy(),
+            "runner_up_key": best["pos"].map(runner["key"]).to_numpy(),
+        },
+        columns=columns,
+    ).reset_index(drop=True)
