@@ -8,7 +8,9 @@ SHARED_DATA_DIR defaults to ``../shared/data`` beside the repository checkout; `
 ``src/exclusionscreen/data``. The script writes, byte for byte the same on every run:
 
 - ``country_lists.csv``: states under a UN, EU or UK arms embargo (one row per programme and
-  state) and states rated Not Free by Freedom House (one row per state and edition);
+  state), the same rows again in the ``*_state`` lists for the embargoes that bind the state
+  itself (each scope decision cited), and states rated Not Free by Freedom House (one row per
+  state and edition);
 - ``entity_lists.csv``: the US DoD Section 1260H list (one row per listing period) and the
   military end-users of Annex IV to EU Regulation 833/2014;
 - ``list_sources.csv``: one row per list: title, issuer, source, as-of date, rows, terms;
@@ -185,14 +187,16 @@ class Instrument:
         return f"{self.instrument}; " + " ; ".join(self.sources)
 
 
-# valid_from of each embargo: the date of the instrument that imposed the arms embargo, as
-# established from public pages (cited). A programme missing here gets an empty valid_from,
-# meaning in force before any screened date.
-# UN and EU: the date the resolution or Council act named by the programme was adopted (EU-MMR:
-# the Common Position that first set the embargo down). UK: the day the trade (military goods)
-# provisions of the regulations named by the programme came into force. The regulations made for
-# the UK's exit from the EU took effect at 11 p.m. on 31 December 2020 (IP completion day), when
-# they replaced the EU and UN measures the UK had applied until then through EU law.
+# valid_from of each embargo: the date of the instrument that first imposed the arms embargo the
+# programme continues, as established from public pages (cited); a later consolidating or
+# repealing act named by the programme is mentioned in the citation. A programme missing here
+# gets an empty valid_from, meaning in force before any screened date.
+# UN and EU: the date the resolution or Council act was adopted (EU-MMR: the Common Position that
+# first set the embargo down; EU-SDN: the day the Council agreed it). UK: the day the trade
+# (military goods) provisions of the regulations named by the programme came into force. The
+# regulations made for the UK's exit from the EU took effect at 11 p.m. on 31 December 2020 (IP
+# completion day), when they replaced the EU and UN measures the UK had applied until then
+# through EU law.
 INSTRUMENTS: dict[str, Instrument] = {
     "UN-SC1533": Instrument(
         "2003-07-28",
@@ -226,12 +230,15 @@ INSTRUMENTS: dict[str, Instrument] = {
         ),
     ),
     "UN-SC1988": Instrument(
-        "2011-06-17",
-        "UNSC resolution 1988 (2011), adopted 17 June 2011, created the Taliban sanctions regime "
-        "(the arms embargo on the Taliban dates from resolution 1333 of 19 December 2000)",
+        "2000-12-19",
+        "UNSC resolution 1333 (2000), adopted 19 December 2000, imposed the arms embargo on the "
+        "Taliban (on the parts of Afghanistan they controlled); resolution 1390 (2002) applied it "
+        "to the Taliban wherever located, and resolution 1988 (2011), adopted 17 June 2011, "
+        "created the separate Taliban sanctions regime that continues it",
         (
-            "http://usun.state.gov/briefing/statements/2011/166473.htm",
             "https://www.armscontrol.org/act/2001-01/news-briefs/un-passes-arms-embargo-against-taliban",
+            "https://www.sipri.org/databases/embargoes/un-arms-embargo-on-afghanistan-(taliban)",
+            "http://usun.state.gov/briefing/statements/2011/166473.htm",
         ),
     ),
     "UN-SC2127": Instrument(
@@ -260,9 +267,14 @@ INSTRUMENTS: dict[str, Instrument] = {
         ),
     ),
     "EU-BLR": Instrument(
-        "2012-10-15",
-        "Council Decision 2012/642/CFSP of 15 October 2012, Article 1 (arms embargo)",
-        ("https://legislation.gov.uk/eudn/2012/642/body/adopted",),
+        "2011-06-20",
+        "the Foreign Affairs Council of 20 June 2011 imposed the arms embargo on Belarus; it "
+        "continues under Council Decision 2012/642/CFSP of 15 October 2012, Article 1",
+        (
+            "http://ue.eu.int/homepage/highlights/stronger-sanctions-on-belarus?lang=en",
+            "https://europediplomatic.com/2020/02/17/eu-prolongs-belarus-arms-embargo/",
+            "https://legislation.gov.uk/eudn/2012/642/body/adopted",
+        ),
     ),
     "EU-HTI": Instrument(
         "2022-11-25",
@@ -272,10 +284,17 @@ INSTRUMENTS: dict[str, Instrument] = {
          "https://respectus-knowledge-base.document360.io/v1/docs/decision-20222319-haiti-1"),
     ),
     "EU-IRN": Instrument(
-        "2010-07-26",
-        "Council Decision 2010/413/CFSP of 26 July 2010, Article 1(1)(c) (arms), repealing "
-        "Common Position 2007/140/CFSP",
-        ("https://api.respectus.eu/docs/decision-2010413-iran",),
+        "2007-04-23",
+        "Council Common Position 2007/246/CFSP (April 2007, amending Common Position "
+        "2007/140/CFSP), adopted at the General Affairs and External Relations Council of 23 "
+        "April 2007, imposed the full arms embargo on Iran; it continues under Council Decision "
+        "2010/413/CFSP of 26 July 2010, Article 1(1)(c), which repealed Common Position "
+        "2007/140/CFSP",
+        (
+            "https://sipri.org/databases/embargoes/eu_arms_embargoes/iran",
+            "https://publications.parliament.uk/pa/cm200607/cmselect/cmeuleg/41-xvii/4116.htm",
+            "https://api.respectus.eu/docs/decision-2010413-iran",
+        ),
     ),
     "EU-IRQ": Instrument(
         "2003-07-07",
@@ -283,15 +302,26 @@ INSTRUMENTS: dict[str, Instrument] = {
         ("https://eur-lex.europa.eu/legal-content/NL/TXT/?uri=CELEX%3A32003E0495",),
     ),
     "EU-LBY": Instrument(
-        "2015-07-31",
-        "Council Decision (CFSP) 2015/1333 of 31 July 2015, Article 1 (arms embargo), repealing "
-        "Decision 2011/137/CFSP",
-        ("https://www.legislation.gov.uk/eudn/2015/1333/chapter/I",),
+        "2011-02-28",
+        "Council Decision 2011/137/CFSP of 28 February 2011 imposed the arms embargo on Libya "
+        "(implementing UNSC resolution 1970 (2011)); it continues under Council Decision (CFSP) "
+        "2015/1333 of 31 July 2015, Article 1, which repealed Decision 2011/137/CFSP",
+        (
+            "https://sipri.org/databases/embargoes/eu_arms_embargoes/libya/Libya_2",
+            "https://docslib.org/doc/4541646/council-decision-2011-137-cfsp-of-28-february-2011-concerning-restrictive-measures-in-view-of-the-situation-in-libya",
+            "https://www.legislation.gov.uk/eudn/2015/1333/chapter/I",
+        ),
     ),
     "EU-PRK": Instrument(
-        "2016-05-27",
-        "Council Decision (CFSP) 2016/849 of 27 May 2016, Article 1(1)(a) (arms)",
-        ("https://www.legislation.gov.uk/eudn/2016/849/chapter/I",),
+        "2006-11-20",
+        "Council Common Position 2006/795/CFSP of 20 November 2006 imposed the arms embargo on "
+        "North Korea (implementing UNSC resolution 1718 (2006)); it continues under Council "
+        "Decision (CFSP) 2016/849 of 27 May 2016, Article 1(1)(a)",
+        (
+            "https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX%3A32006E0795",
+            "http://www.sipri.org/databases/embargoes/eu_arms_embargoes/north_korea",
+            "https://www.legislation.gov.uk/eudn/2016/849/chapter/I",
+        ),
     ),
     "EU-RUS": Instrument(
         "2014-07-31",
@@ -300,15 +330,30 @@ INSTRUMENTS: dict[str, Instrument] = {
          "https://eur-lex.europa.eu/legal-content/AUTO/?uri=CELEX%3A32026D1437"),
     ),
     "EU-SDN": Instrument(
-        "2014-07-10",
-        "Council Decision 2014/450/CFSP of 10 July 2014, Article 1 (arms), repealing Decision "
-        "2011/423/CFSP",
-        ("https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX%3A02014D0450-20230404",),
+        "1994-03-08",
+        "the EU arms embargo on Sudan was agreed by the Foreign Affairs Council on 8 March 1994 "
+        "and set down in Council Decision 94/165/CFSP (March 1994; the day of the Decision "
+        "itself was not found); it was maintained by Common Position 2004/31/CFSP and continues "
+        "under Council Decision 2014/450/CFSP of 10 July 2014, Article 1, which repealed "
+        "Decision 2011/423/CFSP",
+        (
+            "https://api.parliament.uk/historic-hansard/written-answers/1994/mar/10/sudan",
+            "https://sipri.org/node/1491",
+            "https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX%3A32004E0031",
+            "https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX%3A02014D0450-20230404",
+        ),
     ),
     "EU-SSD": Instrument(
-        "2015-05-07",
-        "Council Decision (CFSP) 2015/740 of 7 May 2015, Article 1 (arms)",
-        ("http://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:02015D0740-20170309",),
+        "2011-07-18",
+        "Council Decision 2011/423/CFSP of 18 July 2011 extended the EU arms embargo on Sudan to "
+        "the newly independent South Sudan; the South Sudan measures were split off by Decision "
+        "2014/449/CFSP and continue under Council Decision (CFSP) 2015/740 of 7 May 2015, "
+        "Article 1",
+        (
+            "https://eu.vlex.com/vid/843668306",
+            "https://sipri.org/node/1491",
+            "http://eur-lex.europa.eu/legal-content/EN/TXT/?uri=CELEX:02015D0740-20170309",
+        ),
     ),
     "EU-VEN": Instrument(
         "2017-11-13",
@@ -316,10 +361,15 @@ INSTRUMENTS: dict[str, Instrument] = {
         ("https://eur-lex.europa.eu/legal-content/EN/AUTO/?uri=CELEX%3A32017D2074",),
     ),
     "EU-ZWE": Instrument(
-        "2011-02-15",
-        "Council Decision 2011/101/CFSP of 15 February 2011 (EU measures first introduced in "
-        "February 2002)",
-        ("https://eur-lex.europa.eu/legal-content/FR/AUTO/?uri=celex%3A32018D0224",),
+        "2002-02-18",
+        "Council Common Position 2002/145/CFSP of 18 February 2002, Article 1, imposed the arms "
+        "embargo on Zimbabwe; it continues under Council Decision 2011/101/CFSP of 15 February "
+        "2011",
+        (
+            "https://eur-lex.europa.eu/legal-content/HR/TXT/?uri=CELEX:32002E0145",
+            "https://www.sadocc.at/sadocc.at/news2002/2002-055.shtml",
+            "https://eur-lex.europa.eu/legal-content/FR/AUTO/?uri=celex%3A32018D0224",
+        ),
     ),
     "EU-MMR": Instrument(
         "1996-10-28",
@@ -467,6 +517,304 @@ INSTRUMENTS: dict[str, Instrument] = {
 }
 
 
+# --------------------------------------------------------------------------------------------
+# Scope of each arms embargo: the state itself, or not
+# --------------------------------------------------------------------------------------------
+
+STATE_LISTS = {"un_arms_embargo": "un_arms_embargo_state",
+               "eu_arms_embargo": "eu_arms_embargo_state",
+               "uk_arms_embargo": "uk_arms_embargo_state"}
+
+NATIONAL, TARGETED, UNSETTLED = "national", "targeted", "not established"
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Whom a programme's arms embargo binds, as established from public pages (cited).
+
+    ``national``: the prohibition covers supplies to the state and its government (exemptions for
+    the government, if any, need the sanctions committee's or the authorities' case-by-case
+    approval); ``targeted``: it covers only non-state groups, named persons or a region, the
+    government being outside it; ``not established``: the pages found do not settle it. Only
+    national embargoes enter the ``*_state`` lists; ``valid_to`` is the day a national embargo
+    stopped applying to the government (empty while it still does).
+    """
+
+    scope: str
+    finding: str
+    sources: tuple[str, ...]
+    valid_to: str = ""
+
+    def citation(self) -> str:
+        text = f"{self.scope}: {self.finding}"
+        return f"{text}; " + " ; ".join(self.sources) if self.sources else text
+
+
+NO_SCOPE = Scope(UNSETTLED, "no scope decision is recorded for this programme", ())
+
+
+_UN_HAITI = (
+    "https://main.un.org/securitycouncil/en/sanctions/2653/exemptions/arms-embargo",
+    "https://newsaf.cgtn.com/news/2023-10-20/UN-Security-Council-renews-Haiti-sanctions-regime-1o2tSHhvHJS/share_amp.html",
+)
+
+# The scope of every arms-embargo programme in the sources. A programme missing here is treated
+# as "not established" and kept out of the *_state lists.
+SCOPES: dict[str, Scope] = {
+    "UN-SC1533": Scope(
+        TARGETED,
+        "resolution 1493 (2003) embargoed foreign and Congolese armed groups and militias in "
+        "North and South Kivu and Ituri and groups not party to the transition agreement; by "
+        "resolution 1807 (2008), paragraph 2, the measures no longer apply to the Government of "
+        "the DRC",
+        ("https://reliefweb.int/report/democratic-republic-congo/report-security-council-committee-established-pursuant-resolution",
+         "https://press.un.org/en/2008/sc9248.doc.htm"),
+    ),
+    "UN-SC1591": Scope(
+        TARGETED,
+        "a regional embargo: resolution 1556 (2004) on non-governmental entities and individuals, "
+        "including the Janjaweed, in the Darfur states, extended by resolution 1591 (2005) to all "
+        "parties and belligerents in Darfur; arms may be supplied to the Government of Sudan "
+        "outside Darfur",
+        ("http://www.sipri.org/databases/embargoes/un_arms_embargoes/sudan",
+         "https://reliefweb.int/report/sudan/report-security-council-committee-established-pursuant-resolution-1591-2005-concerning"),
+    ),
+    "UN-SC1718": Scope(
+        NATIONAL,
+        "resolution 1718 (2006) prohibits the supply of arms to the Democratic People's Republic "
+        "of Korea itself (extended to all arms by later resolutions)",
+        ("https://press.un.org/en/2006/sc8853.doc.htm",
+         "https://www.sipri.org/databases/embargoes/2006"),
+    ),
+    "UN-SC1970": Scope(
+        NATIONAL,
+        "resolution 1970 (2011), paragraph 9, prohibits the supply of arms to the Libyan Arab "
+        "Jamahiriya; arms for the Libyan authorities need an exemption approved by the sanctions "
+        "committee",
+        ("https://www.defenceweb.co.za/governance/governance-governance/un-slaps-arms-embargo-on-libya/",
+         "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo"),
+    ),
+    "UN-SC1988": Scope(
+        TARGETED,
+        "an embargo on the Taliban, a non-state group: resolution 1333 (2000) covered the parts "
+        "of Afghanistan the Taliban controlled, resolution 1390 (2002) the Taliban wherever "
+        "located, and the 1988 regime individuals and entities associated with the Taliban",
+        ("https://www.sipri.org/databases/embargoes/un-arms-embargo-on-afghanistan-(taliban)",
+         "https://www.un.org/press/en/2015/sc12175.doc.htm"),
+    ),
+    "UN-SC2127": Scope(
+        NATIONAL,
+        "resolution 2127 (2013) imposed an embargo on the territory of the Central African "
+        "Republic; resolution 2693 (2023), adopted 27 July 2023, lifted it for the Government's "
+        "security forces, and resolution 2745 (2024) lifted the territorial embargo, keeping "
+        "one on armed groups",
+        ("https://press.un.org/en/2023/sc15382.doc.htm",
+         "https://press.un.org/en/2023/sc15369.doc.htm",
+         "https://press.un.org/en/2024/sc15780.doc.htm"),
+        valid_to="2023-07-27",
+    ),
+    "UN-SC2140": Scope(
+        TARGETED,
+        "resolution 2216 (2015) embargoes named individuals (Houthi leaders, the Salehs) and the "
+        "individuals and entities designated by the committee; resolution 2624 (2022) added the "
+        "Houthis as an entity",
+        ("https://www.sipri.org/databases/embargoes/un_arms_embargoes/yemen/yemen",
+         "https://chinadailyhk.com/hk/article/261789"),
+    ),
+    "UN-SC2206": Scope(
+        NATIONAL,
+        "resolution 2428 (2018) requires all states to prevent the supply of arms to South Sudan",
+        ("http://www.globalr2p.org/resources/1312", "http://unscr.com/en/resolutions/2428"),
+    ),
+    "UN-SC2653": Scope(
+        TARGETED,
+        "resolution 2653 (2022) embargoed designated individuals and entities; the embargo on "
+        "Haiti as a whole since resolution 2699 (2023) exempts security units under the command "
+        "of the Government of Haiti (Haitian National Police, Armed Forces of Haiti)",
+        _UN_HAITI,
+    ),
+    "EU-BLR": Scope(
+        NATIONAL,
+        "the Council imposed an arms embargo on Belarus on 20 June 2011 (Decision 2012/642/CFSP, "
+        "Article 1)",
+        ("http://ue.eu.int/homepage/highlights/stronger-sanctions-on-belarus?lang=en",
+         "https://legislation.gov.uk/eudn/2012/642/body/adopted"),
+    ),
+    "EU-HTI": Scope(
+        TARGETED,
+        "Decision (CFSP) 2022/2319 implements UNSC resolution 2653 (2022) on designated persons, "
+        "and the later embargo on Haiti as a whole implements UN measures that exempt security "
+        "units under the command of the Government of Haiti",
+        ("https://respectus-knowledge-base.document360.io/v1/docs/decision-20222319-haiti-1",
+         *_UN_HAITI),
+    ),
+    "EU-IRN": Scope(
+        NATIONAL,
+        "a full arms embargo on Iran since April 2007 (Decision 2010/413/CFSP, Article 1(1)(c))",
+        ("https://sipri.org/databases/embargoes/eu_arms_embargoes/iran",
+         "https://api.respectus.eu/docs/decision-2010413-iran"),
+    ),
+    "EU-IRQ": Scope(
+        NATIONAL,
+        "Common Position 2003/495/CFSP prohibited the supply of arms to Iraq; Common Position "
+        "2004/553/CFSP of 19 July 2004 exempted arms required by the Government of Iraq, so the "
+        "embargo no longer binds the state",
+        ("https://www.sipri.org/databases/embargoes/eu_arms_embargoes/iraq",
+         "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=legissum%3A4366382"),
+        valid_to="2004-07-19",
+    ),
+    "EU-LBY": Scope(
+        NATIONAL,
+        "Decision 2011/137/CFSP prohibited the supply of arms to Libya; arms for the Libyan "
+        "authorities are allowed only as the UN sanctions committee permits",
+        ("https://sipri.org/databases/embargoes/eu_arms_embargoes/libya/Libya_2",
+         "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo"),
+    ),
+    "EU-MMR": Scope(
+        NATIONAL,
+        "an embargo on arms, munitions and military equipment to Myanmar (Decision "
+        "2013/184/CFSP, Article 1)",
+        ("https://www.sipri.org/databases/embargoes/eu_arms_embargoes/myanmar",
+         "https://api.respectus.eu/docs/decision-2013184-myanmar"),
+    ),
+    "EU-PRK": Scope(
+        NATIONAL,
+        "Common Position 2006/795/CFSP prohibited the supply of arms of any type to North Korea "
+        "(Decision (CFSP) 2016/849, Article 1(1)(a))",
+        ("http://www.sipri.org/databases/embargoes/eu_arms_embargoes/north_korea",),
+    ),
+    "EU-RUS": Scope(
+        NATIONAL,
+        "Decision 2014/512/CFSP, Article 2(1), prohibits the supply of arms of all types to Russia",
+        ("https://embargo.grip.org/?p=4250",
+         "https://www.legislation.gov.uk/eudn/2014/512/data.xml"),
+    ),
+    "EU-SDN": Scope(
+        NATIONAL,
+        "the EU embargo covers the whole of Sudan, not only Darfur (Decision 2014/450/CFSP, "
+        "Article 1(1))",
+        ("https://sipri.org/node/1491", "https://embargo.grip.org/en/embargo/sudan"),
+    ),
+    "EU-SSD": Scope(
+        NATIONAL,
+        "Decision (CFSP) 2015/740, Article 1, prohibits the supply of arms to South Sudan",
+        ("https://respectus-knowledge-base.document360.io/docs/south-sudan-decision-2015740",
+         "https://sipri.org/node/1491"),
+    ),
+    "EU-VEN": Scope(
+        NATIONAL,
+        "the embargo of 13 November 2017 covers all goods and technology of the EU Common "
+        "Military List to Venezuela",
+        ("https://sipri.org/node/4331",),
+    ),
+    "EU-ZWE": Scope(
+        NATIONAL,
+        "Common Position 2002/145/CFSP, Article 1, prohibited the supply of arms to Zimbabwe; "
+        "since February 2026 the regime consists of that country-wide embargo alone",
+        ("https://eur-lex.europa.eu/legal-content/HR/TXT/?uri=CELEX:32002E0145",
+         "https://www.sadocc.at/sadocc.at/news2002/2002-055.shtml"),
+    ),
+    "GB-BLR": Scope(
+        NATIONAL,
+        "S.I. 2019/600, regulation 21, prohibits the export of restricted goods, military goods "
+        "among them, to Belarus",
+        ("https://legislation.gov.uk/uksi/2019/600/part/5/chapter/2/2022-07-05/data.xht",),
+    ),
+    "GB-DPRK": Scope(
+        NATIONAL,
+        "S.I. 2019/411, Part 6, gives effect to the UN embargo on the DPRK (trade in military "
+        "goods, goods for its armed forces)",
+        ("https://legislation.gov.uk/uksi/2019/411/part/6/chapter/2/made/data.xht?view=snippet&wrap=true",),
+    ),
+    "GB-HT": Scope(
+        TARGETED,
+        "S.I. 2022/1281 gives effect to the UN Haiti regime of resolution 2653 (2022), whose "
+        "embargo covers designated persons and, on Haiti as a whole, exempts security units "
+        "under the command of the Government of Haiti",
+        ("https://www.gov.uk/government/publications/haiti-sanctions-guidance/haiti-sanctions-guidance",
+         *_UN_HAITI),
+    ),
+    "GB-IRAN-NW": Scope(
+        NATIONAL,
+        "S.I. 2019/461, regulation 21, prohibits the export of restricted goods, military goods "
+        "among them, to Iran",
+        ("https://legislation.gov.uk/uksi/2019/461/part/5/chapter/1/2019-03-25",),
+    ),
+    "GB-IRQ": Scope(
+        TARGETED,
+        "S.I. 2020/707 gives effect to UNSC resolutions 661 (1990) and 1483 (2003); since 2004 "
+        "the UN embargo permits arms sales to the Government of Iraq and binds other end-users "
+        "only",
+        ("https://www.gov.uk/government/publications/iraq-sanctions-guidance/iraq-sanctions-guidance",
+         "https://sipri.org/databases/embargoes/un_arms_embargoes/iraq",
+         "https://globalsanctions.com/region/iraq/"),
+    ),
+    "GB-LBY": Scope(
+        NATIONAL,
+        "S.I. 2020/1665, regulations 23 and 24, give effect to the UN embargo on Libya, under "
+        "which arms for the Libyan authorities need the sanctions committee's approval",
+        ("https://legislation.gov.uk/en/uksi/2020/1665/part/5",
+         "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo"),
+    ),
+    "GB-MMR": Scope(
+        NATIONAL,
+        "S.I. 2021/496 prohibits the supply of military goods and technology for Myanmar, "
+        "including to the Myanmar armed forces",
+        ("http://legislation.gov.uk/uksi/2021/496/body/2021-04-29/data.akn",
+         "https://www.steamshipmutual.com/sanctions-affecting-myanmar-may-2023"),
+    ),
+    "GB-RUS": Scope(
+        NATIONAL,
+        "S.I. 2019/855, regulation 22, prohibits the export of military goods to Russia",
+        ("https://legislation.gov.uk/uksi/2019/855/part/5/chapter/2/2022-02-10",),
+    ),
+    "GB-SDN": Scope(
+        NATIONAL,
+        "S.I. 2020/753, regulation 21, prohibits the export of military goods to Sudan as a whole",
+        ("http://www.legislation.gov.uk/uksi/2020/753/part/5/chapter/2",),
+    ),
+    "GB-SOM": Scope(
+        UNSETTLED,
+        "S.I. 2020/642 gave effect to the UN Somalia embargo, partially lifted for the Federal "
+        "Government's security forces since 2013 (resolution 2093); on 1 December 2023 "
+        "resolutions 2713 and 2714 replaced it with an embargo on Al-Shabaab from which the "
+        "Government is exempt, given effect by S.I. 2024/609; whether the restrictions left on "
+        "the Government from 31 December 2020 to 2023 amount to an embargo on the state was "
+        "not established",
+        ("https://unsanctionsapp.com/cases/somalia/episodes/somalia-ep-6",
+         "https://legislation.gov.uk/uksi/2024/609/regulation/2/made?view=plain",
+         "http://iua.co.uk/IUA_Member/Members/Publications/International_Sanctions/Somalia/IUA_Member/Document_Library/Sanctions_Countries/Somalia.aspx?hkey=f8ceac50-29d8-4003-b1eb-d18e8f0412d6"),
+    ),
+    "GB-SSD": Scope(
+        NATIONAL,
+        "S.I. 2019/438, Part 5, gives effect to the UN embargo on South Sudan (trade in military "
+        "goods and technology)",
+        ("https://legislation.gov.uk/uksi/2019/438/part/5/made/data.xht?view=snippet&wrap=true",
+         "http://www.globalr2p.org/resources/1312"),
+    ),
+    "GB-SYR": Scope(
+        UNSETTLED,
+        "in S.I. 2019/792 as read, the export prohibitions of Part 5, Chapter 2 (regulation 28) "
+        "cover aviation fuel, chemical and biological weapons goods, oil and gas goods, "
+        "interception and internal repression goods, and military goods appear only in the "
+        "import and acquisition prohibitions (regulations 36 and 37); an embargo on the supply "
+        "of arms to the Syrian state was not established",
+        ("https://legislation.gov.uk/uksi/2019/792/part/5/chapter/2/data.xht?view=snippet&wrap=true",
+         "http://legislation.data.gov.uk/uksi/2019/792/part/5/chapter/3?view=plain"),
+    ),
+    "GB-VEN": Scope(
+        UNSETTLED,
+        "S.I. 2019/135 replaced the EU regime, whose embargo covers all military goods to "
+        "Venezuela, with trade sanctions aimed at the Government of Venezuela, but the "
+        "regulations' own trade provision on military goods was not found in the pages read "
+        "(the UK Syria regulations show that a UK regime may leave military exports out); "
+        "Venezuela stays in eu_arms_embargo_state",
+        ("https://gov.uk/government/publications/venezuela-sanctions-guidance/venezuela-sanctions-eu-exit-regulations-2019-guidance",
+         "https://sipri.org/node/4331"),
+    ),
+}
+
+
 def _programme_files(shared: Path) -> list[Path]:
     return sorted((shared / "lists" / "sanction_programs" / "yml").glob("*.yml"))
 
@@ -522,6 +870,7 @@ def embargo_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
                 )
                 continue
             instrument = INSTRUMENTS.get(p.key)
+            scope = SCOPES.get(p.key, NO_SCOPE)
             rows.append(
                 {
                     "list_id": EMBARGO_LISTS[p.issuer],
@@ -537,6 +886,8 @@ def embargo_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
                     f"OpenSanctions ({where})",
                     "source_url": p.url,
                     "valid_from_source": instrument.citation() if instrument else "",
+                    "scope": scope.scope,
+                    "scope_source": scope.citation(),
                     "note": note,
                     "retrieved": RETRIEVED,
                 }
@@ -547,9 +898,32 @@ def embargo_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
     unknown = set(INSTRUMENTS) - set(chosen["key"])
     if unknown:
         problems.append(f"instrument dates for programmes not in the sources: {sorted(unknown)}")
+    unknown = set(SCOPES) - set(chosen["key"])
+    if unknown:
+        problems.append(f"scope decisions for programmes not in the sources: {sorted(unknown)}")
     if problems:
         raise BuildError("arms embargo programmes fail the checks:\n  " + "\n  ".join(problems))
     return pd.DataFrame(rows)
+
+
+def state_rows(embargoes: pd.DataFrame) -> pd.DataFrame:
+    """The embargo rows whose embargo binds the state itself, as rows of the *_state lists.
+
+    Each keeps its programme's valid_from; valid_to is the day the government was exempted, if
+    it was. Targeted and unsettled programmes are left out: no sovereign exclusion without an
+    established national embargo.
+    """
+    national = embargoes[embargoes["scope"].eq(NATIONAL)]
+    valid_to = national["programme"].map(lambda key: SCOPES[key].valid_to)
+    problems = [
+        f"{key}: the state was exempted on {end}, before the embargo began on {start}"
+        for key, start, end in zip(national["programme"], national["valid_from"], valid_to,
+                                   strict=True)
+        if end and start and end < start
+    ]
+    if problems:
+        raise BuildError("scope decisions fail the checks:\n  " + "\n  ".join(problems))
+    return national.assign(list_id=national["list_id"].map(STATE_LISTS), valid_to=valid_to)
 
 
 # --------------------------------------------------------------------------------------------
@@ -891,8 +1265,8 @@ def sipri_country_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
 
 COUNTRY_COLUMNS = [
     "list_id", "country", "country_name", "valid_from", "valid_to", "programme",
-    "programme_title", "edition", "status", "source", "source_url", "valid_from_source", "note",
-    "retrieved",
+    "programme_title", "edition", "status", "source", "source_url", "valid_from_source", "scope",
+    "scope_source", "note", "retrieved",
 ]
 ENTITY_COLUMNS = [
     "list_id", "name", "aliases", "parent_name", "valid_from", "valid_to", "source",
@@ -910,6 +1284,31 @@ def write_csv(frame: pd.DataFrame, columns: list[str], path: Path, sort: list[st
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
     path.write_text(buffer.getvalue(), encoding="utf-8", newline="")
+
+
+_STATE_TITLES = {
+    "un_arms_embargo_state": ("States under a UN Security Council arms embargo on the state itself",
+                              "United Nations Security Council", "UN Security Council",
+                              "https://www.un.org/securitycouncil/sanctions/information"),
+    "eu_arms_embargo_state": ("States under an EU arms embargo on the state itself",
+                              "Council of the EU", "EU", "https://sanctionsmap.eu/"),
+    "uk_arms_embargo_state": ("States under a UK arms embargo on the state itself",
+                              "UK Foreign, Commonwealth and Development Office", "UK",
+                              "https://www.gov.uk/government/collections/uk-sanctions-regimes-under-the-sanctions-act"),
+}
+
+
+def _state_sources(programmes: str) -> list[tuple[str, ...]]:
+    """list_sources rows of the three *_state lists."""
+    return [
+        (list_id, "country", title, issuer,
+         f"{who} arms embargo programmes (metadata transcribed by OpenSanctions) whose embargo "
+         "binds the state and its government, not only non-state groups, named persons or a "
+         "region; the scope of each is established from public pages cited in scope_source",
+         url, programmes, RETRIEVED, "date of the snapshot of the programme files",
+         OPENSANCTIONS_TERMS)
+        for list_id, (title, issuer, who, url) in _STATE_TITLES.items()
+    ]
 
 
 def list_source_rows(
@@ -937,6 +1336,7 @@ def list_source_rows(
          "https://www.gov.uk/government/collections/uk-sanctions-regimes-under-the-sanctions-act",
          programmes, RETRIEVED, "date of the snapshot of the programme files",
          OPENSANCTIONS_TERMS),
+        *_state_sources(programmes),
         ("fh_not_free", "country", "States rated Not Free by Freedom House", "Freedom House",
          "Freedom House, Freedom in the World 2013-2025 raw data", FH_URL, FH_FILE, fh_latest,
          "start of the latest edition's validity (edition year, 1 January)",
@@ -963,10 +1363,11 @@ def build(shared: Path, out: Path) -> dict[str, int]:
     if not shared.is_dir():
         raise BuildError(f"{shared}: the shared data folder does not exist")
     countries = CountryIndex.load(shared / "countries" / "country_codes.csv")
+    embargoes = embargo_rows(shared, countries)
     country = pd.concat(
-        [embargo_rows(shared, countries), freedom_house_rows(shared, countries)],
+        [embargoes, state_rows(embargoes), freedom_house_rows(shared, countries)],
         ignore_index=True,
-    )
+    ).fillna({"scope": "", "scope_source": ""})
     annex, eu_as_of = eu_annex_iv_rows(shared, countries)
     entity = pd.concat([dod_rows(shared), annex], ignore_index=True)
     sources = list_source_rows(country, entity, shared, eu_as_of)

@@ -1341,7 +1341,8 @@ POLICY_EXTRA = {
         "    entity_lists: [us_dod_1260h, eu_833_annex_iv, sample_military_end_users]",
     ],
     "sovereign_arms_embargo": [
-        "    country_lists: [un_arms_embargo, eu_arms_embargo, uk_arms_embargo, sample_arms_embargo]",
+        "    country_lists: [un_arms_embargo_state, eu_arms_embargo_state, uk_arms_embargo_state,",
+        "                    sample_arms_embargo]",
     ],
 }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 
+import pandas as pd
 import pytest
 
 from exclusionscreen._resources import data_dir
@@ -61,3 +62,34 @@ def test_annex_iv_names_split_into_name_aliases_and_parent(build_script):
     name, aliases, parent = split(
         "Subsidiary Sevastopol Naval Plant of Zvezdochka Shipyard (Sevastopol Naval Plant)", countries)
     assert (name, parent) == ("Sevastopol Naval Plant", "Zvezdochka Shipyard")
+
+
+def _rows(*rows):
+    columns = ["list_id", "country", "valid_from", "programme", "scope"]
+    return pd.DataFrame([dict(zip(columns, r, strict=True)) for r in rows])
+
+
+def test_only_national_embargoes_enter_the_state_lists(build_script):
+    embargoes = _rows(
+        ("un_arms_embargo", "CF", "2013-12-05", "UN-SC2127", "national"),
+        ("un_arms_embargo", "CD", "2003-07-28", "UN-SC1533", "targeted"),
+        ("uk_arms_embargo", "SO", "2020-12-31", "GB-SOM", "not established"),
+        ("eu_arms_embargo", "RU", "2014-07-31", "EU-RUS", "national"),
+    )
+    state = build_script.state_rows(embargoes)
+    assert state[["list_id", "country", "valid_to"]].values.tolist() == [
+        ["un_arms_embargo_state", "CF", "2023-07-27"], ["eu_arms_embargo_state", "RU", ""]]
+    assert embargoes["list_id"].tolist()[0] == "un_arms_embargo"  # the input is left alone
+
+
+def test_programme_without_a_scope_decision_is_not_established(build_script):
+    assert build_script.SCOPES.get("UN-SC9999", build_script.NO_SCOPE).scope == "not established"
+    assert build_script.NO_SCOPE.citation() == (
+        "not established: no scope decision is recorded for this programme")
+
+
+def test_exemption_before_the_embargo_began_stops_the_build(build_script, monkeypatch):
+    wrong = build_script.Scope("national", "x", ("https://example.org",), valid_to="2010-01-01")
+    monkeypatch.setitem(build_script.SCOPES, "UN-SC2127", wrong)
+    with pytest.raises(build_script.BuildError, match="UN-SC2127: the state was exempted on 2010-01-01"):
+        build_script.state_rows(_rows(("un_arms_embargo", "CF", "2013-12-05", "UN-SC2127", "national")))

@@ -38,15 +38,18 @@ def test_lists_meet_their_contracts_and_carry_source_and_date(countries, entitie
         assert frame["retrieved"].eq("2026-11-22").all()
 
 
+COUNTRY_COUNTS = {
+    "fh_not_free": 675, "uk_arms_embargo": 13, "eu_arms_embargo": 12, "un_arms_embargo": 9,
+    "eu_arms_embargo_state": 11, "uk_arms_embargo_state": 8, "un_arms_embargo_state": 4}
+
+
 def test_row_counts_per_list(countries, entities):
-    assert countries["list_id"].value_counts().to_dict() == {
-        "fh_not_free": 675, "uk_arms_embargo": 13, "eu_arms_embargo": 12, "un_arms_embargo": 9}
+    assert countries["list_id"].value_counts().to_dict() == COUNTRY_COUNTS
     assert entities["list_id"].value_counts().to_dict() == {
         "eu_833_annex_iv": 921, "us_dod_1260h": 397}
     sources = list_sources().set_index("list_id")
-    assert sources["rows"].to_dict() == {
-        "eu_833_annex_iv": 921, "eu_arms_embargo": 12, "fh_not_free": 675,
-        "uk_arms_embargo": 13, "un_arms_embargo": 9, "us_dod_1260h": 397}
+    assert sources["rows"].to_dict() == {**COUNTRY_COUNTS, "eu_833_annex_iv": 921,
+                                         "us_dod_1260h": 397}
 
 
 def test_un_drc_programme_is_corrected_to_the_drc(countries):
@@ -172,3 +175,85 @@ def test_stale_lists_warn_a_year_after_their_as_of_date():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert warn_stale_lists("2025-06-30").empty
+
+
+def _embargo(countries, list_id):
+    return countries[countries["list_id"].eq(list_id)].set_index("programme")
+
+
+def test_state_lists_hold_only_embargoes_on_the_state_itself(countries):
+    for full in ("un_arms_embargo", "eu_arms_embargo", "uk_arms_embargo"):
+        rows, state = _embargo(countries, full), _embargo(countries, f"{full}_state")
+        assert set(rows["scope"]) <= {"national", "targeted", "not established"}
+        assert rows["scope_source"].str.startswith(tuple(rows["scope"])).all()
+        assert set(state.index) == set(rows.index[rows["scope"].eq("national")])
+        assert state["scope_source"].str.contains("http").all()
+        # a state row is its programme's row: same state, same start, same cited sources
+        shared = ["country", "valid_from", "source", "valid_from_source", "scope_source"]
+        assert state[shared].equals(rows.loc[state.index, shared])
+    un = _embargo(countries, "un_arms_embargo_state")
+    assert sorted(un["country"]) == ["CF", "KP", "LY", "SS"]
+    # Embargoes on non-state groups, named persons or a region stay out (checked by hand).
+    un_all = _embargo(countries, "un_arms_embargo")
+    for programme, cited in [("UN-SC1533", "1807 (2008)"), ("UN-SC1591", "Darfur"),
+                             ("UN-SC1988", "Taliban"), ("UN-SC2140", "2216 (2015)"),
+                             ("UN-SC2653", "Government of Haiti")]:
+        assert un_all.loc[programme, "scope"] == "targeted"
+        assert cited in un_all.loc[programme, "scope_source"]
+    assert "sipri.org/databases/embargoes/un_arms_embargoes/sudan" in un_all.loc[
+        "UN-SC1591", "scope_source"]
+    eu = _embargo(countries, "eu_arms_embargo_state")
+    assert "HT" not in set(eu["country"]) and "SD" in set(eu["country"])
+    assert "whole of Sudan" in eu.loc["EU-SDN", "scope_source"]
+
+
+def test_state_leaves_the_list_the_day_its_government_was_exempted(countries):
+    un = _embargo(countries, "un_arms_embargo_state")
+    assert un.loc["UN-SC2127", "valid_to"] == pd.Timestamp("2023-07-27")
+    assert "2693 (2023)" in un.loc["UN-SC2127", "scope_source"]
+    assert "press.un.org/en/2023/sc15382" in un.loc["UN-SC2127", "scope_source"]
+    frame = un.reset_index()
+    assert "CF" in set(lists_valid_on(frame, "2023-07-27")["country"])
+    assert "CF" not in set(lists_valid_on(frame, "2023-07-28")["country"])
+    # The full list keeps the programme: arms sales to armed groups there are still embargoed.
+    assert pd.isna(_embargo(countries, "un_arms_embargo").loc["UN-SC2127", "valid_to"])
+    eu = _embargo(countries, "eu_arms_embargo_state")
+    assert (eu.loc["EU-IRQ", "valid_from"], eu.loc["EU-IRQ", "valid_to"]) == (
+        pd.Timestamp("2003-07-07"), pd.Timestamp("2004-07-19"))
+    assert "2004/553/CFSP" in eu.loc["EU-IRQ", "scope_source"]
+    assert set(_embargo(countries, "uk_arms_embargo_state")["valid_to"].dropna()) == set()
+
+
+def test_unsettled_scopes_stay_out_of_the_state_lists(countries):
+    uk = _embargo(countries, "uk_arms_embargo")
+    unsettled = uk.index[uk["scope"].eq("not established")]
+    assert sorted(unsettled) == ["GB-SOM", "GB-SYR", "GB-VEN"]
+    assert uk.loc["GB-IRQ", "scope"] == "targeted"
+    assert "2713" in uk.loc["GB-SOM", "scope_source"]
+    state = set(_embargo(countries, "uk_arms_embargo_state")["country"])
+    assert state == {"BY", "IR", "KP", "LY", "MM", "RU", "SD", "SS"}
+
+
+def test_embargo_dates_from_the_instrument_that_first_imposed_it(countries):
+    eu, un = _embargo(countries, "eu_arms_embargo"), _embargo(countries, "un_arms_embargo")
+    checked = {  # programme: (first instrument's date, it, the later act the programme names)
+        "EU-IRN": ("2007-04-23", "2007/246/CFSP", "2010/413/CFSP"),
+        "EU-ZWE": ("2002-02-18", "2002/145/CFSP", "2011/101/CFSP"),
+        "EU-PRK": ("2006-11-20", "2006/795/CFSP", "2016/849"),
+        "EU-LBY": ("2011-02-28", "2011/137/CFSP", "2015/1333"),
+        "EU-SDN": ("1994-03-08", "94/165/CFSP", "2014/450/CFSP"),
+        "EU-SSD": ("2011-07-18", "2011/423/CFSP", "2015/740"),
+        "EU-BLR": ("2011-06-20", "20 June 2011", "2012/642/CFSP"),
+    }
+    for programme, (day, first, later) in checked.items():
+        assert eu.loc[programme, "valid_from"] == pd.Timestamp(day), programme
+        assert first in eu.loc[programme, "valid_from_source"], programme
+        assert later in eu.loc[programme, "valid_from_source"], programme
+    taliban = un.loc["UN-SC1988"]
+    assert taliban["valid_from"] == pd.Timestamp("2000-12-19")
+    assert "1333 (2000)" in taliban["valid_from_source"]
+    assert "1988 (2011)" in taliban["valid_from_source"]
+    assert un.loc["UN-SC1718", "valid_from"] == pd.Timestamp("2006-10-14")
+    # The state rows take the corrected dates too.
+    assert _embargo(countries, "eu_arms_embargo_state").loc["EU-IRN", "valid_from"] == pd.Timestamp(
+        "2007-04-23")
