@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._fast import isin
 from .evidence import match_names
 from .ownership import ancestors, descendants
 from .rules import Criterion
@@ -89,7 +90,7 @@ def prepare_evidence(
     if future.any():
         warnings.append(f"{int(future.sum())} involvement row(s) dated after {as_of.date()} were not used")
     inv = inv[~future].assign(entry_id=lambda f: f.index.astype(str))
-    by_id = inv["issuer_id"].isin(known)
+    by_id = isin(inv["issuer_id"], known)
     stray = inv["issuer_id"].notna() & ~by_id
     if stray.any():
         ids = ", ".join(sorted(inv.loc[stray, "issuer_id"].unique())[:10])

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ._fast import isin
 from .errors import OverrideError
 from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from .names import best_matches, legal_form_tails, normalise_names
@@ -109,7 +110,7 @@ def resolve_issuers(
     ``resolution_method`` is one of isin, cusip, sedol, lei, ticker_exchange, ticker_country,
     name_exact, name_fuzzy, analyst_confirmed, not_applicable (cash and the like) or none.
     """
-    securities = securities[securities["issuer_id"].isin(issuers["issuer_id"])]  # others are reported
+    securities = securities[isin(securities["issuer_id"], issuers["issuer_id"])]  # others are reported
     codes, d = _distinct(holdings)
     n = len(d)
     issuer = pd.Series(pd.NA, index=d.index, dtype="string")

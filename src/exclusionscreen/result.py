@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._fast import isin
 from .rules import Policy
 from .vocabulary import Status
 
@@ -138,7 +139,7 @@ class ScreenResult:
         value = self._values()
         involved_ids = self.pai14_flags.loc[self.pai14_flags["action"] == "exclude", "holding_id"]
         investee = h["status"] != Status.NOT_APPLICABLE.value
-        involved = h["holding_id"].isin(involved_ids) & investee
+        involved = isin(h["holding_id"], involved_ids) & investee
         covered = investee & h["issuer_id"].notna()
         frame = pd.DataFrame(
             {

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._fast import isin
 from .contracts import Flags, Holdings, ScreenedHoldings, validate
 from .evaluate import evaluate_criteria, prepare_evidence
 from .evidence import subject_names
@@ -237,10 +238,10 @@ def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Un
     securities.insert(1, "issuer_name", securities["issuer_id"].map(names))
     held = pd.Series(False, index=securities.index)
     for column in ("isin", "cusip", "sedol"):
-        held |= securities[column].isin(base[column].dropna()).fillna(False).astype(bool)
+        held |= isin(securities[column], base[column])
     ticker_key = securities["ticker"].str.upper() + "|" + securities["exchange"].str.upper()
     held_tickers = base["ticker"].str.upper() + "|" + base["exchange"].str.upper()
-    held |= ticker_key.isin(held_tickers.dropna()).fillna(False).astype(bool)
+    held |= isin(ticker_key, held_tickers)
     securities["held"] = held
     out = securities.drop(columns="_key").sort_values(["issuer_id", "isin"], kind="stable")
     return out.reset_index(drop=True)
@@ -294,7 +295,7 @@ def _enforce_new(flags, base, row, policy):
     key = "issuer_id" if pd.notna(row["issuer_id"]) else "isin"
     held = base[(base[key] == row[key]).fillna(False)]
     already = flags.loc[flags["criterion_id"] == row["criterion_id"], "holding_id"]
-    held = held[~held["holding_id"].isin(already)]
+    held = held[~isin(held["holding_id"], already)]
     if held.empty:
         return flags, 0
     c = policy.criterion(row["criterion_id"])
@@ -334,7 +335,9 @@ def _status(h, resolved, flags, names, parent_of) -> pd.DataFrame:
         status != Status.NOT_APPLICABLE.value, "not a security with an issuer (" + h["asset_class"].fillna("?") + ")"
     )
     named_only = resolved["issuer_id"].isna() & pd.Series(np.isin(status, ["excluded", "watch"]), index=h.index)
+    enforced = isin(h["holding_id"], flags.loc[flags["override"] == "enforce", "holding_id"])
     reason = reason.mask(named_only, "flagged by name-keyed evidence matched to the security name")
+    reason = reason.mask(named_only & enforced, "excluded by an enforce override")
     return h.assign(
         holding_key=resolved["holding_key"],
         status=status,

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._fast import isin
 from .contracts import (
     CONTRACTS,
     CountryLists,
@@ -136,7 +137,7 @@ class Universe:
             ),
         ]
         for part, values, allowed, what in checks:
-            bad = values[~values.isin(allowed)]
+            bad = values[~isin(values, allowed)]
             if len(bad):
                 sample = ", ".join(map(str, bad.drop_duplicates().head(5)))
                 out.append(f"{len(bad)} row(s) of {part} {what} (e.g. {sample})")
