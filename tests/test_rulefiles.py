@@ -160,7 +160,7 @@ def test_shipped_criteria_settings_are_the_documented_ones():
     assert sales.lookback_years == 5
     sovereign = c["sovereign_arms_embargo"]
     assert sovereign.evidence is Evidence.SOVEREIGN
-    assert sovereign.country_lists == ("un_arms_embargo", "eu_arms_embargo", "uk_arms_embargo")
+    assert sovereign.country_lists == ("un_arms_embargo_state", "eu_arms_embargo_state", "uk_arms_embargo_state")
     lists = c["official_military_lists"]
     assert lists.evidence is Evidence.ENTITY_LIST
     assert set(lists.entity_lists) == {"us_dod_1260h", "eu_833_annex_iv"}

@@ -18,23 +18,18 @@ _MIN_FUZZY_LENGTH = 6
 _SHORT_ALIAS = 5
 
 
-def subject_names(issuers: pd.DataFrame, holding_names: pd.Series) -> pd.DataFrame:
+def subject_names(issuer_names: pd.DataFrame, holding_names: pd.Series) -> pd.DataFrame:
     """Every name a subject is known by: issuer names and aliases, and orphan holdings' security names.
 
+    `issuer_names` is :func:`~exclusionscreen.names.issuer_name_table` of the universe's issuers.
     Returns ``subject_id``, ``name``, ``norm``. Orphan holdings become subjects ``name:<normalised>``.
     """
-    names = issuers[["issuer_id", "issuer_name"]].rename(columns={"issuer_id": "subject_id", "issuer_name": "name"})
-    aliases = issuers[["issuer_id", "aliases"]].dropna()
-    aliases = aliases.assign(name=aliases["aliases"].str.split("|")).explode("name")
-    aliases = aliases.rename(columns={"issuer_id": "subject_id"})[["subject_id", "name"]]
-    table = pd.concat([names, aliases], ignore_index=True)
-    table["name"] = table["name"].str.strip()
-    table["norm"] = normalise_names(table["name"])
+    table = issuer_names.rename(columns={"issuer_id": "subject_id"})[["subject_id", "name", "norm"]]
     orphans = pd.DataFrame({"name": holding_names.dropna().drop_duplicates().astype("string")})
     orphans["norm"] = normalise_names(orphans["name"])
     orphans = orphans.dropna(subset=["norm"]).drop_duplicates("norm")
     orphans["subject_id"] = "name:" + orphans["norm"]
-    return pd.concat([table, orphans[["subject_id", "name", "norm"]]], ignore_index=True).dropna(subset=["norm"])
+    return pd.concat([table, orphans[["subject_id", "name", "norm"]]], ignore_index=True)
 
 
 def match_names(
@@ -90,8 +85,9 @@ def match_names(
     clash = (entry_form != "") & (subject_form != "") & (entry_form != subject_form)
     found["reason"] = pd.Series(pd.NA, index=found.index, dtype="string")
     agree = clash & (found["match_confidence"] >= match_threshold)
-    found.loc[agree, "reason"] = ("names agree but legal forms differ (" + entry_form[agree] + " / "
-                                  + subject_form[agree] + ")")
+    found.loc[agree, "reason"] = (
+        "names agree but legal forms differ (" + entry_form[agree] + " / " + subject_form[agree] + ")"
+    )
     # a bare security name (no issuer data) is matched exactly or not at all; an alias of a few
     # letters ("HTC", "ROE") names too many companies to be enough on its own
     orphan_fuzzy = (found["match_method"] == "name_fuzzy") & found["subject_id"].str.startswith("name:")

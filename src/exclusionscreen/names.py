@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from ._resources import data_dir
 
-__all__ = ["best_matches", "legal_form_tails", "legal_forms", "normalise_names"]
+__all__ = ["best_matches", "issuer_name_table", "legal_form_tails", "legal_forms", "normalise_names"]
 
 _SHARE_CLASS = [
     r"CLASS [A-Z]",
@@ -197,6 +197,17 @@ _NOT_A_FORM = {
     "DR",
 }
 _SAME_FORM = {"CORPORATION": "CORP", "INCORPORATED": "INC", "LIMITED": "LTD", "COMPANY": "CO"}
+
+
+def issuer_name_table(issuers: pd.DataFrame) -> pd.DataFrame:
+    """Every name an issuer is known by (its name and each alias), normalised: issuer_id, name, norm."""
+    names = issuers[["issuer_id", "issuer_name"]].rename(columns={"issuer_name": "name"})
+    aliases = issuers[["issuer_id", "aliases"]].dropna()
+    aliases = aliases.assign(name=aliases["aliases"].str.split("|")).explode("name")[["issuer_id", "name"]]
+    table = pd.concat([names, aliases], ignore_index=True)
+    table["name"] = table["name"].str.strip()
+    table["norm"] = normalise_names(table["name"])
+    return table.dropna(subset=["norm"]).drop_duplicates(["issuer_id", "norm"]).reset_index(drop=True)
 
 
 def legal_form_tails(names: pd.Series) -> pd.Series:

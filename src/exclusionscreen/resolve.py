@@ -14,7 +14,7 @@ import pandas as pd
 from ._fast import isin
 from .errors import OverrideError
 from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
-from .names import best_matches, legal_form_tails, normalise_names
+from .names import best_matches, issuer_name_table, legal_form_tails, normalise_names
 
 __all__ = ["NOT_SCREENABLE", "MethodConfidence", "holding_keys", "resolve_issuers", "screenable"]
 
@@ -84,22 +84,13 @@ def _unique_map(table: pd.DataFrame, key: str) -> tuple[pd.Series, pd.Series]:
     return unique, several
 
 
-def _name_table(issuers: pd.DataFrame) -> pd.DataFrame:
-    """Every normalised issuer name and alias, with its issuer_id."""
-    names = issuers[["issuer_id", "issuer_name"]].rename(columns={"issuer_name": "name"})
-    aliases = issuers[["issuer_id", "aliases"]].dropna()
-    aliases = aliases.assign(name=aliases["aliases"].str.split("|")).explode("name")[["issuer_id", "name"]]
-    table = pd.concat([names, aliases], ignore_index=True)
-    table["norm"] = normalise_names(table["name"].str.strip())
-    return table.dropna(subset=["norm"]).drop_duplicates(["issuer_id", "norm"])
-
-
 def resolve_issuers(
     holdings: pd.DataFrame,
     issuers: pd.DataFrame,
     securities: pd.DataFrame,
     *,
     decisions: pd.DataFrame | None = None,
+    issuer_names: pd.DataFrame | None = None,
     match_threshold: float = 0.90,
     review_threshold: float = 0.80,
 ) -> pd.DataFrame:
@@ -140,7 +131,7 @@ def resolve_issuers(
         tc = tc.assign(key=tc["ticker"].str.upper() + "|" + tc["country"])
         take(d["ticker"].str.upper() + "|" + d["country"].str.upper(), *_unique_map(tc, "key"), "ticker_country")
 
-        names = _name_table(issuers)
+        names = issuer_name_table(issuers) if issuer_names is None else issuer_names
         norm = normalise_names(d["security_name"])
         take(norm, *_unique_map(names.rename(columns={"norm": "k"}), "k"), "name_exact")
 

@@ -19,7 +19,7 @@ from .contracts import Flags, Holdings, ScreenedHoldings, validate
 from .evaluate import evaluate_criteria, prepare_evidence
 from .evidence import subject_names
 from .identifiers import normalise_identifiers
-from .names import normalise_names
+from .names import issuer_name_table, normalise_names
 from .overrides import OVERRIDE_COLUMNS, check_overrides, read_decisions, read_overrides
 from .ownership import ultimate_parents
 from .resolve import resolve_issuers
@@ -119,11 +119,13 @@ def screen(
     warnings += _missing_lists(policy, universe)
 
     decided = read_decisions(decisions) if decisions is not None else None
+    issuer_names = issuer_name_table(universe.issuers)  # normalised once, used by resolution and evidence
     resolved = resolve_issuers(
         h,
         universe.issuers,
         universe.securities,
         decisions=decided,
+        issuer_names=issuer_names,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
     )
@@ -136,7 +138,7 @@ def screen(
     orphan = resolved["screenable"] & resolved["issuer_id"].isna()
     orphan_norm = normalise_names(h["security_name"].where(orphan))
     subject = resolved["issuer_id"].fillna("name:" + orphan_norm)
-    subjects = subject_names(issuers, h.loc[orphan, "security_name"])
+    subjects = subject_names(issuer_names, h.loc[orphan, "security_name"])
     evidence = prepare_evidence(
         universe, subjects, day, match_threshold=match_threshold, review_threshold=review_threshold
     )
