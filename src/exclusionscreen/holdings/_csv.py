@@ -49,16 +49,20 @@ def _records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
 
 
 def _delimiter(text: str) -> str:
-    """The delimiter that gives the most records of one common width above one field."""
+    """The delimiter that gives the most records of one common width above one field.
+
+    On a tie the wider records win: a table has more columns than the key, value lines of a preamble.
+    """
     sample = text[:_SNIFF_CHARS]
-    best, best_score = DELIMITERS[0], -1
+    best, best_score = DELIMITERS[0], (-1, 0)
     for delimiter in DELIMITERS:
         try:
             records, _ = _records(sample, delimiter)
         except csv.Error:
             continue
         widths = Counter(len(r) for r in records if len(r) > 1 and any(c.strip() for c in r))
-        score = widths.most_common(1)[0][1] if widths else 0
+        width, count = widths.most_common(1)[0] if widths else (0, 0)
+        score = (count, width)
         if score > best_score:
             best, best_score = delimiter, score
     return best
