@@ -141,7 +141,26 @@ def normalise_identifiers(frame: pd.DataFrame, *, derive_isin: bool = True) -> p
     US or Canadian CUSIP (by the `country` column) or a UK SEDOL where `derive_isin` is set, and
     the column `identifier_issues` lists, per row, every identifier that failed its check and
     every value the function derived or completed. Invalid identifiers are kept, never dropped.
+    The work is done once per distinct combination of identifiers and country.
     """
+    columns = [c for c in (*IDENTIFIER_COLUMNS, "country") if c in frame.columns]
+    keys = frame[columns].astype("string") if columns else pd.DataFrame(index=frame.index)
+    codes, _ = (
+        pd.factorize(pd.util.hash_pandas_object(keys, index=False).to_numpy())
+        if columns
+        else (np.zeros(len(frame), dtype=np.intp), None)
+    )
+    _, first = np.unique(codes, return_index=True)
+    done = _normalise_rows(frame.iloc[first][columns].reset_index(drop=True), derive_isin=derive_isin)
+    out = frame.copy()
+    for column in (*IDENTIFIER_COLUMNS, "identifier_issues"):
+        out[column] = pd.Series(
+            done[column].to_numpy(dtype=object, na_value=None)[codes], index=frame.index, dtype="string"
+        )
+    return out
+
+
+def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
     out = frame.copy()
     notes: list[pd.Series] = []
     for column in IDENTIFIER_COLUMNS:

@@ -49,9 +49,10 @@ def _records(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
 
 
 def _delimiter(text: str) -> str:
-    """The delimiter that gives the most records of one common width above one field.
+    """The delimiter whose most common record width covers the most cells (records x width).
 
-    On a tie the wider records win: a table has more columns than the key, value lines of a preamble.
+    Counting cells rather than records lets a table of a few wide rows outweigh a preamble of more
+    "key, value" lines split by another character.
     """
     sample = text[:_SNIFF_CHARS]
     best, best_score = DELIMITERS[0], (-1, 0)
@@ -62,7 +63,7 @@ def _delimiter(text: str) -> str:
             continue
         widths = Counter(len(r) for r in records if len(r) > 1 and any(c.strip() for c in r))
         width, count = widths.most_common(1)[0] if widths else (0, 0)
-        score = (count, width)
+        score = (count * width, count)
         if score > best_score:
             best, best_score = delimiter, score
     return best
