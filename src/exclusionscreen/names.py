@@ -21,38 +21,6 @@ from ._resources import data_dir
 
 __all__ = ["best_matches", "issuer_name_table", "legal_form_tails", "legal_forms", "normalise_names"]
 
-_SHARE_CLASS = [
-    r"CLASS [A-Z]",
-    r"CL [A-Z]",
-    r"SERIES [A-Z0-9]+",
-    r"SER [A-Z]",
-    r"ORDINARY SHARES?",
-    r"ORD SHS?",
-    r"ORD",
-    r"COMMON STOCK",
-    r"COMMON",
-    r"COM",
-    r"SHS?",
-    r"ADR",
-    r"ADS",
-    r"GDR",
-    r"SPONSORED ADR",
-    r"REG",
-    r"REGISTERED",
-    r"PREF",
-    r"PREFERRED",
-    r"NPV",
-    r"NON VOTING",
-    r"NV",
-    r"VTG",
-    r"UNITS?",
-    r"REIT",
-    r"NEW",
-    r"DR",
-    r"A",
-    r"B",
-    r"C",
-]
 
 
 @lru_cache(maxsize=1)
@@ -65,9 +33,11 @@ def legal_forms() -> tuple[str, ...]:
 
 @lru_cache(maxsize=1)
 def _suffix_pattern() -> re.Pattern:
+    """The legal-form and share-class suffixes as one regular expression (for SQL engines that need one)."""
     forms = sorted((re.escape(f).replace(r"\ ", " ") for f in legal_forms() if f != "THE"), key=len, reverse=True)
     forms = [f.replace("HOLDINGS\\?", "HOLDINGS?") for f in forms]
-    words = "|".join(_SHARE_CLASS + forms)
+    share = [r"(?:CLASS|CL|SERIES|SER) [A-Z0-9]{1,2}"] + [re.escape(w).replace(r"\ ", " ") for w in _SHARE_WORDS]
+    words = "|".join(share + forms)
     return re.compile(rf"(?:\s+(?:{words}))+$")
 
 
