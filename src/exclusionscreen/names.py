@@ -132,40 +132,8 @@ def normalise_names(names: pd.Series) -> pd.Series:
     return out.mask(out == "")
 
 
-_NOT_A_FORM = {
-    "GROUP",
-    "HOLDINGS",
-    "HOLDING",
-    "CLASS",
-    "CL",
-    "SERIES",
-    "SER",
-    "ORD",
-    "ORDINARY",
-    "SHARES",
-    "SHS",
-    "SH",
-    "COMMON",
-    "COM",
-    "STOCK",
-    "ADR",
-    "ADS",
-    "GDR",
-    "SPONSORED",
-    "REG",
-    "REGISTERED",
-    "PREF",
-    "PREFERRED",
-    "NPV",
-    "NON",
-    "VOTING",
-    "VTG",
-    "UNIT",
-    "UNITS",
-    "REIT",
-    "NEW",
-    "DR",
-}
+# words that end names without being legal forms: descriptors and share-class words
+_NOT_A_FORM = frozenset({"GROUP", *_CLASS_WORDS, *(word for phrase in _SHARE_WORDS for word in phrase.split())})
 _SAME_FORM = {"CORPORATION": "CORP", "INCORPORATED": "INC", "LIMITED": "LTD", "COMPANY": "CO"}
 
 
