@@ -114,7 +114,10 @@ def test_sipri_year_is_required_with_sipri_file(tmp_path):
     assert proc.returncode == 2 and "--sipri-year" in proc.stderr
 
 
-@pytest.mark.parametrize("command", [["screen"], ["demo"], ["criteria", "validate"], ["holdings", "inspect"]])
+@pytest.mark.parametrize(
+    "command",
+    [[], ["screen"], ["demo"], ["criteria"], ["criteria", "validate"], ["holdings"], ["holdings", "inspect"]],
+)
 def test_help_shows_examples(command):
     proc = run(*command, "--help")
     assert proc.returncode == 0

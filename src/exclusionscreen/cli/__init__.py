@@ -15,6 +15,8 @@ from . import screen as _screen
 app = typer.Typer(
     name="exclusionscreen",
     help="Screen portfolio holdings against weapons-related exclusion criteria.",
+    epilog="Examples: exclusionscreen demo --out demo/; exclusionscreen screen q3/ --universe reference/ "
+    "--policy broad --as-of 2026-09-30 --out 2026Q3_exclusions.xlsx",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,

@@ -10,7 +10,12 @@ import typer
 from ..errors import RuleFileError
 from ..rulefiles import load_policy, shipped_criteria, shipped_policies, validate_rule_files
 
-app = typer.Typer(help="List, show and validate criteria and policies.", no_args_is_help=True)
+app = typer.Typer(
+    help="List, show and validate criteria and policies.",
+    epilog="Examples: exclusionscreen criteria list; exclusionscreen criteria show broad; "
+    "exclusionscreen criteria validate my_policy.yaml",
+    no_args_is_help=True,
+)
 
 
 @app.command("list")

@@ -9,7 +9,11 @@ import typer
 
 from ..errors import ContractError, InputFileError
 
-app = typer.Typer(help="Read holdings files and report how they were read.", no_args_is_help=True)
+app = typer.Typer(
+    help="Read holdings files and report how they were read.",
+    epilog="Example: exclusionscreen holdings inspect q3/fund_a.xlsx q3/fund_b.csv",
+    no_args_is_help=True,
+)
 
 
 def _column_map(pairs: list[str]) -> dict[str, str | None]:
