@@ -5,8 +5,8 @@ and no formatting at all; the report writes its Flags sheet with styles, number 
 colours, links, widths, frozen header and autofilter. Both run in this process, alternately, and
 the best of the repeats counts. Peak memory (resident, or traced by tracemalloc off Linux) is measured
 while the Flags sheet is written, for several row counts, each in a fresh process, with the source
-URLs as links and as plain text: it should not grow with the rows, except by about a kilobyte per
-hyperlink up to the 66,530 Excel keeps on a sheet.
+URLs as links and as plain text: it should not grow with the rows, links or not (the links of a
+sheet are kept in a temporary file until the sheet is closed, not in memory).
 
 Every issuer, security, portfolio and source here is fictional (``Fictional Issuer 00042 plc``,
 ISINs in the ``XS9`` range, example.org links).
@@ -151,7 +151,7 @@ def best_time(func, result: ScreenResult, folder: Path) -> tuple[float, float]:
 def _child_peak(n_flags: int, links: bool) -> None:
     """In a fresh process: peak resident memory (MB) added while the Flags sheet is written."""
     result = fake_result(n_flags)
-    if not links:  # the same text, but not a web address: no hyperlink objects
+    if not links:  # the same text, but not a web address: no links
         result = replace(result, flags=result.flags.assign(evidence_url=result.flags["evidence_url"].str[8:]))
     gc.collect()
     with tempfile.TemporaryDirectory() as tmp:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 
 import openpyxl
@@ -93,6 +94,24 @@ def test_links_past_excels_limit_stay_text_and_the_summary_says_so(hostile_resul
     assert len(linked) == 1 and len(urls) > 1
     notes = [v for row in book["Summary"].iter_rows(values_only=True) for v in row if v]
     assert any("the first 1 are clickable" in str(v) for v in notes)
+
+
+def test_source_links_keep_their_exact_address_on_every_part_of_a_split_sheet(hostile_result, tmp_path, monkeypatch):
+    """Links are streamed from disk into the sheet and its relationships: ampersands, quotes and
+    the cell each link belongs to survive, on each numbered part of a split sheet."""
+    monkeypatch.setattr(_sheets, "MAX_ROWS_PER_SHEET", 3)  # 2 rows and the header per sheet
+    flags = hostile_result.flags
+    n = len(flags)
+    urls = [f"https://example.org/e?id={i}&lang=en&q='a%20b'#s{i}" for i in range(n)]
+    result = replace(hostile_result, flags=flags.assign(evidence_url=pd.Series(urls, index=flags.index, dtype="str")))
+    book = openpyxl.load_workbook(result.to_excel(tmp_path / "links.xlsx"))
+    parts = [name for name in book.sheetnames if name.startswith("Flags")]
+    assert len(parts) == (n + 1) // 2 > 1
+    linked = [
+        (c.value, c.hyperlink.target, c.hyperlink.ref == c.coordinate)
+        for name in parts for row in book[name].iter_rows(min_row=2) for c in row if c.hyperlink is not None
+    ]
+    assert linked == [(u, u, True) for u in urls]
 
 
 def test_a_screen_without_flags_still_has_every_sheet(tmp_path):

@@ -28,11 +28,11 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.writer.excel import ExcelWriter
 
 from ..errors import ReportError
 from ..result import ScreenResult
 from . import _sheets, _styles
+from ._links import ReportExcelWriter, spool_links
 from ._sheets import (
     Chart,
     DocumentSheet,
@@ -174,6 +174,7 @@ class _Column:
         self.quoted = self._template("s", fmt, quote=True)
         self.text = self._template("s", None)
         self.status = {v: self._template("s", f) for v, f in _styles.STATUS_FORMATS.items()}
+        self.link = self._template("s", _styles.LINK) if kind == "link" else None
 
     def _template(self, data_type: str, fmt: _styles.CellFormat | None, quote: bool = False) -> WriteOnlyCell:
         cell = WriteOnlyCell(self.ws)
@@ -219,11 +220,23 @@ class _Column:
         return values, cells.tolist()
 
     def _links(self, text: pd.Series, cells: np.ndarray, first_row: int) -> None:
-        """Fresh cells with a hyperlink for the http(s) URLs, within the sheet's budget of links."""
+        """Link cells for the http(s) URLs, within the sheet's budget of links.
+
+        On a sheet with a link spool (a table sheet) the cell is the column's link template and the
+        link goes to the spool; elsewhere (a few links on a document sheet) each link is a new cell
+        carrying openpyxl's hyperlink.
+        """
         rows = np.flatnonzero(link_mask(text).to_numpy(dtype=bool))[: max(self.links[0], 0)]
+        if not len(rows):
+            return
         self.links[0] -= len(rows)
         letter = get_column_letter(self.index)
         targets = text.to_numpy(dtype=object)
+        spool = getattr(self.ws, "_link_spool", None)
+        if spool is not None:
+            cells[rows] = self.link
+            spool.add([f"{letter}{first_row + i}" for i in rows], targets[rows].tolist())
+            return
         for i in rows:  # one new cell per link (a hyperlink belongs to one cell)
             cell = WriteOnlyCell(self.ws)
             cell.style = _styles.LINK.style_name
@@ -351,6 +364,7 @@ def _kinds(table: Table) -> list[str]:
 
 def _write_table_sheet(wb: Workbook, sheet: TableSheet) -> None:
     ws = _new_sheet(wb, sheet.name, fit_width=False)
+    spool_links(ws)
     table = sheet.table
     kinds = _kinds(table)
     for i, width in enumerate(_widths(table, kinds), 1):
@@ -489,7 +503,7 @@ def _save(wb: Workbook, path: Path) -> None:
     # as-of date so that the same inputs give the same workbook
     archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
     try:
-        ExcelWriter(wb, archive).save()
+        ReportExcelWriter(wb, archive).save()
     finally:
         archive.close()
 
@@ -497,6 +511,9 @@ def _save(wb: Workbook, path: Path) -> None:
 def _discard(wb: Workbook) -> None:
     """Close the sheets of a workbook that will not be saved and delete their temporary files."""
     for ws in wb.worksheets:
+        spool = getattr(ws, "_link_spool", None)
+        if spool is not None:
+            spool.close()
         writer = getattr(ws, "_writer", None)
         if writer is None:
             continue
