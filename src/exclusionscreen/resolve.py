@@ -11,15 +11,24 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._fast import isin
+from ._fast import distinct_rows, isin
 from .errors import OverrideError
 from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from .names import best_matches, issuer_name_table, legal_form_tails, normalise_names
 
-__all__ = ["NOT_SCREENABLE", "MethodConfidence", "holding_keys", "resolve_issuers", "screenable"]
+__all__ = [
+    "NOT_SCREENABLE",
+    "MethodConfidence",
+    "distinct_securities",
+    "holding_keys",
+    "resolve_distinct",
+    "resolve_issuers",
+    "screenable",
+]
 
 _TIE = 0.02  # a runner-up this close to the best match makes a fuzzy match doubtful
 _KEY_COLUMNS = ["isin", "cusip", "sedol", "lei", "ticker", "exchange", "country", "security_name"]
+_SECURITY_COLUMNS = [*_KEY_COLUMNS, "asset_class"]
 
 #: confidence given to each resolution method
 MethodConfidence = {
@@ -65,19 +74,18 @@ def holding_keys(frame: pd.DataFrame) -> pd.Series:
     return key
 
 
-def _distinct(holdings: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
-    """Codes mapping each holding row to a distinct security, and the distinct securities."""
-    sub = holdings[_KEY_COLUMNS].astype("string")
-    hashes = pd.util.hash_pandas_object(sub, index=False).to_numpy()
-    codes, _ = pd.factorize(hashes)
-    _, first = np.unique(codes, return_index=True)
-    distinct = sub.iloc[first].reset_index(drop=True)
-    return codes, distinct
+def distinct_securities(holdings: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
+    """Codes mapping each holding row to a distinct security as presented (identifiers, name, asset
+    class), and those distinct securities (indexed 0, 1, ...): ``distinct.take(codes)`` is every row."""
+    frame = holdings[_SECURITY_COLUMNS]
+    codes, first = distinct_rows(frame)
+    return codes, frame.iloc[first].reset_index(drop=True)
 
 
-def _unique_map(table: pd.DataFrame, key: str) -> tuple[pd.Series, pd.Series]:
-    """(key -> issuer_id for keys naming one issuer, key -> 'a, b' for keys naming several)."""
-    pairs = table[[key, "issuer_id"]].dropna().drop_duplicates()
+def _unique_map(table: pd.DataFrame, key: str, wanted: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(key -> issuer_id for keys naming one issuer, key -> 'a, b' for keys naming several), for the
+    keys among `wanted` (the holdings' own: a few thousand, against a universe of many more)."""
+    pairs = table.loc[isin(table[key], wanted), [key, "issuer_id"]].dropna().drop_duplicates()
     counts = pairs.groupby(key)["issuer_id"].transform("size")
     unique = pairs[counts == 1].set_index(key)["issuer_id"]
     several = pairs[counts > 1].groupby(key)["issuer_id"].agg(lambda s: ", ".join(sorted(s)))
@@ -100,9 +108,34 @@ def resolve_issuers(
     ``resolution_confidence``, ``review_reason``, ``candidate_issuer_id``, ``candidate_score``.
     ``resolution_method`` is one of isin, cusip, sedol, lei, ticker_exchange, ticker_country,
     name_exact, name_fuzzy, analyst_confirmed, not_applicable (cash and the like) or none.
+    The work is done once per distinct security (:func:`resolve_distinct`), then broadcast.
     """
+    codes, distinct = distinct_securities(holdings)
+    resolved = resolve_distinct(
+        distinct,
+        issuers,
+        securities,
+        decisions=decisions,
+        issuer_names=issuer_names,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+    )
+    return resolved.take(codes).set_axis(holdings.index)
+
+
+def resolve_distinct(
+    distinct: pd.DataFrame,
+    issuers: pd.DataFrame,
+    securities: pd.DataFrame,
+    *,
+    decisions: pd.DataFrame | None = None,
+    issuer_names: pd.DataFrame | None = None,
+    match_threshold: float = 0.90,
+    review_threshold: float = 0.80,
+) -> pd.DataFrame:
+    """:func:`resolve_issuers` for the distinct securities of :func:`distinct_securities` (same index)."""
     securities = securities[isin(securities["issuer_id"], issuers["issuer_id"])]  # others are reported
-    codes, d = _distinct(holdings)
+    d = distinct[_SECURITY_COLUMNS].astype("string")
     n = len(d)
     issuer = pd.Series(pd.NA, index=d.index, dtype="string")
     method = pd.Series("none", index=d.index, dtype="string")
@@ -110,8 +143,9 @@ def resolve_issuers(
     cand_id = pd.Series(pd.NA, index=d.index, dtype="string")
     cand_score = pd.Series(np.nan, index=d.index)
 
-    def take(keys: pd.Series, unique: pd.Series, several: pd.Series, name: str) -> None:
+    def take(keys: pd.Series, table: pd.DataFrame, key: str, name: str) -> None:
         open_ = issuer.isna() & reason.isna()
+        unique, several = _unique_map(table, key, keys[open_])
         hit = keys.map(unique).astype("string")
         found = open_ & hit.notna()
         issuer[found] = hit[found]
@@ -123,17 +157,17 @@ def resolve_issuers(
     if n:
         sec = securities
         for column in ("isin", "cusip", "sedol"):
-            take(d[column], *_unique_map(sec, column), column)
-        take(d["lei"], *_unique_map(issuers, "lei"), "lei")
+            take(d[column], sec, column, column)
+        take(d["lei"], issuers, "lei", "lei")
         tx = sec.assign(key=sec["ticker"].str.upper() + "|" + sec["exchange"].str.upper())
-        take(d["ticker"].str.upper() + "|" + d["exchange"].str.upper(), *_unique_map(tx, "key"), "ticker_exchange")
+        take(d["ticker"].str.upper() + "|" + d["exchange"].str.upper(), tx, "key", "ticker_exchange")
         tc = sec.merge(issuers[["issuer_id", "country"]], on="issuer_id", how="left")
         tc = tc.assign(key=tc["ticker"].str.upper() + "|" + tc["country"])
-        take(d["ticker"].str.upper() + "|" + d["country"].str.upper(), *_unique_map(tc, "key"), "ticker_country")
+        take(d["ticker"].str.upper() + "|" + d["country"].str.upper(), tc, "key", "ticker_country")
 
         names = issuer_name_table(issuers) if issuer_names is None else issuer_names
         norm = normalise_names(d["security_name"])
-        take(norm, *_unique_map(names.rename(columns={"norm": "k"}), "k"), "name_exact")
+        take(norm, names, "norm", "name_exact")
 
         todo = issuer.isna() & reason.isna() & norm.notna()
         if todo.any() and len(names):
@@ -163,14 +197,14 @@ def resolve_issuers(
 
     out = pd.DataFrame(
         {
-            "issuer_id": issuer.to_numpy()[codes],
-            "resolution_method": method.to_numpy()[codes],
-            "resolution_confidence": confidence.to_numpy()[codes],
-            "review_reason": reason.to_numpy()[codes],
-            "candidate_issuer_id": cand_id.to_numpy()[codes],
-            "candidate_score": cand_score.to_numpy()[codes],
+            "issuer_id": issuer,
+            "resolution_method": method,
+            "resolution_confidence": confidence,
+            "review_reason": reason,
+            "candidate_issuer_id": cand_id,
+            "candidate_score": cand_score,
         },
-        index=holdings.index,
+        index=d.index,
     ).astype(
         {
             "issuer_id": "string",
@@ -179,8 +213,8 @@ def resolve_issuers(
             "candidate_issuer_id": "string",
         }
     )
-    out.insert(0, "holding_key", holding_keys(holdings))
-    out.insert(1, "screenable", screenable(holdings["asset_class"]))
+    out.insert(0, "holding_key", holding_keys(d))
+    out.insert(1, "screenable", screenable(d["asset_class"]))
     if decisions is not None and len(decisions):
         out = _apply_decisions(out, decisions, issuers)
     off = ~out["screenable"]

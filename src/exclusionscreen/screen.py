@@ -22,7 +22,7 @@ from .identifiers import normalise_identifiers
 from .names import issuer_name_table, normalise_names
 from .overrides import OVERRIDE_COLUMNS, check_overrides, read_decisions, read_overrides
 from .ownership import ultimate_parents
-from .resolve import resolve_issuers
+from .resolve import distinct_securities, resolve_distinct
 from .result import ScreenResult
 from .rulefiles import load_policy, shipped_criteria
 from .rules import Policy
@@ -48,6 +48,8 @@ _FLAG_BASE = [
     "share_of_portfolio",
 ]
 _FLAG_EXTRA = ["holding_key", "evidence_note", "share_of_portfolio", "market_value"]
+#: what the screen adds to each holding from its security's resolution
+_RESOLVED_COLUMNS = ["holding_key", "subject_id", "issuer_id", "issuer_name", "ultimate_parent_id"]
 
 
 @lru_cache(maxsize=1)
@@ -120,8 +122,10 @@ def screen(
 
     decided = read_decisions(decisions) if decisions is not None else None
     issuer_names = issuer_name_table(universe.issuers)  # normalised once, used by resolution and evidence
-    resolved = resolve_issuers(
-        h,
+    # everything that depends only on the security is worked out once per distinct security
+    codes, securities = distinct_securities(h)
+    per_security = resolve_distinct(
+        securities,
         universe.issuers,
         universe.securities,
         decisions=decided,
@@ -135,10 +139,9 @@ def screen(
         f"ownership cycle among issuers {' -> '.join(c)}; their ultimate parent is left as themselves" for c in cycles
     ]
 
-    orphan = resolved["screenable"] & resolved["issuer_id"].isna()
-    orphan_norm = normalise_names(h["security_name"].where(orphan))
-    subject = resolved["issuer_id"].fillna("name:" + orphan_norm)
-    subjects = subject_names(issuer_names, h.loc[orphan, "security_name"])
+    orphan = per_security["screenable"] & per_security["issuer_id"].isna()
+    orphan_norm = normalise_names(securities["security_name"].where(orphan))
+    subjects = subject_names(issuer_names, securities.loc[orphan, "security_name"])
     evidence = prepare_evidence(
         universe, subjects, day, match_threshold=match_threshold, review_threshold=review_threshold
     )
@@ -150,20 +153,21 @@ def screen(
 
     names = issuers.set_index("issuer_id")["issuer_name"]
     parent_of = pd.Series(ultimate.to_numpy(), index=issuers["issuer_id"].to_numpy())
-    base = h.assign(
-        holding_key=resolved["holding_key"],
-        subject_id=subject,
-        issuer_id=resolved["issuer_id"],
-        issuer_name=resolved["issuer_id"].map(names),
-        ultimate_parent_id=resolved["issuer_id"].map(parent_of),
+    per_security = per_security.assign(
+        subject_id=per_security["issuer_id"].fillna("name:" + orphan_norm),
+        issuer_name=per_security["issuer_id"].map(names).astype("string"),
+        ultimate_parent_id=per_security["issuer_id"].map(parent_of).astype("string"),
     )
-    flags = _join(base, hits, names)
-    flags, override_table = _apply_overrides(flags, base, overrides, universe, policy, catalogue, day)
-    pai_flags = _join(base, pai_hits, names)
+    resolved = per_security.take(codes).set_axis(h.index)
+    base = h.assign(**{c: resolved[c] for c in _RESOLVED_COLUMNS})
+    flags = _join(base, codes, per_security["subject_id"], hits, names)
+    flags, override_table = _apply_overrides(flags, base, securities, overrides, universe, policy, catalogue, day)
+    pai_flags = _join(base, codes, per_security["subject_id"], pai_hits, names).drop(columns="_row")
 
-    restricted = _restricted(hits, override_table, universe, base)
-    screened = _status(h, resolved, flags, names, parent_of)
+    restricted = _restricted(hits, override_table, universe, securities)
+    screened = _status(base, resolved, flags)
     review = _review(screened, resolved, evidence.review, names)
+    flags = flags.drop(columns="_row")
     flags = validate(flags.drop(columns=["subject_id"]), Flags, source="flags")
     screened = validate(screened, ScreenedHoldings, source="screened holdings")
     return ScreenResult(
@@ -186,20 +190,41 @@ def screen(
     )
 
 
-def _join(base: pd.DataFrame, hits: pd.DataFrame, names: pd.Series) -> pd.DataFrame:
-    """One row per holding and criterion hit."""
-    left = base[_FLAG_BASE]
-    left = left[left["subject_id"].notna()].assign(_row=lambda f: range(len(f)))
-    flags = left.merge(hits, on="subject_id", how="inner")
+def _join(base: pd.DataFrame, codes: np.ndarray, subject_of: pd.Series, hits: pd.DataFrame, names) -> pd.DataFrame:
+    """One row per holding and criterion hit, in the order of the holdings, then criterion.
+
+    `codes` maps each holding to its distinct security and `subject_of` each distinct security to
+    its subject: hits are joined to the few thousand securities, then repeated for the holdings of
+    each (the ``_row`` column is the holding's position in `base`).
+    """
+    hits = hits.reset_index(drop=True)
+    subjects = pd.DataFrame({"subject_id": subject_of.to_numpy(), "_code": np.arange(len(subject_of))})
+    pairs = subjects.dropna(subset=["subject_id"]).merge(
+        hits[["subject_id", "criterion_id"]].assign(_hit=np.arange(len(hits))), on="subject_id", how="inner"
+    )
+    pairs = pairs.sort_values(["_code", "criterion_id", "_hit"], kind="stable")
+    per_code = np.bincount(pairs["_code"].to_numpy(), minlength=len(subject_of))
+    start = np.concatenate([[0], np.cumsum(per_code)[:-1]])
+    per_row = per_code[codes]
+    rows = np.flatnonzero(per_row)
+    repeat = per_row[rows]
+    flag_rows = np.repeat(rows, repeat)
+    within = np.arange(len(flag_rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
+    hit_rows = pairs["_hit"].to_numpy()[np.repeat(start[codes[rows]], repeat) + within]
+    left = base[_FLAG_BASE].take(flag_rows).reset_index(drop=True)
+    right = hits.drop(columns="subject_id").take(hit_rows).reset_index(drop=True)
+    flags = pd.concat([left, right], axis=1)
     flags["ultimate_parent_name"] = flags["ultimate_parent_id"].map(names)
     flags["outcome"] = flags["action"]
     flags["override"] = pd.Series(pd.NA, index=flags.index, dtype="string")
     flags["override_rationale"] = pd.Series(pd.NA, index=flags.index, dtype="string")
-    # input order of the holdings, then criterion
-    return flags.sort_values(["_row", "criterion_id"], kind="stable").drop(columns="_row").reset_index(drop=True)
+    flags["_row"] = flag_rows
+    return flags
 
 
-def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Universe, base) -> pd.DataFrame:
+def _restricted(
+    hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Universe, held_securities: pd.DataFrame
+) -> pd.DataFrame:
     """Securities of every issuer with an exclude hit, per criterion, less exempt overrides, plus enforced ones.
 
     An exempt override by issuer lifts that issuer's hit on one criterion; by ISIN it lifts that one
@@ -240,9 +265,9 @@ def _restricted(hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Un
     securities.insert(1, "issuer_name", securities["issuer_id"].map(names))
     held = pd.Series(False, index=securities.index)
     for column in ("isin", "cusip", "sedol"):
-        held |= isin(securities[column], base[column])
+        held |= isin(securities[column], held_securities[column])
     ticker_key = securities["ticker"].str.upper() + "|" + securities["exchange"].str.upper()
-    held_tickers = base["ticker"].str.upper() + "|" + base["exchange"].str.upper()
+    held_tickers = held_securities["ticker"].str.upper() + "|" + held_securities["exchange"].str.upper()
     held |= isin(ticker_key, held_tickers)
     securities["held"] = held
     out = securities.drop(columns="_key").sort_values(["issuer_id", "isin"], kind="stable")
@@ -253,11 +278,11 @@ def _empty_overrides() -> pd.DataFrame:
     return pd.DataFrame(columns=[*OVERRIDE_COLUMNS, "state", "holdings_affected"])
 
 
-def _apply_overrides(flags, base, overrides, universe, policy, catalogue, day) -> pd.DataFrame:
+def _apply_overrides(flags, base, held_securities, overrides, universe, policy, catalogue, day) -> pd.DataFrame:
     if overrides is None:
         return flags, _empty_overrides()
     table = read_overrides(overrides)
-    known_isins = pd.concat([universe.securities["isin"], base["isin"]]).dropna()
+    known_isins = pd.concat([universe.securities["isin"], held_securities["isin"]]).dropna()
     check_overrides(
         table,
         issuers=universe.issuers["issuer_id"],
@@ -302,6 +327,7 @@ def _enforce_new(flags, base, row, policy):
         return flags, 0
     c = policy.criterion(row["criterion_id"])
     new = held[_FLAG_BASE].assign(
+        _row=held.index.to_numpy(),
         criterion_id=c.id,
         criterion_version=c.version,
         basis=c.basis.value,
@@ -321,36 +347,51 @@ def _enforce_new(flags, base, row, policy):
 _OUTCOME_RANK = {"exclude": 0, "watch": 1, "exempt": 2}
 
 
-def _status(h, resolved, flags, names, parent_of) -> pd.DataFrame:
-    rank = flags["outcome"].map(_OUTCOME_RANK)
-    best = rank.groupby(flags["holding_id"]).min()
-    hit_pairs = flags.loc[flags["outcome"] != "exempt", ["holding_id", "criterion_id"]].drop_duplicates()
-    hit_list = hit_pairs.sort_values("criterion_id").groupby("holding_id")["criterion_id"].agg(", ".join)
-    best_rank = h["holding_id"].map(best)
+def _status(base: pd.DataFrame, resolved: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
+    """Every holding with its status, the criteria that hit it and the reason it is not screened."""
+    n = len(base)
+    rows = flags["_row"].to_numpy()
+    best = np.full(n, len(_OUTCOME_RANK))
+    np.minimum.at(best, rows, flags["outcome"].map(_OUTCOME_RANK).to_numpy(dtype=int))
+    screenable = resolved["screenable"].to_numpy(dtype=bool)
+    has_issuer = resolved["issuer_id"].notna().to_numpy()
     status = np.select(
-        [~resolved["screenable"], best_rank == 0, best_rank == 1, resolved["issuer_id"].notna() | (best_rank == 2)],
+        [~screenable, best == 0, best == 1, has_issuer | (best == 2)],
         [Status.NOT_APPLICABLE.value, Status.EXCLUDED.value, Status.WATCH.value, Status.CLEAR.value],
         default=Status.UNRESOLVED.value,
     )
     reason = resolved["review_reason"].where(status == Status.UNRESOLVED.value)
     reason = reason.where(
-        status != Status.NOT_APPLICABLE.value, "not a security with an issuer (" + h["asset_class"].fillna("?") + ")"
+        status != Status.NOT_APPLICABLE.value, "not a security with an issuer (" + base["asset_class"].fillna("?") + ")"
     )
-    named_only = resolved["issuer_id"].isna() & pd.Series(np.isin(status, ["excluded", "watch"]), index=h.index)
-    enforced = isin(h["holding_id"], flags.loc[flags["override"] == "enforce", "holding_id"])
+    named_only = ~has_issuer & np.isin(status, [Status.EXCLUDED.value, Status.WATCH.value])
+    enforced = np.zeros(n, dtype=bool)
+    enforced[rows[(flags["override"] == "enforce").fillna(False).to_numpy(dtype=bool)]] = True
     reason = reason.mask(named_only, "flagged by name-keyed evidence matched to the security name")
     reason = reason.mask(named_only & enforced, "excluded by an enforce override")
-    return h.assign(
-        holding_key=resolved["holding_key"],
+    return base.drop(columns="subject_id").assign(
         status=status,
-        issuer_id=resolved["issuer_id"],
-        issuer_name=resolved["issuer_id"].map(names),
-        ultimate_parent_id=resolved["issuer_id"].map(parent_of),
         resolution_method=resolved["resolution_method"],
         resolution_confidence=resolved["resolution_confidence"],
-        criteria_hit=h["holding_id"].map(hit_list),
+        criteria_hit=_criteria_hit(flags, base.index),
         reason=reason,
     )
+
+
+def _criteria_hit(flags: pd.DataFrame, index: pd.Index) -> pd.Series:
+    """Per holding position, the criteria (sorted, comma-separated) of its flags that are not exempt."""
+    hit = flags.loc[flags["outcome"] != "exempt", ["_row", "criterion_id"]].drop_duplicates()
+    hit = hit.sort_values(["_row", "criterion_id"])
+    if hit.empty:
+        return pd.Series(pd.NA, index=index, dtype="string")
+    rows = hit["_row"].to_numpy()
+    criteria = hit["criterion_id"].to_numpy(dtype=object)
+    first = np.flatnonzero(np.diff(rows, prepend=-1) != 0)
+    joined = [", ".join(criteria[a:b]) for a, b in zip(first, [*first[1:], len(rows)], strict=True)]
+    where = np.full(len(index), -1)
+    where[rows[first]] = np.arange(len(first))
+    text = pd.array(joined, dtype="string").take(where, allow_fill=True)
+    return pd.Series(text, index=index)
 
 
 def _review(screened, resolved, evidence_review, names) -> pd.DataFrame:
