@@ -40,15 +40,16 @@ def _alnum_value(char: str) -> int:
     return int(char) if char.isdigit() else ord(char) - 55
 
 
+_EXPANDED = {c: str(_alnum_value(c)) for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"}
+_DOUBLED = {str(d): (2 * d) // 10 + (2 * d) % 10 for d in range(10)}  # digit sum of twice the digit
+_SINGLE = {str(d): d for d in range(10)}
+
+
 def isin_check_digit(body: str) -> str:
     """The check digit of the first 11 characters of an ISIN (Luhn over the expanded digits)."""
-    digits = "".join(str(_alnum_value(c)) for c in body.upper())
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2 == 0:  # rightmost digit of the body is doubled
-            value *= 2
-        total += value // 10 + value % 10
+    digits = "".join([_EXPANDED.get(c) or str(_alnum_value(c)) for c in body.upper()])[::-1]
+    # from the right: the rightmost digit of the body is doubled, then every other one
+    total = sum([_DOUBLED[c] for c in digits[0::2]]) + sum([_SINGLE[c] for c in digits[1::2]])
     return str((10 - total % 10) % 10)
 
 
@@ -154,9 +155,8 @@ def normalise_identifiers(frame: pd.DataFrame, *, derive_isin: bool = True) -> p
     done = _normalise_rows(frame.iloc[first][columns].reset_index(drop=True), derive_isin=derive_isin)
     out = frame.copy()
     for column in (*IDENTIFIER_COLUMNS, "identifier_issues"):
-        out[column] = pd.Series(
-            done[column].to_numpy(dtype=object, na_value=None)[codes], index=frame.index, dtype="string"
-        )
+        values = done[column].astype("string").array.take(codes)
+        out[column] = pd.Series(values, index=frame.index, dtype="string")
     return out
 
 

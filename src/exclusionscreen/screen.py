@@ -252,15 +252,14 @@ def _restricted(
         rows = pd.concat([rows, added], ignore_index=True)
     rows = rows.drop_duplicates([*columns, "criterion_id", "via"])
     rows = rows.assign(_key=pd.util.hash_pandas_object(rows[columns].astype("string"), index=False).to_numpy())
-    grouped = (
-        rows.sort_values(["criterion_id", "via"])
-        .groupby("_key", sort=False)
-        .agg(
-            criteria=("criterion_id", lambda s: ", ".join(dict.fromkeys(s))),
-            via=("via", lambda s: ", ".join(dict.fromkeys(s))),
-        )
+    # per security: its criteria (sorted) and the ways they reach it, in the order of its criteria
+    rows = rows.sort_values(["_key", "criterion_id", "via"], kind="stable")
+    criteria = rows.drop_duplicates(["_key", "criterion_id"])
+    via = rows.drop_duplicates(["_key", "via"])
+    securities = rows.drop_duplicates("_key")[["_key", *columns]].assign(
+        criteria=_joined(criteria["_key"].to_numpy(), criteria["criterion_id"].to_numpy(dtype=object)),
+        via=_joined(via["_key"].to_numpy(), via["via"].to_numpy(dtype=object)),
     )
-    securities = rows.drop_duplicates("_key")[["_key", *columns]].merge(grouped, left_on="_key", right_index=True)
     names = universe.issuers.set_index("issuer_id")["issuer_name"]
     securities.insert(1, "issuer_name", securities["issuer_id"].map(names))
     held = pd.Series(False, index=securities.index)
@@ -270,7 +269,7 @@ def _restricted(
     held_tickers = held_securities["ticker"].str.upper() + "|" + held_securities["exchange"].str.upper()
     held |= isin(ticker_key, held_tickers)
     securities["held"] = held
-    out = securities.drop(columns="_key").sort_values(["issuer_id", "isin"], kind="stable")
+    out = securities.drop(columns="_key").sort_values(columns, kind="stable")
     return out.reset_index(drop=True)
 
 
@@ -385,13 +384,19 @@ def _criteria_hit(flags: pd.DataFrame, index: pd.Index) -> pd.Series:
     if hit.empty:
         return pd.Series(pd.NA, index=index, dtype="string")
     rows = hit["_row"].to_numpy()
-    criteria = hit["criterion_id"].to_numpy(dtype=object)
     first = np.flatnonzero(np.diff(rows, prepend=-1) != 0)
-    joined = [", ".join(criteria[a:b]) for a, b in zip(first, [*first[1:], len(rows)], strict=True)]
     where = np.full(len(index), -1)
     where[rows[first]] = np.arange(len(first))
-    text = pd.array(joined, dtype="string").take(where, allow_fill=True)
-    return pd.Series(text, index=index)
+    joined = _joined(rows, hit["criterion_id"].to_numpy(dtype=object))
+    return pd.Series(pd.array(joined, dtype="string").take(where, allow_fill=True), index=index)
+
+
+def _joined(groups: np.ndarray, values: np.ndarray) -> list[str]:
+    """", "-joined `values` of each run of equal `groups` (sorted by group), one string per run."""
+    if not len(groups):
+        return []
+    first = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    return [", ".join(values[a:b]) for a, b in zip(first, [*first[1:], len(groups)], strict=True)]
 
 
 def _review(screened, resolved, evidence_review, names) -> pd.DataFrame:
