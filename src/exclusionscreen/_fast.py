@@ -16,13 +16,20 @@ import pyarrow.compute as pc
 __all__ = ["distinct_rows", "isin"]
 
 
+def _arrow_text(values: pd.Series) -> pa.Array:
+    """The column as an Arrow string array (without a copy when pandas already keeps it in Arrow)."""
+    array = pa.array(values.astype("string").array)
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    return array.cast(pa.large_string())
+
+
 def isin(values: pd.Series, allowed) -> pd.Series:
     """``values.isin(allowed)`` for text: True where a value is among `allowed` (missing is never in)."""
     allowed = pd.Series(list(allowed) if isinstance(allowed, set | frozenset) else allowed, dtype="string")
-    haystack = pa.array(allowed.dropna().unique().astype(str), type=pa.string())
-    needles = pa.array(values.astype("string").to_numpy(dtype=object, na_value=None), type=pa.string())
-    found = pc.is_in(needles, value_set=haystack, skip_nulls=True).to_numpy(zero_copy_only=False)
-    return pd.Series(np.asarray(found, dtype=bool), index=values.index)
+    haystack = pc.unique(_arrow_text(allowed.dropna()))
+    found = pc.is_in(_arrow_text(values), value_set=haystack, skip_nulls=True)
+    return pd.Series(found.to_numpy(zero_copy_only=False).astype(bool), index=values.index)
 
 
 def distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

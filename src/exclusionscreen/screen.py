@@ -165,7 +165,7 @@ def screen(
     pai_flags = _join(base, codes, per_security["subject_id"], pai_hits, names).drop(columns="_row")
 
     restricted = _restricted(hits, override_table, universe, securities)
-    screened = _status(base, resolved, flags)
+    screened = _status(base, resolved, flags, codes, per_security.assign(asset_class=securities["asset_class"]))
     review = _review(screened, resolved, evidence.review, names)
     flags = flags.drop(columns="_row")
     flags = validate(flags.drop(columns=["subject_id"]), Flags, source="flags")
@@ -346,30 +346,46 @@ def _enforce_new(flags, base, row, policy):
 _OUTCOME_RANK = {"exclude": 0, "watch": 1, "exempt": 2}
 
 
-def _status(base: pd.DataFrame, resolved: pd.DataFrame, flags: pd.DataFrame) -> pd.DataFrame:
-    """Every holding with its status, the criteria that hit it and the reason it is not screened."""
+_STATUS_ORDER = [Status.NOT_APPLICABLE, Status.EXCLUDED, Status.WATCH, Status.CLEAR, Status.UNRESOLVED]
+_NAMED_ONLY = "flagged by name-keyed evidence matched to the security name"
+_ENFORCED = "excluded by an enforce override"
+
+
+def _status(
+    base: pd.DataFrame, resolved: pd.DataFrame, flags: pd.DataFrame, codes: np.ndarray, per_security: pd.DataFrame
+) -> pd.DataFrame:
+    """Every holding with its status, the criteria that hit it and the reason it is not screened.
+
+    `codes` maps holdings to the distinct securities of `per_security` (their asset class and
+    review reason): the reasons are picked per holding from the securities' texts by position.
+    """
     n = len(base)
     rows = flags["_row"].to_numpy()
     best = np.full(n, len(_OUTCOME_RANK))
     np.minimum.at(best, rows, flags["outcome"].map(_OUTCOME_RANK).to_numpy(dtype=int))
     screenable = resolved["screenable"].to_numpy(dtype=bool)
     has_issuer = resolved["issuer_id"].notna().to_numpy()
-    status = np.select(
-        [~screenable, best == 0, best == 1, has_issuer | (best == 2)],
-        [Status.NOT_APPLICABLE.value, Status.EXCLUDED.value, Status.WATCH.value, Status.CLEAR.value],
-        default=Status.UNRESOLVED.value,
-    )
-    reason = resolved["review_reason"].where(status == Status.UNRESOLVED.value)
-    reason = reason.where(
-        status != Status.NOT_APPLICABLE.value, "not a security with an issuer (" + base["asset_class"].fillna("?") + ")"
-    )
-    named_only = ~has_issuer & np.isin(status, [Status.EXCLUDED.value, Status.WATCH.value])
+    state = np.select([~screenable, best == 0, best == 1, has_issuer | (best == 2)], [0, 1, 2, 3], default=4)
+    status = pd.array([s.value for s in _STATUS_ORDER], dtype="str").take(state)
     enforced = np.zeros(n, dtype=bool)
     enforced[rows[(flags["override"] == "enforce").fillna(False).to_numpy(dtype=bool)]] = True
-    reason = reason.mask(named_only, "flagged by name-keyed evidence matched to the security name")
-    reason = reason.mask(named_only & enforced, "excluded by an enforce override")
+    named_only = ~has_issuer & ((state == 1) | (state == 2))
+    # the reason texts: per security (unresolved, not applicable), then the two for name-keyed flags
+    k = len(per_security)
+    texts = pd.concat(
+        [
+            per_security["review_reason"].astype("string"),
+            "not a security with an issuer (" + per_security["asset_class"].astype("string").fillna("?") + ")",
+            pd.Series([_NAMED_ONLY, _ENFORCED], dtype="string"),
+        ],
+        ignore_index=True,
+    )
+    pick = np.select(
+        [state == 4, state == 0, named_only & enforced, named_only], [codes, k + codes, 2 * k + 1, 2 * k], default=-1
+    )
+    reason = pd.Series(texts.array.take(pick, allow_fill=True), index=base.index)
     return base.drop(columns="subject_id").assign(
-        status=status,
+        status=pd.Series(status, index=base.index),
         resolution_method=resolved["resolution_method"],
         resolution_confidence=resolved["resolution_confidence"],
         criteria_hit=_criteria_hit(flags, base.index),
