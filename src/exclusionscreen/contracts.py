@@ -233,7 +233,7 @@ def conform(frame: pd.DataFrame, model: type[_Contract]) -> pd.DataFrame:
     Extra columns follow the contract's columns in their original order.
     """
     columns = list(model.to_schema().columns)
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
     for column in columns:
         if column not in out.columns:
             out[column] = pd.Series(None, index=out.index, dtype=object)
@@ -244,16 +244,27 @@ _MAX_LISTED = 20
 
 
 def validate(
-    frame: pd.DataFrame, model: type[_Contract], *, source: str = "frame", row_label: str = "row"
+    frame: pd.DataFrame,
+    model: type[_Contract],
+    *,
+    source: str = "frame",
+    row_label: str = "row",
+    only: list[str] | None = None,
 ) -> pd.DataFrame:
     """Validate `frame` against `model`, adding missing optional columns, and return a new frame.
 
     Every check runs before anything is reported. On failure raises ContractError whose message
     names `source`, each failing column and check, and the first rows and values that fail, and
     whose ``failure_cases`` holds them all.
+
+    `only` limits the checks to those columns of the contract (and leaves out its checks across
+    columns): for a stage that adds these columns to a frame whose other columns passed a contract
+    already, such as the screen's holdings, a million rows that were checked when they came in.
     """
     if not isinstance(frame, pd.DataFrame):
         raise TypeError(f"{source}: expected a pandas DataFrame, got {type(frame).__name__}")
+    if only is not None:
+        return _validate_columns(frame, model, only, source=source, row_label=row_label)
     required = [
         name for name, column in model.to_schema().columns.items() if not column.nullable and name not in frame.columns
     ]
@@ -273,6 +284,29 @@ def validate(
     except pa.errors.SchemaErrors as exc:
         cases = exc.failure_cases.copy()
         raise ContractError(model.__name__, source, cases, _describe(model, source, cases, row_label)) from None
+
+
+def _validate_columns(
+    frame: pd.DataFrame, model: type[_Contract], columns: list[str], *, source: str, row_label: str
+) -> pd.DataFrame:
+    full = model.to_schema()
+    unknown = [c for c in columns if c not in full.columns]
+    if unknown:
+        raise ValueError(f"{model.__name__} has no column(s) {', '.join(unknown)}")
+    missing = [c for c in columns if c not in frame.columns]
+    if missing:
+        cases = pd.DataFrame({"column": missing, "check": "column_in_dataframe", "failure_case": missing})
+        raise ContractError(
+            model.__name__, source, cases, f"{source}: missing column(s) {', '.join(missing)} for {model.__name__}"
+        )
+    schema = pa.DataFrameSchema({c: full.columns[c] for c in columns}, coerce=True, strict=False, name=model.__name__)
+    frame = conform(frame, model)
+    try:
+        checked = schema.validate(frame[columns], lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases.copy()
+        raise ContractError(model.__name__, source, cases, _describe(model, source, cases, row_label)) from None
+    return frame.assign(**{c: checked[c] for c in columns})
 
 
 def _describe(model: type[_Contract], source: str, cases: pd.DataFrame, row_label: str = "row") -> str:

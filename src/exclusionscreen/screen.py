@@ -48,6 +48,17 @@ _FLAG_BASE = [
     "share_of_portfolio",
 ]
 _FLAG_EXTRA = ["holding_key", "evidence_note", "share_of_portfolio", "market_value"]
+#: the columns the screen adds to the holdings (checked against the ScreenedHoldings contract)
+_SCREEN_COLUMNS = [
+    "status",
+    "issuer_id",
+    "issuer_name",
+    "ultimate_parent_id",
+    "resolution_method",
+    "resolution_confidence",
+    "criteria_hit",
+    "reason",
+]
 #: what the screen adds to each holding from its security's resolution
 _RESOLVED_COLUMNS = ["holding_key", "subject_id", "issuer_id", "issuer_name", "ultimate_parent_id"]
 
@@ -169,7 +180,8 @@ def screen(
     review = _review(screened, resolved, evidence.review, names)
     flags = flags.drop(columns="_row")
     flags = validate(flags.drop(columns=["subject_id"]), Flags, source="flags")
-    screened = validate(screened, ScreenedHoldings, source="screened holdings")
+    # the holdings' own columns passed the Holdings contract on the way in; the screen's are checked here
+    screened = validate(screened, ScreenedHoldings, source="screened holdings", only=_SCREEN_COLUMNS)
     return ScreenResult(
         holdings=screened,
         flags=flags,
