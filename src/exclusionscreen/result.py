@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import datetime
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ._fast import isin
@@ -69,7 +71,7 @@ class ScreenResult:
                 "_resolved_value": mv.where(screenable & resolved, 0.0),
             }
         )
-        out = frame.groupby("portfolio_id", sort=True).sum()
+        out = self._per_portfolio(frame)
         out["coverage"] = out["_resolved_value"] / out["_screenable_value"].where(out["_screenable_value"] != 0)
         return out.drop(columns=["_screenable_value", "_resolved_value"]).reset_index()
 
@@ -119,10 +121,23 @@ class ScreenResult:
             {"holdings_excluded": 0, "holdings_watch": 0, "holdings_exempt": 0, "market_value_flagged": 0.0}
         )
 
+    @cached_property
+    def _portfolios(self) -> tuple[np.ndarray, pd.Index]:
+        """Each holding's portfolio as a number, and the portfolio ids in order (factorised once)."""
+        codes, ids = pd.factorize(self.holdings["portfolio_id"], sort=True)
+        return codes, pd.Index(ids, name="portfolio_id")
+
+    def _per_portfolio(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """Sums of the columns of `frame` (one row per holding, with portfolio_id) per portfolio."""
+        codes, ids = self._portfolios
+        sums = frame.drop(columns="portfolio_id").groupby(codes).sum()
+        return sums.set_axis(ids[sums.index.to_numpy()])
+
     def _values(self) -> pd.Series:
         """Each holding's value: its market value, or its weight where its portfolio gives no market values."""
         h = self.holdings
-        has_values = h["market_value"].notna().groupby(h["portfolio_id"]).transform("any")
+        codes, _ = self._portfolios
+        has_values = h["market_value"].notna().groupby(codes).transform("any").to_numpy()
         return h["market_value"].where(has_values, h["share_of_portfolio"]).fillna(0.0)
 
     def pai14(self) -> pd.DataFrame:
@@ -150,7 +165,7 @@ class ScreenResult:
                 "covered_value": value.where(covered, 0.0),
             }
         )
-        out = frame.groupby("portfolio_id", sort=True).sum()
+        out = self._per_portfolio(frame)
         out["pai14_all"] = out["involved_value"] / out["total_value"].where(out["total_value"] != 0)
         out["pai14_covered"] = out["involved_covered_value"] / out["covered_value"].where(out["covered_value"] != 0)
         out["coverage"] = out["covered_value"] / out["total_value"].where(out["total_value"] != 0)
