@@ -425,6 +425,8 @@ ENGINE_STAGES = {
     "issuer_name_table": ("resolution", "subjects: issuer and orphan names"),
     "normalise_names": ("resolution", "subjects: issuer and orphan names"),
     "subject_names": ("resolution", "subjects: issuer and orphan names"),
+    "issuer_name_index": ("resolution", "subjects: issuer and orphan names"),
+    "subject_index": ("resolution", "subjects: issuer and orphan names"),
     "prepare_evidence": ("resolution", "evidence: name-keyed rows and lists"),
     "evaluate_criteria": ("evaluation", "evaluate criteria (policy and PAI 14)"),
     "_join": ("evaluation", "join hits to holdings"),

@@ -13,7 +13,8 @@ import numpy as np
 import pandas as pd
 
 from ._fast import isin
-from .evidence import match_names
+from .evidence import match_names, subject_index
+from .names import NameIndex
 from .ownership import ancestors, descendants
 from .rules import Criterion
 from .vocabulary import Action, Evidence, Via
@@ -78,9 +79,19 @@ def _review_rows(kind, doubtful: pd.DataFrame) -> pd.DataFrame:
 
 
 def prepare_evidence(
-    universe, subjects: pd.DataFrame, as_of: pd.Timestamp, *, match_threshold: float, review_threshold: float
+    universe,
+    subjects: pd.DataFrame,
+    as_of: pd.Timestamp,
+    *,
+    match_threshold: float,
+    review_threshold: float,
+    index: NameIndex | None = None,
 ) -> PreparedEvidence:
-    """Tie involvement rows and entity-list entries valid on `as_of` to subjects."""
+    """Tie involvement rows and entity-list entries valid on `as_of` to subjects.
+
+    `index` is the subjects' :func:`~exclusionscreen.evidence.subject_index`, built here when not given.
+    """
+    index = subject_index(subjects) if index is None else index
     warnings: list[str] = []
     reviews: list[pd.DataFrame] = []
     known = set(universe.issuers["issuer_id"])
@@ -107,6 +118,7 @@ def prepare_evidence(
         subjects,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
+        index=index,
     )
     by_name = named.merge(matches, on="entry_id")
     involvement = pd.concat([direct, by_name], ignore_index=True)
@@ -122,6 +134,7 @@ def prepare_evidence(
         subjects,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
+        index=index,
     )
     entity_matches = lists.merge(matches, on="entry_id")
     if len(doubtful):

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .names import best_matches, legal_form_tails, normalise_names
+from .names import NameIndex, best_matches, legal_form_tails, normalise_names
 
-__all__ = ["match_names", "subject_names"]
+__all__ = ["match_names", "subject_index", "subject_names"]
 
 _MIN_FUZZY_LENGTH = 6
 _SHORT_ALIAS = 5
@@ -32,12 +32,31 @@ def subject_names(issuer_names: pd.DataFrame, holding_names: pd.Series) -> pd.Da
     return pd.concat([table, orphans[["subject_id", "name", "norm"]]], ignore_index=True)
 
 
+def subject_index(subjects: pd.DataFrame, *, start: NameIndex | None = None) -> NameIndex:
+    """The subjects' distinct normalised names prepared for fuzzy matching, keyed by subject id.
+
+    `subjects` is :func:`subject_names`. `start`, an index of the issuer names those subjects begin with
+    (``NameIndex(issuer_names.drop_duplicates("norm").set_index("issuer_id")["norm"])``), is extended
+    with the remaining names instead of indexing every name again; one that does not begin the
+    subjects' names is ignored.
+    """
+    distinct = subjects.drop_duplicates("norm").dropna(subset=["norm"])
+    names = distinct.set_index("subject_id")["norm"]
+    if start is not None and len(start) <= len(names):
+        head = names.iloc[: len(start)]
+        same_names = (head.astype(str).to_numpy(dtype=object) == start.names).all()
+        if same_names and (head.index.to_numpy() == start.keys).all():
+            return start.extended(names.iloc[len(start) :])
+    return NameIndex(names)
+
+
 def match_names(
     entries: pd.DataFrame,
     subjects: pd.DataFrame,
     *,
     match_threshold: float,
     review_threshold: float,
+    index: NameIndex | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Match each entry (columns ``entry_id``, ``name``, optional ``aliases``) to subjects.
 
@@ -45,6 +64,9 @@ def match_names(
     ``match_method`` (name_exact or name_fuzzy) and ``match_confidence``; doubtful ones (between the
     two bars, or names that agree only once two different legal forms are dropped) with the same
     columns and a ``reason``, for review. Work is done once per distinct normalised name.
+
+    `index` is :func:`subject_index` of `subjects`, to share between calls with the same subjects;
+    without it, one is built for the call.
     """
     names = entries[["entry_id", "name"]].assign(is_alias=False)
     if "aliases" in entries.columns:
@@ -66,13 +88,13 @@ def match_names(
     rest = names[~names["norm"].isin(exact["norm"]) & (names["norm"].str.len() >= _MIN_FUZZY_LENGTH)]
     fuzzy = pd.DataFrame(columns=columns)
     if len(rest):
-        choices = subjects.drop_duplicates("norm").set_index("subject_id")["norm"]
+        choices = subject_index(subjects) if index is None else index
         best = best_matches(rest["norm"], choices, min_score=review_threshold)
-        named = subjects.drop_duplicates("norm").set_index("norm")["name"]
+        named = subjects[subjects["norm"].isin(best["match_name"])].drop_duplicates("norm").set_index("norm")["name"]
         fuzzy = rest.merge(best, left_on="norm", right_on="query")
         fuzzy = fuzzy.assign(
             subject_id=fuzzy["match_key"],
-            matched_name=fuzzy["match_name"].map(named),
+            matched_name=fuzzy["match_name"].map(named).astype(subjects["name"].dtype),
             match_method="name_fuzzy",
             match_confidence=fuzzy["score"],
         )[[*columns, "is_alias", "norm"]]

@@ -14,7 +14,7 @@ import pandas as pd
 from ._fast import distinct_rows, isin
 from .errors import OverrideError
 from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
-from .names import best_matches, issuer_name_table, legal_form_tails, normalise_names
+from .names import NameIndex, best_matches, issuer_name_index, issuer_name_table, legal_form_tails, normalise_names
 
 __all__ = [
     "NOT_SCREENABLE",
@@ -130,10 +130,15 @@ def resolve_distinct(
     *,
     decisions: pd.DataFrame | None = None,
     issuer_names: pd.DataFrame | None = None,
+    name_index: NameIndex | None = None,
     match_threshold: float = 0.90,
     review_threshold: float = 0.80,
 ) -> pd.DataFrame:
-    """:func:`resolve_issuers` for the distinct securities of :func:`distinct_securities` (same index)."""
+    """:func:`resolve_issuers` for the distinct securities of :func:`distinct_securities` (same index).
+
+    `name_index` is the issuer names' :class:`~exclusionscreen.names.NameIndex` (distinct normalised
+    names keyed by issuer id), to share with other name matching; without it one is built here.
+    """
     securities = securities[isin(securities["issuer_id"], issuers["issuer_id"])]  # others are reported
     d = distinct[_SECURITY_COLUMNS].astype("string")
     n = len(d)
@@ -171,7 +176,7 @@ def resolve_distinct(
 
         todo = issuer.isna() & reason.isna() & norm.notna()
         if todo.any() and len(names):
-            choices = names.drop_duplicates("norm").set_index("issuer_id")["norm"]
+            choices = issuer_name_index(names) if name_index is None else name_index
             matches = best_matches(norm[todo], choices, min_score=review_threshold).set_index("query")
             score = norm.map(matches["score"])
             key = norm.map(matches["match_key"]).astype("string")

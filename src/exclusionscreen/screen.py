@@ -17,9 +17,9 @@ import pandas as pd
 from ._fast import isin
 from .contracts import Flags, Holdings, ScreenedHoldings, validate
 from .evaluate import evaluate_criteria, prepare_evidence
-from .evidence import subject_names
+from .evidence import subject_index, subject_names
 from .identifiers import normalise_identifiers
-from .names import issuer_name_table, normalise_names
+from .names import issuer_name_index, issuer_name_table, normalise_names
 from .overrides import OVERRIDE_COLUMNS, check_overrides, read_decisions, read_overrides
 from .ownership import ultimate_parents
 from .resolve import distinct_securities, resolve_distinct
@@ -133,6 +133,7 @@ def screen(
 
     decided = read_decisions(decisions) if decisions is not None else None
     issuer_names = issuer_name_table(universe.issuers)  # normalised once, used by resolution and evidence
+    issuer_index = issuer_name_index(issuer_names)  # and prepared once for fuzzy matching
     # everything that depends only on the security is worked out once per distinct security
     codes, securities = distinct_securities(h)
     per_security = resolve_distinct(
@@ -141,6 +142,7 @@ def screen(
         universe.securities,
         decisions=decided,
         issuer_names=issuer_names,
+        name_index=issuer_index,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
     )
@@ -154,7 +156,12 @@ def screen(
     orphan_norm = normalise_names(securities["security_name"].where(orphan))
     subjects = subject_names(issuer_names, securities.loc[orphan, "security_name"])
     evidence = prepare_evidence(
-        universe, subjects, day, match_threshold=match_threshold, review_threshold=review_threshold
+        universe,
+        subjects,
+        day,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        index=subject_index(subjects, start=issuer_index),
     )
     warnings += evidence.warnings
     hits = evaluate_criteria(policy.criteria, universe, evidence, day)
