@@ -54,7 +54,11 @@ def _suffix_pattern() -> re.Pattern:
 
 
 def _clean(values: pd.Series) -> pd.Series:
-    text = values.astype("string").str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+    text = values.astype("string")
+    accented = ~text.str.isascii().fillna(True).astype(bool)
+    if accented.any():  # accents folded to ASCII (most names have none)
+        folded = text[accented].str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
+        text = text.mask(accented, folded.astype("string"))
     text = text.str.upper().str.replace("&", " AND ", regex=False).str.replace(".", "", regex=False)
     text = text.str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
     return text.str.replace(r"^THE\s+", "", regex=True)
@@ -104,15 +108,25 @@ def _suffixes() -> frozenset[tuple[str, ...]]:
     return frozenset(tuple(f.split()) for f in (*forms, *_SHARE_WORDS))
 
 
+@lru_cache(maxsize=1)
+def _suffix_sizes() -> dict[str, tuple[int, ...]]:
+    """For each word that ends a suffix, the lengths (in words) of the suffixes it ends, longest first."""
+    sizes: dict[str, set[int]] = {}
+    for suffix in _suffixes():
+        sizes.setdefault(suffix[-1], set()).add(len(suffix))
+    return {word: tuple(sorted(n, reverse=True)) for word, n in sizes.items()}
+
+
 def _strip_suffixes(name: str, suffixes: frozenset) -> str:
     """Remove trailing legal-form and share-class words (never the first word)."""
     tokens = name.split()
     end = len(tokens)
+    ends = _suffix_sizes()
     while end > 1:
         if end > 2 and tokens[end - 2] in _CLASS_WORDS and len(tokens[end - 1]) <= 2:
             end -= 2  # CLASS A, SERIES B, CL C
             continue
-        for size in (4, 3, 2, 1):
+        for size in ends.get(tokens[end - 1], ()):
             if size < end and tuple(tokens[end - size : end]) in suffixes:
                 end -= size
                 break
@@ -133,15 +147,34 @@ def _normalise_distinct(values: pd.Series) -> pd.Series:
     return stripped.where(stripped.str.len() > 0, text)
 
 
+#: names normalised so far in this process (a screen meets the same names in several stages);
+#: emptied when it grows past _MEMO_SIZE names
+_MEMO: dict[str, str | None] = {}
+_MEMO_SIZE = 1_000_000
+_UNSEEN = object()
+
+
 def normalise_names(names: pd.Series) -> pd.Series:
     """Normalised company names, computed once per distinct name; missing stays missing."""
     names = names.astype("string")
-    distinct = names.dropna().drop_duplicates()
-    if distinct.empty:
+    codes, distinct = pd.factorize(names)
+    if not len(distinct):
         return pd.Series(pd.NA, index=names.index, dtype="string")
-    mapping = pd.Series(_normalise_distinct(distinct).to_numpy(), index=distinct.to_numpy())
-    out = names.map(mapping).astype("string")
-    return out.mask(out == "")
+    values = np.asarray(distinct, dtype=object)
+    known = {}
+    for value in values:  # distinct names already normalised in this process
+        found = _MEMO.get(value, _UNSEEN)
+        if found is not _UNSEEN:
+            known[value] = found
+    new = [v for v in values if v not in known]
+    if new:
+        fresh = dict(zip(new, _normalise_distinct(pd.Series(new, dtype="string")).to_numpy(dtype=object), strict=True))
+        known.update(fresh)
+        if len(_MEMO) + len(fresh) > _MEMO_SIZE:
+            _MEMO.clear()
+        _MEMO.update(fresh)
+    normalised = pd.array([known[v] or None for v in values], dtype="string")
+    return pd.Series(normalised.take(codes, allow_fill=True), index=names.index)
 
 
 # words that end names without being legal forms: descriptors and share-class words
