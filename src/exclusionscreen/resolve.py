@@ -18,6 +18,7 @@ from .names import NameIndex, best_matches, issuer_name_index, issuer_name_table
 
 __all__ = [
     "NOT_SCREENABLE",
+    "SECURITY_COLUMNS",
     "MethodConfidence",
     "distinct_securities",
     "holding_keys",
@@ -28,7 +29,8 @@ __all__ = [
 
 _TIE = 0.02  # a runner-up this close to the best match makes a fuzzy match doubtful
 _KEY_COLUMNS = ["isin", "cusip", "sedol", "lei", "ticker", "exchange", "country", "security_name"]
-_SECURITY_COLUMNS = [*_KEY_COLUMNS, "asset_class"]
+#: the columns that say which security a holding is, as the holdings file presents it
+SECURITY_COLUMNS = [*_KEY_COLUMNS, "asset_class"]
 
 #: confidence given to each resolution method
 MethodConfidence = {
@@ -77,7 +79,7 @@ def holding_keys(frame: pd.DataFrame) -> pd.Series:
 def distinct_securities(holdings: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
     """Codes mapping each holding row to a distinct security as presented (identifiers, name, asset
     class), and those distinct securities (indexed 0, 1, ...): ``distinct.take(codes)`` is every row."""
-    frame = holdings[_SECURITY_COLUMNS]
+    frame = holdings[SECURITY_COLUMNS]
     codes, first = distinct_rows(frame)
     return codes, frame.iloc[first].reset_index(drop=True)
 
@@ -140,7 +142,7 @@ def resolve_distinct(
     names keyed by issuer id), to share with other name matching; without it one is built here.
     """
     securities = securities[isin(securities["issuer_id"], issuers["issuer_id"])]  # others are reported
-    d = distinct[_SECURITY_COLUMNS].astype("string")
+    d = distinct[SECURITY_COLUMNS].astype("string")
     n = len(d)
     issuer = pd.Series(pd.NA, index=d.index, dtype="string")
     method = pd.Series("none", index=d.index, dtype="string")

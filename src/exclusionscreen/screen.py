@@ -14,15 +14,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._fast import isin
+from ._fast import distinct_rows, isin
 from .contracts import Flags, Holdings, ScreenedHoldings, validate
 from .evaluate import evaluate_criteria, prepare_evidence
 from .evidence import subject_index, subject_names
-from .identifiers import normalise_identifiers
+from .identifiers import IDENTIFIER_COLUMNS, normalise_identifiers
 from .names import issuer_name_index, issuer_name_table, normalise_names
 from .overrides import OVERRIDE_COLUMNS, check_overrides, read_decisions, read_overrides
 from .ownership import ultimate_parents
-from .resolve import distinct_securities, resolve_distinct
+from .resolve import SECURITY_COLUMNS, resolve_distinct
 from .result import ScreenResult
 from .rulefiles import load_policy, shipped_criteria
 from .rules import Policy
@@ -86,16 +86,30 @@ def _as_of(value, holdings: pd.DataFrame, warnings: list[str]) -> pd.Timestamp:
         raise ValueError(f"as_of: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
-def _prepare_holdings(holdings: pd.DataFrame) -> pd.DataFrame:
+def _prepare_holdings(holdings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """The holdings validated, with their weights; each one's distinct security, and those securities.
+
+    Holdings that present a security the same way (identifiers, name, asset class) share a code:
+    identifiers are cleaned and checked once per distinct security, as is everything after.
+    """
+    present = [c for c in SECURITY_COLUMNS if c in holdings.columns]
+    codes, first = distinct_rows(holdings[present])
     if "identifier_issues" not in holdings.columns:
-        holdings = normalise_identifiers(holdings)
+        fixed = normalise_identifiers(holdings[present].iloc[first].reset_index(drop=True))
+        holdings = holdings.assign(
+            **{
+                c: pd.Series(fixed[c].array.take(codes), index=holdings.index)
+                for c in (*IDENTIFIER_COLUMNS, "identifier_issues")
+            }
+        )
     out = validate(holdings, Holdings, source=holdings.attrs.get("source", "holdings")).reset_index(drop=True)
     out.attrs = {}  # the load report stays with the input; frames of the result carry no attrs
     # weight of each holding in its portfolio: as given, else from market value
     total = out.groupby("portfolio_id")["market_value"].transform("sum")
     derived = out["market_value"] / total.where(total != 0)
     out["share_of_portfolio"] = out["weight"].fillna(derived)
-    return out
+    # rows equal before validation are equal after it: the distinct securities keep their codes
+    return out, codes, out[SECURITY_COLUMNS].iloc[first].reset_index(drop=True)
 
 
 def screen(
@@ -119,7 +133,7 @@ def screen(
         raise ValueError("need 0 < review_threshold <= match_threshold <= 1")
     policy = load_policy(policy)
     load_report = holdings.attrs.get("load_report")
-    h = _prepare_holdings(holdings)
+    h, codes, securities = _prepare_holdings(holdings)
     warnings: list[str] = []
     day = _as_of(as_of, h, warnings)
     if not policy.applies_on(day.date()):
@@ -135,7 +149,6 @@ def screen(
     issuer_names = issuer_name_table(universe.issuers)  # normalised once, used by resolution and evidence
     issuer_index = issuer_name_index(issuer_names)  # and prepared once for fuzzy matching
     # everything that depends only on the security is worked out once per distinct security
-    codes, securities = distinct_securities(h)
     per_security = resolve_distinct(
         securities,
         universe.issuers,
