@@ -418,7 +418,7 @@ class Meter:
 
 #: the functions screen() calls, by the stage they belong to (time is charged to the outermost call)
 ENGINE_STAGES = {
-    "_prepare_holdings": ("resolution", "holdings: distinct securities, identifiers, contract"),
+    "_prepare_holdings": ("resolution", "holdings: contract, distinct securities"),
     "resolve_distinct": ("resolution", "resolve issuers (identifiers, names)"),
     "ultimate_parents": ("resolution", "ultimate parents"),
     "issuer_name_table": ("resolution", "subjects: issuer and orphan names"),

@@ -58,6 +58,35 @@ def is_valid_isin(value: str) -> bool:
     return bool(_ISIN_RE.match(value)) and isin_check_digit(value[:11]) == value[11]
 
 
+_DOUBLED_DIGIT = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9])
+
+
+def _valid_isins(values: pd.Series) -> pd.Series:
+    """:func:`is_valid_isin` for a column, in whole-column steps (missing values stay missing)."""
+    valid = pd.Series(pd.NA, index=values.index, dtype="boolean")
+    present = values.notna()
+    if not present.any():
+        return valid
+    text = values[present].astype("string")
+    shaped = text.str.match(_ISIN_RE.pattern).fillna(False).to_numpy(dtype=bool)
+    ok = np.zeros(len(text), dtype=bool)
+    if shaped.any():
+        chars = np.frombuffer("".join(text[shaped].tolist()).encode("ascii"), dtype=np.uint8).reshape(-1, 12)
+        value = np.where(chars >= 65, chars.astype(int) - 55, chars.astype(int) - 48)
+        total = np.zeros(len(chars), dtype=int)
+        position = np.zeros(len(chars), dtype=int)  # of the next digit, counted from the right of the body
+        for j in range(10, -1, -1):  # Luhn from the right over the digits the letters expand to
+            column = value[:, j]
+            letter = column >= 10
+            for digit, used in ((np.where(letter, column % 10, column), True), (column // 10, letter)):
+                doubled = position % 2 == 0
+                total += np.where(used, np.where(doubled, _DOUBLED_DIGIT[digit], digit), 0)
+                position += used
+        ok[shaped] = (10 - total % 10) % 10 == value[:, 11]
+    valid[present] = ok
+    return valid
+
+
 def cusip_check_digit(body: str) -> str:
     """The ninth character of a CUSIP computed from its first eight."""
     extra = {"*": 36, "@": 37, "#": 38}
@@ -173,10 +202,10 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
         out["cusip"] = _per_distinct(original, lambda v: _cusip_verdict(v)[0]).astype("string")
         notes.append(_per_distinct(original, lambda v: _cusip_verdict(v)[1]).astype("string"))
 
-    checks = {"isin": is_valid_isin, "sedol": is_valid_sedol, "lei": is_valid_lei}
+    checks = {"isin": _valid_isins, "sedol": is_valid_sedol, "lei": is_valid_lei}
     # cusip is reported by _cusip_verdict above
     for column, check in checks.items():
-        valid = _per_distinct(out[column], check)
+        valid = check(out[column]) if column == "isin" else _per_distinct(out[column], check)
         bad = out[column].notna() & ~valid.fillna(True).astype(bool)
         notes.append((column + " " + out[column].map(repr) + ": invalid (length or check digit)").where(bad))
 
