@@ -135,23 +135,28 @@ def _strip_suffixes(name: str, suffixes: frozenset) -> str:
     return " ".join(tokens[:end])
 
 
+#: cleaned names already stripped of their suffixes in this process (a screen meets the same names
+#: in several stages, and holdings name their issuers as the universe does); emptied past _MEMO_SIZE
+_MEMO: dict[str, str] = {}
+_MEMO_SIZE = 1_000_000
+
+
 def _normalise_distinct(values: pd.Series) -> pd.Series:
     text = _clean(values)
+    cleaned = text.to_numpy(dtype=object, na_value=None)
+    memo = _MEMO
+    new = [t for t in dict.fromkeys(cleaned) if t is not None and t not in memo]
     suffixes = _suffixes()
-    stripped = pd.Series(  # once per distinct name, a few set look-ups each
-        [_strip_suffixes(t, suffixes) if isinstance(t, str) else t for t in text.to_numpy(dtype=object)],
-        index=text.index,
-        dtype="string",
-    )
+    fresh = {t: _strip_suffixes(t, suffixes) for t in new}  # a few set look-ups each
+    known = {t: memo.get(t) for t in dict.fromkeys(cleaned) if t is not None and t not in fresh}
+    known.update(fresh)
+    if len(memo) + len(fresh) > _MEMO_SIZE:
+        memo.clear()
+    memo.update(fresh)
+    found = [None if t is None else known[t] or _strip_suffixes(t, suffixes) for t in cleaned]
+    stripped = pd.Series(found, index=text.index, dtype="string")
     # never strip a name down to nothing: "AG" alone stays "AG"
     return stripped.where(stripped.str.len() > 0, text)
-
-
-#: names normalised so far in this process (a screen meets the same names in several stages);
-#: emptied when it grows past _MEMO_SIZE names
-_MEMO: dict[str, str | None] = {}
-_MEMO_SIZE = 1_000_000
-_UNSEEN = object()
 
 
 def normalise_names(names: pd.Series) -> pd.Series:
@@ -160,21 +165,9 @@ def normalise_names(names: pd.Series) -> pd.Series:
     codes, distinct = pd.factorize(names)
     if not len(distinct):
         return pd.Series(pd.NA, index=names.index, dtype="string")
-    values = np.asarray(distinct, dtype=object)
-    known = {}
-    for value in values:  # distinct names already normalised in this process
-        found = _MEMO.get(value, _UNSEEN)
-        if found is not _UNSEEN:
-            known[value] = found
-    new = [v for v in values if v not in known]
-    if new:
-        fresh = dict(zip(new, _normalise_distinct(pd.Series(new, dtype="string")).to_numpy(dtype=object), strict=True))
-        known.update(fresh)
-        if len(_MEMO) + len(fresh) > _MEMO_SIZE:
-            _MEMO.clear()
-        _MEMO.update(fresh)
-    normalised = pd.array([known[v] or None for v in values], dtype="string")
-    return pd.Series(normalised.take(codes, allow_fill=True), index=names.index)
+    done = _normalise_distinct(pd.Series(distinct, dtype="string"))
+    done = done.mask(done == "")
+    return pd.Series(done.array.take(codes, allow_fill=True), index=names.index)
 
 
 # words that end names without being legal forms: descriptors and share-class words

@@ -166,11 +166,13 @@ def resolve_distinct(
         for column in ("isin", "cusip", "sedol"):
             take(d[column], sec, column, column)
         take(d["lei"], issuers, "lei", "lei")
+        tickers = d["ticker"].str.upper()
+        sec = sec[isin(sec["ticker"].str.upper(), tickers)]  # the securities the holdings' tickers may name
         tx = sec.assign(key=sec["ticker"].str.upper() + "|" + sec["exchange"].str.upper())
-        take(d["ticker"].str.upper() + "|" + d["exchange"].str.upper(), tx, "key", "ticker_exchange")
+        take(tickers + "|" + d["exchange"].str.upper(), tx, "key", "ticker_exchange")
         tc = sec.merge(issuers[["issuer_id", "country"]], on="issuer_id", how="left")
         tc = tc.assign(key=tc["ticker"].str.upper() + "|" + tc["country"])
-        take(d["ticker"].str.upper() + "|" + d["country"].str.upper(), tc, "key", "ticker_country")
+        take(tickers + "|" + d["country"].str.upper(), tc, "key", "ticker_country")
 
         names = issuer_name_table(issuers) if issuer_names is None else issuer_names
         norm = normalise_names(d["security_name"])
