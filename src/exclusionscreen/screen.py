@@ -59,6 +59,8 @@ _SCREEN_COLUMNS = [
     "criteria_hit",
     "reason",
 ]
+#: what the status of a holding is worked out from, besides its flags
+_STATUS_INPUTS = ["screenable", "resolution_method", "resolution_confidence"]
 #: what the screen adds to each holding from its security's resolution
 _RESOLVED_COLUMNS = ["holding_key", "subject_id", "issuer_id", "issuer_name", "ultimate_parent_id"]
 
@@ -189,7 +191,7 @@ def screen(
         issuer_name=per_security["issuer_id"].map(names).astype("string"),
         ultimate_parent_id=per_security["issuer_id"].map(parent_of).astype("string"),
     )
-    resolved = per_security.take(codes).set_axis(h.index)
+    resolved = per_security[[*_RESOLVED_COLUMNS, *_STATUS_INPUTS]].take(codes).set_axis(h.index)
     base = h.assign(**{c: resolved[c] for c in _RESOLVED_COLUMNS})
     flags = _join(base, codes, per_security["subject_id"], hits, names)
     flags, override_table = _apply_overrides(flags, base, securities, overrides, universe, policy, catalogue, day)
@@ -197,7 +199,7 @@ def screen(
 
     restricted = _restricted(hits, override_table, universe, securities)
     screened = _status(base, resolved, flags, codes, per_security.assign(asset_class=securities["asset_class"]))
-    review = _review(screened, resolved, evidence.review, names)
+    review = _review(screened, codes, per_security, evidence.review, names)
     flags = flags.drop(columns="_row")
     flags = validate(flags.drop(columns=["subject_id"]), Flags, source="flags")
     # the holdings' own columns passed the Holdings contract on the way in; the screen's are checked here
@@ -447,10 +449,13 @@ def _joined(groups: np.ndarray, values: np.ndarray) -> list[str]:
     return [", ".join(values[a:b]) for a, b in zip(first, [*first[1:], len(groups)], strict=True)]
 
 
-def _review(screened, resolved, evidence_review, names) -> pd.DataFrame:
+def _review(screened, codes, per_security, evidence_review, names) -> pd.DataFrame:
     """What an analyst must decide: unresolved and doubtful holdings, and doubtful evidence matches."""
-    need = screened["status"].eq(Status.UNRESOLVED.value) | resolved["candidate_issuer_id"].notna()
+    doubtful = per_security["candidate_issuer_id"].notna().to_numpy()[codes]
+    need = screened["status"].eq(Status.UNRESOLVED.value).to_numpy() | doubtful
     rows = screened[need]
+    resolved = per_security[["review_reason", "candidate_issuer_id", "candidate_score"]].take(codes[need])
+    resolved = resolved.set_axis(rows.index)
     holdings = pd.DataFrame(
         {
             "kind": "holding",
@@ -462,10 +467,10 @@ def _review(screened, resolved, evidence_review, names) -> pd.DataFrame:
             "ticker": rows["ticker"],
             "market_value": rows["market_value"],
             "share_of_portfolio": rows["share_of_portfolio"],
-            "reason": resolved.loc[need, "review_reason"],
-            "candidate_issuer_id": resolved.loc[need, "candidate_issuer_id"],
-            "candidate_name": resolved.loc[need, "candidate_issuer_id"].map(names),
-            "candidate_score": resolved.loc[need, "candidate_score"],
+            "reason": resolved["review_reason"],
+            "candidate_issuer_id": resolved["candidate_issuer_id"],
+            "candidate_name": resolved["candidate_issuer_id"].map(names),
+            "candidate_score": resolved["candidate_score"],
         }
     )
     evidence = evidence_review.rename(columns={"candidate_subject_id": "candidate_issuer_id"})
