@@ -80,7 +80,12 @@ def descendants(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | N
 
 def _walk(start: pd.DataFrame, edges: pd.DataFrame, min_share: float | None, max_depth: int) -> pd.DataFrame:
     floor = start["min_share"] if min_share is None else pd.Series(min_share, index=start.index)
-    frontier = start.assign(relative_id=start["issuer_id"], share=1.0, _floor=floor.astype(float))
+    ids = start["issuer_id"].to_numpy()
+    # the walk carries only the start row's position; its other columns are joined once at the end
+    frontier = pd.DataFrame(
+        {"_start": np.arange(len(start)), "issuer_id": ids, "relative_id": ids, "share": 1.0,
+         "_floor": floor.to_numpy(dtype=float)}
+    )
     found = []
     for _ in range(max_depth):
         step = frontier.merge(edges, on="relative_id", how="inner", suffixes=("", "_edge"))
@@ -88,12 +93,14 @@ def _walk(start: pd.DataFrame, edges: pd.DataFrame, min_share: float | None, max
         step = step[(step["share"] >= step["_floor"] - 1e-12) & (step["next_id"] != step["issuer_id"])]
         if step.empty:
             break
-        step = step.drop(columns=["relative_id", "share_edge"]).rename(columns={"next_id": "relative_id"})
+        step = step[["_start", "issuer_id", "next_id", "share", "_floor"]].rename(columns={"next_id": "relative_id"})
         found.append(step)
         frontier = step
     columns = list(start.columns) + ["relative_id", "share"]
     if not found:
         return pd.DataFrame(columns=columns)
-    out = pd.concat(found, ignore_index=True).drop(columns="_floor")
+    walked = pd.concat(found, ignore_index=True)
+    out = start.iloc[walked["_start"].to_numpy()].set_axis(walked.index)
+    out = out.assign(relative_id=walked["relative_id"].to_numpy(), share=walked["share"].to_numpy())
     keys = [c for c in ("issuer_id", "relative_id", "criterion_id") if c in out.columns]
     return out.sort_values("share", ascending=False, kind="stable").drop_duplicates(keys)[columns]
