@@ -89,3 +89,16 @@ def test_frame_normalisation_keeps_and_marks_invalid_identifiers():
 def test_a_cins_code_without_country_gets_no_us_isin():
     out = normalise_identifiers(pd.DataFrame({"cusip": ["G0177J108"]}))
     assert pd.isna(out.loc[0, "isin"])
+
+
+def test_a_column_of_isins_is_checked_as_each_one_is():
+    """The whole-column check agrees with the one-value check on good, corrupted, malformed and
+    ragged values (a trailing line break, lower case, a letter where the check digit goes)."""
+    from exclusionscreen.identifiers import _valid_isins
+
+    good = ["US0378331005", "GB0002634946", "AU0000XVGZA3", "DE000BAY0017"]
+    values = [*good, *(corrupt(v) for v in good), "US0378331005\n", "us0378331005", "US037833100A", "US03783", ""]
+    got = _valid_isins(pd.Series([*values, None], dtype="string"))
+    assert got[:-1].astype(bool).tolist() == [is_valid_isin(v) for v in values]
+    assert got.iloc[:4].all() and not got.iloc[4:-1].any()
+    assert pd.isna(got.iloc[-1])

@@ -55,7 +55,7 @@ def isin_check_digit(body: str) -> str:
 
 def is_valid_isin(value: str) -> bool:
     """True when `value` is a well-formed ISIN whose check digit is right."""
-    return bool(_ISIN_RE.match(value)) and isin_check_digit(value[:11]) == value[11]
+    return bool(_ISIN_RE.fullmatch(value)) and isin_check_digit(value[:11]) == value[11]
 
 
 _DOUBLED_DIGIT = np.array([0, 2, 4, 6, 8, 1, 3, 5, 7, 9])
@@ -68,7 +68,7 @@ def _valid_isins(values: pd.Series) -> pd.Series:
     if not present.any():
         return valid
     text = values[present].astype("string")
-    shaped = text.str.match(_ISIN_RE.pattern).fillna(False).to_numpy(dtype=bool)
+    shaped = text.str.fullmatch(_ISIN_RE.pattern).fillna(False).to_numpy(dtype=bool)
     ok = np.zeros(len(text), dtype=bool)
     if shaped.any():
         chars = np.frombuffer("".join(text[shaped].tolist()).encode("ascii"), dtype=np.uint8).reshape(-1, 12)
@@ -101,7 +101,7 @@ def cusip_check_digit(body: str) -> str:
 
 def is_valid_cusip(value: str) -> bool:
     """True when `value` is a nine-character CUSIP whose check digit is right."""
-    return bool(_CUSIP_RE.match(value)) and cusip_check_digit(value[:8]) == value[8]
+    return bool(_CUSIP_RE.fullmatch(value)) and cusip_check_digit(value[:8]) == value[8]
 
 
 def sedol_check_digit(body: str) -> str:
@@ -113,12 +113,12 @@ def sedol_check_digit(body: str) -> str:
 
 def is_valid_sedol(value: str) -> bool:
     """True when `value` is a seven-character SEDOL (no vowels) whose check digit is right."""
-    return bool(_SEDOL_RE.match(value)) and sedol_check_digit(value[:6]) == value[6]
+    return bool(_SEDOL_RE.fullmatch(value)) and sedol_check_digit(value[:6]) == value[6]
 
 
 def is_valid_lei(value: str) -> bool:
     """True when `value` is a 20-character LEI that passes the ISO 7064 MOD 97-10 check."""
-    if not _LEI_RE.match(value):
+    if not _LEI_RE.fullmatch(value):
         return False
     return int("".join(str(_alnum_value(c)) for c in value)) % 97 == 1
 

@@ -55,7 +55,7 @@ def _suffix_pattern() -> re.Pattern:
 
 def _clean(values: pd.Series) -> pd.Series:
     text = values.astype("string")
-    accented = ~text.str.isascii().fillna(True).astype(bool)
+    accented = text.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
     if accented.any():  # accents folded to ASCII (most names have none)
         folded = text[accented].str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
         text = text.mask(accented, folded.astype("string"))
@@ -138,7 +138,7 @@ def _strip_suffixes(name: str, suffixes: frozenset) -> str:
 #: cleaned names already stripped of their suffixes in this process (a screen meets the same names
 #: in several stages, and holdings name their issuers as the universe does); emptied past _MEMO_SIZE
 _MEMO: dict[str, str] = {}
-_MEMO_SIZE = 1_000_000
+_MEMO_SIZE = 300_000
 
 
 def _normalise_distinct(values: pd.Series) -> pd.Series:
@@ -152,7 +152,8 @@ def _normalise_distinct(values: pd.Series) -> pd.Series:
     known.update(fresh)
     if len(memo) + len(fresh) > _MEMO_SIZE:
         memo.clear()
-    memo.update(fresh)
+    if len(fresh) <= _MEMO_SIZE:
+        memo.update(fresh)
     found = [None if t is None else known[t] or _strip_suffixes(t, suffixes) for t in cleaned]
     stripped = pd.Series(found, index=text.index, dtype="string")
     # never strip a name down to nothing: "AG" alone stays "AG"
@@ -555,7 +556,7 @@ def _pairs(index: NameIndex, entry_pos, entry_key, q_lengths, q_levels, floor: f
     """
     la = q_lengths[entry_pos]
     cut = floor - _SLACK
-    if floor > 0:
+    if cut > 0:
         lo = np.floor(la * cut / (2 - cut)).astype(np.int64)
         hi = np.ceil(la * (2 - cut) / cut).astype(np.int64)
     else:
@@ -571,7 +572,7 @@ def _pairs(index: NameIndex, entry_pos, entry_key, q_lengths, q_levels, floor: f
         entry = np.repeat(np.arange(i, j), size[i:j])
         offset = np.arange(len(entry)) - np.repeat(starts[i:j] - starts[i], size[i:j])
         ci = index._members[first[entry] + offset]
-        if floor > 0:
+        if cut > 0:
             for depth in (1, _LEVELS):
                 qi = entry_pos[entry]
                 common = _common_bound(q_levels, q_lengths, index._levels, index._lengths, qi, ci, depth)

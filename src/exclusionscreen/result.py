@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +49,8 @@ class ScreenResult:
     def overview(self) -> pd.DataFrame:
         """Per portfolio: holdings, market value, excluded / watch counts and weights, coverage."""
         h = self.holdings
-        mv = self._values()
+        portfolios = self._portfolios()
+        mv = self._values(portfolios)
         share = h["share_of_portfolio"].fillna(0.0)
         screenable = h["status"] != Status.NOT_APPLICABLE.value
         resolved = h["issuer_id"].notna()
@@ -71,7 +71,7 @@ class ScreenResult:
                 "_resolved_value": mv.where(screenable & resolved, 0.0),
             }
         )
-        out = self._per_portfolio(frame)
+        out = self._per_portfolio(frame, portfolios)
         out["coverage"] = out["_resolved_value"] / out["_screenable_value"].where(out["_screenable_value"] != 0)
         return out.drop(columns=["_screenable_value", "_resolved_value"]).reset_index()
 
@@ -121,22 +121,23 @@ class ScreenResult:
             {"holdings_excluded": 0, "holdings_watch": 0, "holdings_exempt": 0, "market_value_flagged": 0.0}
         )
 
-    @cached_property
     def _portfolios(self) -> tuple[np.ndarray, pd.Index]:
-        """Each holding's portfolio as a number, and the portfolio ids in order (factorised once)."""
+        """Each holding's portfolio as a number (-1 where missing), and the portfolio ids in order."""
         codes, ids = pd.factorize(self.holdings["portfolio_id"], sort=True)
         return codes, pd.Index(ids, name="portfolio_id")
 
-    def _per_portfolio(self, frame: pd.DataFrame) -> pd.DataFrame:
-        """Sums of the columns of `frame` (one row per holding, with portfolio_id) per portfolio."""
-        codes, ids = self._portfolios
-        sums = frame.drop(columns="portfolio_id").groupby(codes).sum()
+    @staticmethod
+    def _per_portfolio(frame: pd.DataFrame, portfolios: tuple[np.ndarray, pd.Index]) -> pd.DataFrame:
+        """Sums of the columns of `frame` (one row per holding) per portfolio, in portfolio order."""
+        codes, ids = portfolios
+        sums = frame.drop(columns="portfolio_id", errors="ignore").groupby(codes).sum()
+        sums = sums[sums.index >= 0]  # holdings without a portfolio belong to none
         return sums.set_axis(ids[sums.index.to_numpy()])
 
-    def _values(self) -> pd.Series:
+    def _values(self, portfolios: tuple[np.ndarray, pd.Index] | None = None) -> pd.Series:
         """Each holding's value: its market value, or its weight where its portfolio gives no market values."""
         h = self.holdings
-        codes, _ = self._portfolios
+        codes, _ = self._portfolios() if portfolios is None else portfolios
         has_values = h["market_value"].notna().groupby(codes).transform("any").to_numpy()
         return h["market_value"].where(has_values, h["share_of_portfolio"]).fillna(0.0)
 
@@ -151,7 +152,8 @@ class ScreenResult:
         gives none. Overrides do not change PAI 14: it reports involvement.
         """
         h = self.holdings
-        value = self._values()
+        portfolios = self._portfolios()
+        value = self._values(portfolios)
         involved_ids = self.pai14_flags.loc[self.pai14_flags["action"] == "exclude", "holding_id"]
         investee = h["status"] != Status.NOT_APPLICABLE.value
         involved = isin(h["holding_id"], involved_ids) & investee
@@ -165,7 +167,7 @@ class ScreenResult:
                 "covered_value": value.where(covered, 0.0),
             }
         )
-        out = self._per_portfolio(frame)
+        out = self._per_portfolio(frame, portfolios)
         out["pai14_all"] = out["involved_value"] / out["total_value"].where(out["total_value"] != 0)
         out["pai14_covered"] = out["involved_covered_value"] / out["covered_value"].where(out["covered_value"] != 0)
         out["coverage"] = out["covered_value"] / out["total_value"].where(out["total_value"] != 0)

@@ -188,8 +188,8 @@ def screen(
     parent_of = pd.Series(ultimate.to_numpy(), index=issuers["issuer_id"].to_numpy())
     per_security = per_security.assign(
         subject_id=per_security["issuer_id"].fillna("name:" + orphan_norm),
-        issuer_name=per_security["issuer_id"].map(names).astype("string"),
-        ultimate_parent_id=per_security["issuer_id"].map(parent_of).astype("string"),
+        issuer_name=per_security["issuer_id"].map(names),
+        ultimate_parent_id=per_security["issuer_id"].map(parent_of),
     )
     resolved = per_security[[*_RESOLVED_COLUMNS, *_STATUS_INPUTS]].take(codes).set_axis(h.index)
     base = h.assign(**{c: resolved[c] for c in _RESOLVED_COLUMNS})
@@ -248,6 +248,8 @@ def _join(base: pd.DataFrame, codes: np.ndarray, subject_of: pd.Series, hits: pd
     left = base[_FLAG_BASE].take(flag_rows).reset_index(drop=True)
     right = hits.drop(columns="subject_id").take(hit_rows).reset_index(drop=True)
     flags = pd.concat([left, right], axis=1)
+    if flags["subject_id"].dtype != hits["subject_id"].dtype:  # as a join on subject_id would give it
+        flags["subject_id"] = flags["subject_id"].astype(object)
     flags["ultimate_parent_name"] = flags["ultimate_parent_id"].map(names)
     flags["outcome"] = flags["action"]
     flags["override"] = pd.Series(pd.NA, index=flags.index, dtype="string")
@@ -287,12 +289,16 @@ def _restricted(
     rows = rows.drop_duplicates([*columns, "criterion_id", "via"])
     rows = rows.assign(_key=pd.util.hash_pandas_object(rows[columns].astype("string"), index=False).to_numpy())
     # per security: its criteria (sorted) and the ways they reach it, in the order of its criteria
-    rows = rows.sort_values(["_key", "criterion_id", "via"], kind="stable")
-    criteria = rows.drop_duplicates(["_key", "criterion_id"])
-    via = rows.drop_duplicates(["_key", "via"])
-    securities = rows.drop_duplicates("_key")[["_key", *columns]].assign(
-        criteria=_joined(criteria["_key"].to_numpy(), criteria["criterion_id"].to_numpy(dtype=object)),
-        via=_joined(via["_key"].to_numpy(), via["via"].to_numpy(dtype=object)),
+    ordered = rows.sort_values(["_key", "criterion_id", "via"], kind="stable")
+    criteria = ordered.drop_duplicates(["_key", "criterion_id"])
+    via = ordered.drop_duplicates(["_key", "via"])
+    keys = ordered["_key"].drop_duplicates().to_numpy()
+    securities = rows.drop_duplicates("_key")[["_key", *columns]]  # in the universe's order
+    securities = securities.assign(
+        criteria=securities["_key"].map(
+            pd.Series(_joined(criteria["_key"].to_numpy(), criteria["criterion_id"].to_numpy(dtype=object)), keys)
+        ),
+        via=securities["_key"].map(pd.Series(_joined(via["_key"].to_numpy(), via["via"].to_numpy(dtype=object)), keys)),
     )
     names = universe.issuers.set_index("issuer_id")["issuer_name"]
     securities.insert(1, "issuer_name", securities["issuer_id"].map(names))
@@ -303,7 +309,7 @@ def _restricted(
     held_tickers = held_securities["ticker"].str.upper() + "|" + held_securities["exchange"].str.upper()
     held |= isin(ticker_key, held_tickers)
     securities["held"] = held
-    out = securities.drop(columns="_key").sort_values(columns, kind="stable")
+    out = securities.drop(columns="_key").sort_values(["issuer_id", "isin"], kind="stable")
     return out.reset_index(drop=True)
 
 

@@ -114,6 +114,19 @@ def test_source_links_keep_their_exact_address_on_every_part_of_a_split_sheet(ho
     assert linked == [(u, u, True) for u in urls]
 
 
+def test_a_source_url_ending_in_a_line_break_is_text_and_the_report_is_written(hostile_result, tmp_path):
+    flags = hostile_result.flags
+    urls = ["https://example.org/ok"] * len(flags)
+    urls[0] = "https://example.org/broken\n"
+    result = replace(hostile_result, flags=flags.assign(evidence_url=pd.Series(urls, index=flags.index, dtype="str")))
+    ws = openpyxl.load_workbook(result.to_excel(tmp_path / "newline.xlsx"))["Flags"]
+    column = [c.value for c in ws[1]].index("evidence_url") + 1
+    cells = [row[column - 1] for row in ws.iter_rows(min_row=2)]
+    assert cells[0].hyperlink is None and cells[0].value.startswith("https://example.org/broken")
+    assert all(c.hyperlink is not None and c.hyperlink.target == "https://example.org/ok" for c in cells[1:])
+    assert list(tmp_path.iterdir()) == [tmp_path / "newline.xlsx"]  # no temporary file left behind
+
+
 def test_a_screen_without_flags_still_has_every_sheet(tmp_path):
     result = hostile_screen(["E4", "E5"])  # a bakery and cash
     assert result.flags.empty

@@ -94,11 +94,12 @@ class ReportExcelWriter(ExcelWriter):
     """openpyxl's workbook writer, which also writes the relationships of spooled links, streamed."""
 
     def write_worksheet(self, ws) -> None:
-        super().write_worksheet(ws)
         spool = getattr(ws, "_link_spool", None)
         if spool is None:
+            super().write_worksheet(ws)
             return
         try:
+            super().write_worksheet(ws)
             if not spool.count:
                 return
             if ws._rels or ws._charts or ws._images or ws._comments or ws._tables or ws.legacy_drawing:

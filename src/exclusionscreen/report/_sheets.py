@@ -51,7 +51,7 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("not_applicable", "not a security with an issuer (cash, money market, FX, futures, derivatives, collateral)"),
     ("exempt", "a flag set aside by an approved override (see Overrides)"),
 )
-_URL = re.compile(r"^https?://[^\s\"<>\\^`{|}]+$", re.IGNORECASE)
+_URL = re.compile(r"^https?://[^\s\"<>\\^`{|}]+\Z", re.IGNORECASE)
 
 
 # ---------------------------------------------------------------------------- descriptions

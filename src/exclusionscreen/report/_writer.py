@@ -524,7 +524,11 @@ def _discard(wb: Workbook) -> None:
 
 
 def write_sheets(wb: Workbook, sheets) -> None:
-    """Write `sheets` (from :func:`._sheets.build_sheets`) into the write-only workbook `wb`."""
+    """Write `sheets` (from :func:`._sheets.build_sheets`) into the write-only workbook `wb`.
+
+    Save `wb` with :func:`_save`, not ``wb.save``: the links of table sheets are written by the
+    report's own workbook writer.
+    """
     for sheet in sheets:
         if isinstance(sheet, TableSheet):
             _write_table_sheet(wb, sheet)
@@ -546,10 +550,10 @@ def write_report(result: ScreenResult, path: str | Path, *, previous: ScreenResu
         wb = _workbook(result)
         try:
             write_sheets(wb, sheets)
+            _save(wb, tmp)
         except BaseException:
             _discard(wb)
             raise
-        _save(wb, tmp)
 
     return _atomic(target, write)
 
