@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct_rows", "isin"]
+__all__ = ["distinct_rows", "isin", "value_set"]
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -24,10 +24,18 @@ def _arrow_text(values: pd.Series) -> pa.Array:
     return array.cast(pa.large_string())
 
 
-def isin(values: pd.Series, allowed) -> pd.Series:
-    """``values.isin(allowed)`` for text: True where a value is among `allowed` (missing is never in)."""
+def value_set(allowed) -> pa.Array:
+    """The distinct text values of `allowed`, ready for :func:`isin` (to test several columns against)."""
     allowed = pd.Series(list(allowed) if isinstance(allowed, set | frozenset) else allowed, dtype="string")
-    haystack = pc.unique(_arrow_text(allowed.dropna()))
+    return pc.unique(_arrow_text(allowed.dropna()))
+
+
+def isin(values: pd.Series, allowed) -> pd.Series:
+    """``values.isin(allowed)`` for text: True where a value is among `allowed` (missing is never in).
+
+    `allowed` may be any collection of text, or a :func:`value_set`.
+    """
+    haystack = allowed if isinstance(allowed, pa.Array) else value_set(allowed)
     found = pc.is_in(_arrow_text(values), value_set=haystack, skip_nulls=True)
     return pd.Series(found.to_numpy(zero_copy_only=False).astype(bool), index=values.index)
 

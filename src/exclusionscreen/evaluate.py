@@ -324,10 +324,15 @@ def _spread(criteria, hits: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=HIT_COLUMNS)
 
 
-def evaluate_criteria(criteria, universe, ev: PreparedEvidence, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Every criterion hit on a subject, one row per subject and criterion (the strongest evidence)."""
+def evaluate_criteria(
+    criteria, universe, ev: PreparedEvidence, as_of: pd.Timestamp, names: pd.Series | None = None
+) -> pd.DataFrame:
+    """Every criterion hit on a subject, one row per subject and criterion (the strongest evidence).
+
+    `names` is the issuers' names by issuer id, built from `universe` when not given.
+    """
     criteria = list(criteria)
-    names = universe.issuers.set_index("issuer_id")["issuer_name"]
+    names = universe.issuers.set_index("issuer_id")["issuer_name"] if names is None else names
     frames = [_involvement_hits([c for c in criteria if c.evidence is Evidence.INVOLVEMENT], ev, names)]
     for c in criteria:
         if c.evidence is Evidence.COUNTRY_EXPOSURE:

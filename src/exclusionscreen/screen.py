@@ -179,13 +179,13 @@ def screen(
         index=subject_index(subjects, start=issuer_index),
     )
     warnings += evidence.warnings
-    hits = evaluate_criteria(policy.criteria, universe, evidence, day)
+    names = issuers.set_index("issuer_id")["issuer_name"]  # one index of issuer ids, for every look-up
+    hits = evaluate_criteria(policy.criteria, universe, evidence, day, names)
     catalogue = _catalogue()
     pai_criteria = [catalogue[c] for c in PAI14_CRITERIA if c in catalogue]
-    pai_hits = evaluate_criteria(pai_criteria, universe, evidence, day)
+    pai_hits = evaluate_criteria(pai_criteria, universe, evidence, day, names)
 
-    names = issuers.set_index("issuer_id")["issuer_name"]
-    parent_of = pd.Series(ultimate.to_numpy(), index=issuers["issuer_id"].to_numpy())
+    parent_of = pd.Series(ultimate.to_numpy(), index=names.index)
     per_security = per_security.assign(
         subject_id=per_security["issuer_id"].fillna("name:" + orphan_norm),
         issuer_name=per_security["issuer_id"].map(names),
@@ -197,7 +197,7 @@ def screen(
     flags, override_table = _apply_overrides(flags, base, securities, overrides, universe, policy, catalogue, day)
     pai_flags = _join(base, codes, per_security["subject_id"], pai_hits, names).drop(columns="_row")
 
-    restricted = _restricted(hits, override_table, universe, securities)
+    restricted = _restricted(hits, override_table, universe, securities, names)
     screened = _status(base, resolved, flags, codes, per_security.assign(asset_class=securities["asset_class"]))
     review = _review(screened, codes, per_security, evidence.review, names)
     flags = flags.drop(columns="_row")
@@ -259,7 +259,11 @@ def _join(base: pd.DataFrame, codes: np.ndarray, subject_of: pd.Series, hits: pd
 
 
 def _restricted(
-    hits: pd.DataFrame, overrides: pd.DataFrame | None, universe: Universe, held_securities: pd.DataFrame
+    hits: pd.DataFrame,
+    overrides: pd.DataFrame | None,
+    universe: Universe,
+    held_securities: pd.DataFrame,
+    names: pd.Series,
 ) -> pd.DataFrame:
     """Securities of every issuer with an exclude hit, per criterion, less exempt overrides, plus enforced ones.
 
@@ -300,7 +304,6 @@ def _restricted(
         ),
         via=securities["_key"].map(pd.Series(_joined(via["_key"].to_numpy(), via["via"].to_numpy(dtype=object)), keys)),
     )
-    names = universe.issuers.set_index("issuer_id")["issuer_name"]
     securities.insert(1, "issuer_name", securities["issuer_id"].map(names))
     held = pd.Series(False, index=securities.index)
     for column in ("isin", "cusip", "sedol"):

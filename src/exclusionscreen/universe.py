@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._fast import isin
+from ._fast import isin, value_set
 from .contracts import (
     CONTRACTS,
     CountryLists,
@@ -116,7 +116,7 @@ class Universe:
         holdings, unknown parents end an ownership chain, and unknown categories or involvement types
         match no criterion.
         """
-        known = self.issuers["issuer_id"]
+        known = value_set(self.issuers["issuer_id"])
         out = []
         checks = [
             ("securities", self.securities["issuer_id"], known, "name issuer ids not in issuers"),
