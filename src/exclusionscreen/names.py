@@ -141,13 +141,50 @@ _MEMO: dict[str, str] = {}
 _MEMO_SIZE = 300_000
 
 
+@lru_cache(maxsize=1)
+def _suffix_words() -> frozenset[str]:
+    """Every word of a suffix, and the class words: the only words suffix stripping can remove, with
+    the one- and two-letter words that may follow a class word (CLASS A)."""
+    return frozenset({word for suffix in _suffixes() for word in suffix} | _CLASS_WORDS)
+
+
+def _strip_many(texts: list[str]) -> list[str]:
+    """:func:`_strip_suffixes` of each cleaned name, worked out once per distinct trailing run.
+
+    What stripping removes lies within a name's trailing run of words that are suffix words or of
+    one or two letters; with at least one other word before the run, the outcome depends on the
+    run alone. So the rules run once per distinct run (a few hundred), not once per name.
+    `texts` are cleaned names (upper case, words parted by single spaces).
+    """
+    words, suffixes = _suffix_words(), _suffixes()
+    dropped: dict[tuple[tuple[str, ...], bool], int] = {}
+    out = []
+    for text in texts:
+        tokens = text.split()
+        n = len(tokens)
+        k = 0
+        while k < n and (tokens[n - 1 - k] in words or len(tokens[n - 1 - k]) <= 2):
+            k += 1
+        if not k:
+            out.append(text)
+            continue
+        key = (tuple(tokens[n - k :]), k == n)
+        drop = dropped.get(key)
+        if drop is None:  # a placeholder word stands for the words before the run
+            probe = list(key[0]) if key[1] else ["\x00", *key[0]]
+            drop = len(probe) - len(_strip_suffixes(" ".join(probe), suffixes).split())
+            dropped[key] = drop
+        out.append(" ".join(tokens[: n - drop]) if drop else text)
+    return out
+
+
 def _normalise_distinct(values: pd.Series) -> pd.Series:
     text = _clean(values)
     cleaned = text.to_numpy(dtype=object, na_value=None)
     memo = _MEMO
     new = [t for t in dict.fromkeys(cleaned) if t is not None and t not in memo]
     suffixes = _suffixes()
-    fresh = {t: _strip_suffixes(t, suffixes) for t in new}  # a few set look-ups each
+    fresh = dict(zip(new, _strip_many(new), strict=True))
     known = {t: memo.get(t) for t in dict.fromkeys(cleaned) if t is not None and t not in fresh}
     known.update(fresh)
     if len(memo) + len(fresh) > _MEMO_SIZE:
