@@ -12,6 +12,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from ._fast import distinct_rows
+
 __all__ = [
     "IDENTIFIER_COLUMNS",
     "cusip_check_digit",
@@ -174,13 +176,7 @@ def normalise_identifiers(frame: pd.DataFrame, *, derive_isin: bool = True) -> p
     The work is done once per distinct combination of identifiers and country.
     """
     columns = [c for c in (*IDENTIFIER_COLUMNS, "country") if c in frame.columns]
-    keys = frame[columns].astype("string") if columns else pd.DataFrame(index=frame.index)
-    codes, _ = (
-        pd.factorize(pd.util.hash_pandas_object(keys, index=False).to_numpy())
-        if columns
-        else (np.zeros(len(frame), dtype=np.intp), None)
-    )
-    _, first = np.unique(codes, return_index=True)
+    codes, first = distinct_rows(frame[columns])
     done = _normalise_rows(frame.iloc[first][columns].reset_index(drop=True), derive_isin=derive_isin)
     out = frame.copy()
     for column in (*IDENTIFIER_COLUMNS, "identifier_issues"):
