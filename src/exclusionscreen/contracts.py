@@ -228,15 +228,15 @@ CONTRACTS: dict[str, type[_Contract]] = {
 
 
 def conform(frame: pd.DataFrame, model: type[_Contract]) -> pd.DataFrame:
-    """A new frame with every column of `model`, missing ones added empty, in contract order.
+    """A new frame with every column of `model`, missing ones added empty in their type, in contract order.
 
     Extra columns follow the contract's columns in their original order.
     """
-    columns = list(model.to_schema().columns)
-    out = frame.copy(deep=False)  # copy-on-write: the caller's frame is never changed
-    for column in columns:
-        if column not in out.columns:
-            out[column] = pd.Series(None, index=out.index, dtype=object)
+    schema = model.to_schema().columns
+    columns = list(schema)
+    # missing columns come empty in their declared type, so validation has nothing to convert
+    added = {c: pd.Series(index=frame.index, dtype=schema[c].dtype.type) for c in columns if c not in frame.columns}
+    out = frame.assign(**added) if added else frame.copy(deep=False)  # the caller's frame is never changed
     return out[columns + [c for c in frame.columns if c not in columns]]
 
 

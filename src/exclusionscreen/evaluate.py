@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._fast import isin
+from ._fast import isin, value_set
 from .evidence import match_names, subject_index
 from .names import NameIndex
 from .ownership import ancestors, descendants
@@ -94,7 +94,7 @@ def prepare_evidence(
     index = subject_index(subjects) if index is None else index
     warnings: list[str] = []
     reviews: list[pd.DataFrame] = []
-    known = set(universe.issuers["issuer_id"])
+    known = value_set(universe.issuers["issuer_id"])
 
     inv = universe.involvement.reset_index(drop=True)
     future = inv["evidence_date"].notna() & (inv["evidence_date"] > as_of)

@@ -139,64 +139,80 @@ def _strip_suffixes(name: str, suffixes: frozenset) -> str:
     return " ".join(tokens[:end])
 
 
-#: cleaned names already stripped of their suffixes in this process (a screen meets the same names
-#: in several stages, and holdings name their issuers as the universe does); emptied past _MEMO_SIZE
-_MEMO: dict[str, str] = {}
-_MEMO_SIZE = 300_000
-
-
 @lru_cache(maxsize=1)
-def _suffix_words() -> frozenset[str]:
+def _suffix_words() -> pa.Array:
     """Every word of a suffix, and the class words: the only words suffix stripping can remove, with
-    the one- and two-letter words that may follow a class word (CLASS A)."""
-    return frozenset({word for suffix in _suffixes() for word in suffix} | _CLASS_WORDS)
+    the one- and two-letter words that may follow a class word (CLASS A). Each is there twice, alone
+    and followed by a space."""
+    words = sorted({word for suffix in _suffixes() for word in suffix} | _CLASS_WORDS)
+    return pa.array(words + [w + " " for w in words], pa.large_string())
 
 
-def _strip_many(texts: list[str]) -> list[str]:
-    """:func:`_strip_suffixes` of each cleaned name, worked out once per distinct trailing run.
+def _strip_many(texts: pa.Array) -> pa.Array:
+    """:func:`_strip_suffixes` of each cleaned name, as whole-array operations.
 
     What stripping removes lies within a name's trailing run of words that are suffix words or of
-    one or two letters; with at least one other word before the run, the outcome depends on the
-    run alone. So the rules run once per distinct run (a few hundred), not once per name.
-    `texts` are cleaned names (upper case, words parted by single spaces).
+    one or two letters, and never the first word; with a word before the run, the outcome depends on
+    the run alone. So the rules run once per distinct run (a few hundred), not once per name, and
+    each name is cut to its new length on the bytes of the array. `texts` are cleaned names (upper
+    case ASCII letters and digits, words parted by single spaces), nulls allowed.
     """
-    words, suffixes = _suffix_words(), _suffixes()
-    dropped: dict[tuple[tuple[str, ...], bool], int] = {}
-    out = []
-    for text in texts:
-        tokens = text.split()
-        n = len(tokens)
-        k = 0
-        while k < n and (tokens[n - 1 - k] in words or len(tokens[n - 1 - k]) <= 2):
-            k += 1
-        if not k:
-            out.append(text)
-            continue
-        key = (tuple(tokens[n - k :]), k == n)
-        drop = dropped.get(key)
-        if drop is None:  # a placeholder word stands for the words before the run
-            probe = list(key[0]) if key[1] else ["\x00", *key[0]]
-            drop = len(probe) - len(_strip_suffixes(" ".join(probe), suffixes).split())
-            dropped[key] = drop
-        out.append(" ".join(tokens[: n - drop]) if drop else text)
-    return out
+    if isinstance(texts, pa.ChunkedArray):
+        texts = texts.combine_chunks()
+    texts = texts.cast(pa.large_string())
+    valid = texts.is_valid()
+    texts = pc.fill_null(texts, "")
+    n = len(texts)
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int64)[texts.offset : texts.offset + n + 1]
+    data = np.frombuffer(texts.buffers()[2], dtype=np.uint8) if texts.buffers()[2] else np.zeros(0, np.uint8)
+    data = data[offsets[0] : offsets[-1]]
+    offsets = offsets - offsets[0]
+    length = np.diff(offsets)
+    # words: each starts a name or follows a space, and ends before a space or at the end of its name
+    spaces = np.flatnonzero(data == ord(" "))
+    filled = np.flatnonzero(length > 0)
+    starts = np.sort(np.concatenate([offsets[filled], spaces + 1]))
+    ends = np.sort(np.concatenate([offsets[filled + 1], spaces]))
+    words = np.bincount(np.searchsorted(offsets, starts, side="right") - 1, minlength=n)
+    if not len(starts):  # no words at all
+        return pc.if_else(valid, texts, pa.scalar(None, pa.large_string()))
+    first = np.cumsum(words) - words  # each name's first word
+    # a word of the run: a suffix word (compared with the space that follows it, if any) or short
+    with_space = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(np.append(starts, len(data))), pa.py_buffer(data))
+    runish = (ends - starts <= 2) | pc.is_in(with_space, value_set=_suffix_words()).to_numpy(zero_copy_only=False)
+    # the run: the words after the last word that is not of it, leaving the first word out
+    breaks = np.where(runish, -1, np.arange(len(starts)))
+    last_break = np.full(n, -1)
+    last_break[filled] = np.maximum.reduceat(breaks, first[filled])
+    run = np.where(words > 0, first + words - 1 - np.maximum(last_break, first), 0)
+    run_start = np.where(run > 0, starts[np.minimum(first + words - run, len(starts) - 1)], offsets[1:])
+    tails = _slices(data, run_start, offsets[1:])
+    distinct = pc.unique(tails)
+    suffixes = _suffixes()
+    dropped = np.array(
+        [len(t.split()) + 1 - len(_strip_suffixes("\x00 " + t, suffixes).split()) for t in distinct.to_pylist()],
+        dtype=np.int64,
+    )
+    drop = dropped[pc.index_in(tails, value_set=distinct).to_numpy(zero_copy_only=False)]
+    keep = np.where(drop > 0, ends[np.maximum(first + words - 1 - drop, 0)] - offsets[:-1], length)
+    out = _slices(data, offsets[:-1], offsets[:-1] + keep)
+    return pc.if_else(valid, out, pa.scalar(None, pa.large_string()))
+
+
+def _slices(data: np.ndarray, begin: np.ndarray, end: np.ndarray) -> pa.Array:
+    """The strings ``data[begin[i]:end[i]]``, for spans in order that do not overlap."""
+    filled = begin < end  # these begin and end at distinct places; a span may end where the next begins
+    edge = np.zeros(len(data) + 1, dtype=np.int8)
+    edge[begin[filled]] = 1
+    edge[end[filled]] -= 1
+    inside = np.cumsum(edge[:-1], dtype=np.int8).view(np.bool_)
+    bounds = np.concatenate([[0], np.cumsum(end - begin)])
+    return pa.LargeStringArray.from_buffers(len(begin), pa.py_buffer(bounds), pa.py_buffer(data[inside]))
 
 
 def _normalise_distinct(values: pd.Series) -> pd.Series:
     text = _clean(values)
-    cleaned = text.to_numpy(dtype=object, na_value=None)
-    memo = _MEMO
-    new = [t for t in dict.fromkeys(cleaned) if t is not None and t not in memo]
-    suffixes = _suffixes()
-    fresh = dict(zip(new, _strip_many(new), strict=True))
-    known = {t: memo.get(t) for t in dict.fromkeys(cleaned) if t is not None and t not in fresh}
-    known.update(fresh)
-    if len(memo) + len(fresh) > _MEMO_SIZE:
-        memo.clear()
-    if len(fresh) <= _MEMO_SIZE:
-        memo.update(fresh)
-    found = [None if t is None else known[t] or _strip_suffixes(t, suffixes) for t in cleaned]
-    stripped = pd.Series(found, index=text.index, dtype="string")
+    stripped = pd.Series(text.dtype.__from_arrow__(_strip_many(pa.array(text.array))), index=text.index)
     # never strip a name down to nothing: "AG" alone stays "AG"
     return stripped.where(stripped.str.len() > 0, text)
 
@@ -336,12 +352,16 @@ def _parse(names: np.ndarray) -> tuple[_Words, np.ndarray, np.ndarray]:
     """
     n = len(names)
     joined = " ".join(names)
-    codes, distinct = pd.factorize(np.array(joined.split(), dtype=object))
-    distinct = np.asarray(distinct, dtype=object)
     regular = joined.isascii() and joined[:1] not in ("", " ") and joined[-1:] != " " and "  " not in joined
     if regular and not any(space in joined for space in _OTHER_SPACE):  # words parted by single spaces
-        counts = np.fromiter(map(str.count, names, repeat(" ")), dtype=np.int64, count=n) + 1
+        split = pc.split_pattern(pa.array(names, pa.large_string()), " ")
+        encoded = pc.dictionary_encode(split.flatten())  # codes in order of first appearance
+        codes = encoded.indices.to_numpy().astype(np.int64)
+        distinct = encoded.dictionary.to_numpy(zero_copy_only=False).astype(object)
+        counts = np.diff(split.offsets.to_numpy()).astype(np.int64)
     else:
+        codes, distinct = pd.factorize(np.array(joined.split(), dtype=object))
+        distinct = np.asarray(distinct, dtype=object)
         counts = np.fromiter((len(name.split()) for name in names), dtype=np.int64, count=n)
     words = _Words(codes, distinct, np.fromiter(map(len, distinct), dtype=np.int64, count=len(distinct)), counts)
     hist = _class_counts(words)
@@ -374,6 +394,9 @@ def _sorted_text(names: np.ndarray) -> np.ndarray:
     return np.array([" ".join(sorted(name.split())) for name in names], dtype=object)
 
 
+_NO_TEXT = pa.scalar("", pa.large_string())
+
+
 def _block_keys(words: _Words):
     """Block keys of names split into words: every word of three letters or more, and the first four
     letters of each word longer than four (``INDU*``).
@@ -384,7 +407,10 @@ def _block_keys(words: _Words):
     """
     codes, distinct, size, counts = words
     whole, long = np.flatnonzero(size >= 3), np.flatnonzero(size > 4)
-    prefixes = np.array([word[:4] + "*" for word in distinct[long]], dtype=object)
+    prefixes = pc.binary_join_element_wise(
+        pc.utf8_slice_codeunits(pa.array(distinct[long], pa.large_string()), 0, 4), pa.scalar("*", pa.large_string()), _NO_TEXT
+    )
+    prefixes = prefixes.to_numpy(zero_copy_only=False).astype(object)
     word_key = np.full(len(distinct), -1, dtype=np.int64)
     prefix_key = np.full(len(distinct), -1, dtype=np.int64)
     if "*" in "".join(distinct[whole]):  # a word may read like a prefix key

@@ -262,7 +262,8 @@ DECISION_COLUMNS = ["holding_key", "issuer_id", "decision", "decided_by", "decid
 def _apply_decisions(resolved: pd.DataFrame, decisions: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame:
     """Carry an analyst's review over: confirmed matches resolve, rejected ones are undone."""
     latest = decisions.drop_duplicates("holding_key", keep="last").set_index("holding_key")
-    unknown = sorted(set(latest["issuer_id"].dropna()) - set(issuers["issuer_id"]))
+    named = latest["issuer_id"].dropna()
+    unknown = sorted(set(named[~isin(named, issuers["issuer_id"])]))
     if unknown:
         raise OverrideError(f"decisions name issuer(s) not in the universe: {', '.join(unknown)}")
     out = resolved.copy()

@@ -1,0 +1,51 @@
+"""Company-name normalisation: what an analyst expects two spellings of one name to become."""
+
+import random
+
+import pandas as pd
+import pytest
+
+from exclusionscreen.names import _CLASS_WORDS, _clean, _strip_suffixes, _suffixes, normalise_names
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalised"),
+    [
+        ("Hollowmere Drone Dynamics S.p.A.", "HOLLOWMERE DRONE DYNAMICS"),
+        ("HOLLOWMERE DRONE DYNAMICS SPA", "HOLLOWMERE DRONE DYNAMICS"),
+        ("The Brackenfold Company", "BRACKENFOLD"),
+        ("Brackenfold Inc. Class A", "BRACKENFOLD"),
+        ("Brackenfold Inc CL B", "BRACKENFOLD"),
+        ("Brackenfold Holdings PLC ADR", "BRACKENFOLD"),
+        ("Öresund Fältverk AB", "ORESUND FALTVERK"),
+        ("Quill & Ferrow Ltd", "QUILL AND FERROW"),
+        ("AG", "AG"),  # never stripped down to nothing
+        ("Inc Corp", "INC"),  # nor of its first word
+        ("  ", None),
+        (None, None),
+    ],
+)
+def test_spellings_of_a_name_normalise_alike(raw, normalised):
+    out = normalise_names(pd.Series([raw], dtype="string"))
+    assert (pd.isna(out[0]) and normalised is None) or out[0] == normalised
+
+
+def test_whole_array_stripping_agrees_with_the_rule_name_by_name():
+    # names made of a word or two and then any mix of suffix words, class words and short words,
+    # where the order and the run of suffixes decide what is stripped
+    suffix_words = sorted({w for s in _suffixes() for w in s} | _CLASS_WORDS)
+    heads = ["ACME", "NORTH STAR", "X", "AB", "CLASS", "INC", "THE", "ZZ9", ""]
+    tails = [*suffix_words, "A", "B", "Z9", "7", "CLASS", "SER", "WIDGETS"]
+    rng = random.Random(7)
+    names = [
+        " ".join(filter(None, [rng.choice(heads), *rng.choices(tails, k=rng.randint(0, 6))])) for _ in range(20_000)
+    ]
+    names += ["", "A", "INC", "CLASS A", "ACME CLASS A INC", "ACME INC CLASS A", None]
+    series = pd.Series(names, dtype="string")
+    cleaned = _clean(series)
+    by_rule = [
+        None if pd.isna(c) else (_strip_suffixes(c, _suffixes()) or c) or None for c in cleaned.to_numpy(dtype=object)
+    ]
+    got = normalise_names(series)
+    expected = pd.Series(by_rule, dtype="string")
+    pd.testing.assert_series_equal(got.reset_index(drop=True), expected, check_names=False)
