@@ -421,14 +421,11 @@ class Meter:
 
 #: the functions screen() calls, by the stage they belong to (time is charged to the outermost call)
 ENGINE_STAGES = {
-    "_prepare_holdings": ("resolution", "holdings: contract, distinct securities"),
+    "_prepare": ("resolution", "holdings contract | issuer names, parents"),
     "resolve_distinct": ("resolution", "resolve issuers (identifiers, names)"),
-    "ultimate_parents": ("resolution", "ultimate parents"),
-    "issuer_name_table": ("resolution", "subjects: issuer and orphan names"),
-    "normalise_names": ("resolution", "subjects: issuer and orphan names"),
-    "subject_names": ("resolution", "subjects: issuer and orphan names"),
-    "issuer_name_index": ("resolution", "subjects: issuer and orphan names"),
-    "subject_index": ("resolution", "subjects: issuer and orphan names"),
+    "normalise_names": ("resolution", "subjects: orphan names"),
+    "subject_names": ("resolution", "subjects: orphan names"),
+    "subject_index": ("resolution", "subjects: orphan names"),
     "prepare_evidence": ("resolution", "evidence: name-keyed rows and lists"),
     "evaluate_criteria": ("evaluation", "evaluate criteria (policy and PAI 14)"),
     "_join": ("evaluation", "join hits to holdings"),
