@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ._fast import isin, value_set
+from ._fast import isin, lookup, value_set
 from .evidence import match_names, subject_index
 from .names import NameIndex
 from .ownership import ancestors, descendants
@@ -203,7 +203,7 @@ def _involvement_hits(criteria, ev: PreparedEvidence, names: pd.Series) -> pd.Da
     rows = rows[(threshold == 0) | share.isna() | (share >= threshold)]
     unknown = rows["revenue_share"].isna() & (rows["threshold"] > 0)
     action = rows["criterion_action"].where(~unknown, Action.WATCH.value)
-    cause_name = rows["matched_name"].fillna(rows["subject_id"].map(names)).fillna(rows["issuer_name"])
+    cause_name = rows["matched_name"].fillna(lookup(rows["subject_id"], names)).fillna(rows["issuer_name"])
     return _frame(
         rows,
         None,
@@ -245,7 +245,7 @@ def _exposure_hits(c: Criterion, universe, as_of: pd.Timestamp, names: pd.Series
         Via.COUNTRY_EXPOSURE,
         subject_id=pairs["issuer_id"],
         cause_issuer_id=pairs["issuer_id"],
-        cause_name=pairs["issuer_id"].map(names),
+        cause_name=lookup(pairs["issuer_id"], names),
         evidence_source=pairs["source"],
         evidence_url=pairs["source_url"],
         evidence_date=pd.to_datetime(pairs["year"].astype(str) + "-12-31"),

@@ -153,6 +153,8 @@ def _clean(series: pd.Series) -> pd.Series:
 def _per_distinct(series: pd.Series, func) -> pd.Series:
     """Apply `func` once per distinct non-missing value and broadcast the answer back."""
     distinct = series.dropna().unique()
+    if not len(distinct):  # all missing (pandas maps an empty dict slowly)
+        return pd.Series(None, index=series.index, dtype=object)
     answers = {value: func(value) for value in distinct}
     return series.map(answers)
 

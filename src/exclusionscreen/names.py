@@ -178,7 +178,8 @@ def _strip_many(texts: pa.Array) -> pa.Array:
         return pc.if_else(valid, texts, pa.scalar(None, pa.large_string()))
     first = np.cumsum(words) - words  # each name's first word
     # a word of the run: a suffix word (compared with the space that follows it, if any) or short
-    with_space = pa.LargeStringArray.from_buffers(len(starts), pa.py_buffer(np.append(starts, len(data))), pa.py_buffer(data))
+    bounds = pa.py_buffer(np.append(starts, len(data)))
+    with_space = pa.LargeStringArray.from_buffers(len(starts), bounds, pa.py_buffer(data))
     runish = (ends - starts <= 2) | pc.is_in(with_space, value_set=_suffix_words()).to_numpy(zero_copy_only=False)
     # the run: the words after the last word that is not of it, leaving the first word out
     breaks = np.where(runish, -1, np.arange(len(starts)))
@@ -407,9 +408,8 @@ def _block_keys(words: _Words):
     """
     codes, distinct, size, counts = words
     whole, long = np.flatnonzero(size >= 3), np.flatnonzero(size > 4)
-    prefixes = pc.binary_join_element_wise(
-        pc.utf8_slice_codeunits(pa.array(distinct[long], pa.large_string()), 0, 4), pa.scalar("*", pa.large_string()), _NO_TEXT
-    )
+    heads = pc.utf8_slice_codeunits(pa.array(distinct[long], pa.large_string()), 0, 4)
+    prefixes = pc.binary_join_element_wise(heads, pa.scalar("*", pa.large_string()), _NO_TEXT)
     prefixes = prefixes.to_numpy(zero_copy_only=False).astype(object)
     word_key = np.full(len(distinct), -1, dtype=np.int64)
     prefix_key = np.full(len(distinct), -1, dtype=np.int64)

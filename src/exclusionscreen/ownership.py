@@ -7,6 +7,8 @@ multiply along a chain: a parent owning 80 % of a company that owns 50 % of anot
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 import pandas as pd
 
@@ -23,8 +25,12 @@ def ultimate_parents(issuers: pd.DataFrame) -> tuple[pd.Series, list[list[str]]]
     or below one, keeps itself as ultimate parent; each cycle is reported once as its member ids.
     """
     ids = issuers["issuer_id"].to_numpy()
-    position = pd.Series(np.arange(len(ids)), index=ids)
-    parent = issuers["parent_issuer_id"].map(position).fillna(-1).astype(np.int64).to_numpy()
+    # one code per id: the issuers' own (distinct) ids come first, so an issuer's code is its position
+    codes, _ = pd.factorize(pd.concat([issuers["issuer_id"], issuers["parent_issuer_id"]], ignore_index=True))
+    if not np.array_equal(codes[: len(ids)], np.arange(len(ids))):
+        raise ValueError("issuers: issuer_id values must be unique to walk parent links")
+    parent = codes[len(ids) :]
+    parent = np.where(parent < len(ids), parent, -1)  # -1: no parent, or one not among the issuers
     own = np.arange(len(ids))
     root = np.where(parent < 0, own, parent)
     for _ in range(int(np.ceil(np.log2(max(len(ids), 2)))) + 2):
@@ -52,11 +58,27 @@ def _cycles(parent: np.ndarray, stuck: np.ndarray, ids: np.ndarray) -> list[list
     return list(found.values())
 
 
-def _edges(issuers: pd.DataFrame) -> pd.DataFrame:
-    links = issuers.loc[issuers["parent_issuer_id"].notna(), ["issuer_id", "parent_issuer_id", "parent_ownership"]]
-    return links.assign(share=links["parent_ownership"].fillna(PRESUMED_SHARE))[
-        ["issuer_id", "parent_issuer_id", "share"]
-    ]
+class _Links(NamedTuple):
+    """Parent links as arrays over the companies they name (`ids`): for each company, the links
+    that leave it are ``target[indptr[i]:indptr[i + 1]]``, with their ``share``, in table order."""
+
+    ids: pd.Index
+    indptr: np.ndarray
+    target: np.ndarray
+    share: np.ndarray
+
+
+def _links(issuers: pd.DataFrame, *, upward: bool) -> _Links:
+    """Links from each company to its parent (`upward`) or to its subsidiaries."""
+    linked = issuers[issuers["parent_issuer_id"].notna()]
+    n = len(linked)
+    codes, ids = pd.factorize(pd.concat([linked["issuer_id"], linked["parent_issuer_id"]], ignore_index=True))
+    child, parent = codes[:n], codes[n:]
+    share = linked["parent_ownership"].fillna(PRESUMED_SHARE).to_numpy(dtype=float)
+    source, target = (child, parent) if upward else (parent, child)
+    order = np.argsort(source, kind="stable")  # each company's links in table order
+    indptr = np.concatenate([[0], np.cumsum(np.bincount(source, minlength=len(ids)))])
+    return _Links(pd.Index(ids), indptr, target[order], share[order])
 
 
 def ancestors(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | None = None, *,
@@ -67,40 +89,38 @@ def ancestors(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | Non
     per row, used when `min_share` is None). Returns those columns plus ``relative_id`` (the parent
     caught) and ``share`` (its effective ownership), walking one level of the tree at a time.
     """
-    edges = _edges(issuers).rename(columns={"issuer_id": "relative_id", "parent_issuer_id": "next_id"})
-    return _walk(start, edges, min_share, max_depth)
+    return _walk(start, _links(issuers, upward=True), min_share, max_depth)
 
 
 def descendants(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | None = None, *,
                 max_depth: int = 25) -> pd.DataFrame:
     """Subsidiaries owned at least the minimum share by each start issuer, directly or through a chain."""
-    edges = _edges(issuers).rename(columns={"parent_issuer_id": "relative_id", "issuer_id": "next_id"})
-    return _walk(start, edges, min_share, max_depth)
+    return _walk(start, _links(issuers, upward=False), min_share, max_depth)
 
 
-def _walk(start: pd.DataFrame, edges: pd.DataFrame, min_share: float | None, max_depth: int) -> pd.DataFrame:
-    floor = start["min_share"] if min_share is None else pd.Series(min_share, index=start.index)
-    ids = start["issuer_id"].to_numpy()
-    # the walk carries only the start row's position; its other columns are joined once at the end
-    frontier = pd.DataFrame(
-        {"_start": np.arange(len(start)), "issuer_id": ids, "relative_id": ids, "share": 1.0,
-         "_floor": floor.to_numpy(dtype=float)}
-    )
-    found = []
+def _walk(start: pd.DataFrame, links: _Links, min_share: float | None, max_depth: int) -> pd.DataFrame:
+    floor = (start["min_share"] if min_share is None else pd.Series(min_share, index=start.index)).to_numpy(float)
+    origin = links.ids.get_indexer(start["issuer_id"])  # -1: a company no link names
+    # the frontier: (start row, company reached, share owned), one level of the tree at a time
+    row = np.flatnonzero(origin >= 0)
+    node, share = origin[row], np.ones(len(row))
+    found_row, found_node, found_share = [], [], []
     for _ in range(max_depth):
-        step = frontier.merge(edges, on="relative_id", how="inner", suffixes=("", "_edge"))
-        step = step.assign(share=step["share"] * step["share_edge"])
-        step = step[(step["share"] >= step["_floor"] - 1e-12) & (step["next_id"] != step["issuer_id"])]
-        if step.empty:
+        size = links.indptr[node + 1] - links.indptr[node]
+        edge = np.repeat(links.indptr[node] - (np.cumsum(size) - size), size) + np.arange(size.sum())
+        row, node = np.repeat(row, size), links.target[edge]
+        share = np.repeat(share, size) * links.share[edge]
+        keep = (share >= floor[row] - 1e-12) & (node != origin[row])
+        row, node, share = row[keep], node[keep], share[keep]
+        if not len(row):
             break
-        step = step[["_start", "issuer_id", "next_id", "share", "_floor"]].rename(columns={"next_id": "relative_id"})
-        found.append(step)
-        frontier = step
+        found_row.append(row)
+        found_node.append(node)
+        found_share.append(share)
     columns = list(start.columns) + ["relative_id", "share"]
-    if not found:
+    if not found_row:
         return pd.DataFrame(columns=columns)
-    walked = pd.concat(found, ignore_index=True)
-    out = start.iloc[walked["_start"].to_numpy()].set_axis(walked.index)
-    out = out.assign(relative_id=walked["relative_id"].to_numpy(), share=walked["share"].to_numpy())
+    out = start.iloc[np.concatenate(found_row)].reset_index(drop=True)
+    out = out.assign(relative_id=links.ids[np.concatenate(found_node)], share=np.concatenate(found_share))
     keys = [c for c in ("issuer_id", "relative_id", "criterion_id") if c in out.columns]
     return out.sort_values("share", ascending=False, kind="stable").drop_duplicates(keys)[columns]

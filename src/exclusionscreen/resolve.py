@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ._fast import distinct_rows, isin
+from ._fast import distinct_rows, isin, lookup
 from .errors import OverrideError
 from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from .names import NameIndex, best_matches, issuer_name_index, issuer_name_table, legal_form_tails, normalise_names
@@ -153,11 +153,11 @@ def resolve_distinct(
     def take(keys: pd.Series, table: pd.DataFrame, key: str, name: str) -> None:
         open_ = issuer.isna() & reason.isna()
         unique, several = _unique_map(table, key, keys[open_])
-        hit = keys.map(unique).astype("string")
+        hit = lookup(keys, unique).astype("string")
         found = open_ & hit.notna()
         issuer[found] = hit[found]
         method[found] = name
-        clash = keys.map(several).astype("string")
+        clash = lookup(keys, several).astype("string")
         doubtful = open_ & ~found & clash.notna()
         reason[doubtful] = f"{name} names several issuers: " + clash[doubtful]
 
@@ -244,9 +244,10 @@ def _legal_form_clashes(d, issuers, issuer, method, reason, cand_id, cand_score)
     by_name = method.isin(["name_exact", "name_fuzzy"])
     if not by_name.any():
         return
-    names = issuers.set_index("issuer_id")["issuer_name"]
+    matched = issuers[isin(issuers["issuer_id"], issuer[by_name])]
+    names = matched.set_index("issuer_id")["issuer_name"]
     held_form = legal_form_tails(d.loc[by_name, "security_name"])
-    issuer_form = legal_form_tails(issuer[by_name].map(names))
+    issuer_form = legal_form_tails(lookup(issuer[by_name], names))
     clash = (held_form != "") & (issuer_form != "") & (held_form != issuer_form)
     rows = clash[clash].index
     cand_id[rows] = issuer[rows]

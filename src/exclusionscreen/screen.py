@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._fast import distinct_rows, isin
+from ._fast import distinct_rows, isin, lookup
 from .contracts import Flags, Holdings, ScreenedHoldings, validate
 from .evaluate import evaluate_criteria, prepare_evidence
 from .evidence import subject_index, subject_names
@@ -115,14 +115,18 @@ def _prepare_holdings(holdings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray,
     return out, codes, out[SECURITY_COLUMNS].iloc[first].reset_index(drop=True)
 
 
-def _prepare_reference(universe: Universe) -> tuple[pd.DataFrame, NameIndex, pd.Series, list, list[str]]:
+def _prepare_reference(universe: Universe) -> tuple[pd.DataFrame, NameIndex, pd.Series, pd.Series, list, list]:
     """The universe's side of a screen, which does not depend on the holdings: every issuer name
-    normalised (for resolution and evidence) and prepared for fuzzy matching, each issuer's ultimate
-    parent with the ownership cycles met, and the references between the universe's parts that do
-    not resolve."""
-    issuer_names = issuer_name_table(universe.issuers)
-    ultimate, cycles = ultimate_parents(universe.issuers)
-    return issuer_names, issuer_name_index(issuer_names), ultimate, cycles, universe.problems()
+    normalised (for resolution and evidence) and prepared for fuzzy matching, the issuers' names and
+    ultimate parents by issuer id (the one index of issuer ids that every look-up goes through), the
+    ownership cycles met, and the references between the universe's parts that do not resolve."""
+    issuers = universe.issuers
+    issuer_names = issuer_name_table(issuers)
+    ultimate, cycles = ultimate_parents(issuers)
+    names = issuers.set_index("issuer_id")["issuer_name"]
+    names.index.get_indexer(names.index[:1])  # builds the index's hash table here, once
+    parent_of = pd.Series(ultimate.to_numpy(), index=names.index)
+    return issuer_names, issuer_name_index(issuer_names), names, parent_of, cycles, universe.problems()
 
 
 def _prepare(holdings: pd.DataFrame, universe: Universe):
@@ -158,7 +162,8 @@ def screen(
         raise ValueError("need 0 < review_threshold <= match_threshold <= 1")
     policy = load_policy(policy)
     load_report = holdings.attrs.get("load_report")
-    (h, codes, securities), (issuer_names, issuer_index, ultimate, cycles, problems) = _prepare(holdings, universe)
+    (h, codes, securities), reference = _prepare(holdings, universe)
+    issuer_names, issuer_index, names, parent_of, cycles, problems = reference
     warnings: list[str] = []
     day = _as_of(as_of, h, warnings)
     if not policy.applies_on(day.date()):
@@ -182,7 +187,6 @@ def screen(
         match_threshold=match_threshold,
         review_threshold=review_threshold,
     )
-    issuers = universe.issuers
     warnings += [
         f"ownership cycle among issuers {' -> '.join(c)}; their ultimate parent is left as themselves" for c in cycles
     ]
@@ -199,17 +203,15 @@ def screen(
         index=subject_index(subjects, start=issuer_index),
     )
     warnings += evidence.warnings
-    names = issuers.set_index("issuer_id")["issuer_name"]  # one index of issuer ids, for every look-up
     hits = evaluate_criteria(policy.criteria, universe, evidence, day, names)
     catalogue = _catalogue()
     pai_criteria = [catalogue[c] for c in PAI14_CRITERIA if c in catalogue]
     pai_hits = evaluate_criteria(pai_criteria, universe, evidence, day, names)
 
-    parent_of = pd.Series(ultimate.to_numpy(), index=names.index)
     per_security = per_security.assign(
         subject_id=per_security["issuer_id"].fillna("name:" + orphan_norm),
-        issuer_name=per_security["issuer_id"].map(names),
-        ultimate_parent_id=per_security["issuer_id"].map(parent_of),
+        issuer_name=lookup(per_security["issuer_id"], names),
+        ultimate_parent_id=lookup(per_security["issuer_id"], parent_of),
     )
     resolved = per_security[[*_RESOLVED_COLUMNS, *_STATUS_INPUTS]].take(codes).set_axis(h.index)
     base = h.assign(**{c: resolved[c] for c in _RESOLVED_COLUMNS})
@@ -270,7 +272,7 @@ def _join(base: pd.DataFrame, codes: np.ndarray, subject_of: pd.Series, hits: pd
     flags = pd.concat([left, right], axis=1)
     if flags["subject_id"].dtype != hits["subject_id"].dtype:  # as a join on subject_id would give it
         flags["subject_id"] = flags["subject_id"].astype(object)
-    flags["ultimate_parent_name"] = flags["ultimate_parent_id"].map(names)
+    flags["ultimate_parent_name"] = lookup(flags["ultimate_parent_id"], names)
     flags["outcome"] = flags["action"]
     flags["override"] = pd.Series(pd.NA, index=flags.index, dtype="string")
     flags["override_rationale"] = pd.Series(pd.NA, index=flags.index, dtype="string")
@@ -324,7 +326,7 @@ def _restricted(
         ),
         via=securities["_key"].map(pd.Series(_joined(via["_key"].to_numpy(), via["via"].to_numpy(dtype=object)), keys)),
     )
-    securities.insert(1, "issuer_name", securities["issuer_id"].map(names))
+    securities.insert(1, "issuer_name", lookup(securities["issuer_id"], names))
     held = pd.Series(False, index=securities.index)
     for column in ("isin", "cusip", "sedol"):
         held |= isin(securities[column], held_securities[column])
@@ -498,7 +500,7 @@ def _review(screened, codes, per_security, evidence_review, names) -> pd.DataFra
             "share_of_portfolio": rows["share_of_portfolio"],
             "reason": resolved["review_reason"],
             "candidate_issuer_id": resolved["candidate_issuer_id"],
-            "candidate_name": resolved["candidate_issuer_id"].map(names),
+            "candidate_name": lookup(resolved["candidate_issuer_id"], names),
             "candidate_score": resolved["candidate_score"],
         }
     )
