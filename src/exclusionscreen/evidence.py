@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ._fast import isin
 from .names import NameIndex, best_matches, legal_form_tails, normalise_names
 
 __all__ = ["match_names", "subject_index", "subject_names"]
@@ -81,7 +82,8 @@ def match_names(
     if names.empty or subjects.empty:
         return pd.DataFrame(columns=columns), pd.DataFrame(columns=columns + ["reason"])
 
-    exact = names.merge(subjects[["subject_id", "name", "norm"]].rename(columns={"name": "matched_name"}), on="norm")
+    candidates = subjects.loc[isin(subjects["norm"], names["norm"]), ["subject_id", "name", "norm"]]
+    exact = names.merge(candidates.rename(columns={"name": "matched_name"}), on="norm")
     exact = exact.assign(match_method="name_exact", match_confidence=1.0)[[*columns, "is_alias", "norm"]]
 
     # fuzzy matching only for names long enough to carry meaning ("STAR" is not a company)
@@ -90,7 +92,7 @@ def match_names(
     if len(rest):
         choices = subject_index(subjects) if index is None else index
         best = best_matches(rest["norm"], choices, min_score=review_threshold)
-        named = subjects[subjects["norm"].isin(best["match_name"])].drop_duplicates("norm").set_index("norm")["name"]
+        named = subjects[isin(subjects["norm"], best["match_name"])].drop_duplicates("norm").set_index("norm")["name"]
         fuzzy = rest.merge(best, left_on="norm", right_on="query")
         fuzzy = fuzzy.assign(
             subject_id=fuzzy["match_key"],
