@@ -57,14 +57,15 @@ def distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 
 def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
-    """``keys.map(table)``, the keys first given the text type of the table's index.
+    """``keys.map(table)`` for text keys and values, the keys first given the text type of the
+    table's index (missing where the table has no such key, in the table's own type).
 
     pandas has two text types ("string", missing as NA, and "str", missing as NaN). Keys of the
     other one make it build a new hash table of the index on every call, which for the issuers'
     hundred thousand ids costs ten times the look-up itself.
     """
     if not len(table):  # nothing to find (pandas would still convert every key)
-        return pd.Series(np.nan, index=keys.index)
+        return pd.Series(index=keys.index, dtype=table.dtype, name=keys.name)
     index_dtype = table.index.dtype
     if isinstance(keys.dtype, pd.StringDtype) and isinstance(index_dtype, pd.StringDtype) and keys.dtype != index_dtype:
         keys = keys.astype(index_dtype)

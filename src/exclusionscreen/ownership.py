@@ -28,7 +28,7 @@ def ultimate_parents(issuers: pd.DataFrame) -> tuple[pd.Series, list[list[str]]]
     # one code per id: the issuers' own (distinct) ids come first, so an issuer's code is its position
     codes, _ = pd.factorize(pd.concat([issuers["issuer_id"], issuers["parent_issuer_id"]], ignore_index=True))
     if not np.array_equal(codes[: len(ids)], np.arange(len(ids))):
-        raise ValueError("issuers: issuer_id values must be unique to walk parent links")
+        raise ValueError("issuers: issuer_id values must be present and unique to walk parent links")
     parent = codes[len(ids) :]
     parent = np.where(parent < len(ids), parent, -1)  # -1: no parent, or one not among the issuers
     own = np.arange(len(ids))
@@ -70,7 +70,7 @@ class _Links(NamedTuple):
 
 def _links(issuers: pd.DataFrame, *, upward: bool) -> _Links:
     """Links from each company to its parent (`upward`) or to its subsidiaries."""
-    linked = issuers[issuers["parent_issuer_id"].notna()]
+    linked = issuers[issuers["parent_issuer_id"].notna() & issuers["issuer_id"].notna()]
     n = len(linked)
     codes, ids = pd.factorize(pd.concat([linked["issuer_id"], linked["parent_issuer_id"]], ignore_index=True))
     child, parent = codes[:n], codes[n:]

@@ -137,10 +137,13 @@ def _prepare(holdings: pd.DataFrame, universe: Universe):
     the other (1,000,000 holdings against 100,000 issuers). The results do not depend on which
     finishes first.
     """
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="exclusionscreen-reference") as pool:
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exclusionscreen-reference")
+    try:
         reference = pool.submit(_prepare_reference, universe)
         prepared = _prepare_holdings(holdings)
         return prepared, reference.result()
+    finally:  # a holdings error is raised at once, without waiting for the universe's side
+        pool.shutdown(wait=False, cancel_futures=True)
 
 
 def screen(

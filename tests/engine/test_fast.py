@@ -19,9 +19,11 @@ def test_lookup_finds_what_map_finds_whatever_the_text_types(key_type, index_typ
 
 
 def test_lookup_in_an_empty_table_finds_nothing():
-    keys = pd.Series(["I1", None], dtype="string")
-    got = lookup(keys, pd.Series([], dtype="str"))
+    keys = pd.Series(["I1", None], dtype="string", name="issuer_id")
+    table = pd.Series([], dtype="str")
+    got = lookup(keys, table)
     assert got.isna().all() and len(got) == 2
+    assert got.dtype == table.dtype and got.name == "issuer_id"
 
 
 def test_isin_matches_pandas_and_never_finds_missing():

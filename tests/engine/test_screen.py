@@ -230,6 +230,30 @@ def test_bad_universe_fails_at_the_door_listing_every_bad_row():
     assert "row 0: 'bank'" in str(err.value) and "row 3: 'bank'" in str(err.value)
 
 
+def test_bad_holdings_fail_at_once_while_the_universe_side_is_still_being_prepared(universe, monkeypatch):
+    import importlib
+    import threading
+
+    screen_module = importlib.import_module("exclusionscreen.screen")
+    release, finished = threading.Event(), threading.Event()
+    prepare = screen_module._prepare_reference
+
+    def slow_reference(u):
+        release.wait(timeout=10)
+        finished.set()
+        return prepare(u)
+
+    monkeypatch.setattr(screen_module, "_prepare_reference", slow_reference)
+    rows = pd.DataFrame(holdings_rows())
+    rows.loc[2, "holding_id"] = rows.loc[1, "holding_id"]  # a duplicate holding id
+    try:
+        with pytest.raises(ContractError, match="holding_id"):
+            screen(rows, universe, "broad", as_of=AS_OF)
+        assert not finished.is_set()  # the error did not wait for the universe's side
+    finally:
+        release.set()
+
+
 def test_compare_and_parquet_round_trip(universe, broad_result, tmp_path):
     rows = holdings_rows()
     rows = [r for r in rows if r["security_name"] != "holding of ORD_SUB"]  # sold
