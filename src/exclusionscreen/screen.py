@@ -8,6 +8,7 @@ give every holding its status. Contracts are checked at the boundaries.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -115,6 +116,11 @@ def _prepare_holdings(holdings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray,
     return out, codes, out[SECURITY_COLUMNS].iloc[first].reset_index(drop=True)
 
 
+def _broadcast(per_security: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """The columns of each holding's distinct security that the holdings carry, one row per holding."""
+    return per_security[[*_RESOLVED_COLUMNS, *_STATUS_INPUTS]].take(codes).set_axis(index)
+
+
 def _prepare_reference(universe: Universe) -> tuple[pd.DataFrame, NameIndex, pd.Series, pd.Series, list, list]:
     """The universe's side of a screen, which does not depend on the holdings: every issuer name
     normalised (for resolution and evidence) and prepared for fuzzy matching, the issuers' names and
@@ -137,12 +143,20 @@ def _prepare(holdings: pd.DataFrame, universe: Universe):
     the other (1,000,000 holdings against 100,000 issuers). The results do not depend on which
     finishes first.
     """
-    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="exclusionscreen-reference")
-    try:
+    with _second_thread("reference") as pool:
         reference = pool.submit(_prepare_reference, universe)
         prepared = _prepare_holdings(holdings)
         return prepared, reference.result()
-    finally:  # a holdings error is raised at once, without waiting for the universe's side
+
+
+@contextmanager
+def _second_thread(name: str):
+    """A pool of one thread, to run work beside this one's; an error in this one is raised at once,
+    without waiting for the other's work to end."""
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix=f"exclusionscreen-{name}")
+    try:
+        yield pool
+    finally:
         pool.shutdown(wait=False, cancel_futures=True)
 
 
@@ -198,27 +212,30 @@ def screen(
 
     orphan = per_security["screenable"] & per_security["issuer_id"].isna()
     orphan_norm = normalise_names(securities["security_name"].where(orphan))
-    subjects = subject_names(issuer_names, securities.loc[orphan, "security_name"])
-    evidence = prepare_evidence(
-        universe,
-        subjects,
-        day,
-        match_threshold=match_threshold,
-        review_threshold=review_threshold,
-        index=subject_index(subjects, start=issuer_index),
-    )
-    warnings += evidence.warnings
-    hits = evaluate_criteria(policy.criteria, universe, evidence, day, names)
-    catalogue = _catalogue()
-    pai_criteria = [catalogue[c] for c in PAI14_CRITERIA if c in catalogue]
-    pai_hits = evaluate_criteria(pai_criteria, universe, evidence, day, names)
-
     per_security = per_security.assign(
         subject_id=per_security["issuer_id"].fillna("name:" + orphan_norm),
         issuer_name=lookup(per_security["issuer_id"], names),
         ultimate_parent_id=lookup(per_security["issuer_id"], parent_of),
     )
-    resolved = per_security[[*_RESOLVED_COLUMNS, *_STATUS_INPUTS]].take(codes).set_axis(h.index)
+    with _second_thread("broadcast") as pool:
+        # each holding's resolution, copied from its security's: Arrow copies the million rows in a
+        # second thread while this one ties the evidence to subjects and evaluates the criteria
+        resolved = pool.submit(_broadcast, per_security, codes, h.index)
+        subjects = subject_names(issuer_names, securities.loc[orphan, "security_name"])
+        evidence = prepare_evidence(
+            universe,
+            subjects,
+            day,
+            match_threshold=match_threshold,
+            review_threshold=review_threshold,
+            index=subject_index(subjects, start=issuer_index),
+        )
+        warnings += evidence.warnings
+        hits = evaluate_criteria(policy.criteria, universe, evidence, day, names)
+        catalogue = _catalogue()
+        pai_criteria = [catalogue[c] for c in PAI14_CRITERIA if c in catalogue]
+        pai_hits = evaluate_criteria(pai_criteria, universe, evidence, day, names)
+        resolved = resolved.result()
     base = h.assign(**{c: resolved[c] for c in _RESOLVED_COLUMNS})
     flags = _join(base, codes, per_security["subject_id"], hits, names)
     flags, override_table = _apply_overrides(flags, base, securities, overrides, universe, policy, catalogue, day)
