@@ -52,28 +52,50 @@ class ScreenResult:
         portfolios = self._portfolios()
         mv = self._values(portfolios)
         share = h["share_of_portfolio"].fillna(0.0)
-        screenable = h["status"] != Status.NOT_APPLICABLE.value
-        resolved = h["issuer_id"].notna()
-        frame = pd.DataFrame(
-            {
-                "portfolio_id": h["portfolio_id"],
-                "holdings": 1,
-                "market_value": mv,
-                "weight": share,
-                "excluded": (h["status"] == Status.EXCLUDED.value).astype(int),
-                "weight_excluded": share.where(h["status"] == Status.EXCLUDED.value, 0.0),
-                "watch": (h["status"] == Status.WATCH.value).astype(int),
-                "weight_watch": share.where(h["status"] == Status.WATCH.value, 0.0),
-                "clear": (h["status"] == Status.CLEAR.value).astype(int),
-                "unresolved": (h["status"] == Status.UNRESOLVED.value).astype(int),
-                "not_applicable": (~screenable).astype(int),
-                "_screenable_value": mv.where(screenable, 0.0),
-                "_resolved_value": mv.where(screenable & resolved, 0.0),
-            }
+        state, states = pd.factorize(h["status"])  # once, not one text comparison per status
+
+        def status_is(status: Status) -> np.ndarray:
+            return state == (states.get_loc(status.value) if status.value in states else -2)
+
+        screenable = ~status_is(Status.NOT_APPLICABLE)
+        resolved = h["issuer_id"].notna().to_numpy()
+        excluded, watch = status_is(Status.EXCLUDED), status_is(Status.WATCH)
+        sums = self._per_portfolio(
+            pd.DataFrame(
+                {
+                    "market_value": mv,
+                    "weight": share,
+                    "weight_excluded": share.where(excluded, 0.0),
+                    "weight_watch": share.where(watch, 0.0),
+                    "_screenable_value": mv.where(screenable, 0.0),
+                    "_resolved_value": mv.where(screenable & resolved, 0.0),
+                }
+            ),
+            portfolios,
         )
-        out = self._per_portfolio(frame, portfolios)
-        out["coverage"] = out["_resolved_value"] / out["_screenable_value"].where(out["_screenable_value"] != 0)
-        return out.drop(columns=["_screenable_value", "_resolved_value"]).reset_index()
+        codes, ids = portfolios
+        positions = ids.get_indexer(sums.index)
+
+        def count(rows: np.ndarray) -> np.ndarray:
+            return np.bincount(codes[rows & (codes >= 0)], minlength=len(ids)).astype(np.int64)[positions]
+
+        out = pd.DataFrame(
+            {
+                "holdings": count(np.ones(len(h), dtype=bool)),
+                "market_value": sums["market_value"],
+                "weight": sums["weight"],
+                "excluded": count(excluded),
+                "weight_excluded": sums["weight_excluded"],
+                "watch": count(watch),
+                "weight_watch": sums["weight_watch"],
+                "clear": count(status_is(Status.CLEAR)),
+                "unresolved": count(status_is(Status.UNRESOLVED)),
+                "not_applicable": count(~screenable),
+            },
+            index=sums.index,
+        )
+        out["coverage"] = sums["_resolved_value"] / sums["_screenable_value"].where(sums["_screenable_value"] != 0)
+        return out.reset_index()
 
     def summary(self) -> pd.DataFrame:
         """Per portfolio and criterion: holdings, market value and weight flagged (excluded, watch, exempt)."""
@@ -138,7 +160,9 @@ class ScreenResult:
         """Each holding's value: its market value, or its weight where its portfolio gives no market values."""
         h = self.holdings
         codes, _ = self._portfolios() if portfolios is None else portfolios
-        has_values = h["market_value"].notna().groupby(codes).transform("any").to_numpy()
+        given = h["market_value"].notna().to_numpy()
+        group = codes + 1  # holdings without a portfolio (code -1) make a group of their own
+        has_values = (np.bincount(group[given], minlength=group.max(initial=-1) + 1) > 0)[group]
         return h["market_value"].where(has_values, h["share_of_portfolio"]).fillna(0.0)
 
     def pai14(self) -> pd.DataFrame:
