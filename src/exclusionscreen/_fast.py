@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct_rows", "isin", "lookup", "value_set"]
+__all__ = ["distinct_rows", "isin", "lookup", "spans", "value_set"]
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -54,6 +54,14 @@ def distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     # codes are numbered as they first appear: the running maximum rises exactly at a first row
     rising = np.diff(np.maximum.accumulate(codes), prepend=-1) > 0
     return codes, np.flatnonzero(rising)
+
+
+def spans(start: np.ndarray, size: np.ndarray) -> np.ndarray:
+    """``start[i], start[i] + 1, ..., start[i] + size[i] - 1`` for every i, one after the other: the
+    positions of runs of rows (a CSR table's entries, a group's members) without a Python loop."""
+    size = np.asarray(size, dtype=np.int64)
+    ends = np.cumsum(size)
+    return np.repeat(np.asarray(start, dtype=np.int64) - (ends - size), size) + np.arange(ends[-1] if len(ends) else 0)
 
 
 def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:

@@ -24,6 +24,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 
+from ._fast import spans
 from ._resources import data_dir
 
 __all__ = [
@@ -423,7 +424,7 @@ def _block_keys(words: _Words):
         word_key[whole] = np.arange(len(whole))
         prefix_key[long] = len(whole) + key_codes
     pos = np.repeat(np.arange(len(counts)), counts)
-    place = np.arange(len(codes)) - np.repeat(np.cumsum(counts) - counts, counts)
+    place = spans(np.zeros(len(counts), dtype=np.int64), counts)
     wk, pk = word_key[codes], prefix_key[codes]
     has_w, has_p = wk >= 0, pk >= 0
     return (
@@ -637,8 +638,7 @@ def _pairs(index: NameIndex, entry_pos, entry_key, q_lengths, q_levels, floor: f
     while i < len(size):
         j = max(i + 1, int(np.searchsorted(ends, starts[i] + _CHUNK, side="right")))
         entry = np.repeat(np.arange(i, j), size[i:j])
-        offset = np.arange(len(entry)) - np.repeat(starts[i:j] - starts[i], size[i:j])
-        ci = index._members[first[entry] + offset]
+        ci = index._members[spans(first[i:j], size[i:j])]
         if cut > 0:
             for depth in (1, _LEVELS):
                 qi = entry_pos[entry]

@@ -12,6 +12,8 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from ._fast import spans
+
 __all__ = ["PRESUMED_SHARE", "descendants", "ancestors", "ultimate_parents"]
 
 #: share presumed for a parent link whose ownership is not given
@@ -107,7 +109,7 @@ def _walk(start: pd.DataFrame, links: _Links, min_share: float | None, max_depth
     found_row, found_node, found_share = [], [], []
     for _ in range(max_depth):
         size = links.indptr[node + 1] - links.indptr[node]
-        edge = np.repeat(links.indptr[node] - (np.cumsum(size) - size), size) + np.arange(size.sum())
+        edge = spans(links.indptr[node], size)
         row, node = np.repeat(row, size), links.target[edge]
         share = np.repeat(share, size) * links.share[edge]
         keep = (share >= floor[row] - 1e-12) & (node != origin[row])

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._fast import distinct_rows, isin, lookup
+from ._fast import distinct_rows, isin, lookup, spans
 from .contracts import Flags, Holdings, ScreenedHoldings, validate
 from .evaluate import evaluate_criteria, prepare_evidence
 from .evidence import subject_index, subject_names
@@ -287,8 +287,7 @@ def _join(base: pd.DataFrame, codes: np.ndarray, subject_of: pd.Series, hits: pd
     rows = np.flatnonzero(per_row)
     repeat = per_row[rows]
     flag_rows = np.repeat(rows, repeat)
-    within = np.arange(len(flag_rows)) - np.repeat(np.cumsum(repeat) - repeat, repeat)
-    hit_rows = pairs["_hit"].to_numpy()[np.repeat(start[codes[rows]], repeat) + within]
+    hit_rows = pairs["_hit"].to_numpy()[spans(start[codes[rows]], repeat)]
     left = base[_FLAG_BASE].take(flag_rows).reset_index(drop=True)
     right = hits.drop(columns="subject_id").take(hit_rows).reset_index(drop=True)
     flags = pd.concat([left, right], axis=1)

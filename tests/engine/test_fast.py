@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from exclusionscreen._fast import distinct_rows, isin, lookup
+from exclusionscreen._fast import distinct_rows, isin, lookup, spans
 
 
 @pytest.mark.parametrize("key_type", ["string", "str", "object"])
@@ -40,3 +40,8 @@ def test_distinct_rows_give_every_row_back():
     back = frame.iloc[first].reset_index(drop=True).take(codes).reset_index(drop=True)
     pd.testing.assert_frame_equal(back, frame)
     assert np.array_equal(distinct_rows(frame.iloc[:0])[0], np.zeros(0))
+
+
+def test_spans_lists_each_run_in_turn():
+    assert spans(np.array([5, 0, 9]), np.array([2, 0, 3])).tolist() == [5, 6, 9, 10, 11]
+    assert spans(np.array([], dtype=int), np.array([], dtype=int)).tolist() == []
