@@ -177,8 +177,9 @@ def _status_kb(key: str) -> int:
 
 def peak_memory(n_flags: int, links: bool) -> float:
     flag = [] if links else ["--no-links"]
-    done = subprocess.run([sys.executable, __file__, "--memory-child", str(n_flags), *flag],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, __file__, "--memory-child", str(n_flags), *flag], capture_output=True, text=True, check=True
+    )
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -186,8 +187,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=100_000, help="flag rows for the timing (default 100,000)")
     parser.add_argument("--repeats", type=int, default=3, help="timed runs of each writer; the best counts")
-    parser.add_argument("--memory-rows", type=int, nargs="*", default=[25_000, 50_000, 100_000],
-                        help="row counts at which to measure peak memory")
+    parser.add_argument(
+        "--memory-rows",
+        type=int,
+        nargs="*",
+        default=[25_000, 50_000, 100_000],
+        help="row counts at which to measure peak memory",
+    )
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-links", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -200,8 +206,10 @@ def main() -> None:
         result = fake_result(args.rows)
         cells = result.flags.shape[0] * result.flags.shape[1]
         links = int(_sheets.link_mask(result.flags["evidence_url"]).sum())
-        print(f"Flags: {len(result.flags):,} rows x {result.flags.shape[1]} columns = {cells:,} cells, "
-              f"{links:,} source URLs (links kept: {min(links, _sheets.MAX_LINKS_PER_SHEET):,})")
+        print(
+            f"Flags: {len(result.flags):,} rows x {result.flags.shape[1]} columns = {cells:,} cells, "
+            f"{links:,} source URLs (links kept: {min(links, _sheets.MAX_LINKS_PER_SHEET):,})"
+        )
         floor = [float("inf")] * 2
         report = [float("inf")] * 2
         for _ in range(args.repeats):  # alternate, so that a slow spell of the machine hits both
@@ -210,8 +218,10 @@ def main() -> None:
         print(f"{'':44} {'wall s':>8} {'CPU s':>8}")
         print(f"{'floor (openpyxl write-only, no formatting)':44} {floor[0]:8.2f} {floor[1]:8.2f}")
         print(f"{'report (Flags sheet, styled)':44} {report[0]:8.2f} {report[1]:8.2f}")
-        print(f"ratio report / floor: wall {report[0] / floor[0]:.2f}, CPU {report[1] / floor[1]:.2f} "
-              f"(target <= 1.30); best of {args.repeats}")
+        print(
+            f"ratio report / floor: wall {report[0] / floor[0]:.2f}, CPU {report[1] / floor[1]:.2f} "
+            f"(target <= 1.30); best of {args.repeats}"
+        )
         del result
     print(f"{'peak memory added while writing':44} {'MB':>8} {'no links':>9}")
     for n in args.memory_rows:

@@ -156,8 +156,7 @@ class CountryIndex:
 # Arms embargoes
 # --------------------------------------------------------------------------------------------
 
-EMBARGO_LISTS = {"zz_unsc": "un_arms_embargo", "eu_council": "eu_arms_embargo",
-                 "gb_fcdo": "uk_arms_embargo"}
+EMBARGO_LISTS = {"zz_unsc": "un_arms_embargo", "eu_council": "eu_arms_embargo", "gb_fcdo": "uk_arms_embargo"}
 
 # Transcription errors found by the title check, with the correction applied. The build fails
 # if a correction no longer applies (the source was fixed) so that it can be removed.
@@ -278,10 +277,11 @@ INSTRUMENTS: dict[str, Instrument] = {
     ),
     "EU-HTI": Instrument(
         "2022-11-25",
-        "Council Decision (CFSP) 2022/2319 of 25 November 2022, Article 1 (small arms, light "
-        "weapons and ammunition)",
-        ("https://eur-lex.europa.eu/eli/dec/2023/1574",
-         "https://respectus-knowledge-base.document360.io/v1/docs/decision-20222319-haiti-1"),
+        "Council Decision (CFSP) 2022/2319 of 25 November 2022, Article 1 (small arms, light weapons and ammunition)",
+        (
+            "https://eur-lex.europa.eu/eli/dec/2023/1574",
+            "https://respectus-knowledge-base.document360.io/v1/docs/decision-20222319-haiti-1",
+        ),
     ),
     "EU-IRN": Instrument(
         "2007-04-23",
@@ -326,8 +326,10 @@ INSTRUMENTS: dict[str, Instrument] = {
     "EU-RUS": Instrument(
         "2014-07-31",
         "Council Decision 2014/512/CFSP of 31 July 2014",
-        ("https://www.legislation.gov.uk/eudn/2014/512/data.xml",
-         "https://eur-lex.europa.eu/legal-content/AUTO/?uri=CELEX%3A32026D1437"),
+        (
+            "https://www.legislation.gov.uk/eudn/2014/512/data.xml",
+            "https://eur-lex.europa.eu/legal-content/AUTO/?uri=CELEX%3A32026D1437",
+        ),
     ),
     "EU-SDN": Instrument(
         "1994-03-08",
@@ -521,9 +523,11 @@ INSTRUMENTS: dict[str, Instrument] = {
 # Scope of each arms embargo: the state itself, or not
 # --------------------------------------------------------------------------------------------
 
-STATE_LISTS = {"un_arms_embargo": "un_arms_embargo_state",
-               "eu_arms_embargo": "eu_arms_embargo_state",
-               "uk_arms_embargo": "uk_arms_embargo_state"}
+STATE_LISTS = {
+    "un_arms_embargo": "un_arms_embargo_state",
+    "eu_arms_embargo": "eu_arms_embargo_state",
+    "uk_arms_embargo": "uk_arms_embargo_state",
+}
 
 NATIONAL, TARGETED, UNSETTLED = "national", "targeted", "not established"
 
@@ -567,8 +571,10 @@ SCOPES: dict[str, Scope] = {
         "North and South Kivu and Ituri and groups not party to the transition agreement; by "
         "resolution 1807 (2008), paragraph 2, the measures no longer apply to the Government of "
         "the DRC",
-        ("https://reliefweb.int/report/democratic-republic-congo/report-security-council-committee-established-pursuant-resolution",
-         "https://press.un.org/en/2008/sc9248.doc.htm"),
+        (
+            "https://reliefweb.int/report/democratic-republic-congo/report-security-council-committee-established-pursuant-resolution",
+            "https://press.un.org/en/2008/sc9248.doc.htm",
+        ),
     ),
     "UN-SC1591": Scope(
         TARGETED,
@@ -576,31 +582,36 @@ SCOPES: dict[str, Scope] = {
         "including the Janjaweed, in the Darfur states, extended by resolution 1591 (2005) to all "
         "parties and belligerents in Darfur; arms may be supplied to the Government of Sudan "
         "outside Darfur",
-        ("http://www.sipri.org/databases/embargoes/un_arms_embargoes/sudan",
-         "https://reliefweb.int/report/sudan/report-security-council-committee-established-pursuant-resolution-1591-2005-concerning"),
+        (
+            "http://www.sipri.org/databases/embargoes/un_arms_embargoes/sudan",
+            "https://reliefweb.int/report/sudan/report-security-council-committee-established-pursuant-resolution-1591-2005-concerning",
+        ),
     ),
     "UN-SC1718": Scope(
         NATIONAL,
         "resolution 1718 (2006) prohibits the supply of arms to the Democratic People's Republic "
         "of Korea itself (extended to all arms by later resolutions)",
-        ("https://press.un.org/en/2006/sc8853.doc.htm",
-         "https://www.sipri.org/databases/embargoes/2006"),
+        ("https://press.un.org/en/2006/sc8853.doc.htm", "https://www.sipri.org/databases/embargoes/2006"),
     ),
     "UN-SC1970": Scope(
         NATIONAL,
         "resolution 1970 (2011), paragraph 9, prohibits the supply of arms to the Libyan Arab "
         "Jamahiriya; arms for the Libyan authorities need an exemption approved by the sanctions "
         "committee",
-        ("https://www.defenceweb.co.za/governance/governance-governance/un-slaps-arms-embargo-on-libya/",
-         "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo"),
+        (
+            "https://www.defenceweb.co.za/governance/governance-governance/un-slaps-arms-embargo-on-libya/",
+            "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo",
+        ),
     ),
     "UN-SC1988": Scope(
         TARGETED,
         "an embargo on the Taliban, a non-state group: resolution 1333 (2000) covered the parts "
         "of Afghanistan the Taliban controlled, resolution 1390 (2002) the Taliban wherever "
         "located, and the 1988 regime individuals and entities associated with the Taliban",
-        ("https://www.sipri.org/databases/embargoes/un-arms-embargo-on-afghanistan-(taliban)",
-         "https://www.un.org/press/en/2015/sc12175.doc.htm"),
+        (
+            "https://www.sipri.org/databases/embargoes/un-arms-embargo-on-afghanistan-(taliban)",
+            "https://www.un.org/press/en/2015/sc12175.doc.htm",
+        ),
     ),
     "UN-SC2127": Scope(
         NATIONAL,
@@ -608,9 +619,11 @@ SCOPES: dict[str, Scope] = {
         "Republic; resolution 2693 (2023), adopted 27 July 2023, lifted it for the Government's "
         "security forces, and resolution 2745 (2024) lifted the territorial embargo, keeping "
         "one on armed groups",
-        ("https://press.un.org/en/2023/sc15382.doc.htm",
-         "https://press.un.org/en/2023/sc15369.doc.htm",
-         "https://press.un.org/en/2024/sc15780.doc.htm"),
+        (
+            "https://press.un.org/en/2023/sc15382.doc.htm",
+            "https://press.un.org/en/2023/sc15369.doc.htm",
+            "https://press.un.org/en/2024/sc15780.doc.htm",
+        ),
         valid_to="2023-07-27",
     ),
     "UN-SC2140": Scope(
@@ -618,8 +631,10 @@ SCOPES: dict[str, Scope] = {
         "resolution 2216 (2015) embargoes named individuals (Houthi leaders, the Salehs) and the "
         "individuals and entities designated by the committee; resolution 2624 (2022) added the "
         "Houthis as an entity",
-        ("https://www.sipri.org/databases/embargoes/un_arms_embargoes/yemen/yemen",
-         "https://chinadailyhk.com/hk/article/261789"),
+        (
+            "https://www.sipri.org/databases/embargoes/un_arms_embargoes/yemen/yemen",
+            "https://chinadailyhk.com/hk/article/261789",
+        ),
     ),
     "UN-SC2206": Scope(
         NATIONAL,
@@ -635,47 +650,54 @@ SCOPES: dict[str, Scope] = {
     ),
     "EU-BLR": Scope(
         NATIONAL,
-        "the Council imposed an arms embargo on Belarus on 20 June 2011 (Decision 2012/642/CFSP, "
-        "Article 1)",
-        ("http://ue.eu.int/homepage/highlights/stronger-sanctions-on-belarus?lang=en",
-         "https://legislation.gov.uk/eudn/2012/642/body/adopted"),
+        "the Council imposed an arms embargo on Belarus on 20 June 2011 (Decision 2012/642/CFSP, Article 1)",
+        (
+            "http://ue.eu.int/homepage/highlights/stronger-sanctions-on-belarus?lang=en",
+            "https://legislation.gov.uk/eudn/2012/642/body/adopted",
+        ),
     ),
     "EU-HTI": Scope(
         TARGETED,
         "Decision (CFSP) 2022/2319 implements UNSC resolution 2653 (2022) on designated persons, "
         "and the later embargo on Haiti as a whole implements UN measures that exempt security "
         "units under the command of the Government of Haiti",
-        ("https://respectus-knowledge-base.document360.io/v1/docs/decision-20222319-haiti-1",
-         *_UN_HAITI),
+        ("https://respectus-knowledge-base.document360.io/v1/docs/decision-20222319-haiti-1", *_UN_HAITI),
     ),
     "EU-IRN": Scope(
         NATIONAL,
         "a full arms embargo on Iran since April 2007 (Decision 2010/413/CFSP, Article 1(1)(c))",
-        ("https://sipri.org/databases/embargoes/eu_arms_embargoes/iran",
-         "https://api.respectus.eu/docs/decision-2010413-iran"),
+        (
+            "https://sipri.org/databases/embargoes/eu_arms_embargoes/iran",
+            "https://api.respectus.eu/docs/decision-2010413-iran",
+        ),
     ),
     "EU-IRQ": Scope(
         NATIONAL,
         "Common Position 2003/495/CFSP prohibited the supply of arms to Iraq; Common Position "
         "2004/553/CFSP of 19 July 2004 exempted arms required by the Government of Iraq, so the "
         "embargo no longer binds the state",
-        ("https://www.sipri.org/databases/embargoes/eu_arms_embargoes/iraq",
-         "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=legissum%3A4366382"),
+        (
+            "https://www.sipri.org/databases/embargoes/eu_arms_embargoes/iraq",
+            "https://eur-lex.europa.eu/legal-content/EN/ALL/?uri=legissum%3A4366382",
+        ),
         valid_to="2004-07-19",
     ),
     "EU-LBY": Scope(
         NATIONAL,
         "Decision 2011/137/CFSP prohibited the supply of arms to Libya; arms for the Libyan "
         "authorities are allowed only as the UN sanctions committee permits",
-        ("https://sipri.org/databases/embargoes/eu_arms_embargoes/libya/Libya_2",
-         "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo"),
+        (
+            "https://sipri.org/databases/embargoes/eu_arms_embargoes/libya/Libya_2",
+            "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo",
+        ),
     ),
     "EU-MMR": Scope(
         NATIONAL,
-        "an embargo on arms, munitions and military equipment to Myanmar (Decision "
-        "2013/184/CFSP, Article 1)",
-        ("https://www.sipri.org/databases/embargoes/eu_arms_embargoes/myanmar",
-         "https://api.respectus.eu/docs/decision-2013184-myanmar"),
+        "an embargo on arms, munitions and military equipment to Myanmar (Decision 2013/184/CFSP, Article 1)",
+        (
+            "https://www.sipri.org/databases/embargoes/eu_arms_embargoes/myanmar",
+            "https://api.respectus.eu/docs/decision-2013184-myanmar",
+        ),
     ),
     "EU-PRK": Scope(
         NATIONAL,
@@ -686,38 +708,38 @@ SCOPES: dict[str, Scope] = {
     "EU-RUS": Scope(
         NATIONAL,
         "Decision 2014/512/CFSP, Article 2(1), prohibits the supply of arms of all types to Russia",
-        ("https://embargo.grip.org/?p=4250",
-         "https://www.legislation.gov.uk/eudn/2014/512/data.xml"),
+        ("https://embargo.grip.org/?p=4250", "https://www.legislation.gov.uk/eudn/2014/512/data.xml"),
     ),
     "EU-SDN": Scope(
         NATIONAL,
-        "the EU embargo covers the whole of Sudan, not only Darfur (Decision 2014/450/CFSP, "
-        "Article 1(1))",
+        "the EU embargo covers the whole of Sudan, not only Darfur (Decision 2014/450/CFSP, Article 1(1))",
         ("https://sipri.org/node/1491", "https://embargo.grip.org/en/embargo/sudan"),
     ),
     "EU-SSD": Scope(
         NATIONAL,
         "Decision (CFSP) 2015/740, Article 1, prohibits the supply of arms to South Sudan",
-        ("https://respectus-knowledge-base.document360.io/docs/south-sudan-decision-2015740",
-         "https://sipri.org/node/1491"),
+        (
+            "https://respectus-knowledge-base.document360.io/docs/south-sudan-decision-2015740",
+            "https://sipri.org/node/1491",
+        ),
     ),
     "EU-VEN": Scope(
         NATIONAL,
-        "the embargo of 13 November 2017 covers all goods and technology of the EU Common "
-        "Military List to Venezuela",
+        "the embargo of 13 November 2017 covers all goods and technology of the EU Common Military List to Venezuela",
         ("https://sipri.org/node/4331",),
     ),
     "EU-ZWE": Scope(
         NATIONAL,
         "Common Position 2002/145/CFSP, Article 1, prohibited the supply of arms to Zimbabwe; "
         "since February 2026 the regime consists of that country-wide embargo alone",
-        ("https://eur-lex.europa.eu/legal-content/HR/TXT/?uri=CELEX:32002E0145",
-         "https://www.sadocc.at/sadocc.at/news2002/2002-055.shtml"),
+        (
+            "https://eur-lex.europa.eu/legal-content/HR/TXT/?uri=CELEX:32002E0145",
+            "https://www.sadocc.at/sadocc.at/news2002/2002-055.shtml",
+        ),
     ),
     "GB-BLR": Scope(
         NATIONAL,
-        "S.I. 2019/600, regulation 21, prohibits the export of restricted goods, military goods "
-        "among them, to Belarus",
+        "S.I. 2019/600, regulation 21, prohibits the export of restricted goods, military goods among them, to Belarus",
         ("https://legislation.gov.uk/uksi/2019/600/part/5/chapter/2/2022-07-05/data.xht",),
     ),
     "GB-DPRK": Scope(
@@ -731,13 +753,11 @@ SCOPES: dict[str, Scope] = {
         "S.I. 2022/1281 gives effect to the UN Haiti regime of resolution 2653 (2022), whose "
         "embargo covers designated persons and, on Haiti as a whole, exempts security units "
         "under the command of the Government of Haiti",
-        ("https://www.gov.uk/government/publications/haiti-sanctions-guidance/haiti-sanctions-guidance",
-         *_UN_HAITI),
+        ("https://www.gov.uk/government/publications/haiti-sanctions-guidance/haiti-sanctions-guidance", *_UN_HAITI),
     ),
     "GB-IRAN-NW": Scope(
         NATIONAL,
-        "S.I. 2019/461, regulation 21, prohibits the export of restricted goods, military goods "
-        "among them, to Iran",
+        "S.I. 2019/461, regulation 21, prohibits the export of restricted goods, military goods among them, to Iran",
         ("https://legislation.gov.uk/uksi/2019/461/part/5/chapter/1/2019-03-25",),
     ),
     "GB-IRQ": Scope(
@@ -745,23 +765,29 @@ SCOPES: dict[str, Scope] = {
         "S.I. 2020/707 gives effect to UNSC resolutions 661 (1990) and 1483 (2003); since 2004 "
         "the UN embargo permits arms sales to the Government of Iraq and binds other end-users "
         "only",
-        ("https://www.gov.uk/government/publications/iraq-sanctions-guidance/iraq-sanctions-guidance",
-         "https://sipri.org/databases/embargoes/un_arms_embargoes/iraq",
-         "https://globalsanctions.com/region/iraq/"),
+        (
+            "https://www.gov.uk/government/publications/iraq-sanctions-guidance/iraq-sanctions-guidance",
+            "https://sipri.org/databases/embargoes/un_arms_embargoes/iraq",
+            "https://globalsanctions.com/region/iraq/",
+        ),
     ),
     "GB-LBY": Scope(
         NATIONAL,
         "S.I. 2020/1665, regulations 23 and 24, give effect to the UN embargo on Libya, under "
         "which arms for the Libyan authorities need the sanctions committee's approval",
-        ("https://legislation.gov.uk/en/uksi/2020/1665/part/5",
-         "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo"),
+        (
+            "https://legislation.gov.uk/en/uksi/2020/1665/part/5",
+            "http://un.org/securitycouncil/sanctions/1970/exemptions_measures/arms-embargo",
+        ),
     ),
     "GB-MMR": Scope(
         NATIONAL,
         "S.I. 2021/496 prohibits the supply of military goods and technology for Myanmar, "
         "including to the Myanmar armed forces",
-        ("http://legislation.gov.uk/uksi/2021/496/body/2021-04-29/data.akn",
-         "https://www.steamshipmutual.com/sanctions-affecting-myanmar-may-2023"),
+        (
+            "http://legislation.gov.uk/uksi/2021/496/body/2021-04-29/data.akn",
+            "https://www.steamshipmutual.com/sanctions-affecting-myanmar-may-2023",
+        ),
     ),
     "GB-RUS": Scope(
         NATIONAL,
@@ -781,16 +807,19 @@ SCOPES: dict[str, Scope] = {
         "Government is exempt, given effect by S.I. 2024/609; whether the restrictions left on "
         "the Government from 31 December 2020 to 2023 amount to an embargo on the state was "
         "not established",
-        ("https://unsanctionsapp.com/cases/somalia/episodes/somalia-ep-6",
-         "https://legislation.gov.uk/uksi/2024/609/regulation/2/made?view=plain",
-         "http://iua.co.uk/IUA_Member/Members/Publications/International_Sanctions/Somalia/IUA_Member/Document_Library/Sanctions_Countries/Somalia.aspx?hkey=f8ceac50-29d8-4003-b1eb-d18e8f0412d6"),
+        (
+            "https://unsanctionsapp.com/cases/somalia/episodes/somalia-ep-6",
+            "https://legislation.gov.uk/uksi/2024/609/regulation/2/made?view=plain",
+            "http://iua.co.uk/IUA_Member/Members/Publications/International_Sanctions/Somalia/IUA_Member/Document_Library/Sanctions_Countries/Somalia.aspx?hkey=f8ceac50-29d8-4003-b1eb-d18e8f0412d6",
+        ),
     ),
     "GB-SSD": Scope(
         NATIONAL,
-        "S.I. 2019/438, Part 5, gives effect to the UN embargo on South Sudan (trade in military "
-        "goods and technology)",
-        ("https://legislation.gov.uk/uksi/2019/438/part/5/made/data.xht?view=snippet&wrap=true",
-         "http://www.globalr2p.org/resources/1312"),
+        "S.I. 2019/438, Part 5, gives effect to the UN embargo on South Sudan (trade in military goods and technology)",
+        (
+            "https://legislation.gov.uk/uksi/2019/438/part/5/made/data.xht?view=snippet&wrap=true",
+            "http://www.globalr2p.org/resources/1312",
+        ),
     ),
     "GB-SYR": Scope(
         UNSETTLED,
@@ -799,8 +828,10 @@ SCOPES: dict[str, Scope] = {
         "interception and internal repression goods, and military goods appear only in the "
         "import and acquisition prohibitions (regulations 36 and 37); an embargo on the supply "
         "of arms to the Syrian state was not established",
-        ("https://legislation.gov.uk/uksi/2019/792/part/5/chapter/2/data.xht?view=snippet&wrap=true",
-         "http://legislation.data.gov.uk/uksi/2019/792/part/5/chapter/3?view=plain"),
+        (
+            "https://legislation.gov.uk/uksi/2019/792/part/5/chapter/2/data.xht?view=snippet&wrap=true",
+            "http://legislation.data.gov.uk/uksi/2019/792/part/5/chapter/3?view=plain",
+        ),
     ),
     "GB-VEN": Scope(
         UNSETTLED,
@@ -809,8 +840,10 @@ SCOPES: dict[str, Scope] = {
         "regulations' own trade provision on military goods was not found in the pages read "
         "(the UK Syria regulations show that a UK regime may leave military exports out); "
         "Venezuela stays in eu_arms_embargo_state",
-        ("https://gov.uk/government/publications/venezuela-sanctions-guidance/venezuela-sanctions-eu-exit-regulations-2019-guidance",
-         "https://sipri.org/node/4331"),
+        (
+            "https://gov.uk/government/publications/venezuela-sanctions-guidance/venezuela-sanctions-eu-exit-regulations-2019-guidance",
+            "https://sipri.org/node/4331",
+        ),
     ),
 }
 
@@ -843,8 +876,7 @@ def embargo_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
     """One row per (arms-embargo programme, target state), each title checked against its target."""
     programmes = read_programmes(shared)
     chosen = programmes[
-        programmes["issuer"].isin(EMBARGO_LISTS)
-        & programmes["measures"].map(lambda m: "Arms embargo" in m)
+        programmes["issuer"].isin(EMBARGO_LISTS) & programmes["measures"].map(lambda m: "Arms embargo" in m)
     ]
     used_corrections: set[str] = set()
     problems: list[str] = []
@@ -917,8 +949,7 @@ def state_rows(embargoes: pd.DataFrame) -> pd.DataFrame:
     valid_to = national["programme"].map(lambda key: SCOPES[key].valid_to)
     problems = [
         f"{key}: the state was exempted on {end}, before the embargo began on {start}"
-        for key, start, end in zip(national["programme"], national["valid_from"], valid_to,
-                                   strict=True)
+        for key, start, end in zip(national["programme"], national["valid_from"], valid_to, strict=True)
         if end and start and end < start
     ]
     if problems:
@@ -980,8 +1011,7 @@ def freedom_house_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
             "edition": nf["edition"].map(lambda e: f"FIW {e}"),
             "status": "NF",
             "source": nf["edition"].map(
-                lambda e: f"Freedom House, Freedom in the World {e}: status Not Free "
-                f"({FH_FILE}, sheet FIW13-25)"
+                lambda e: f"Freedom House, Freedom in the World {e}: status Not Free ({FH_FILE}, sheet FIW13-25)"
             ),
             "source_url": FH_URL,
             "valid_from_source": "convention: an edition is valid from 1 January to 31 December "
@@ -1078,9 +1108,7 @@ def dod_rows(shared: Path) -> pd.DataFrame:
             inner = re.sub(r"^(formerly|also known as)\s+", "", bracket)
             known = {_loose(a) for a in alias_col + previous} | {_loose("".join(previous))}
             if _loose(inner) not in known and _loose(printed) != _loose(clean_name):
-                problems.append(
-                    f"{DOD_FILE}:{line}: bracketed {bracket!r} is not among Alias/Previous Name"
-                )
+                problems.append(f"{DOD_FILE}:{line}: bracketed {bracket!r} is not among Alias/Previous Name")
             if _loose(inner) not in known:
                 extra = [inner]
         rows.append(
@@ -1091,8 +1119,7 @@ def dod_rows(shared: Path) -> pd.DataFrame:
                 "parent_name": " ".join(r[4].split()),
                 "valid_from": r[6],
                 "valid_to": r[7],
-                "source": f"{DOD_TITLE}, listing from {r[6]}, transcribed by OpenSanctions "
-                f"({DOD_FILE}, line {line})",
+                "source": f"{DOD_TITLE}, listing from {r[6]}, transcribed by OpenSanctions ({DOD_FILE}, line {line})",
                 "source_url": r[8] or url,
                 "listed_name": printed.strip(),
                 "marker": marker,
@@ -1191,8 +1218,7 @@ def eu_annex_iv_rows(shared: Path, countries: CountryIndex) -> tuple[pd.DataFram
                 "parent_name": parent,
                 "valid_from": start.strftime("%Y-%m-%d"),
                 "valid_to": "",
-                "source": f"{EU_TITLE}, entry {r.recordId}, transcribed by OpenSanctions "
-                f"({EU_FILE}, line {line})",
+                "source": f"{EU_TITLE}, entry {r.recordId}, transcribed by OpenSanctions ({EU_FILE}, line {line})",
                 "source_url": EU_URL,
                 "listed_name": " ".join(r.name.split()),
                 "marker": "",
@@ -1248,8 +1274,9 @@ def sipri_country_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
                 basis = "ISO 3166 name match (country_codes.csv)"
             rows.append((name, code, basis))
     for name, code in COUNTRY_ALIASES.items():
-        rows.append((name, code, "alias in the build script" if code
-                     else "no ISO 3166 code (alias in the build script)"))
+        rows.append(
+            (name, code, "alias in the build script" if code else "no ISO 3166 code (alias in the build script)")
+        )
     table = pd.read_csv(shared / "countries/country_codes.csv", dtype=str, keep_default_na=False)
     for column in ("CLDR display name", "official_name_en"):
         for code, name in zip(table["ISO3166-1-Alpha-2"], table[column], strict=True):
@@ -1264,17 +1291,51 @@ def sipri_country_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
 # --------------------------------------------------------------------------------------------
 
 COUNTRY_COLUMNS = [
-    "list_id", "country", "country_name", "valid_from", "valid_to", "programme",
-    "programme_title", "edition", "status", "source", "source_url", "valid_from_source", "scope",
-    "scope_source", "note", "retrieved",
+    "list_id",
+    "country",
+    "country_name",
+    "valid_from",
+    "valid_to",
+    "programme",
+    "programme_title",
+    "edition",
+    "status",
+    "source",
+    "source_url",
+    "valid_from_source",
+    "scope",
+    "scope_source",
+    "note",
+    "retrieved",
 ]
 ENTITY_COLUMNS = [
-    "list_id", "name", "aliases", "parent_name", "valid_from", "valid_to", "source",
-    "source_url", "listed_name", "marker", "record_id", "note", "retrieved",
+    "list_id",
+    "name",
+    "aliases",
+    "parent_name",
+    "valid_from",
+    "valid_to",
+    "source",
+    "source_url",
+    "listed_name",
+    "marker",
+    "record_id",
+    "note",
+    "retrieved",
 ]
 SOURCE_COLUMNS = [
-    "list_id", "kind", "title", "issuer", "source", "source_url", "built_from", "as_of",
-    "as_of_basis", "retrieved", "rows", "licence",
+    "list_id",
+    "kind",
+    "title",
+    "issuer",
+    "source",
+    "source_url",
+    "built_from",
+    "as_of",
+    "as_of_basis",
+    "retrieved",
+    "rows",
+    "licence",
 ]
 
 
@@ -1287,72 +1348,130 @@ def write_csv(frame: pd.DataFrame, columns: list[str], path: Path, sort: list[st
 
 
 _STATE_TITLES = {
-    "un_arms_embargo_state": ("States under a UN Security Council arms embargo on the state itself",
-                              "United Nations Security Council", "UN Security Council",
-                              "https://www.un.org/securitycouncil/sanctions/information"),
-    "eu_arms_embargo_state": ("States under an EU arms embargo on the state itself",
-                              "Council of the EU", "EU", "https://sanctionsmap.eu/"),
-    "uk_arms_embargo_state": ("States under a UK arms embargo on the state itself",
-                              "UK Foreign, Commonwealth and Development Office", "UK",
-                              "https://www.gov.uk/government/collections/uk-sanctions-regimes-under-the-sanctions-act"),
+    "un_arms_embargo_state": (
+        "States under a UN Security Council arms embargo on the state itself",
+        "United Nations Security Council",
+        "UN Security Council",
+        "https://www.un.org/securitycouncil/sanctions/information",
+    ),
+    "eu_arms_embargo_state": (
+        "States under an EU arms embargo on the state itself",
+        "Council of the EU",
+        "EU",
+        "https://sanctionsmap.eu/",
+    ),
+    "uk_arms_embargo_state": (
+        "States under a UK arms embargo on the state itself",
+        "UK Foreign, Commonwealth and Development Office",
+        "UK",
+        "https://www.gov.uk/government/collections/uk-sanctions-regimes-under-the-sanctions-act",
+    ),
 }
 
 
 def _state_sources(programmes: str) -> list[tuple[str, ...]]:
     """list_sources rows of the three *_state lists."""
     return [
-        (list_id, "country", title, issuer,
-         f"{who} arms embargo programmes (metadata transcribed by OpenSanctions) whose embargo "
-         "binds the state and its government, not only non-state groups, named persons or a "
-         "region; the scope of each is established from public pages cited in scope_source",
-         url, programmes, RETRIEVED, "date of the snapshot of the programme files",
-         OPENSANCTIONS_TERMS)
+        (
+            list_id,
+            "country",
+            title,
+            issuer,
+            f"{who} arms embargo programmes (metadata transcribed by OpenSanctions) whose embargo "
+            "binds the state and its government, not only non-state groups, named persons or a "
+            "region; the scope of each is established from public pages cited in scope_source",
+            url,
+            programmes,
+            RETRIEVED,
+            "date of the snapshot of the programme files",
+            OPENSANCTIONS_TERMS,
+        )
         for list_id, (title, issuer, who, url) in _STATE_TITLES.items()
     ]
 
 
-def list_source_rows(
-    country: pd.DataFrame, entity: pd.DataFrame, shared: Path, eu_as_of: str
-) -> pd.DataFrame:
+def list_source_rows(country: pd.DataFrame, entity: pd.DataFrame, shared: Path, eu_as_of: str) -> pd.DataFrame:
     counts = pd.concat([country["list_id"], entity["list_id"]]).value_counts()
     fh_latest = country.loc[country["list_id"].eq("fh_not_free"), "valid_from"].max()
-    dod_dates = pd.concat([entity.loc[entity["list_id"].eq("us_dod_1260h"), c]
-                           for c in ("valid_from", "valid_to")])
+    dod_dates = pd.concat([entity.loc[entity["list_id"].eq("us_dod_1260h"), c] for c in ("valid_from", "valid_to")])
     dod_as_of = dod_dates[dod_dates.ne("")].max()
     programmes = "lists/sanction_programs/yml/*.yml"
     rows = [
-        ("un_arms_embargo", "country", "States under a UN Security Council arms embargo",
-         "United Nations Security Council",
-         "UN Security Council sanctions programmes marked 'Arms embargo', metadata transcribed "
-         "by OpenSanctions", "https://www.un.org/securitycouncil/sanctions/information",
-         programmes, RETRIEVED, "date of the snapshot of the programme files", OPENSANCTIONS_TERMS),
-        ("eu_arms_embargo", "country", "States under an EU arms embargo", "Council of the EU",
-         "EU restrictive measures programmes marked 'Arms embargo', metadata transcribed by "
-         "OpenSanctions", "https://sanctionsmap.eu/", programmes, RETRIEVED,
-         "date of the snapshot of the programme files", OPENSANCTIONS_TERMS),
-        ("uk_arms_embargo", "country", "States under a UK arms embargo",
-         "UK Foreign, Commonwealth and Development Office",
-         "UK sanctions regimes marked 'Arms embargo', metadata transcribed by OpenSanctions",
-         "https://www.gov.uk/government/collections/uk-sanctions-regimes-under-the-sanctions-act",
-         programmes, RETRIEVED, "date of the snapshot of the programme files",
-         OPENSANCTIONS_TERMS),
+        (
+            "un_arms_embargo",
+            "country",
+            "States under a UN Security Council arms embargo",
+            "United Nations Security Council",
+            "UN Security Council sanctions programmes marked 'Arms embargo', metadata transcribed by OpenSanctions",
+            "https://www.un.org/securitycouncil/sanctions/information",
+            programmes,
+            RETRIEVED,
+            "date of the snapshot of the programme files",
+            OPENSANCTIONS_TERMS,
+        ),
+        (
+            "eu_arms_embargo",
+            "country",
+            "States under an EU arms embargo",
+            "Council of the EU",
+            "EU restrictive measures programmes marked 'Arms embargo', metadata transcribed by OpenSanctions",
+            "https://sanctionsmap.eu/",
+            programmes,
+            RETRIEVED,
+            "date of the snapshot of the programme files",
+            OPENSANCTIONS_TERMS,
+        ),
+        (
+            "uk_arms_embargo",
+            "country",
+            "States under a UK arms embargo",
+            "UK Foreign, Commonwealth and Development Office",
+            "UK sanctions regimes marked 'Arms embargo', metadata transcribed by OpenSanctions",
+            "https://www.gov.uk/government/collections/uk-sanctions-regimes-under-the-sanctions-act",
+            programmes,
+            RETRIEVED,
+            "date of the snapshot of the programme files",
+            OPENSANCTIONS_TERMS,
+        ),
         *_state_sources(programmes),
-        ("fh_not_free", "country", "States rated Not Free by Freedom House", "Freedom House",
-         "Freedom House, Freedom in the World 2013-2025 raw data", FH_URL, FH_FILE, fh_latest,
-         "start of the latest edition's validity (edition year, 1 January)",
-         FREEDOM_HOUSE_TERMS),
-        ("us_dod_1260h", "entity", DOD_TITLE, "US Department of Defense",
-         "Section 1260H list, every edition, transcribed by OpenSanctions", _dod_url(shared),
-         DOD_FILE,
-         dod_as_of, "latest listing or removal date in the file", OPENSANCTIONS_TERMS),
-        ("eu_833_annex_iv", "entity", "Military end-users in Annex IV to Regulation (EU) No "
-         "833/2014", "Council of the EU", "Regulation (EU) No 833/2014 annexes, transcribed by "
-         "OpenSanctions", EU_URL, EU_FILE, eu_as_of,
-         "latest entry date (startDate) in the consolidated file, any annex",
-         OPENSANCTIONS_TERMS),
+        (
+            "fh_not_free",
+            "country",
+            "States rated Not Free by Freedom House",
+            "Freedom House",
+            "Freedom House, Freedom in the World 2013-2025 raw data",
+            FH_URL,
+            FH_FILE,
+            fh_latest,
+            "start of the latest edition's validity (edition year, 1 January)",
+            FREEDOM_HOUSE_TERMS,
+        ),
+        (
+            "us_dod_1260h",
+            "entity",
+            DOD_TITLE,
+            "US Department of Defense",
+            "Section 1260H list, every edition, transcribed by OpenSanctions",
+            _dod_url(shared),
+            DOD_FILE,
+            dod_as_of,
+            "latest listing or removal date in the file",
+            OPENSANCTIONS_TERMS,
+        ),
+        (
+            "eu_833_annex_iv",
+            "entity",
+            "Military end-users in Annex IV to Regulation (EU) No 833/2014",
+            "Council of the EU",
+            "Regulation (EU) No 833/2014 annexes, transcribed by OpenSanctions",
+            EU_URL,
+            EU_FILE,
+            eu_as_of,
+            "latest entry date (startDate) in the consolidated file, any annex",
+            OPENSANCTIONS_TERMS,
+        ),
     ]
-    frame = pd.DataFrame(rows, columns=[c for c in SOURCE_COLUMNS if c not in ("rows",
-                                                                                "retrieved")])
+    frame = pd.DataFrame(rows, columns=[c for c in SOURCE_COLUMNS if c not in ("rows", "retrieved")])
     frame["retrieved"] = RETRIEVED
     frame["rows"] = frame["list_id"].map(counts).fillna(0).astype(int)
     return frame
@@ -1373,10 +1492,8 @@ def build(shared: Path, out: Path) -> dict[str, int]:
     sources = list_source_rows(country, entity, shared, eu_as_of)
     names = sipri_country_rows(shared, countries)
     out.mkdir(parents=True, exist_ok=True)
-    write_csv(country, COUNTRY_COLUMNS, out / "country_lists.csv",
-              ["list_id", "country", "valid_from", "programme"])
-    write_csv(entity, ENTITY_COLUMNS, out / "entity_lists.csv",
-              ["list_id", "name", "valid_from", "record_id"])
+    write_csv(country, COUNTRY_COLUMNS, out / "country_lists.csv", ["list_id", "country", "valid_from", "programme"])
+    write_csv(entity, ENTITY_COLUMNS, out / "entity_lists.csv", ["list_id", "name", "valid_from", "record_id"])
     write_csv(sources, SOURCE_COLUMNS, out / "list_sources.csv", ["list_id"])
     write_csv(names, ["name", "country", "basis"], out / "sipri_country_names.csv", ["name"])
     return {
@@ -1389,10 +1506,12 @@ def build(shared: Path, out: Path) -> dict[str, int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("shared", nargs="?", type=Path, default=DEFAULT_SHARED,
-                        help="the shared data folder (default: ../shared/data)")
-    parser.add_argument("--out", type=Path, default=DEFAULT_OUT,
-                        help="where to write the lists (default: src/exclusionscreen/data)")
+    parser.add_argument(
+        "shared", nargs="?", type=Path, default=DEFAULT_SHARED, help="the shared data folder (default: ../shared/data)"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=DEFAULT_OUT, help="where to write the lists (default: src/exclusionscreen/data)"
+    )
     args = parser.parse_args(argv)
     try:
         counts = build(args.shared.resolve(), args.out)

@@ -108,12 +108,32 @@ STATES = {
 
 # euros per unit of each currency, per quarter (invented rates)
 FX = {
-    "2026Q2": {"EUR": 1.0, "USD": 0.9210, "GBP": 1.1705, "CHF": 1.0430, "CAD": 0.6720,
-               "SEK": 0.0881, "NOK": 0.0859, "DKK": 0.1341, "JPY": 0.006210, "AUD": 0.6035,
-               "NZD": 0.5520},
-    "2026Q3": {"EUR": 1.0, "USD": 0.9085, "GBP": 1.1640, "CHF": 1.0512, "CAD": 0.6655,
-               "SEK": 0.0874, "NOK": 0.0848, "DKK": 0.1340, "JPY": 0.006080, "AUD": 0.5990,
-               "NZD": 0.5475},
+    "2026Q2": {
+        "EUR": 1.0,
+        "USD": 0.9210,
+        "GBP": 1.1705,
+        "CHF": 1.0430,
+        "CAD": 0.6720,
+        "SEK": 0.0881,
+        "NOK": 0.0859,
+        "DKK": 0.1341,
+        "JPY": 0.006210,
+        "AUD": 0.6035,
+        "NZD": 0.5520,
+    },
+    "2026Q3": {
+        "EUR": 1.0,
+        "USD": 0.9085,
+        "GBP": 1.1640,
+        "CHF": 1.0512,
+        "CAD": 0.6655,
+        "SEK": 0.0874,
+        "NOK": 0.0848,
+        "DKK": 0.1340,
+        "JPY": 0.006080,
+        "AUD": 0.5990,
+        "NZD": 0.5475,
+    },
 }
 
 # --------------------------------------------------------------------------------------------------
@@ -150,87 +170,312 @@ def issuer(issuer_id: str, name: str, country: str, sector: str, **kw) -> Issuer
 
 
 # Issuers whose evidence, ownership or lists make a holding flagged, or that show why one is not.
-issuer("northwind_ordnance", "Northwind Ordnance Holdings plc", "GB", "Industrials", ticker="NWOH",
-       aliases=("Northwind Ordnance Group",), role="cluster munitions producer (direct)")
-issuer("northwind_finance", "Northwind Finance B.V.", "NL", "Financials", parent="northwind_ordnance",
-       ownership=1.0, role="financing subsidiary of Northwind Ordnance (via subsidiary)")
-issuer("corbrindle_holdings", "Corbrindle Holdings plc", "GB", "Industrials",
-       ticker="CBRI", role="owns 75 % of a mine maker (via parent)")
-issuer("corbrindle_munitions", "Corbrindle Munitions Ltd", "GB", "Industrials",
-       parent="corbrindle_holdings", ownership=0.75,
-       role="anti-personnel mine producer, not listed, 75 % owned by Corbrindle Industrial")
-issuer("ashquill_engineering", "Ashquill Engineering Group plc", "GB", "Industrials", ticker="ASHQ",
-       role="owns 35 % of Quennick Fuze: below the 50 % parent rule, not caught")
-issuer("quennick_fuzewerk", "Quennick Fuzewerk GmbH", "DE", "Industrials",
-       parent="ashquill_engineering", ownership=0.35, role="incendiary weapons producer (direct)")
-issuer("verdanthal_biologics", "Verdanthal Biologics Corp.", "US", "Health Care", ticker="VDTB",
-       exchange=NASDAQ, role="biological weapons development (direct)")
-issuer("vexmoor_chemiewerke", "Vexmoor Chemiewerke SE", "DE", "Materials", ticker="VXMC",
-       role="chemical weapons producer (direct)")
-issuer("tallowmere_strategic", "Tallowmere Strategic Systems Inc.", "US", "Industrials",
-       ticker="TLMS", role="nuclear weapons key components (direct)")
-issuer("tallowmere_guidance", "Tallowmere Guidance Systems LLC", "US", "Industrials",
-       parent="tallowmere_strategic", ownership=0.60,
-       role="60 % owned by Tallowmere Strategic (via subsidiary)")
-issuer("tallowmere_energy", "Tallowmere Energy Services Inc.", "US", "Utilities",
-       parent="tallowmere_strategic", ownership=0.40,
-       role="40 % owned by Tallowmere Strategic: below the 50 % subsidiary rule, not caught")
-issuer("hollowmarl_metals", "Hollowmarl Metals Corp.", "CA", "Materials", ticker="HLWM",
-       role="depleted uranium producer, exempted by an active override")
-issuer("glintmark_photonics", "Glintmark Photonics Oyj", "FI", "Information Technology",
-       ticker="GLNT", role="blinding laser developer, bought in Q3")
-issuer("ferrowisp_munizioni", "Ferrowisp Munizioni S.p.A.", "IT", "Industrials",
-       role="non-detectable fragments producer; its bond's exemption expires between the quarters")
-issuer("bluefen_surveillance", "Bluefen Surveillance Systems AG", "CH", "Information Technology",
-       ticker="BLFN", aliases=("Bluefen Surveillance",), role="cyber surveillance seller (watch)")
-issuer("swarmhollow_robotics", "Swarmhollow Robotics Inc.", "US", "Industrials", ticker="SWHR",
-       exchange=NASDAQ, role="autonomous weapons developer (watch)")
-issuer("tamberlyn_drone", "Tamberlyn Drone Works plc", "GB", "Industrials", ticker="TMBD",
-       role="autonomous weapons producer; the evidence is dated after Q2 (flag appears in Q3)")
-issuer("ironquell_crowd", "Ironquell Crowd Control plc", "GB", "Industrials", ticker="IRQC",
-       role="abusive law-enforcement equipment producer (direct)")
-issuer("cindervale_security", "Cindervale Security Contractors LLC", "US", "Industrials",
-       ticker="CNDV", role="private military services (watch)")
-issuer("ravenspur_armaments", "Ravenspur Armaments SE", "FR", "Industrials", ticker="RVSP",
-       role="42 % arms revenue: above 5 %, excluded by the fund policy; sold in Q3")
-issuer("lindqvarn_bearings", "Lindqvarn Bearings & Machinery AB", "SE", "Industrials", ticker="LNDQ",
-       role="3 % arms revenue (below 5 %) and dual-use parts: not flagged")
-issuer("harrowmist_aircraft", "Harrowmist Trainer Aircraft plc", "GB", "Industrials", ticker="HRWM",
-       role="arms revenue share unknown (watch), enforced to exclude by an active override")
-issuer("pellmoor_naval", "Pellmoor Naval Yards ASA", "NO", "Industrials", ticker="PLMS",
-       role="arms revenue share unknown (watch)")
-issuer("brassock_vehicle", "Brassock Vehicle Systems AG", "DE", "Industrials", ticker="BRSK",
-       role="12 % arms revenue from a research row that names it without an issuer id")
-issuer("duskwater_shipbuilding", "Duskwater Shipbuilding Co. Ltd", "AU", "Industrials",
-       ticker="DSKW", role="norms-based breach finding (direct)")
-issuer("stormbrack_defence", "Stormbrack Defence Exports plc", "GB", "Industrials", ticker="STBD",
-       role="delivered armoured vehicles to Ruritania in 2024 (country exposure)")
-issuer("greyvellin_marine", "Greyvellin Marine Systems plc", "GB", "Industrials",
-       role="delivered patrol vessels to Norvassa in 2023 (country exposure)")
-issuer("brindlemoor_vehicle", "Brindlemoor Vehicle Works GmbH", "DE", "Industrials",
-       role="delivered to Ruritania in 2016 (outside the 5-year look-back) and to unlisted "
-            "Wendaria in 2024: not flagged")
-issuer("vostran_avionics", "Vostran Avionics Corp.", "XR", "Industrials", ticker="VSTV",
-       role="on the sample military end-user list (via list)")
-issuer("zelkor_radiolocation", "Zelkor Radiolocation Works Co., Ltd.", "XR", "Information Technology",
-       role="on the sample list under an alias (via list); held as a loan known by its LEI")
-issuer("zelkor_radar_parts", "Zelkor Radar Parts Trading Ltd", "XR", "Information Technology",
-       parent="zelkor_radiolocation", ownership=0.80,
-       role="80 % owned by listed Zelkor Electronics (via subsidiary)")
-issuer("dravik_optronics", "Dravik Optronics JSC", "XT", "Information Technology", ticker="DRVK",
-       role="list entry ends 2026-08-31: flagged in Q2, clear in Q3")
-issuer("morvane_airframe", "Morvane Airframe Works plc", "XV", "Industrials", ticker="MRVN",
-       role="list entry starts 2026-07-15: clear in Q2, flagged in Q3")
-issuer("mossglade_home", "Mossglade Home Stores plc", "GB", "Consumer Discretionary", ticker="MSGH",
-       parent="kettlespire_ventures", ownership=0.55,
-       role="ownership cycle with Kettlespire Ventures (reported, not flagged)")
-issuer("kettlespire_ventures", "Kettlespire Ventures Ltd", "GB", "Financials",
-       parent="mossglade_home", ownership=0.55,
-       role="ownership cycle with Mossglade Home Stores (reported, not flagged)")
-issuer("tarnmoor_infrastructure", "Tarnmoor Infrastructure Fund", "IE", "Infrastructure",
-       issuer_type="fund", role="a fund issuer (clear)")
-issuer("amberquay_finance", "Amberquay Finance B.V.", "NL", "Financials",
-       parent="amberquay_freight", ownership=1.0, role="financing subsidiary of a clear company")
+issuer(
+    "northwind_ordnance",
+    "Northwind Ordnance Holdings plc",
+    "GB",
+    "Industrials",
+    ticker="NWOH",
+    aliases=("Northwind Ordnance Group",),
+    role="cluster munitions producer (direct)",
+)
+issuer(
+    "northwind_finance",
+    "Northwind Finance B.V.",
+    "NL",
+    "Financials",
+    parent="northwind_ordnance",
+    ownership=1.0,
+    role="financing subsidiary of Northwind Ordnance (via subsidiary)",
+)
+issuer(
+    "corbrindle_holdings",
+    "Corbrindle Holdings plc",
+    "GB",
+    "Industrials",
+    ticker="CBRI",
+    role="owns 75 % of a mine maker (via parent)",
+)
+issuer(
+    "corbrindle_munitions",
+    "Corbrindle Munitions Ltd",
+    "GB",
+    "Industrials",
+    parent="corbrindle_holdings",
+    ownership=0.75,
+    role="anti-personnel mine producer, not listed, 75 % owned by Corbrindle Industrial",
+)
+issuer(
+    "ashquill_engineering",
+    "Ashquill Engineering Group plc",
+    "GB",
+    "Industrials",
+    ticker="ASHQ",
+    role="owns 35 % of Quennick Fuze: below the 50 % parent rule, not caught",
+)
+issuer(
+    "quennick_fuzewerk",
+    "Quennick Fuzewerk GmbH",
+    "DE",
+    "Industrials",
+    parent="ashquill_engineering",
+    ownership=0.35,
+    role="incendiary weapons producer (direct)",
+)
+issuer(
+    "verdanthal_biologics",
+    "Verdanthal Biologics Corp.",
+    "US",
+    "Health Care",
+    ticker="VDTB",
+    exchange=NASDAQ,
+    role="biological weapons development (direct)",
+)
+issuer(
+    "vexmoor_chemiewerke",
+    "Vexmoor Chemiewerke SE",
+    "DE",
+    "Materials",
+    ticker="VXMC",
+    role="chemical weapons producer (direct)",
+)
+issuer(
+    "tallowmere_strategic",
+    "Tallowmere Strategic Systems Inc.",
+    "US",
+    "Industrials",
+    ticker="TLMS",
+    role="nuclear weapons key components (direct)",
+)
+issuer(
+    "tallowmere_guidance",
+    "Tallowmere Guidance Systems LLC",
+    "US",
+    "Industrials",
+    parent="tallowmere_strategic",
+    ownership=0.60,
+    role="60 % owned by Tallowmere Strategic (via subsidiary)",
+)
+issuer(
+    "tallowmere_energy",
+    "Tallowmere Energy Services Inc.",
+    "US",
+    "Utilities",
+    parent="tallowmere_strategic",
+    ownership=0.40,
+    role="40 % owned by Tallowmere Strategic: below the 50 % subsidiary rule, not caught",
+)
+issuer(
+    "hollowmarl_metals",
+    "Hollowmarl Metals Corp.",
+    "CA",
+    "Materials",
+    ticker="HLWM",
+    role="depleted uranium producer, exempted by an active override",
+)
+issuer(
+    "glintmark_photonics",
+    "Glintmark Photonics Oyj",
+    "FI",
+    "Information Technology",
+    ticker="GLNT",
+    role="blinding laser developer, bought in Q3",
+)
+issuer(
+    "ferrowisp_munizioni",
+    "Ferrowisp Munizioni S.p.A.",
+    "IT",
+    "Industrials",
+    role="non-detectable fragments producer; its bond's exemption expires between the quarters",
+)
+issuer(
+    "bluefen_surveillance",
+    "Bluefen Surveillance Systems AG",
+    "CH",
+    "Information Technology",
+    ticker="BLFN",
+    aliases=("Bluefen Surveillance",),
+    role="cyber surveillance seller (watch)",
+)
+issuer(
+    "swarmhollow_robotics",
+    "Swarmhollow Robotics Inc.",
+    "US",
+    "Industrials",
+    ticker="SWHR",
+    exchange=NASDAQ,
+    role="autonomous weapons developer (watch)",
+)
+issuer(
+    "tamberlyn_drone",
+    "Tamberlyn Drone Works plc",
+    "GB",
+    "Industrials",
+    ticker="TMBD",
+    role="autonomous weapons producer; the evidence is dated after Q2 (flag appears in Q3)",
+)
+issuer(
+    "ironquell_crowd",
+    "Ironquell Crowd Control plc",
+    "GB",
+    "Industrials",
+    ticker="IRQC",
+    role="abusive law-enforcement equipment producer (direct)",
+)
+issuer(
+    "cindervale_security",
+    "Cindervale Security Contractors LLC",
+    "US",
+    "Industrials",
+    ticker="CNDV",
+    role="private military services (watch)",
+)
+issuer(
+    "ravenspur_armaments",
+    "Ravenspur Armaments SE",
+    "FR",
+    "Industrials",
+    ticker="RVSP",
+    role="42 % arms revenue: above 5 %, excluded by the fund policy; sold in Q3",
+)
+issuer(
+    "lindqvarn_bearings",
+    "Lindqvarn Bearings & Machinery AB",
+    "SE",
+    "Industrials",
+    ticker="LNDQ",
+    role="3 % arms revenue (below 5 %) and dual-use parts: not flagged",
+)
+issuer(
+    "harrowmist_aircraft",
+    "Harrowmist Trainer Aircraft plc",
+    "GB",
+    "Industrials",
+    ticker="HRWM",
+    role="arms revenue share unknown (watch), enforced to exclude by an active override",
+)
+issuer(
+    "pellmoor_naval",
+    "Pellmoor Naval Yards ASA",
+    "NO",
+    "Industrials",
+    ticker="PLMS",
+    role="arms revenue share unknown (watch)",
+)
+issuer(
+    "brassock_vehicle",
+    "Brassock Vehicle Systems AG",
+    "DE",
+    "Industrials",
+    ticker="BRSK",
+    role="12 % arms revenue from a research row that names it without an issuer id",
+)
+issuer(
+    "duskwater_shipbuilding",
+    "Duskwater Shipbuilding Co. Ltd",
+    "AU",
+    "Industrials",
+    ticker="DSKW",
+    role="norms-based breach finding (direct)",
+)
+issuer(
+    "stormbrack_defence",
+    "Stormbrack Defence Exports plc",
+    "GB",
+    "Industrials",
+    ticker="STBD",
+    role="delivered armoured vehicles to Ruritania in 2024 (country exposure)",
+)
+issuer(
+    "greyvellin_marine",
+    "Greyvellin Marine Systems plc",
+    "GB",
+    "Industrials",
+    role="delivered patrol vessels to Norvassa in 2023 (country exposure)",
+)
+issuer(
+    "brindlemoor_vehicle",
+    "Brindlemoor Vehicle Works GmbH",
+    "DE",
+    "Industrials",
+    role="delivered to Ruritania in 2016 (outside the 5-year look-back) and to unlisted Wendaria in 2024: not flagged",
+)
+issuer(
+    "vostran_avionics",
+    "Vostran Avionics Corp.",
+    "XR",
+    "Industrials",
+    ticker="VSTV",
+    role="on the sample military end-user list (via list)",
+)
+issuer(
+    "zelkor_radiolocation",
+    "Zelkor Radiolocation Works Co., Ltd.",
+    "XR",
+    "Information Technology",
+    role="on the sample list under an alias (via list); held as a loan known by its LEI",
+)
+issuer(
+    "zelkor_radar_parts",
+    "Zelkor Radar Parts Trading Ltd",
+    "XR",
+    "Information Technology",
+    parent="zelkor_radiolocation",
+    ownership=0.80,
+    role="80 % owned by listed Zelkor Electronics (via subsidiary)",
+)
+issuer(
+    "dravik_optronics",
+    "Dravik Optronics JSC",
+    "XT",
+    "Information Technology",
+    ticker="DRVK",
+    role="list entry ends 2026-08-31: flagged in Q2, clear in Q3",
+)
+issuer(
+    "morvane_airframe",
+    "Morvane Airframe Works plc",
+    "XV",
+    "Industrials",
+    ticker="MRVN",
+    role="list entry starts 2026-07-15: clear in Q2, flagged in Q3",
+)
+issuer(
+    "mossglade_home",
+    "Mossglade Home Stores plc",
+    "GB",
+    "Consumer Discretionary",
+    ticker="MSGH",
+    parent="kettlespire_ventures",
+    ownership=0.55,
+    role="ownership cycle with Kettlespire Ventures (reported, not flagged)",
+)
+issuer(
+    "kettlespire_ventures",
+    "Kettlespire Ventures Ltd",
+    "GB",
+    "Financials",
+    parent="mossglade_home",
+    ownership=0.55,
+    role="ownership cycle with Mossglade Home Stores (reported, not flagged)",
+)
+issuer(
+    "tarnmoor_infrastructure",
+    "Tarnmoor Infrastructure Fund",
+    "IE",
+    "Infrastructure",
+    issuer_type="fund",
+    role="a fund issuer (clear)",
+)
+issuer(
+    "amberquay_finance",
+    "Amberquay Finance B.V.",
+    "NL",
+    "Financials",
+    parent="amberquay_freight",
+    ownership=1.0,
+    role="financing subsidiary of a clear company",
+)
 
 for _code, (_sid, _name) in STATES.items():
     issuer(_sid, _name, _code, "Government", issuer_type="sovereign")
@@ -254,8 +499,7 @@ CLEAR = [
     ("linnetcourt_properties", "Linnetcourt Properties plc", "GB", "Real Estate", "LNCP", None),
     ("lupinway_medical", "Lupinway Medical Devices Inc.", "US", "Health Care", "LPWY", None),
     ("marramfold_mining", "Marramfold Mining Ltd", "AU", "Materials", "MRFM", None),
-    ("nettlespire_analytics", "Nettlespire Analytics Inc.", "US", "Information Technology", "NTSP",
-     NASDAQ),
+    ("nettlespire_analytics", "Nettlespire Analytics Inc.", "US", "Information Technology", "NTSP", NASDAQ),
     ("oakenquill_brewing", "Oakenquill Brewing N.V.", "BE", "Consumer Staples", "OAKQ", None),
     ("orrisvane_energy", "Orrisvane Energy ASA", "NO", "Energy", "ORVE", None),
     ("otterlume_games", "Otterlume Games K.K.", "JP", "Communication", "OTLM", None),
@@ -272,25 +516,21 @@ CLEAR = [
     ("umberquay_shipping", "Umberquay Shipping A/S", "DK", "Industrials", "UMBQ", None),
     ("vetchwood_timber", "Vetchwood Timber Oyj", "FI", "Materials", "VTCW", None),
     ("wagtailmere_insurance", "Wagtailmere Versicherung AG", "DE", "Financials", "WGTM", None),
-    ("willowquill_education", "Willowquill Education Inc.", "US", "Consumer Discretionary", "WLQE",
-     None),
+    ("willowquill_education", "Willowquill Education Inc.", "US", "Consumer Discretionary", "WLQE", None),
     ("wrenfallow_foods", "Wrenfallow Foods plc", "GB", "Consumer Staples", "WRNF", None),
     ("yarrowmint_dairies", "Yarrowmint Dairies plc", "IE", "Consumer Staples", "YRMD", None),
     ("zephyrquill_airways", "Zephyrquill Airways plc", "GB", "Industrials", "ZPHQ", None),
-    ("thimblecrest_software", "Thimblecrest Software AB", "SE", "Information Technology", "THMB",
-     None),
+    ("thimblecrest_software", "Thimblecrest Software AB", "SE", "Information Technology", "THMB", None),
     ("puddlefern_toys", "Puddlefern Toys Inc.", "US", "Consumer Discretionary", "PDFT", NASDAQ),
     ("brambletarn_utilities", "Brambletarn Utilities S.p.A.", "IT", "Utilities", "BRTU", None),
     ("gillyfrost_foods", "Gillyfrost Foods N.V.", "NL", "Consumer Staples", "GLYF", None),
     ("quailspire_asset", "Quailspire Asset Management plc", "GB", "Financials", "QSAM", None),
     ("harebellow_telecom", "Harebellow Telecom Oyj", "FI", "Communication", "HRBT", None),
     ("cloudwhistle_datacentres", "Cloudwhistle Data Centres plc", "GB", "Real Estate", "CLWD", None),
-    ("fiddlewick_instruments", "Fiddlewick Instruments Inc.", "US", "Information Technology", "FDWK",
-     NASDAQ),
+    ("fiddlewick_instruments", "Fiddlewick Instruments Inc.", "US", "Information Technology", "FDWK", NASDAQ),
     ("nutmeadow_grocers", "Nutmeadow Grocers plc", "GB", "Consumer Staples", "NTMG", None),
     ("mallowbrisk_beverages", "Mallowbrisk Beverages Inc.", "US", "Consumer Staples", "MLWB", None),
-    ("pipwhistle_networks", "Pipwhistle Networks Inc.", "US", "Information Technology", "PPWN",
-     NASDAQ),
+    ("pipwhistle_networks", "Pipwhistle Networks Inc.", "US", "Information Technology", "PPWN", NASDAQ),
     ("snowquill_outdoor", "Snowquill Outdoor AG", "AT", "Consumer Discretionary", "SNWQ", None),
     ("tarnlume_pharma", "Tarnlume Pharma A/S", "DK", "Health Care", "TRNL", None),
     ("cresswhistle_bank", "Cresswhistle Bank plc", "GB", "Financials", "CRSW", None),
@@ -300,8 +540,7 @@ CLEAR = [
     ("sparrowtine_elevators", "Sparrowtine Elevators AG", "CH", "Industrials", "SPRT", None),
     ("thornlume_solar", "Thornlume Solar SE", "DE", "Utilities", "THLS", None),
     ("kittiwick_cables", "Kittiwick Cables plc", "GB", "Industrials", "KTWC", None),
-    ("siskinmere_microchips", "Siskinmere Microchips K.K.", "JP", "Information Technology", "SKMC",
-     None),
+    ("siskinmere_microchips", "Siskinmere Microchips K.K.", "JP", "Information Technology", "SKMC", None),
     ("corncrakewick_seeds", "Corncrakewick Seeds Inc.", "US", "Materials", "CCWS", None),
     ("whimbrelcourt_insurance", "Whimbrelcourt Insurance plc", "IE", "Financials", "WMBC", None),
 ]
@@ -397,12 +636,24 @@ def equity(issuer_id: str) -> Security:
     else:
         isin = smpl_isin(item.country)
     currency = PLACES[item.country][1]
-    return add_security(Security(f"{issuer_id}:eq", issuer_id, "equity", isin, cusip, sedol,
-                                 item.ticker, exchange_of(item), currency=currency))
+    return add_security(
+        Security(
+            f"{issuer_id}:eq",
+            issuer_id,
+            "equity",
+            isin,
+            cusip,
+            sedol,
+            item.ticker,
+            exchange_of(item),
+            currency=currency,
+        )
+    )
 
 
-def bond(issuer_id: str, coupon: float, maturity: dt.date, currency: str, *, isin: bool = True,
-         sedol: bool = False) -> Security:
+def bond(
+    issuer_id: str, coupon: float, maturity: dt.date, currency: str, *, isin: bool = True, sedol: bool = False
+) -> Security:
     item = ISSUERS[issuer_id]
     key = f"{issuer_id}:{maturity.year}"
     cusip = None
@@ -412,14 +663,34 @@ def bond(issuer_id: str, coupon: float, maturity: dt.date, currency: str, *, isi
         code = _isin(item.country + cusip) if isin else None
     else:
         code = smpl_isin("XS") if isin else None
-    return add_security(Security(key, issuer_id, "bond", code, cusip, new_sedol() if sedol else None,
-                                 coupon=coupon, maturity=maturity, currency=currency))
+    return add_security(
+        Security(
+            key,
+            issuer_id,
+            "bond",
+            code,
+            cusip,
+            new_sedol() if sedol else None,
+            coupon=coupon,
+            maturity=maturity,
+            currency=currency,
+        )
+    )
 
 
 def sovereign(code: str, coupon: float, maturity: dt.date, currency: str) -> Security:
     sid = STATES[code][0]
-    return add_security(Security(f"{sid}:{maturity.year}", sid, "sovereign", smpl_isin(code),
-                                 coupon=coupon, maturity=maturity, currency=currency))
+    return add_security(
+        Security(
+            f"{sid}:{maturity.year}",
+            sid,
+            "sovereign",
+            smpl_isin(code),
+            coupon=coupon,
+            maturity=maturity,
+            currency=currency,
+        )
+    )
 
 
 D = dt.date
@@ -483,8 +754,9 @@ bond("dapplewick_insurance", 4.05, D(2035, 9, 19), "GBP")
 bond("pipwhistle_networks", 5.35, D(2030, 2, 15), "USD")
 bond("juniperlace_cosmetics", 2.45, D(2029, 5, 6), "EUR")
 bond("fernquist_paper", 3.65, D(2031, 6, 24), "EUR")  # bought in Q3
-add_security(Security("tarnmoor_infrastructure:fund", "tarnmoor_infrastructure", "fund",
-                      smpl_isin("IE"), currency="EUR"))
+add_security(
+    Security("tarnmoor_infrastructure:fund", "tarnmoor_infrastructure", "fund", smpl_isin("IE"), currency="EUR")
+)
 
 sovereign("XR", 6.25, D(2031, 3, 15), "USD")
 sovereign("XT", 5.50, D(2029, 11, 1), "EUR")
@@ -504,48 +776,195 @@ assert not is_valid_isin(MISTYPED_ISIN)
 
 INVOLVEMENT = [
     # issuer_id, issuer_name (name-only rows), category, involvement_type, revenue_share, date, note
-    ("northwind_ordnance", None, "cluster_munitions", "production", None, D(2025, 11, 3),
-     "Produces 155 mm cargo shells carrying explosive submunitions (fictional)."),
-    ("corbrindle_munitions", None, "anti_personnel_mines", "production", None, D(2025, 9, 18),
-     "Manufactures victim-activated scatterable mines (fictional)."),
-    ("verdanthal_biologics", None, "biological_weapons", "development", None, D(2025, 6, 2),
-     "Runs a pathogen weaponisation programme under a defence contract (fictional)."),
-    ("vexmoor_chemiewerke", None, "chemical_weapons", "production", None, D(2025, 10, 21),
-     "Produces nerve-agent precursors for a weapons programme (fictional)."),
-    ("tallowmere_strategic", None, "nuclear_weapons", "key_components", None, D(2026, 1, 14),
-     "Supplies re-entry vehicle guidance units made for nuclear warheads (fictional)."),
-    ("hollowmarl_metals", None, "depleted_uranium", "production", None, D(2025, 12, 5),
-     "Machines depleted-uranium penetrator cores (fictional)."),
-    ("quennick_fuzewerk", None, "incendiary_weapons", "production", None, D(2026, 2, 10),
-     "Produces white-phosphorus incendiary munitions (fictional)."),
-    ("glintmark_photonics", None, "blinding_lasers", "development", None, D(2026, 3, 3),
-     "Develops a laser dazzler designed to cause permanent blindness (fictional)."),
-    ("ferrowisp_munizioni", None, "non_detectable_fragments", "production", None, D(2025, 8, 27),
-     "Produces polymer-cased fragmentation munitions invisible to X-rays (fictional)."),
-    ("bluefen_surveillance", None, "cyber_surveillance", "sale", None, D(2026, 4, 8),
-     "Sells intrusion software to security services (fictional)."),
-    ("swarmhollow_robotics", None, "autonomous_weapons", "development", None, D(2026, 2, 19),
-     "Develops loitering munitions that select targets without human control (fictional)."),
-    ("tamberlyn_drone", None, "autonomous_weapons", "production", None, D(2026, 8, 12),
-     "Began series production of autonomous attack drones in August 2026 (fictional)."),
-    ("ironquell_crowd", None, "abusive_law_enforcement_equipment", "production", None,
-     D(2025, 11, 27), "Produces spiked batons and electric-shock restraint belts (fictional)."),
-    ("cindervale_security", None, "private_military_services", "services", None, D(2026, 1, 30),
-     "Provides armed combat support to state forces abroad (fictional)."),
-    ("ravenspur_armaments", None, "conventional_weapons", "arms_revenue", 0.42, D(2026, 5, 15),
-     "Arms revenue 42 % of total revenue, fiscal 2025 (fictional)."),
-    ("lindqvarn_bearings", None, "conventional_weapons", "arms_revenue", 0.03, D(2026, 5, 15),
-     "Arms revenue 3 % of total revenue, fiscal 2025 (fictional)."),
-    ("lindqvarn_bearings", None, "cluster_munitions", "dual_use_components", None, D(2026, 5, 15),
-     "Sells general-purpose bearings also used in submunition dispensers (fictional)."),
-    ("harrowmist_aircraft", None, "conventional_weapons", "arms_revenue", None, D(2026, 5, 15),
-     "Builds military trainer aircraft; arms revenue share not disclosed (fictional)."),
-    ("pellmoor_naval", None, "conventional_weapons", "arms_revenue", None, D(2026, 5, 15),
-     "Builds naval auxiliaries; arms revenue share not disclosed (fictional)."),
-    (None, "BRASSOCK VEHICLE SYSTEMS", "conventional_weapons", "arms_revenue", 0.12, D(2026, 5, 15),
-     "Arms revenue 12 % of total revenue, fiscal 2025; row names the company only (fictional)."),
-    ("duskwater_shipbuilding", None, "norms_breach", "breach", None, D(2025, 12, 12),
-     "Severe and systematic labour-rights abuses at its yards, unremedied (fictional finding)."),
+    (
+        "northwind_ordnance",
+        None,
+        "cluster_munitions",
+        "production",
+        None,
+        D(2025, 11, 3),
+        "Produces 155 mm cargo shells carrying explosive submunitions (fictional).",
+    ),
+    (
+        "corbrindle_munitions",
+        None,
+        "anti_personnel_mines",
+        "production",
+        None,
+        D(2025, 9, 18),
+        "Manufactures victim-activated scatterable mines (fictional).",
+    ),
+    (
+        "verdanthal_biologics",
+        None,
+        "biological_weapons",
+        "development",
+        None,
+        D(2025, 6, 2),
+        "Runs a pathogen weaponisation programme under a defence contract (fictional).",
+    ),
+    (
+        "vexmoor_chemiewerke",
+        None,
+        "chemical_weapons",
+        "production",
+        None,
+        D(2025, 10, 21),
+        "Produces nerve-agent precursors for a weapons programme (fictional).",
+    ),
+    (
+        "tallowmere_strategic",
+        None,
+        "nuclear_weapons",
+        "key_components",
+        None,
+        D(2026, 1, 14),
+        "Supplies re-entry vehicle guidance units made for nuclear warheads (fictional).",
+    ),
+    (
+        "hollowmarl_metals",
+        None,
+        "depleted_uranium",
+        "production",
+        None,
+        D(2025, 12, 5),
+        "Machines depleted-uranium penetrator cores (fictional).",
+    ),
+    (
+        "quennick_fuzewerk",
+        None,
+        "incendiary_weapons",
+        "production",
+        None,
+        D(2026, 2, 10),
+        "Produces white-phosphorus incendiary munitions (fictional).",
+    ),
+    (
+        "glintmark_photonics",
+        None,
+        "blinding_lasers",
+        "development",
+        None,
+        D(2026, 3, 3),
+        "Develops a laser dazzler designed to cause permanent blindness (fictional).",
+    ),
+    (
+        "ferrowisp_munizioni",
+        None,
+        "non_detectable_fragments",
+        "production",
+        None,
+        D(2025, 8, 27),
+        "Produces polymer-cased fragmentation munitions invisible to X-rays (fictional).",
+    ),
+    (
+        "bluefen_surveillance",
+        None,
+        "cyber_surveillance",
+        "sale",
+        None,
+        D(2026, 4, 8),
+        "Sells intrusion software to security services (fictional).",
+    ),
+    (
+        "swarmhollow_robotics",
+        None,
+        "autonomous_weapons",
+        "development",
+        None,
+        D(2026, 2, 19),
+        "Develops loitering munitions that select targets without human control (fictional).",
+    ),
+    (
+        "tamberlyn_drone",
+        None,
+        "autonomous_weapons",
+        "production",
+        None,
+        D(2026, 8, 12),
+        "Began series production of autonomous attack drones in August 2026 (fictional).",
+    ),
+    (
+        "ironquell_crowd",
+        None,
+        "abusive_law_enforcement_equipment",
+        "production",
+        None,
+        D(2025, 11, 27),
+        "Produces spiked batons and electric-shock restraint belts (fictional).",
+    ),
+    (
+        "cindervale_security",
+        None,
+        "private_military_services",
+        "services",
+        None,
+        D(2026, 1, 30),
+        "Provides armed combat support to state forces abroad (fictional).",
+    ),
+    (
+        "ravenspur_armaments",
+        None,
+        "conventional_weapons",
+        "arms_revenue",
+        0.42,
+        D(2026, 5, 15),
+        "Arms revenue 42 % of total revenue, fiscal 2025 (fictional).",
+    ),
+    (
+        "lindqvarn_bearings",
+        None,
+        "conventional_weapons",
+        "arms_revenue",
+        0.03,
+        D(2026, 5, 15),
+        "Arms revenue 3 % of total revenue, fiscal 2025 (fictional).",
+    ),
+    (
+        "lindqvarn_bearings",
+        None,
+        "cluster_munitions",
+        "dual_use_components",
+        None,
+        D(2026, 5, 15),
+        "Sells general-purpose bearings also used in submunition dispensers (fictional).",
+    ),
+    (
+        "harrowmist_aircraft",
+        None,
+        "conventional_weapons",
+        "arms_revenue",
+        None,
+        D(2026, 5, 15),
+        "Builds military trainer aircraft; arms revenue share not disclosed (fictional).",
+    ),
+    (
+        "pellmoor_naval",
+        None,
+        "conventional_weapons",
+        "arms_revenue",
+        None,
+        D(2026, 5, 15),
+        "Builds naval auxiliaries; arms revenue share not disclosed (fictional).",
+    ),
+    (
+        None,
+        "BRASSOCK VEHICLE SYSTEMS",
+        "conventional_weapons",
+        "arms_revenue",
+        0.12,
+        D(2026, 5, 15),
+        "Arms revenue 12 % of total revenue, fiscal 2025; row names the company only (fictional).",
+    ),
+    (
+        "duskwater_shipbuilding",
+        None,
+        "norms_breach",
+        "breach",
+        None,
+        D(2025, 12, 12),
+        "Severe and systematic labour-rights abuses at its yards, unremedied (fictional finding).",
+    ),
 ]
 
 EXPOSURE = [
@@ -568,26 +987,52 @@ COUNTRY_LISTS = [
 ENTITY_LISTS = [
     # name, aliases, parent_name, valid_from, valid_to
     ("VOSTRAN AVIONICS CORPORATION", "Vostran Avionics", None, D(2023, 3, 1), None),
-    ("Zelkor Research Bureau No. 4", "Zelkor Radiolocation Works | ZRB-4",
-     "Ruritanian State Electronics Concern", D(2021, 9, 15), None),
+    (
+        "Zelkor Research Bureau No. 4",
+        "Zelkor Radiolocation Works | ZRB-4",
+        "Ruritanian State Electronics Concern",
+        D(2021, 9, 15),
+        None,
+    ),
     ("Dravik Optronics JSC", None, None, D(2022, 5, 1), D(2026, 8, 31)),
     ("MORVANE AIRFRAME WORKS", None, None, D(2026, 7, 15), None),
-    ("Halvreth Munitions Depot 12", None, "Ruritanian State Electronics Concern", D(2020, 1, 1),
-     None),
+    ("Halvreth Munitions Depot 12", None, "Ruritanian State Electronics Concern", D(2020, 1, 1), None),
 ]
 
 OVERRIDES = [
     # issuer_id, isin (security key), criterion, decision, rationale, approver, approved, expires
-    ("hollowmarl_metals", None, "depleted_uranium", "exempt",
-     "Fictional: the company closed its penetrator line in May 2026; exempt until the research "
-     "provider confirms the closure", "Responsible Investment Committee", D(2026, 3, 16),
-     D(2027, 3, 31)),
-    ("harrowmist_aircraft", None, "conventional_weapons", "enforce",
-     "Fictional: our own engagement found arms revenue well above 5 %; exclude without waiting "
-     "for a disclosed figure", "Responsible Investment Committee", D(2026, 4, 20), D(2027, 4, 30)),
-    (None, "ferrowisp_munizioni:2030", "non_detectable_fragments", "exempt",
-     "Fictional: use-of-proceeds bond financing a civil plant; exemption for one year under "
-     "engagement", "Chief Investment Officer", D(2025, 9, 1), D(2026, 8, 31)),
+    (
+        "hollowmarl_metals",
+        None,
+        "depleted_uranium",
+        "exempt",
+        "Fictional: the company closed its penetrator line in May 2026; exempt until the research "
+        "provider confirms the closure",
+        "Responsible Investment Committee",
+        D(2026, 3, 16),
+        D(2027, 3, 31),
+    ),
+    (
+        "harrowmist_aircraft",
+        None,
+        "conventional_weapons",
+        "enforce",
+        "Fictional: our own engagement found arms revenue well above 5 %; exclude without waiting "
+        "for a disclosed figure",
+        "Responsible Investment Committee",
+        D(2026, 4, 20),
+        D(2027, 4, 30),
+    ),
+    (
+        None,
+        "ferrowisp_munizioni:2030",
+        "non_detectable_fragments",
+        "exempt",
+        "Fictional: use-of-proceeds bond financing a civil plant; exemption for one year under engagement",
+        "Chief Investment Officer",
+        D(2025, 9, 1),
+        D(2026, 8, 31),
+    ),
 ]
 
 # --------------------------------------------------------------------------------------------------
@@ -620,13 +1065,10 @@ def file_name(item: Issuer) -> str:
 
 
 def eq(issuer_id: str, weight: float | None = None) -> Row:
-    return Row("security", f"{issuer_id}:eq", weight=weight, expected_issuer=issuer_id,
-               method="ticker_exchange")
+    return Row("security", f"{issuer_id}:eq", weight=weight, expected_issuer=issuer_id, method="ticker_exchange")
 
 
-CLEAR_EQUITY = [
-    c[0] for c in CLEAR if c[0] not in {"otterlume_games", "siskinmere_microchips"}
-]
+CLEAR_EQUITY = [c[0] for c in CLEAR if c[0] not in {"otterlume_games", "siskinmere_microchips"}]
 
 EQUITY_Q2 = [
     eq("northwind_ordnance", 0.85),
@@ -639,12 +1081,26 @@ EQUITY_Q2 = [
     eq("swarmhollow_robotics", 0.37),
     eq("tamberlyn_drone", 0.29),
     eq("ironquell_crowd", 0.21),
-    Row("security", "cindervale_security:eq", name="CINDERVALE SECURITY CONTRACTOR", ticker="CVSC",
-        weight=0.26, expected_issuer="cindervale_security", method="name_fuzzy",
-        note="ticker not in the universe; name misspelt (fuzzy match above the bar)"),
-    Row("security", "ravenspur_armaments:eq", name="RAVENSPUR ARMAMENTS SE", ticker="RVNA",
-        weight=0.58, expected_issuer="ravenspur_armaments", method="name_exact",
-        note="ticker not in the universe; name equal after normalisation"),
+    Row(
+        "security",
+        "cindervale_security:eq",
+        name="CINDERVALE SECURITY CONTRACTOR",
+        ticker="CVSC",
+        weight=0.26,
+        expected_issuer="cindervale_security",
+        method="name_fuzzy",
+        note="ticker not in the universe; name misspelt (fuzzy match above the bar)",
+    ),
+    Row(
+        "security",
+        "ravenspur_armaments:eq",
+        name="RAVENSPUR ARMAMENTS SE",
+        ticker="RVNA",
+        weight=0.58,
+        expected_issuer="ravenspur_armaments",
+        method="name_exact",
+        note="ticker not in the universe; name equal after normalisation",
+    ),
     eq("lindqvarn_bearings", 0.66),
     eq("harrowmist_aircraft", 0.47),
     eq("pellmoor_naval", 0.33),
@@ -657,24 +1113,58 @@ EQUITY_Q2 = [
     eq("hollowmarl_metals", 0.41),
     eq("mossglade_home", 0.52),
     *[eq(i) for i in CLEAR_EQUITY],
-    Row("security", None, name="PELMOOR NAVAL YARDS NORGE", ticker="PMSY", weight=0.12,
-        exchange=PLACES["NO"][2], currency="NOK", country="NO", sector="Industrials",
-        note="doubtful name match to Pellmoor Naval Yards (0.84, below the 0.90 bar): review"),
-    Row("security", None, name="TWEEDLEMUFF CONFECTIONERY INC", ticker="TWDM", weight=0.14,
-        exchange=NASDAQ, currency="USD", country="US", sector="Consumer Staples",
-        note="not in the universe: unresolved"),
-    Row("security", None, name="GLOAMBRIDGE LEISURE PLC", ticker="GLMB", weight=0.11,
-        exchange=PLACES["GB"][2], currency="GBP", country="GB", sector="Consumer Discretionary",
-        note="not in the universe: unresolved"),
-    Row("security", None, name="PIRRIWEATHER PAPER MILLS AB", ticker="PRWP", weight=0.09,
-        exchange=PLACES["SE"][2], currency="SEK", country="SE", sector="Materials",
-        note="not in the universe: unresolved"),
-    Row("money_market", name="LANTERNWICK EUR LIQUIDITY FUND", ticker="LWLIQ", weight=0.95,
-        country="IE"),
+    Row(
+        "security",
+        None,
+        name="PELMOOR NAVAL YARDS NORGE",
+        ticker="PMSY",
+        weight=0.12,
+        exchange=PLACES["NO"][2],
+        currency="NOK",
+        country="NO",
+        sector="Industrials",
+        note="doubtful name match to Pellmoor Naval Yards (0.84, below the 0.90 bar): review",
+    ),
+    Row(
+        "security",
+        None,
+        name="TWEEDLEMUFF CONFECTIONERY INC",
+        ticker="TWDM",
+        weight=0.14,
+        exchange=NASDAQ,
+        currency="USD",
+        country="US",
+        sector="Consumer Staples",
+        note="not in the universe: unresolved",
+    ),
+    Row(
+        "security",
+        None,
+        name="GLOAMBRIDGE LEISURE PLC",
+        ticker="GLMB",
+        weight=0.11,
+        exchange=PLACES["GB"][2],
+        currency="GBP",
+        country="GB",
+        sector="Consumer Discretionary",
+        note="not in the universe: unresolved",
+    ),
+    Row(
+        "security",
+        None,
+        name="PIRRIWEATHER PAPER MILLS AB",
+        ticker="PRWP",
+        weight=0.09,
+        exchange=PLACES["SE"][2],
+        currency="SEK",
+        country="SE",
+        sector="Materials",
+        note="not in the universe: unresolved",
+    ),
+    Row("money_market", name="LANTERNWICK EUR LIQUIDITY FUND", ticker="LWLIQ", weight=0.95, country="IE"),
     Row("cash", name="EUR CASH", ticker="EUR", weight=0.42, currency="EUR"),
     Row("cash", name="USD CASH", ticker="USD", weight=0.17, currency="USD", country="US"),
-    Row("futures", name="SAMPLE WORLD EQUITY INDEX FUT {m}", ticker="LWQ{c}",
-        exchange="Eurex Deutschland"),
+    Row("futures", name="SAMPLE WORLD EQUITY INDEX FUT {m}", ticker="LWQ{c}", exchange="Eurex Deutschland"),
 ]
 
 # bought in Q3, sold in Q3
@@ -682,10 +1172,10 @@ EQUITY_Q3 = [r for r in EQUITY_Q2 if r.security != "ravenspur_armaments:eq"]
 EQUITY_Q3.insert(6, eq("glintmark_photonics", 0.24))
 
 
-def bd(key: str, weight: float | None = None, mode: str = "code", method: str = "isin",
-       note: str = "") -> Row:
-    return Row("security", key, mode=mode, weight=weight, expected_issuer=SECURITIES[key].issuer_id,
-               method=method, note=note)
+def bd(key: str, weight: float | None = None, mode: str = "code", method: str = "isin", note: str = "") -> Row:
+    return Row(
+        "security", key, mode=mode, weight=weight, expected_issuer=SECURITIES[key].issuer_id, method=method, note=note
+    )
 
 
 BONDS_Q2 = [
@@ -699,30 +1189,65 @@ BONDS_Q2 = [
     bd("ferrowisp_munizioni:2030", 0.73),
     bd("greyvellin_marine:2032", 0.88),
     bd("zelkor_radar_parts:2028", 0.31),
-    bd("cindervale_security:2029", 0.47, mode="cusip", method="cusip",
-       note="only a CUSIP in the file; the universe knows the note by CUSIP only"),
+    bd(
+        "cindervale_security:2029",
+        0.47,
+        mode="cusip",
+        method="cusip",
+        note="only a CUSIP in the file; the universe knows the note by CUSIP only",
+    ),
     bd("ironquell_crowd:2029", 0.52, mode="sedol", method="sedol", note="only a SEDOL in the file"),
     bd("hollowmarl_metals:2031", 0.66),
     bd("brindlemoor_vehicle:2028", 0.71),
     bd("lindqvarn_bearings:2030", 0.83),
     bd("ashquill_engineering:2031", 0.94),
     bd("kettlespire_ventures:2028", 0.58),
-    *[bd(k) for k, s in SECURITIES.items()
-      if s.kind == "bond" and s.issuer_id in {c[0] for c in CLEAR} | {"amberquay_finance"}
-      and k != "fernquist_paper:2031"],
-    Row("security", None, mode="code", name="HARROWMIST AIRCRAFT LEASING LTD", weight=0.44,
-        note="ISIN not in the universe; name 0.85 to Harrowmist Trainer Aircraft; analyst rejected"),
-    Row("security", None, mode="bad_isin", name="QUOLLHAVEN FERRIES LTD", weight=0.36,
-        note="ISIN with a wrong check digit and an unknown name: unresolved"),
+    *[
+        bd(k)
+        for k, s in SECURITIES.items()
+        if s.kind == "bond"
+        and s.issuer_id in {c[0] for c in CLEAR} | {"amberquay_finance"}
+        and k != "fernquist_paper:2031"
+    ],
+    Row(
+        "security",
+        None,
+        mode="code",
+        name="HARROWMIST AIRCRAFT LEASING LTD",
+        weight=0.44,
+        note="ISIN not in the universe; name 0.85 to Harrowmist Trainer Aircraft; analyst rejected",
+    ),
+    Row(
+        "security",
+        None,
+        mode="bad_isin",
+        name="QUOLLHAVEN FERRIES LTD",
+        weight=0.36,
+        note="ISIN with a wrong check digit and an unknown name: unresolved",
+    ),
 ]
 BONDS_Q3 = [r for r in BONDS_Q2 if r.security != "quincebrook_rail:2026"]
 BONDS_Q3.insert(20, bd("fernquist_paper:2031", 1.02))
 
 
-def ma(key: str, weight: float | None = None, mode: str = "code", method: str = "isin",
-       note: str = "", asset_class: str | None = None) -> Row:
-    return Row("security", key, mode=mode, weight=weight, expected_issuer=SECURITIES[key].issuer_id,
-               method=method, note=note, asset_class=asset_class)
+def ma(
+    key: str,
+    weight: float | None = None,
+    mode: str = "code",
+    method: str = "isin",
+    note: str = "",
+    asset_class: str | None = None,
+) -> Row:
+    return Row(
+        "security",
+        key,
+        mode=mode,
+        weight=weight,
+        expected_issuer=SECURITIES[key].issuer_id,
+        method=method,
+        note=note,
+        asset_class=asset_class,
+    )
 
 
 MULTI_Q2 = [
@@ -735,8 +1260,7 @@ MULTI_Q2 = [
     ma("siskinmere_microchips:eq", 1.05),
     ma("pebblewick_biotech:eq", 0.95),
     ma("saffronholt_foods:eq", 0.90),
-    ma("otterlume_games:eq", 0.85, mode="ticker_country", method="ticker_country",
-       note="ticker and country only"),
+    ma("otterlume_games:eq", 0.85, mode="ticker_country", method="ticker_country", note="ticker and country only"),
     ma("stormbrack_defence:2030", 1.40),
     ma("duskwater_shipbuilding:2029", 0.95),
     ma("amberquay_finance:2032", 2.30),
@@ -745,15 +1269,37 @@ MULTI_Q2 = [
     ma("pipwhistle_networks:2030", 1.25),
     ma("juniperlace_cosmetics:2029", 1.15),
     ma("hazelrune_bank:2034", 1.85),
-    Row("security", None, mode="lei", name="ZELKOR RADIOLOCATION TERM LOAN B 2028", weight=0.60,
-        asset_class="Loan", expected_issuer="zelkor_radiolocation", method="lei",
-        note="a loan known only by its borrower's LEI"),
-    Row("security", None, mode="name", name="SWARMHOLOW ROBOTIC SYS", weight=0.40,
-        asset_class="Private Equity", expected_issuer="swarmhollow_robotics",
+    Row(
+        "security",
+        None,
+        mode="lei",
+        name="ZELKOR RADIOLOCATION TERM LOAN B 2028",
+        weight=0.60,
+        asset_class="Loan",
+        expected_issuer="zelkor_radiolocation",
+        method="lei",
+        note="a loan known only by its borrower's LEI",
+    ),
+    Row(
+        "security",
+        None,
+        mode="name",
+        name="SWARMHOLOW ROBOTIC SYS",
+        weight=0.40,
+        asset_class="Private Equity",
+        expected_issuer="swarmhollow_robotics",
         method="analyst_confirmed",
-        note="name only, doubtful match to Swarmhollow Robotics; analyst confirmed"),
-    Row("security", None, mode="name", name="BRACKENFOLD ORCHARD CO-INVEST LP", weight=0.55,
-        asset_class="Private Equity", note="name only, not in the universe: unresolved"),
+        note="name only, doubtful match to Swarmhollow Robotics; analyst confirmed",
+    ),
+    Row(
+        "security",
+        None,
+        mode="name",
+        name="BRACKENFOLD ORCHARD CO-INVEST LP",
+        weight=0.55,
+        asset_class="Private Equity",
+        note="name only, not in the universe: unresolved",
+    ),
     ma("tarnmoor_infrastructure:fund", 2.40, asset_class="Infrastructure Fund"),
     ma("ruritania:2031", 2.20),
     ma("tarvenia:2029", 1.90),
@@ -778,8 +1324,7 @@ PORTFOLIOS = {
     "2026Q2": {"global_equity": EQUITY_Q2, "corporate_bonds": BONDS_Q2, "multi_asset": MULTI_Q2},
     "2026Q3": {"global_equity": EQUITY_Q3, "corporate_bonds": BONDS_Q3, "multi_asset": MULTI_Q3},
 }
-TOTALS = {"global_equity": 2_418_000_000.0, "corporate_bonds": 1_236_000_000.0,
-          "multi_asset": 684_000_000.0}
+TOTALS = {"global_equity": 2_418_000_000.0, "corporate_bonds": 1_236_000_000.0, "multi_asset": 684_000_000.0}
 
 # --------------------------------------------------------------------------------------------------
 # what a screen must find: issuer-level hits per quarter, then overrides, then holding status
@@ -799,19 +1344,15 @@ HITS_BOTH = {
     "ferrowisp_munizioni": [("non_detectable_fragments", "direct", "ferrowisp_munizioni", EXCLUDE)],
     "bluefen_surveillance": [("cyber_surveillance", "direct", "bluefen_surveillance", WATCH)],
     "swarmhollow_robotics": [("autonomous_weapons", "direct", "swarmhollow_robotics", WATCH)],
-    "ironquell_crowd": [("abusive_law_enforcement_equipment", "direct", "ironquell_crowd",
-                         EXCLUDE)],
+    "ironquell_crowd": [("abusive_law_enforcement_equipment", "direct", "ironquell_crowd", EXCLUDE)],
     "cindervale_security": [("private_military_services", "direct", "cindervale_security", WATCH)],
     "ravenspur_armaments": [("conventional_weapons", "direct", "ravenspur_armaments", EXCLUDE)],
     "harrowmist_aircraft": [("conventional_weapons", "direct", "harrowmist_aircraft", WATCH)],
     "pellmoor_naval": [("conventional_weapons", "direct", "pellmoor_naval", WATCH)],
     "brassock_vehicle": [("conventional_weapons", "direct", "brassock_vehicle", EXCLUDE)],
-    "duskwater_shipbuilding": [("norms_based_breaches", "direct", "duskwater_shipbuilding",
-                                EXCLUDE)],
-    "stormbrack_defence": [("arms_sales_rights_violating_regimes", "country_exposure",
-                            "stormbrack_defence", WATCH)],
-    "greyvellin_marine": [("arms_sales_rights_violating_regimes", "country_exposure",
-                           "greyvellin_marine", WATCH)],
+    "duskwater_shipbuilding": [("norms_based_breaches", "direct", "duskwater_shipbuilding", EXCLUDE)],
+    "stormbrack_defence": [("arms_sales_rights_violating_regimes", "country_exposure", "stormbrack_defence", WATCH)],
+    "greyvellin_marine": [("arms_sales_rights_violating_regimes", "country_exposure", "greyvellin_marine", WATCH)],
     "vostran_avionics": [("official_military_lists", "list", "vostran_avionics", EXCLUDE)],
     "zelkor_radiolocation": [("official_military_lists", "list", "zelkor_radiolocation", EXCLUDE)],
     "zelkor_radar_parts": [("official_military_lists", "subsidiary", "zelkor_radiolocation", EXCLUDE)],
@@ -838,12 +1379,20 @@ CANDIDATES = {
 DECIDED_BY = "Screening analyst, Responsible Investment team"
 DECISIONS = [
     # (holding name, decision, decided_on, note)
-    ("SWARMHOLOW ROBOTIC SYS", "confirmed", D(2026, 6, 5),
-     "Fictional: the administrator's misspelling of Swarmhollow Robotics Inc. (checked against "
-     "the subscription documents)"),
-    ("HARROWMIST AIRCRAFT LEASING LTD", "rejected", D(2026, 6, 5),
-     "Fictional: Harrowmist Aircraft Leasing Ltd is an unrelated lessor with a similar "
-     "name, not Harrowmist Trainer Aircraft plc"),
+    (
+        "SWARMHOLOW ROBOTIC SYS",
+        "confirmed",
+        D(2026, 6, 5),
+        "Fictional: the administrator's misspelling of Swarmhollow Robotics Inc. (checked against "
+        "the subscription documents)",
+    ),
+    (
+        "HARROWMIST AIRCRAFT LEASING LTD",
+        "rejected",
+        D(2026, 6, 5),
+        "Fictional: Harrowmist Aircraft Leasing Ltd is an unrelated lessor with a similar "
+        "name, not Harrowmist Trainer Aircraft plc",
+    ),
 ]
 
 
@@ -986,12 +1535,20 @@ def positions(portfolio: str, quarter: str) -> list[Position]:
             exchange = None
         rate = fx[currency]
         kind = sec.kind if sec else row.kind
-        asset_class = row.asset_class or {
-            "equity": "Equity", "bond": "Corporate Bond", "sovereign": "Government Bond",
-            "fund": "Fund", "cash": "Cash", "money_market": "Money Market", "fx": "FX Forward",
-            "futures": "Futures", "security": "Equity" if portfolio == "global_equity"
-            else "Corporate Bond",
-        }[kind]
+        asset_class = (
+            row.asset_class
+            or {
+                "equity": "Equity",
+                "bond": "Corporate Bond",
+                "sovereign": "Government Bond",
+                "fund": "Fund",
+                "cash": "Cash",
+                "money_market": "Money Market",
+                "fx": "FX Forward",
+                "futures": "Futures",
+                "security": "Equity" if portfolio == "global_equity" else "Corporate Bond",
+            }[kind]
+        )
         notional = 0.0
         by_par = kind in ("bond", "sovereign") or asset_class in ("Corporate Bond", "Loan")
         if row.kind in ("cash", "money_market"):
@@ -1025,9 +1582,31 @@ def positions(portfolio: str, quarter: str) -> list[Position]:
             quantity = float(max(step, round(target / per_unit / step) * step))
             market_value = round(quantity * price * rate / scale, 2)
             notional = market_value
-        out.append(Position(row, portfolio, quarter, name, ticker, isin, cusip, sedol, lei,
-                            exchange, country, currency, asset_class, sector, quantity, price, rate,
-                            market_value, notional, coupon, maturity))
+        out.append(
+            Position(
+                row,
+                portfolio,
+                quarter,
+                name,
+                ticker,
+                isin,
+                cusip,
+                sedol,
+                lei,
+                exchange,
+                country,
+                currency,
+                asset_class,
+                sector,
+                quantity,
+                price,
+                rate,
+                market_value,
+                notional,
+                coupon,
+                maturity,
+            )
+        )
     total = sum(p.market_value for p in out)
     for p in out:
         p.weight = p.market_value / total * 100.0
@@ -1062,9 +1641,23 @@ def _date_text(day: dt.date) -> str:
     return f"{day:%b} {day.day:02d}, {day.year}"
 
 
-EQUITY_HEADER = ["Ticker", "Name", "Sector", "Asset Class", "Market Value", "Weight (%)",
-                 "Notional Value", "Quantity", "Price", "Location", "Exchange", "Currency",
-                 "FX Rate", "Market Currency", "Accrual Date"]
+EQUITY_HEADER = [
+    "Ticker",
+    "Name",
+    "Sector",
+    "Asset Class",
+    "Market Value",
+    "Weight (%)",
+    "Notional Value",
+    "Quantity",
+    "Price",
+    "Location",
+    "Exchange",
+    "Currency",
+    "FX Rate",
+    "Market Currency",
+    "Accrual Date",
+]
 EQUITY_PREAMBLE = 9  # lines before the header
 EQUITY_FOOTER = (
     "The holdings shown are those of the Lanternwick Workers' Pension Fund, a fictional pension fund "
@@ -1072,7 +1665,7 @@ EQUITY_FOOTER = (
     "in this file is fictional; any resemblance to a real company or security is unintended.\n"
     "Holdings subject to change. This file is for illustration only and is not investment advice, "
     "research or a recommendation regarding any security.\n"
-    "The values for \"price\" are invented and do not reflect any market. Market Value is "
+    'The values for "price" are invented and do not reflect any market. Market Value is '
     "Quantity x Price x FX Rate, where FX Rate is euros per unit of the market currency.\n"
     "Copyright 2026 the exclusionscreen authors. Released with exclusionscreen under its licence."
 )
@@ -1091,14 +1684,27 @@ def write_equity_csv(path: Path, quarter: str, items: list[Position]) -> None:
     out.write(",".join(EQUITY_HEADER) + "\n")
     for n, p in enumerate(items):
         p.source_row = EQUITY_PREAMBLE + 2 + n
-        location = PLACES[p.country][0] if p.country else (
-            "European Union" if p.row.kind == "cash" else "-")
+        location = PLACES[p.country][0] if p.country else ("European Union" if p.row.kind == "cash" else "-")
         exchange = p.exchange or "-"
-        writer.writerow([
-            p.ticker or "-", p.name, p.sector, p.asset_class, money(p.market_value),
-            money(p.weight), money(p.notional), money(p.quantity), money(p.price, 2),
-            location, exchange, p.currency, f"{p.fx:.4f}", p.currency, "-",
-        ])
+        writer.writerow(
+            [
+                p.ticker or "-",
+                p.name,
+                p.sector,
+                p.asset_class,
+                money(p.market_value),
+                money(p.weight),
+                money(p.notional),
+                money(p.quantity),
+                money(p.price, 2),
+                location,
+                exchange,
+                p.currency,
+                f"{p.fx:.4f}",
+                p.currency,
+                "-",
+            ]
+        )
     out.write("\u00a0\n")
     writer.writerow([EQUITY_FOOTER])
     write_text(path, out.getvalue(), bom=True)
@@ -1149,8 +1755,7 @@ def _disclaimer(sheet, first_row: int, width: int) -> None:
 
     for n, text in enumerate(DISCLAIMER):
         row = first_row + 2 * n
-        sheet.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True,
-                                                                       vertical="top")
+        sheet.cell(row=row, column=1, value=text).alignment = Alignment(wrap_text=True, vertical="top")
         sheet.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=width)
 
 
@@ -1168,8 +1773,21 @@ def _widths(sheet, widths: list[int]) -> None:
         sheet.column_dimensions[get_column_letter(column)].width = width
 
 
-BOND_HEADER = ["Name", "Ticker", "ISIN", "CUSIP", "SEDOL", "Coupon (%)", "Maturity", "Sector",
-               "Par Value", "Price", "Market Value (EUR)", "Weight", "Local Currency"]
+BOND_HEADER = [
+    "Name",
+    "Ticker",
+    "ISIN",
+    "CUSIP",
+    "SEDOL",
+    "Coupon (%)",
+    "Maturity",
+    "Sector",
+    "Par Value",
+    "Price",
+    "Market Value (EUR)",
+    "Weight",
+    "Local Currency",
+]
 BOND_FIRST_ROW = 6
 
 
@@ -1198,10 +1816,21 @@ def write_bond_workbook(path: Path, quarter: str, items: list[Position]) -> None
     for n, p in enumerate(items):
         row = BOND_FIRST_ROW + n
         p.source_row = row
-        values = [p.name, p.ticker, p.isin, p.cusip, p.sedol, p.coupon,
-                  dt.datetime.combine(p.maturity, dt.time()) if p.maturity else None,
-                  p.sector, p.quantity, p.price, round(p.market_value, 2), round(p.weight, 6),
-                  p.currency]
+        values = [
+            p.name,
+            p.ticker,
+            p.isin,
+            p.cusip,
+            p.sedol,
+            p.coupon,
+            dt.datetime.combine(p.maturity, dt.time()) if p.maturity else None,
+            p.sector,
+            p.quantity,
+            p.price,
+            round(p.market_value, 2),
+            round(p.weight, 6),
+            p.currency,
+        ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=value)
             if column == 7 and value is not None:
@@ -1219,9 +1848,21 @@ def write_bond_workbook(path: Path, quarter: str, items: list[Position]) -> None
     _save_workbook(book, path)
 
 
-MULTI_HEADER = ["Asset Class", "Security Description", "ISIN", "LEI", "Ticker", "Country",
-                "Currency", "Quantity", "Price", "Market Value (EUR)", "Notional Value (EUR)",
-                "Weight (%)", "Maturity"]
+MULTI_HEADER = [
+    "Asset Class",
+    "Security Description",
+    "ISIN",
+    "LEI",
+    "Ticker",
+    "Country",
+    "Currency",
+    "Quantity",
+    "Price",
+    "Market Value (EUR)",
+    "Notional Value (EUR)",
+    "Weight (%)",
+    "Maturity",
+]
 MULTI_FIRST_ROW = 7
 
 
@@ -1245,9 +1886,21 @@ def write_multi_workbook(path: Path, quarter: str, items: list[Position]) -> Non
         elif p.row.kind == "futures":
             maturity = dt.date(2026, 9, 18) if month == "SEP26" else dt.date(2026, 12, 18)
         country = p.country if p.row.kind == "security" else None
-        values = [p.asset_class, p.name, p.isin, p.lei, p.ticker, country, p.currency, p.quantity,
-                  p.price, round(p.market_value, 2), round(p.notional, 2), round(p.weight, 4),
-                  dt.datetime.combine(maturity, dt.time()) if maturity else None]
+        values = [
+            p.asset_class,
+            p.name,
+            p.isin,
+            p.lei,
+            p.ticker,
+            country,
+            p.currency,
+            p.quantity,
+            p.price,
+            round(p.market_value, 2),
+            round(p.notional, 2),
+            round(p.weight, 4),
+            dt.datetime.combine(maturity, dt.time()) if maturity else None,
+        ]
         for column, value in enumerate(values, start=1):
             cell = sheet.cell(row=row, column=column, value=value)
             if column == 13 and value is not None:
@@ -1265,43 +1918,98 @@ def write_multi_workbook(path: Path, quarter: str, items: list[Position]) -> Non
 
 def write_universe(folder: Path) -> None:
     issuers = sorted(ISSUERS.values(), key=lambda i: i.issuer_id)
-    write_table(folder / "issuers.csv",
-                ["issuer_id", "issuer_name", "aliases", "lei", "country", "issuer_type",
-                 "parent_issuer_id", "parent_ownership"],
-                [[i.issuer_id, i.name, " | ".join(i.aliases) or None, i.lei, i.country,
-                  i.issuer_type, i.parent, i.ownership] for i in issuers])
+    write_table(
+        folder / "issuers.csv",
+        [
+            "issuer_id",
+            "issuer_name",
+            "aliases",
+            "lei",
+            "country",
+            "issuer_type",
+            "parent_issuer_id",
+            "parent_ownership",
+        ],
+        [
+            [i.issuer_id, i.name, " | ".join(i.aliases) or None, i.lei, i.country, i.issuer_type, i.parent, i.ownership]
+            for i in issuers
+        ],
+    )
     securities = sorted(SECURITIES.values(), key=lambda s: (s.issuer_id, s.kind, s.key))
-    write_table(folder / "securities.csv",
-                ["isin", "cusip", "sedol", "ticker", "exchange", "issuer_id"],
-                [[s.isin, s.cusip, s.sedol, s.ticker, s.exchange, s.issuer_id] for s in securities])
-    write_table(folder / "involvement.csv",
-                ["issuer_id", "issuer_name", "category", "involvement_type", "revenue_share",
-                 "source", "source_url", "evidence_date", "note"],
-                [[i, name or ISSUERS[i].name, cat, kind, share, SOURCE,
-                  f"{URL}/research/{i or 'brassock_vehicle'}", day.isoformat(), note]
-                 for i, name, cat, kind, share, day, note in INVOLVEMENT])
-    write_table(folder / "country_exposure.csv",
-                ["issuer_id", "recipient_country", "year", "description", "value", "value_unit",
-                 "source", "source_url"],
-                [[i, c, y, d, v, "EUR million", SOURCE, f"{URL}/deliveries/{i}"]
-                 for i, c, y, d, v in EXPOSURE])
-    write_table(folder / "country_lists.csv",
-                ["list_id", "country", "valid_from", "valid_to", "source", "source_url"],
-                [[lid, c, f.isoformat(), t.isoformat() if t else None, LIST_SOURCE,
-                  f"{URL}/lists/{lid}"] for lid, c, f, t in COUNTRY_LISTS])
-    write_table(folder / "entity_lists.csv",
-                ["list_id", "name", "aliases", "parent_name", "valid_from", "valid_to", "source",
-                 "source_url"],
-                [["sample_military_end_users", n, a, p, f.isoformat(),
-                  t.isoformat() if t else None, LIST_SOURCE,
-                  f"{URL}/lists/sample_military_end_users"] for n, a, p, f, t in ENTITY_LISTS])
+    write_table(
+        folder / "securities.csv",
+        ["isin", "cusip", "sedol", "ticker", "exchange", "issuer_id"],
+        [[s.isin, s.cusip, s.sedol, s.ticker, s.exchange, s.issuer_id] for s in securities],
+    )
+    write_table(
+        folder / "involvement.csv",
+        [
+            "issuer_id",
+            "issuer_name",
+            "category",
+            "involvement_type",
+            "revenue_share",
+            "source",
+            "source_url",
+            "evidence_date",
+            "note",
+        ],
+        [
+            [
+                i,
+                name or ISSUERS[i].name,
+                cat,
+                kind,
+                share,
+                SOURCE,
+                f"{URL}/research/{i or 'brassock_vehicle'}",
+                day.isoformat(),
+                note,
+            ]
+            for i, name, cat, kind, share, day, note in INVOLVEMENT
+        ],
+    )
+    write_table(
+        folder / "country_exposure.csv",
+        ["issuer_id", "recipient_country", "year", "description", "value", "value_unit", "source", "source_url"],
+        [[i, c, y, d, v, "EUR million", SOURCE, f"{URL}/deliveries/{i}"] for i, c, y, d, v in EXPOSURE],
+    )
+    write_table(
+        folder / "country_lists.csv",
+        ["list_id", "country", "valid_from", "valid_to", "source", "source_url"],
+        [
+            [lid, c, f.isoformat(), t.isoformat() if t else None, LIST_SOURCE, f"{URL}/lists/{lid}"]
+            for lid, c, f, t in COUNTRY_LISTS
+        ],
+    )
+    write_table(
+        folder / "entity_lists.csv",
+        ["list_id", "name", "aliases", "parent_name", "valid_from", "valid_to", "source", "source_url"],
+        [
+            [
+                "sample_military_end_users",
+                n,
+                a,
+                p,
+                f.isoformat(),
+                t.isoformat() if t else None,
+                LIST_SOURCE,
+                f"{URL}/lists/sample_military_end_users",
+            ]
+            for n, a, p, f, t in ENTITY_LISTS
+        ],
+    )
 
 
 def write_overrides(path: Path) -> None:
-    write_table(path, ["issuer_id", "isin", "criterion_id", "decision", "rationale", "approver",
-                       "approved_on", "expires_on"],
-                [[i, SECURITIES[k].isin if k else None, c, d, why, who, a.isoformat(),
-                  e.isoformat() if e else None] for i, k, c, d, why, who, a, e in OVERRIDES])
+    write_table(
+        path,
+        ["issuer_id", "isin", "criterion_id", "decision", "rationale", "approver", "approved_on", "expires_on"],
+        [
+            [i, SECURITIES[k].isin if k else None, c, d, why, who, a.isoformat(), e.isoformat() if e else None]
+            for i, k, c, d, why, who, a, e in OVERRIDES
+        ],
+    )
 
 
 def holding_key(p: Position) -> str:
@@ -1319,17 +2027,35 @@ def holding_key(p: Position) -> str:
 
 
 def write_decisions(path: Path, keys: dict[str, str]) -> None:
-    write_table(path, ["holding_key", "issuer_id", "decision", "decided_by", "decided_on", "note"],
-                [[keys[name], CANDIDATES[name], decision, DECIDED_BY, day.isoformat(), note]
-                 for name, decision, day, note in DECISIONS])
+    write_table(
+        path,
+        ["holding_key", "issuer_id", "decision", "decided_by", "decided_on", "note"],
+        [
+            [keys[name], CANDIDATES[name], decision, DECIDED_BY, day.isoformat(), note]
+            for name, decision, day, note in DECISIONS
+        ],
+    )
 
 
 POLICY_CRITERIA = [
-    "abusive_law_enforcement_equipment", "anti_personnel_mines", "arms_sales_rights_violating_regimes",
-    "autonomous_weapons", "biological_weapons", "blinding_lasers", "chemical_weapons",
-    "cluster_munitions", "conventional_weapons", "cyber_surveillance", "depleted_uranium",
-    "incendiary_weapons", "non_detectable_fragments", "norms_based_breaches", "nuclear_weapons",
-    "official_military_lists", "private_military_services", "sovereign_arms_embargo",
+    "abusive_law_enforcement_equipment",
+    "anti_personnel_mines",
+    "arms_sales_rights_violating_regimes",
+    "autonomous_weapons",
+    "biological_weapons",
+    "blinding_lasers",
+    "chemical_weapons",
+    "cluster_munitions",
+    "conventional_weapons",
+    "cyber_surveillance",
+    "depleted_uranium",
+    "incendiary_weapons",
+    "non_detectable_fragments",
+    "norms_based_breaches",
+    "nuclear_weapons",
+    "official_military_lists",
+    "private_military_services",
+    "sovereign_arms_embargo",
 ]
 POLICY_EXTRA = {
     "arms_sales_rights_violating_regimes": [
@@ -1428,20 +2154,70 @@ def expect(p: Position, keys_decided: dict[str, str]) -> Expected:
 
 
 def write_expected(folder: Path, expected: list[Expected]) -> None:
-    write_table(folder / "expected_holdings.csv",
-                ["quarter", "portfolio_id", "source_row", "holding_key", "security_name",
-                 "asset_class", "issuer_id", "resolution_method", "status", "criteria_hit",
-                 "candidate_issuer_id", "note"],
-                [[e.position.quarter, e.position.portfolio, e.position.source_row, e.key,
-                  e.position.name, e.position.asset_class, e.issuer_id, e.method, e.status,
-                  e.criteria_hit or None, e.candidate, e.position.row.note or None]
-                 for e in expected])
-    write_table(folder / "expected_flags.csv",
-                ["quarter", "portfolio_id", "source_row", "holding_key", "security_name",
-                 "issuer_id", "criterion_id", "via", "cause_issuer_id", "action", "override",
-                 "outcome"],
-                [[e.position.quarter, e.position.portfolio, e.position.source_row, e.key,
-                  e.position.name, e.issuer_id, *flag] for e in expected for flag in e.flags])
+    write_table(
+        folder / "expected_holdings.csv",
+        [
+            "quarter",
+            "portfolio_id",
+            "source_row",
+            "holding_key",
+            "security_name",
+            "asset_class",
+            "issuer_id",
+            "resolution_method",
+            "status",
+            "criteria_hit",
+            "candidate_issuer_id",
+            "note",
+        ],
+        [
+            [
+                e.position.quarter,
+                e.position.portfolio,
+                e.position.source_row,
+                e.key,
+                e.position.name,
+                e.position.asset_class,
+                e.issuer_id,
+                e.method,
+                e.status,
+                e.criteria_hit or None,
+                e.candidate,
+                e.position.row.note or None,
+            ]
+            for e in expected
+        ],
+    )
+    write_table(
+        folder / "expected_flags.csv",
+        [
+            "quarter",
+            "portfolio_id",
+            "source_row",
+            "holding_key",
+            "security_name",
+            "issuer_id",
+            "criterion_id",
+            "via",
+            "cause_issuer_id",
+            "action",
+            "override",
+            "outcome",
+        ],
+        [
+            [
+                e.position.quarter,
+                e.position.portfolio,
+                e.position.source_row,
+                e.key,
+                e.position.name,
+                e.issuer_id,
+                *flag,
+            ]
+            for e in expected
+            for flag in e.flags
+        ],
+    )
 
 
 # --------------------------------------------------------------------------------------------------
@@ -1463,8 +2239,11 @@ def _via_text(via: str, cause: str, issuer_id: str) -> str:
     return f"{via} ({cause})"
 
 
-PORTFOLIO_FILES = {"global_equity": "global_equity.csv", "corporate_bonds": "corporate_bonds.xlsx",
-                   "multi_asset": "multi_asset.xlsx"}
+PORTFOLIO_FILES = {
+    "global_equity": "global_equity.csv",
+    "corporate_bonds": "corporate_bonds.xlsx",
+    "multi_asset": "multi_asset.xlsx",
+}
 
 
 CHANGE_WHY = {
@@ -1504,53 +2283,103 @@ def changes(expected: list[Expected]) -> list[list[str]]:
         if old is not None and new is not None and _status_text(old) == _status_text(new):
             continue
         which = (old or new).position
-        rows.append([which.portfolio, which.name, _status_text(old), _status_text(new),
-                     CHANGE_WHY[which.row.security]])
+        rows.append([which.portfolio, which.name, _status_text(old), _status_text(new), CHANGE_WHY[which.row.security]])
     return rows
 
 
 def readme(expected: list[Expected]) -> str:
-    parts = [README_HEAD, _md_table(["file", "what it is"], FILES_TABLE), README_VALUES,
-             _md_table(["way a flag arises", "issuers"], COVERAGE_TABLE), README_NOT_FLAGGED,
-             _md_table(["resolved by", "examples"], RESOLUTION_TABLE), README_DOUBTFUL,
-             _md_table(["issuer or ISIN", "criterion", "decision", "valid", "effect"],
-                       OVERRIDES_TABLE),
-             README_EXPECTED]
+    parts = [
+        README_HEAD,
+        _md_table(["file", "what it is"], FILES_TABLE),
+        README_VALUES,
+        _md_table(["way a flag arises", "issuers"], COVERAGE_TABLE),
+        README_NOT_FLAGGED,
+        _md_table(["resolved by", "examples"], RESOLUTION_TABLE),
+        README_DOUBTFUL,
+        _md_table(["issuer or ISIN", "criterion", "decision", "valid", "effect"], OVERRIDES_TABLE),
+        README_EXPECTED,
+    ]
     for quarter, day in QUARTERS.items():
         items = [e for e in expected if e.position.quarter == quarter]
         counts = Counter((e.position.portfolio, e.status) for e in items)
         statuses = ["excluded", "watch", "clear", "unresolved", "not_applicable"]
         parts.append(f"\n### {quarter} (screening date {day.isoformat()})\n")
         parts.append("Holdings by status:\n")
-        parts.append(_md_table(
-            ["portfolio", "rows", *statuses],
-            [[p, sum(counts[(p, s)] for s in statuses), *[counts[(p, s)] for s in statuses]]
-             for p in PORTFOLIO_FILES]))
-        parts.append("\nFlags, one line per holding and criterion (row: the line of the CSV, the "
-                     "row of the sheet in a workbook):\n")
+        parts.append(
+            _md_table(
+                ["portfolio", "rows", *statuses],
+                [
+                    [p, sum(counts[(p, s)] for s in statuses), *[counts[(p, s)] for s in statuses]]
+                    for p in PORTFOLIO_FILES
+                ],
+            )
+        )
+        parts.append(
+            "\nFlags, one line per holding and criterion (row: the line of the CSV, the "
+            "row of the sheet in a workbook):\n"
+        )
         rows = []
         for e in items:
             for criterion, via, cause, action, override, outcome in e.flags:
-                rows.append([e.position.portfolio, e.position.source_row, e.position.name,
-                             e.issuer_id, criterion, _via_text(via, cause, e.issuer_id), action,
-                             override or "", outcome, e.method])
-        parts.append(_md_table(["portfolio", "row", "security (as in the file)", "issuer",
-                                "criterion", "via (cause)", "action", "override", "outcome",
-                                "resolved by"], rows))
-        parts.append("\nUnresolved holdings, all on the review list (a candidate issuer is shown "
-                     "where a name match is doubtful and undecided):\n")
-        parts.append(_md_table(
-            ["portfolio", "row", "security (as in the file)", "holding key", "why",
-             "candidate issuer"],
-            [[e.position.portfolio, e.position.source_row, e.position.name, f"`{e.key}`",
-              e.position.row.note, e.candidate or ""]
-             for e in items if e.status == "unresolved"]))
+                rows.append(
+                    [
+                        e.position.portfolio,
+                        e.position.source_row,
+                        e.position.name,
+                        e.issuer_id,
+                        criterion,
+                        _via_text(via, cause, e.issuer_id),
+                        action,
+                        override or "",
+                        outcome,
+                        e.method,
+                    ]
+                )
+        parts.append(
+            _md_table(
+                [
+                    "portfolio",
+                    "row",
+                    "security (as in the file)",
+                    "issuer",
+                    "criterion",
+                    "via (cause)",
+                    "action",
+                    "override",
+                    "outcome",
+                    "resolved by",
+                ],
+                rows,
+            )
+        )
+        parts.append(
+            "\nUnresolved holdings, all on the review list (a candidate issuer is shown "
+            "where a name match is doubtful and undecided):\n"
+        )
+        parts.append(
+            _md_table(
+                ["portfolio", "row", "security (as in the file)", "holding key", "why", "candidate issuer"],
+                [
+                    [
+                        e.position.portfolio,
+                        e.position.source_row,
+                        e.position.name,
+                        f"`{e.key}`",
+                        e.position.row.note,
+                        e.candidate or "",
+                    ]
+                    for e in items
+                    if e.status == "unresolved"
+                ],
+            )
+        )
     parts.append("\n### What changes between the quarters\n")
-    parts.append(_md_table(["portfolio", "security", "2026Q2", "2026Q3", "why"],
-                           changes(expected)))
-    parts.append("\nEvery other holding keeps its status; prices and FX rates move, so market "
-                 "values and weights change, and the futures and FX forwards (not screened) roll "
-                 "from September to December contracts.\n")
+    parts.append(_md_table(["portfolio", "security", "2026Q2", "2026Q3", "why"], changes(expected)))
+    parts.append(
+        "\nEvery other holding keeps its status; prices and FX rates move, so market "
+        "values and weights change, and the futures and FX forwards (not screened) roll "
+        "from September to December contracts.\n"
+    )
     parts.append(README_ASSUMPTIONS)
     return "\n".join(parts)
 
@@ -1592,31 +2421,49 @@ the Changes sheet.
 
 FILES_TABLE = [
     ["`2026Q2/`, `2026Q3/`", "the fund's holdings at 30 June and 30 September 2026"],
-    ["`*/global_equity.csv`",
-     "issuer-style CSV (iShares layout): UTF-8 BOM, 8 preamble lines with `Fund Holdings as of`, "
-     "a line holding a no-break space, the header on line 10, quoted numbers with thousands "
-     "separators, a quoted multi-line legal footer; ticker, name, location and exchange, no ISIN"],
-    ["`*/corporate_bonds.xlsx`",
-     "custodian workbook (SPDR layout): a `Summary` sheet first; the table is on the second sheet "
-     "`Holdings` below a title block (`Holdings:` / `As of 30-Jun-2026`), header on row 5, a "
-     "`Total` line under the table, disclaimer rows (merged cells) below; weights in percent in a "
-     "column called `Weight`"],
-    ["`*/multi_asset.xlsx`",
-     "administrator workbook: title block, header on row 6; ISIN, LEI, ticker and country columns; "
-     "cash, FX forwards, futures, a money-market fund, sovereign bonds, a loan, private equity; "
-     "disclaimer rows"],
-    ["`universe/*.csv`", "the reference universe, one file per data contract: issuers, securities, "
-     "involvement, country_exposure, country_lists, entity_lists"],
-    ["`fund_policy.yaml`", "the fund's policy (id `fund_policy`): every criterion of `broad`, the "
-     "sample lists added, conventional weapons excluded rather than watched"],
-    ["`overrides.csv`", "one active exemption, one active enforcement, one exemption that expires "
-     "between the quarters"],
-    ["`decisions.csv`", "the analyst's review decisions: one doubtful name match confirmed, one "
-     "rejected"],
-    ["`expected_holdings.csv`", "every holding of both quarters with the key, issuer, resolution "
-     "method, status and criteria a screen must give it"],
-    ["`expected_flags.csv`", "every flag (holding and criterion) a screen must raise, with via, "
-     "cause, action, override and outcome"],
+    [
+        "`*/global_equity.csv`",
+        "issuer-style CSV (iShares layout): UTF-8 BOM, 8 preamble lines with `Fund Holdings as of`, "
+        "a line holding a no-break space, the header on line 10, quoted numbers with thousands "
+        "separators, a quoted multi-line legal footer; ticker, name, location and exchange, no ISIN",
+    ],
+    [
+        "`*/corporate_bonds.xlsx`",
+        "custodian workbook (SPDR layout): a `Summary` sheet first; the table is on the second sheet "
+        "`Holdings` below a title block (`Holdings:` / `As of 30-Jun-2026`), header on row 5, a "
+        "`Total` line under the table, disclaimer rows (merged cells) below; weights in percent in a "
+        "column called `Weight`",
+    ],
+    [
+        "`*/multi_asset.xlsx`",
+        "administrator workbook: title block, header on row 6; ISIN, LEI, ticker and country columns; "
+        "cash, FX forwards, futures, a money-market fund, sovereign bonds, a loan, private equity; "
+        "disclaimer rows",
+    ],
+    [
+        "`universe/*.csv`",
+        "the reference universe, one file per data contract: issuers, securities, "
+        "involvement, country_exposure, country_lists, entity_lists",
+    ],
+    [
+        "`fund_policy.yaml`",
+        "the fund's policy (id `fund_policy`): every criterion of `broad`, the "
+        "sample lists added, conventional weapons excluded rather than watched",
+    ],
+    [
+        "`overrides.csv`",
+        "one active exemption, one active enforcement, one exemption that expires between the quarters",
+    ],
+    ["`decisions.csv`", "the analyst's review decisions: one doubtful name match confirmed, one rejected"],
+    [
+        "`expected_holdings.csv`",
+        "every holding of both quarters with the key, issuer, resolution "
+        "method, status and criteria a screen must give it",
+    ],
+    [
+        "`expected_flags.csv`",
+        "every flag (holding and criterion) a screen must raise, with via, cause, action, override and outcome",
+    ],
 ]
 
 README_VALUES = """
@@ -1640,33 +2487,45 @@ bundled lists, `overrides.csv` and `decisions.csv`, and the default name-matchin
 """
 
 COVERAGE_TABLE = [
-    ["direct involvement",
-     "Northwind Ordnance (cluster munitions), Corbrindle Munitions (anti-personnel mines, not "
-     "held), Verdanthal Biologics (biological), Vexmoor Chemiewerke (chemical), Tallowmere "
-     "Strategic Systems (nuclear), Hollowmarl Metals (depleted uranium), Quennick Fuzewerk "
-     "(incendiary), Glintmark Photonics (blinding lasers), Ferrowisp Munizioni (non-detectable "
-     "fragments), Bluefen Surveillance Systems (cyber surveillance), Swarmhollow Robotics and "
-     "Tamberlyn Drone Works (autonomous weapons), Ironquell Crowd Control (abusive law-enforcement "
-     "equipment), Cindervale Security Contractors (private military services), Ravenspur Armaments "
-     "(42 % arms revenue), Brassock Vehicle Systems (12 %, from an evidence row that names the "
-     "company without an issuer id), Harrowmist Trainer Aircraft and Pellmoor Naval Yards (arms "
-     "revenue share unknown: watch), Duskwater Shipbuilding (norms-based breach)"],
-    ["via parent: the holding's issuer owns 50 % or more of an involved company",
-     "Corbrindle Holdings owns 75 % of the mine maker Corbrindle Munitions"],
-    ["via subsidiary: the holding's issuer is 50 % or more owned by an involved company",
-     "Northwind Finance B.V. (100 % Northwind Ordnance; its bonds map to it), Tallowmere Guidance "
-     "Systems (60 % Tallowmere Strategic Systems), Zelkor Radar Parts Trading (80 % Zelkor "
-     "Radiolocation Works, which is on the sample list)"],
-    ["via a list (`sample_military_end_users`)",
-     "Vostran Avionics (listed as VOSTRAN AVIONICS CORPORATION), Zelkor Radiolocation Works (listed "
-     "as Zelkor Research Bureau No. 4, under its own name as an alias), Dravik Optronics (entry "
-     "ends 2026-08-31), Morvane Airframe Works (entry starts 2026-07-15)"],
-    ["via country exposure (`sample_arms_embargo`, `sample_not_free`)",
-     "Stormbrack Defence Exports (armoured personnel carriers to Ruritania in 2024), Greyvellin "
-     "Marine Systems (patrol vessels to Norvassa in 2023)"],
-    ["sovereign (`sample_arms_embargo`)",
-     "Republic of Ruritania (embargoed throughout), Federal Republic of Tarvenia (embargo ends "
-     "2026-08-15), Kingdom of Velmora (embargo from 2026-07-20)"],
+    [
+        "direct involvement",
+        "Northwind Ordnance (cluster munitions), Corbrindle Munitions (anti-personnel mines, not "
+        "held), Verdanthal Biologics (biological), Vexmoor Chemiewerke (chemical), Tallowmere "
+        "Strategic Systems (nuclear), Hollowmarl Metals (depleted uranium), Quennick Fuzewerk "
+        "(incendiary), Glintmark Photonics (blinding lasers), Ferrowisp Munizioni (non-detectable "
+        "fragments), Bluefen Surveillance Systems (cyber surveillance), Swarmhollow Robotics and "
+        "Tamberlyn Drone Works (autonomous weapons), Ironquell Crowd Control (abusive law-enforcement "
+        "equipment), Cindervale Security Contractors (private military services), Ravenspur Armaments "
+        "(42 % arms revenue), Brassock Vehicle Systems (12 %, from an evidence row that names the "
+        "company without an issuer id), Harrowmist Trainer Aircraft and Pellmoor Naval Yards (arms "
+        "revenue share unknown: watch), Duskwater Shipbuilding (norms-based breach)",
+    ],
+    [
+        "via parent: the holding's issuer owns 50 % or more of an involved company",
+        "Corbrindle Holdings owns 75 % of the mine maker Corbrindle Munitions",
+    ],
+    [
+        "via subsidiary: the holding's issuer is 50 % or more owned by an involved company",
+        "Northwind Finance B.V. (100 % Northwind Ordnance; its bonds map to it), Tallowmere Guidance "
+        "Systems (60 % Tallowmere Strategic Systems), Zelkor Radar Parts Trading (80 % Zelkor "
+        "Radiolocation Works, which is on the sample list)",
+    ],
+    [
+        "via a list (`sample_military_end_users`)",
+        "Vostran Avionics (listed as VOSTRAN AVIONICS CORPORATION), Zelkor Radiolocation Works (listed "
+        "as Zelkor Research Bureau No. 4, under its own name as an alias), Dravik Optronics (entry "
+        "ends 2026-08-31), Morvane Airframe Works (entry starts 2026-07-15)",
+    ],
+    [
+        "via country exposure (`sample_arms_embargo`, `sample_not_free`)",
+        "Stormbrack Defence Exports (armoured personnel carriers to Ruritania in 2024), Greyvellin "
+        "Marine Systems (patrol vessels to Norvassa in 2023)",
+    ],
+    [
+        "sovereign (`sample_arms_embargo`)",
+        "Republic of Ruritania (embargoed throughout), Federal Republic of Tarvenia (embargo ends "
+        "2026-08-15), Kingdom of Velmora (embargo from 2026-07-20)",
+    ],
 ]
 
 README_NOT_FLAGGED = """
@@ -1684,17 +2543,17 @@ list entry Halvreth Munitions Depot 12 names no issuer of the universe.
 
 RESOLUTION_TABLE = [
     ["ISIN", "every row of the two workbooks that carries an ISIN the universe knows"],
-    ["CUSIP", "CINDERVALE SECURITY CONTRACTORS LLC (7.25 % 2029), a note the universe knows by its "
-     "CUSIP only; the US ISIN derived from the CUSIP is unknown"],
+    [
+        "CUSIP",
+        "CINDERVALE SECURITY CONTRACTORS LLC (7.25 % 2029), a note the universe knows by its "
+        "CUSIP only; the US ISIN derived from the CUSIP is unknown",
+    ],
     ["SEDOL", "IRONQUELL CROWD CONTROL PLC (6 % 2029), which has only a SEDOL in the file"],
     ["LEI", "ZELKOR RADIOLOCATION TERM LOAN B 2028, known only by its borrower's LEI"],
-    ["ticker and exchange", "every equity row of `global_equity.csv` whose ticker the universe "
-     "knows on that exchange"],
+    ["ticker and exchange", "every equity row of `global_equity.csv` whose ticker the universe knows on that exchange"],
     ["ticker and country", "OTTERLUME GAMES KK in `multi_asset.xlsx` (ticker and country, no ISIN)"],
-    ["exact name", "RAVENSPUR ARMAMENTS SE (ticker unknown; the name equals the issuer's after "
-     "normalisation)"],
-    ["fuzzy name", "CINDERVALE SECURITY CONTRACTOR in `global_equity.csv` (ticker unknown; "
-     "similarity 0.98)"],
+    ["exact name", "RAVENSPUR ARMAMENTS SE (ticker unknown; the name equals the issuer's after normalisation)"],
+    ["fuzzy name", "CINDERVALE SECURITY CONTRACTOR in `global_equity.csv` (ticker unknown; similarity 0.98)"],
     ["analyst confirmed", "SWARMHOLOW ROBOTIC SYS (similarity 0.86, confirmed in `decisions.csv`)"],
 ]
 
@@ -1707,12 +2566,27 @@ rejected in `decisions.csv`, so unresolved), and names that resemble no issuer (
 """
 
 OVERRIDES_TABLE = [
-    ["hollowmarl_metals", "depleted_uranium", "exempt", "2026-03-16 to 2027-03-31",
-     "both Hollowmarl holdings (equity and bond) are exempt, status clear, in both quarters"],
-    ["harrowmist_aircraft", "conventional_weapons", "enforce", "2026-04-20 to 2027-04-30",
-     "the watch (arms revenue share unknown) becomes exclude in both quarters"],
-    ["the Ferrowisp Munizioni 3.6 % 2030 bond, by ISIN", "non_detectable_fragments", "exempt",
-     "2025-09-01 to 2026-08-31", "exempt in 2026Q2; expired in 2026Q3, so the bond is excluded"],
+    [
+        "hollowmarl_metals",
+        "depleted_uranium",
+        "exempt",
+        "2026-03-16 to 2027-03-31",
+        "both Hollowmarl holdings (equity and bond) are exempt, status clear, in both quarters",
+    ],
+    [
+        "harrowmist_aircraft",
+        "conventional_weapons",
+        "enforce",
+        "2026-04-20 to 2027-04-30",
+        "the watch (arms revenue share unknown) becomes exclude in both quarters",
+    ],
+    [
+        "the Ferrowisp Munizioni 3.6 % 2030 bond, by ISIN",
+        "non_detectable_fragments",
+        "exempt",
+        "2025-09-01 to 2026-08-31",
+        "exempt in 2026Q2; expired in 2026Q3, so the bond is excluded",
+    ],
 ]
 
 README_EXPECTED = """

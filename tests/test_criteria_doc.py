@@ -59,8 +59,7 @@ def table_rows(page: str, heading: str) -> list[list[str]]:
 def test_criteria_table_has_one_row_per_criterion_with_its_settings(page, shipped):
     criteria, _ = shipped
     header, *rows = table_rows(page, "## Criteria (18)")
-    assert header == ["id", "title", "basis", "evidence", "scope", "threshold", "action",
-                      "ownership", "references"]
+    assert header == ["id", "title", "basis", "evidence", "scope", "threshold", "action", "ownership", "references"]
     by_id = {row[0].strip("`"): dict(zip(header, row, strict=True)) for row in rows}
     assert list(by_id) == sorted(criteria)
     conventional = by_id["conventional_weapons"]
@@ -85,27 +84,38 @@ def test_policies_show_their_criteria_and_dates(page, shipped):
     assert "(https://eur-lex.europa.eu/eli/reg_del/2025/1775/oj/eng)" in section
     assert "30 June 2026" in section  # the notes on existing benchmarks
     rows = table_rows(section, "References:")
-    assert [r[0] for r in rows[1:]] == ["`anti_personnel_mines`", "`cluster_munitions`",
-                                        "`chemical_weapons`", "`biological_weapons`"]
+    assert [r[0] for r in rows[1:]] == [
+        "`anti_personnel_mines`",
+        "`cluster_munitions`",
+        "`chemical_weapons`",
+        "`biological_weapons`",
+    ]
     old = page.split("### `eu_pab_2020_1818`", 1)[1].split("### `", 1)[0]
     assert "**Applies from 2020-12-23 to 2026-06-29.**" in old
 
 
 def test_policy_table_shows_tightened_settings(shipped):
     criteria, policies = shipped
-    strict = replace(policies["sfdr_pai14"], criteria=tuple(
-        replace(c, revenue_threshold=0.0) for c in policies["sfdr_pai14"].criteria
-    ) + (replace(criteria["conventional_weapons"], revenue_threshold=0.01),))
+    strict = replace(
+        policies["sfdr_pai14"],
+        criteria=tuple(replace(c, revenue_threshold=0.0) for c in policies["sfdr_pai14"].criteria)
+        + (replace(criteria["conventional_weapons"], revenue_threshold=0.01),),
+    )
     page = render_criteria_markdown(criteria, {"sfdr_pai14": strict})
     section = page.split("### `sfdr_pai14`", 1)[1]
-    assert "| `conventional_weapons` | Conventional weapons (arms revenue of 5 % or more) | " \
-           "conventional_weapons: arms_revenue | >= 1% | watch |" in section
+    assert (
+        "| `conventional_weapons` | Conventional weapons (arms revenue of 5 % or more) | "
+        "conventional_weapons: arms_revenue | >= 1% | watch |" in section
+    )
 
 
 def test_cells_are_escaped_and_kept_on_one_line(shipped):
     criteria, _ = shipped
-    tricky = replace(criteria["cluster_munitions"], title="Cluster | munitions\nand bomblets",
-                     references=(Reference("Treaty | text", "Art. 1", None),))
+    tricky = replace(
+        criteria["cluster_munitions"],
+        title="Cluster | munitions\nand bomblets",
+        references=(Reference("Treaty | text", "Art. 1", None),),
+    )
     page = render_criteria_markdown({"cluster_munitions": tricky}, {})
     [row] = [ln for ln in page.splitlines() if ln.startswith("| `cluster_munitions`")]
     assert "Cluster \\| munitions and bomblets" in row
@@ -115,7 +125,6 @@ def test_cells_are_escaped_and_kept_on_one_line(shipped):
 
 def test_build_script_check_mode_passes_on_the_committed_page():
     script = REPO / "scripts" / "build_criteria_doc.py"
-    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True,
-                            text=True, timeout=120)
+    result = subprocess.run([sys.executable, str(script), "--check"], capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "up to date" in result.stdout

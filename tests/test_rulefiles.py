@@ -26,18 +26,37 @@ from exclusionscreen.rulefiles import (
 from exclusionscreen.vocabulary import Action, Basis, Evidence
 
 CRITERION_IDS = {
-    "cluster_munitions", "anti_personnel_mines", "biological_weapons", "chemical_weapons",
-    "nuclear_weapons", "depleted_uranium", "incendiary_weapons", "blinding_lasers",
-    "non_detectable_fragments", "cyber_surveillance", "autonomous_weapons",
-    "abusive_law_enforcement_equipment", "private_military_services", "conventional_weapons",
-    "arms_sales_rights_violating_regimes", "sovereign_arms_embargo", "official_military_lists",
+    "cluster_munitions",
+    "anti_personnel_mines",
+    "biological_weapons",
+    "chemical_weapons",
+    "nuclear_weapons",
+    "depleted_uranium",
+    "incendiary_weapons",
+    "blinding_lasers",
+    "non_detectable_fragments",
+    "cyber_surveillance",
+    "autonomous_weapons",
+    "abusive_law_enforcement_equipment",
+    "private_military_services",
+    "conventional_weapons",
+    "arms_sales_rights_violating_regimes",
+    "sovereign_arms_embargo",
+    "official_military_lists",
     "norms_based_breaches",
 }
 POLICY_IDS = {"sfdr_pai14", "eu_pab_2020_1818", "eu_pab_2025_1775", "gpfg_style", "broad"}
 PAI14 = ["anti_personnel_mines", "cluster_munitions", "chemical_weapons", "biological_weapons"]
-GPFG_WEAPONS = {"biological_weapons", "chemical_weapons", "nuclear_weapons",
-                "non_detectable_fragments", "incendiary_weapons", "blinding_lasers",
-                "anti_personnel_mines", "cluster_munitions"}
+GPFG_WEAPONS = {
+    "biological_weapons",
+    "chemical_weapons",
+    "nuclear_weapons",
+    "non_detectable_fragments",
+    "incendiary_weapons",
+    "blinding_lasers",
+    "anti_personnel_mines",
+    "cluster_munitions",
+}
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -155,8 +174,7 @@ def test_shipped_criteria_settings_are_the_documented_ones():
     assert conventional.revenue_threshold == 0.05 and conventional.threshold_text == ">= 5%"
     sales = c["arms_sales_rights_violating_regimes"]
     assert sales.evidence is Evidence.COUNTRY_EXPOSURE and sales.basis is Basis.CONDUCT
-    assert sales.country_lists == ("un_arms_embargo", "eu_arms_embargo", "uk_arms_embargo",
-                                   "fh_not_free")
+    assert sales.country_lists == ("un_arms_embargo", "eu_arms_embargo", "uk_arms_embargo", "fh_not_free")
     assert sales.lookback_years == 5
     sovereign = c["sovereign_arms_embargo"]
     assert sovereign.evidence is Evidence.SOVEREIGN
@@ -206,8 +224,7 @@ def test_every_shipped_policy_loads_with_its_dates():
         for c in p.criteria:
             base = catalogue[c.id]
             assert set(base.involvement_types) <= set(c.involvement_types)
-            assert c.revenue_threshold == base.revenue_threshold or (
-                c.revenue_threshold < base.revenue_threshold)
+            assert c.revenue_threshold == base.revenue_threshold or (c.revenue_threshold < base.revenue_threshold)
 
 
 def test_load_policy_by_name_and_unknown_name():
@@ -238,12 +255,16 @@ def only_problem(path: Path):
 
 
 def test_bad_yaml_names_file_and_line(tmp_path):
-    path = write(tmp_path, "broken.yaml", """
+    path = write(
+        tmp_path,
+        "broken.yaml",
+        """
         schema_version: 1
         id: broken
         categories: [cluster_munitions
         action: exclude
-        """)
+        """,
+    )
     problem = only_problem(path)
     assert "not valid YAML" in problem.message
     assert problem.line is not None and problem.line >= 3
@@ -251,16 +272,14 @@ def test_bad_yaml_names_file_and_line(tmp_path):
 
 
 def test_missing_schema_version_is_checked_first(tmp_path):
-    path = write(tmp_path, "munitions.yaml", MUNITIONS.replace("    schema_version: 1\n", "")
-                 + "    colour: red\n")
+    path = write(tmp_path, "munitions.yaml", MUNITIONS.replace("    schema_version: 1\n", "") + "    colour: red\n")
     problem = only_problem(path)  # the unknown key is not reported before the version is known
     assert "missing required key 'schema_version'" in problem.message
     assert problem.line == 1
 
 
 def test_wrong_schema_version(tmp_path):
-    path = write(tmp_path, "munitions.yaml", MUNITIONS.replace("schema_version: 1",
-                                                               "schema_version: 2"))
+    path = write(tmp_path, "munitions.yaml", MUNITIONS.replace("schema_version: 1", "schema_version: 2"))
     problem = only_problem(path)
     assert problem.key_path == "schema_version" and problem.line == 1
     assert "schema_version 2 is not supported; this library reads 1" in problem.message
@@ -278,8 +297,9 @@ def test_unknown_key_lists_valid_keys_with_line(tmp_path):
 
 
 def test_unknown_nested_key(tmp_path):
-    path = write(tmp_path, "munitions.yaml", MUNITIONS.replace(
-        "      subsidiary_min_share: 0.5", "      sister_min_share: 0.5"))
+    path = write(
+        tmp_path, "munitions.yaml", MUNITIONS.replace("      subsidiary_min_share: 0.5", "      sister_min_share: 0.5")
+    )
     problem = only_problem(path)
     assert problem.key_path == "ownership.sister_min_share" and problem.line == 16
     assert "parent_min_share, subsidiary_min_share" in problem.message
@@ -288,13 +308,22 @@ def test_unknown_nested_key(tmp_path):
 @pytest.mark.parametrize(
     ("old", "new", "key_path", "line", "words"),
     [
-        ("revenue_threshold: 0.1", "revenue_threshold: five percent", "revenue_threshold", 13,
-         "fraction between 0 and 1"),
-        ("revenue_threshold: 0.1", "revenue_threshold: 5", "revenue_threshold", 13,
-         "fraction between 0 and 1"),
+        (
+            "revenue_threshold: 0.1",
+            "revenue_threshold: five percent",
+            "revenue_threshold",
+            13,
+            "fraction between 0 and 1",
+        ),
+        ("revenue_threshold: 0.1", "revenue_threshold: 5", "revenue_threshold", 13, "fraction between 0 and 1"),
         ("title: Test munitions", "title: 5", "title", 4, "non-empty text"),
-        ("involvement_types: [production, sale]", "involvement_types: production",
-         "involvement_types", 12, "non-empty list"),
+        (
+            "involvement_types: [production, sale]",
+            "involvement_types: production",
+            "involvement_types",
+            12,
+            "non-empty list",
+        ),
         ("action: exclude", "action: ban", "action", 17, "not one of: exclude, watch"),
         ("evidence: involvement", "evidence: rumour", "evidence", 6, "not one of"),
         ("provision: Art. 1", "url: ftp://example.org", "references[0].url", 10, "http(s)"),
@@ -310,8 +339,7 @@ def test_wrong_type_names_key_and_line(tmp_path, old, new, key_path, line, words
 
 
 def test_missing_required_key(tmp_path):
-    path = write(tmp_path, "munitions.yaml", MUNITIONS.replace(
-        "    revenue_threshold: 0.1\n", ""))
+    path = write(tmp_path, "munitions.yaml", MUNITIONS.replace("    revenue_threshold: 0.1\n", ""))
     problem = only_problem(path)
     assert "missing required key 'revenue_threshold' for evidence 'involvement'" in problem.message
 
@@ -324,8 +352,12 @@ def test_id_must_match_file_name(tmp_path):
 
 
 def test_every_problem_in_a_file_is_reported(tmp_path):
-    path = write(tmp_path, "munitions.yaml", MUNITIONS.replace("title: Test munitions", "title: 5")
-                 .replace("action: exclude", "action: ban") + "    colour: red\n")
+    path = write(
+        tmp_path,
+        "munitions.yaml",
+        MUNITIONS.replace("title: Test munitions", "title: 5").replace("action: exclude", "action: ban")
+        + "    colour: red\n",
+    )
     keys = {p.key_path for p in problems_of(lambda: load_criterion(path))}
     assert keys == {"title", "action", "colour"}
 
@@ -340,8 +372,7 @@ def test_every_problem_in_a_file_is_reported(tmp_path):
 )
 def test_python_tags_are_refused_and_never_run(tmp_path, payload):
     marker = tmp_path / "marker"
-    text = MUNITIONS.replace("title: Test munitions",
-                             "title: " + payload.format(marker=marker))
+    text = MUNITIONS.replace("title: Test munitions", "title: " + payload.format(marker=marker))
     path = write(tmp_path, "munitions.yaml", text)
     problem = only_problem(path)
     assert "not valid YAML" in problem.message and "python" in problem.message
@@ -354,7 +385,9 @@ def test_catalogue_reports_problems_of_every_file(tmp_path, catalogue_dir):
     write(catalogue_dir, "listed.yaml", LISTED.replace("schema_version: 1", "schema_version: 3"))
     problems = problems_of(lambda: load_catalogue(catalogue_dir))
     assert {(Path(p.file).name, p.key_path) for p in problems} == {
-        ("exports.yaml", "lookback_years"), ("listed.yaml", "schema_version")}
+        ("exports.yaml", "lookback_years"),
+        ("listed.yaml", "schema_version"),
+    }
 
 
 def test_keys_of_another_evidence_kind_are_unknown(tmp_path):
@@ -369,7 +402,9 @@ def test_keys_of_another_evidence_kind_are_unknown(tmp_path):
 
 
 def test_policy_may_tighten(tmp_path, catalogue_dir):
-    path = policy(tmp_path, """
+    path = policy(
+        tmp_path,
+        """
         - criterion: munitions
           revenue_threshold: 0.0
           involvement_types: [production, sale, key_components]
@@ -379,7 +414,8 @@ def test_policy_may_tighten(tmp_path, catalogue_dir):
           lookback_years: 10
           country_lists: [list_a, list_b, list_c]
         - listed
-        """)
+        """,
+    )
     p = load_policy(path, criteria_dir=catalogue_dir)
     munitions, exports, listed = p.criteria
     assert munitions.revenue_threshold == 0.0
@@ -396,25 +432,35 @@ def test_policy_may_tighten(tmp_path, catalogue_dir):
 @pytest.mark.parametrize(
     ("entry", "key_path", "how"),
     [
-        ("{criterion: munitions, revenue_threshold: 0.2}", "criteria[0].revenue_threshold",
-         "raises the revenue threshold from 0.1 to 0.2"),
-        ("{criterion: munitions, involvement_types: [production]}",
-         "criteria[0].involvement_types", "drops sale"),
-        ("{criterion: munitions, categories: [anti_personnel_mines]}", "criteria[0].categories",
-         "drops cluster_munitions"),
-        ("{criterion: munitions, ownership: {parent_min_share: 0.8}}",
-         "criteria[0].ownership.parent_min_share",
-         "raises the ownership share from 0.5 to 0.8"),
-        ("{criterion: munitions, ownership: {subsidiary_min_share: null}}",
-         "criteria[0].ownership.subsidiary_min_share", "removes the ownership share of 0.5"),
-        ("{criterion: munitions, action: watch}", "criteria[0].action",
-         "turns exclude into watch"),
-        ("{criterion: exports, lookback_years: 3}", "criteria[0].lookback_years",
-         "shortens the look-back from 5 to 3 years"),
-        ("{criterion: exports, country_lists: [list_a]}", "criteria[0].country_lists",
-         "drops list_b"),
-        ("{criterion: listed, entity_lists: [list_y]}", "criteria[0].entity_lists",
-         "drops list_x"),
+        (
+            "{criterion: munitions, revenue_threshold: 0.2}",
+            "criteria[0].revenue_threshold",
+            "raises the revenue threshold from 0.1 to 0.2",
+        ),
+        ("{criterion: munitions, involvement_types: [production]}", "criteria[0].involvement_types", "drops sale"),
+        (
+            "{criterion: munitions, categories: [anti_personnel_mines]}",
+            "criteria[0].categories",
+            "drops cluster_munitions",
+        ),
+        (
+            "{criterion: munitions, ownership: {parent_min_share: 0.8}}",
+            "criteria[0].ownership.parent_min_share",
+            "raises the ownership share from 0.5 to 0.8",
+        ),
+        (
+            "{criterion: munitions, ownership: {subsidiary_min_share: null}}",
+            "criteria[0].ownership.subsidiary_min_share",
+            "removes the ownership share of 0.5",
+        ),
+        ("{criterion: munitions, action: watch}", "criteria[0].action", "turns exclude into watch"),
+        (
+            "{criterion: exports, lookback_years: 3}",
+            "criteria[0].lookback_years",
+            "shortens the look-back from 5 to 3 years",
+        ),
+        ("{criterion: exports, country_lists: [list_a]}", "criteria[0].country_lists", "drops list_b"),
+        ("{criterion: listed, entity_lists: [list_y]}", "criteria[0].entity_lists", "drops list_x"),
     ],
 )
 def test_policy_loosening_is_refused(tmp_path, catalogue_dir, entry, key_path, how):
@@ -432,23 +478,19 @@ def test_policy_naming_unknown_criterion(tmp_path, catalogue_dir):
     path = policy(tmp_path, "- munitions\n- landmines\n")
     [problem] = problems_of(lambda: load_policy(path, criteria_dir=catalogue_dir))
     assert problem.key_path == "criteria[1].criterion" and problem.line == 10
-    assert "unknown criterion 'landmines'; known criteria: exports, listed, munitions" in (
-        problem.message)
+    assert "unknown criterion 'landmines'; known criteria: exports, listed, munitions" in (problem.message)
 
 
 def test_policy_setting_a_key_the_criterion_does_not_have(tmp_path, catalogue_dir):
     path = policy(tmp_path, "- {criterion: exports, revenue_threshold: 0.0}\n")
     [problem] = problems_of(lambda: load_policy(path, criteria_dir=catalogue_dir))
     assert problem.key_path == "criteria[0].revenue_threshold"
-    assert "criterion 'exports' (evidence 'country_exposure') has no 'revenue_threshold'" in (
-        problem.message)
+    assert "criterion 'exports' (evidence 'country_exposure') has no 'revenue_threshold'" in (problem.message)
 
 
 def test_policy_dates_must_be_in_order(tmp_path, catalogue_dir):
     path = policy(tmp_path, "- munitions\n")
-    text = path.read_text().replace("criteria:\n",
-                                    "applies_from: 2026-06-30\napplies_until: 2026-01-01\n"
-                                    "criteria:\n")
+    text = path.read_text().replace("criteria:\n", "applies_from: 2026-06-30\napplies_until: 2026-01-01\ncriteria:\n")
     path.write_text(text)
     [problem] = problems_of(lambda: load_policy(path, criteria_dir=catalogue_dir))
     assert problem.key_path == "applies_until" and "before applies_from" in problem.message
@@ -474,8 +516,9 @@ def test_validate_checks_policies_against_given_criteria(tmp_path, catalogue_dir
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "exclusionscreen", "criteria", *args],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "exclusionscreen", "criteria", *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_validate_exits_1_on_a_bad_file_and_0_on_good_ones(tmp_path, catalogue_dir):

@@ -61,12 +61,16 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _criteria_table(criteria: Iterable[Criterion]) -> list[str]:
-    header = ["id", "title", "basis", "evidence", "scope", "threshold", "action", "ownership",
-              "references"]
+    header = ["id", "title", "basis", "evidence", "scope", "threshold", "action", "ownership", "references"]
     rows = [
-        [f"`{c.id}`", *map(_cell, (c.title, c.basis.value, c.evidence.value, _scope(c),
-                                    _threshold(c), c.action.value, ownership_text(c))),
-         _references(c.references)]
+        [
+            f"`{c.id}`",
+            *map(
+                _cell,
+                (c.title, c.basis.value, c.evidence.value, _scope(c), _threshold(c), c.action.value, ownership_text(c)),
+            ),
+            _references(c.references),
+        ]
         for c in criteria
     ]
     return _table(header, rows)
@@ -88,8 +92,7 @@ def _policy_section(p: Policy) -> list[str]:
     lines.append("")
     header = ["criterion", "title", "scope", "threshold", "action", "ownership"]
     rows = [
-        [f"`{c.id}`", *map(_cell, (c.title, _scope(c), _threshold(c), c.action.value,
-                                    ownership_text(c)))]
+        [f"`{c.id}`", *map(_cell, (c.title, _scope(c), _threshold(c), c.action.value, ownership_text(c)))]
         for c in p.criteria
     ]
     lines += _table(header, rows) + [""]
@@ -98,9 +101,7 @@ def _policy_section(p: Policy) -> list[str]:
     return lines
 
 
-def render_criteria_markdown(
-    criteria: Mapping[str, Criterion], policies: Mapping[str, Policy]
-) -> str:
+def render_criteria_markdown(criteria: Mapping[str, Criterion], policies: Mapping[str, Policy]) -> str:
     """The Markdown page describing `criteria` and `policies` (both keyed by id).
 
     Criteria and policies are listed in id order; a policy's criteria in the order the policy
@@ -114,7 +115,7 @@ def render_criteria_markdown(
         "",
         "Each criterion is one file under `criteria/`; each policy is one file under "
         "`criteria/policies/` and may only make the criteria it applies stricter. A threshold of "
-        "\"any involvement\" means any recorded involvement counts, whatever its share of revenue. "
+        '"any involvement" means any recorded involvement counts, whatever its share of revenue. '
         "Ownership says which parents and subsidiaries of an involved company are caught too.",
         "",
         f"## Criteria ({len(ordered)})",

@@ -93,8 +93,10 @@ def policy_text(p: Policy) -> str:
     lines.append(f"Rule-set hash: {p.rule_hash}")
     lines.append("")
     for c in p.criteria:
-        lines.append(f"- {c.id} v{c.version}: {c.title}, {c.action.value}"
-                     + (f", {c.threshold_text}" if c.threshold_text else ""))
+        lines.append(
+            f"- {c.id} v{c.version}: {c.title}, {c.action.value}"
+            + (f", {c.threshold_text}" if c.threshold_text else "")
+        )
     return "\n".join(lines)
 
 
@@ -129,9 +131,15 @@ def policy_html(p: Policy) -> str:
 
     table = pd.DataFrame(
         [
-            {"criterion": c.id, "version": c.version, "title": c.title, "basis": c.basis.value,
-             "action": c.action.value, "threshold": c.threshold_text,
-             "ownership": ownership_text(c)}
+            {
+                "criterion": c.id,
+                "version": c.version,
+                "title": c.title,
+                "basis": c.basis.value,
+                "action": c.action.value,
+                "threshold": c.threshold_text,
+                "ownership": ownership_text(c),
+            }
             for c in p.criteria
         ]
     )
@@ -157,32 +165,40 @@ def result_tables(result) -> dict:
     """The summary tables a result is shown with, built once for text, HTML and the CLI."""
     import pandas as pd
 
-    overview = result.overview().merge(result.pai14()[["portfolio_id", "pai14_all", "pai14_covered"]],
-                                       on="portfolio_id", how="left")
-    portfolios = pd.DataFrame({
-        "portfolio": overview["portfolio_id"],
-        "holdings": overview["holdings"],
-        "market value": overview["market_value"].map(lambda v: f"{v:,.0f}"),
-        "excluded": overview["excluded"].astype(str) + " (" + overview["weight_excluded"].map(_pct) + ")",
-        "watch": overview["watch"].astype(str) + " (" + overview["weight_watch"].map(_pct) + ")",
-        "unresolved": overview["unresolved"],
-        "coverage": overview["coverage"].map(_pct),
-        "PAI 14": overview["pai14_all"].map(_pct),
-    })
+    overview = result.overview().merge(
+        result.pai14()[["portfolio_id", "pai14_all", "pai14_covered"]], on="portfolio_id", how="left"
+    )
+    portfolios = pd.DataFrame(
+        {
+            "portfolio": overview["portfolio_id"],
+            "holdings": overview["holdings"],
+            "market value": overview["market_value"].map(lambda v: f"{v:,.0f}"),
+            "excluded": overview["excluded"].astype(str) + " (" + overview["weight_excluded"].map(_pct) + ")",
+            "watch": overview["watch"].astype(str) + " (" + overview["weight_watch"].map(_pct) + ")",
+            "unresolved": overview["unresolved"],
+            "coverage": overview["coverage"].map(_pct),
+            "PAI 14": overview["pai14_all"].map(_pct),
+        }
+    )
     crit = result.criteria_summary()
     crit = crit[(crit["holdings_excluded"] + crit["holdings_watch"] + crit["holdings_exempt"]) > 0]
-    criteria = pd.DataFrame({
-        "criterion": crit["criterion_id"], "excluded": crit["holdings_excluded"].astype(int),
-        "watch": crit["holdings_watch"].astype(int), "exempt": crit["holdings_exempt"].astype(int),
-    })
+    criteria = pd.DataFrame(
+        {
+            "criterion": crit["criterion_id"],
+            "excluded": crit["holdings_excluded"].astype(int),
+            "watch": crit["holdings_watch"].astype(int),
+            "exempt": crit["holdings_exempt"].astype(int),
+        }
+    )
     return {"portfolios": portfolios, "criteria": criteria}
 
 
 def _text_table(frame) -> str:
     if frame.empty:
         return "  (none)"
-    cells = [list(map(str, frame.columns))] + [[_fmt(v) if not isinstance(v, str) else v for v in row]
-                                               for row in frame.itertuples(index=False)]
+    cells = [list(map(str, frame.columns))] + [
+        [_fmt(v) if not isinstance(v, str) else v for v in row] for row in frame.itertuples(index=False)
+    ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(cells[0]))]
     lines = ["  " + "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
     lines.insert(1, "  " + "  ".join("-" * w for w in widths))
@@ -192,10 +208,16 @@ def _text_table(frame) -> str:
 def result_text(result) -> str:
     """A screen result as plain text: per portfolio, per criterion, warnings."""
     tables = result_tables(result)
-    lines = [f"Screen as of {result.as_of.date()} with policy {result.policy.id} v{result.policy.version}",
-             f"{len(result.holdings):,} holdings, {len(result.flags):,} flags, {len(result.review):,} items to review",
-             "", "Portfolios:", _text_table(tables["portfolios"]), "", "Criteria hit:",
-             _text_table(tables["criteria"])]
+    lines = [
+        f"Screen as of {result.as_of.date()} with policy {result.policy.id} v{result.policy.version}",
+        f"{len(result.holdings):,} holdings, {len(result.flags):,} flags, {len(result.review):,} items to review",
+        "",
+        "Portfolios:",
+        _text_table(tables["portfolios"]),
+        "",
+        "Criteria hit:",
+        _text_table(tables["criteria"]),
+    ]
     if len(result.skipped):
         lines += ["", f"{len(result.skipped):,} file rows were not holdings (preamble, footer, totals...)"]
     if result.warnings:
@@ -206,12 +228,16 @@ def result_text(result) -> str:
 def result_html(result) -> str:
     """A screen result as escaped HTML for notebooks, from the same tables as :func:`result_text`."""
     tables = result_tables(result)
-    head = (f"<h4>Screen as of {html.escape(str(result.as_of.date()))} with policy "
-            f"{html.escape(result.policy.id)} v{html.escape(result.policy.version)}</h4>"
-            f"<p>{len(result.holdings):,} holdings, {len(result.flags):,} flags, "
-            f"{len(result.review):,} items to review</p>")
+    head = (
+        f"<h4>Screen as of {html.escape(str(result.as_of.date()))} with policy "
+        f"{html.escape(result.policy.id)} v{html.escape(result.policy.version)}</h4>"
+        f"<p>{len(result.holdings):,} holdings, {len(result.flags):,} flags, "
+        f"{len(result.review):,} items to review</p>"
+    )
     warn = ""
     if result.warnings:
         warn = "<ul>" + "".join(f"<li>{html.escape(w)}</li>" for w in result.warnings) + "</ul>"
-    return (f"<div>{head}{frame_html(tables['portfolios'], 'Portfolios')}"
-            f"{frame_html(tables['criteria'], 'Criteria hit')}{warn}</div>")
+    return (
+        f"<div>{head}{frame_html(tables['portfolios'], 'Portfolios')}"
+        f"{frame_html(tables['criteria'], 'Criteria hit')}{warn}</div>"
+    )

@@ -83,8 +83,9 @@ def _links(issuers: pd.DataFrame, *, upward: bool) -> _Links:
     return _Links(pd.Index(ids), indptr, target[order], share[order])
 
 
-def ancestors(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | None = None, *,
-              max_depth: int = 25) -> pd.DataFrame:
+def ancestors(
+    issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | None = None, *, max_depth: int = 25
+) -> pd.DataFrame:
     """Parents that own at least the minimum share of each start issuer, directly or through a chain.
 
     `start` has a column ``issuer_id`` (plus any columns to carry along, and optionally ``min_share``
@@ -94,8 +95,9 @@ def ancestors(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | Non
     return _walk(start, _links(issuers, upward=True), min_share, max_depth)
 
 
-def descendants(issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | None = None, *,
-                max_depth: int = 25) -> pd.DataFrame:
+def descendants(
+    issuers: pd.DataFrame, start: pd.DataFrame, min_share: float | None = None, *, max_depth: int = 25
+) -> pd.DataFrame:
     """Subsidiaries owned at least the minimum share by each start issuer, directly or through a chain."""
     return _walk(start, _links(issuers, upward=False), min_share, max_depth)
 

@@ -39,8 +39,18 @@ _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_RE = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
-_COMMON_KEYS = {"schema_version", "id", "version", "title", "basis", "evidence", "definition",
-                "references", "action", "notes"}
+_COMMON_KEYS = {
+    "schema_version",
+    "id",
+    "version",
+    "title",
+    "basis",
+    "evidence",
+    "definition",
+    "references",
+    "action",
+    "notes",
+}
 _KEYS_BY_EVIDENCE = {
     Evidence.INVOLVEMENT: {"categories", "involvement_types", "revenue_threshold", "ownership"},
     Evidence.COUNTRY_EXPOSURE: {"country_lists", "lookback_years", "ownership"},
@@ -55,10 +65,29 @@ _REQUIRED_BY_EVIDENCE = {
 }
 _REFERENCE_KEYS = {"instrument", "provision", "url", "note"}
 _OWNERSHIP_KEYS = {"parent_min_share", "subsidiary_min_share"}
-_POLICY_KEYS = {"schema_version", "id", "version", "title", "description", "references",
-                "applies_from", "applies_until", "criteria", "notes"}
-_POLICY_ENTRY_KEYS = {"criterion", "categories", "involvement_types", "revenue_threshold",
-                      "ownership", "action", "country_lists", "lookback_years", "entity_lists"}
+_POLICY_KEYS = {
+    "schema_version",
+    "id",
+    "version",
+    "title",
+    "description",
+    "references",
+    "applies_from",
+    "applies_until",
+    "criteria",
+    "notes",
+}
+_POLICY_ENTRY_KEYS = {
+    "criterion",
+    "categories",
+    "involvement_types",
+    "revenue_threshold",
+    "ownership",
+    "action",
+    "country_lists",
+    "lookback_years",
+    "entity_lists",
+}
 
 
 # --------------------------------------------------------------------------------------------
@@ -162,9 +191,7 @@ def _share(doc: _Document, mapping: dict, key: str, prefix: str = "", required: 
         return None
     value = mapping[key]
     if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        doc.problem(
-            _join(prefix, key), f"must be a fraction between 0 and 1 (0.05 for 5 %), got {value!r}"
-        )
+        doc.problem(_join(prefix, key), f"must be a fraction between 0 and 1 (0.05 for 5 %), got {value!r}")
         return None
     return float(value)
 
@@ -175,13 +202,10 @@ def _words(doc: _Document, mapping: dict, key: str, prefix: str = "", required: 
             doc.problem(prefix, f"missing required key {key!r}")
         return None
     value = mapping[key]
-    if not isinstance(value, list) or not value or not all(
-        isinstance(v, str) and _ID_RE.match(v) for v in value
-    ):
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and _ID_RE.match(v) for v in value):
         doc.problem(
             _join(prefix, key),
-            "must be a non-empty list of lower-case identifiers (letters, digits, _), "
-            f"got {value!r}",
+            f"must be a non-empty list of lower-case identifiers (letters, digits, _), got {value!r}",
         )
         return None
     if len(set(value)) != len(value):
@@ -215,8 +239,10 @@ def _date(doc: _Document, mapping: dict, key: str, prefix: str = ""):
 def _references(doc: _Document, mapping: dict, prefix: str = "") -> tuple[Reference, ...]:
     value = mapping.get("references")
     if not isinstance(value, list) or not value:
-        doc.problem(_join(prefix, "references") if "references" in mapping else prefix,
-                    "must list at least one legal or normative reference")
+        doc.problem(
+            _join(prefix, "references") if "references" in mapping else prefix,
+            "must list at least one legal or normative reference",
+        )
         return ()
     refs = []
     for i, item in enumerate(value):
@@ -268,8 +294,7 @@ def _header(doc: _Document, kind: str) -> dict | None:
     if data["schema_version"] != SCHEMA_VERSION:
         doc.problem(
             "schema_version",
-            f"schema_version {data['schema_version']!r} is not supported; "
-            f"this library reads {SCHEMA_VERSION}",
+            f"schema_version {data['schema_version']!r} is not supported; this library reads {SCHEMA_VERSION}",
         )
         return None
     return data
@@ -427,8 +452,11 @@ def _tighten(doc: _Document, base: Criterion, entry: dict, prefix: str) -> Crite
                 if key not in given or (new is None and not removed):  # absent, or invalid
                     merged[key] = old
                 elif old is not None and (removed or new > old):
-                    how = (f"removes the ownership share of {old:g}" if new is None
-                           else f"raises the ownership share from {old:g} to {new:g}")
+                    how = (
+                        f"removes the ownership share of {old:g}"
+                        if new is None
+                        else f"raises the ownership share from {old:g} to {new:g}"
+                    )
                     loosen(f"ownership.{key}", how)
                     merged[key] = old
                 else:
@@ -484,9 +512,7 @@ def _parse_policy(doc: _Document, catalogue: dict[str, Criterion]) -> Policy | N
         seen.add(cid)
         if cid not in catalogue:
             known = ", ".join(sorted(catalogue))
-            doc.problem(
-                _join(path, "criterion"), f"unknown criterion {cid!r}; known criteria: {known}"
-            )
+            doc.problem(_join(path, "criterion"), f"unknown criterion {cid!r}; known criteria: {known}")
             continue
         chosen.append(_tighten(doc, catalogue[cid], entry, path))
     fields = dict(
@@ -520,9 +546,7 @@ def shipped_policies() -> dict[str, Policy]:
     return policies
 
 
-def load_policy(
-    name_or_path: str | Path | Policy, *, criteria_dir: str | Path | None = None
-) -> Policy:
+def load_policy(name_or_path: str | Path | Policy, *, criteria_dir: str | Path | None = None) -> Policy:
     """A shipped policy by id (``"broad"``), or a policy file at a path.
 
     A policy file's criteria are looked up in `criteria_dir` when given, else in the shipped
@@ -554,9 +578,7 @@ def _kind(path: Path, data: Any) -> str:
     return "criterion"
 
 
-def validate_rule_files(
-    paths: Iterable[str | Path], *, criteria_dir: str | Path | None = None
-) -> list[RuleProblem]:
+def validate_rule_files(paths: Iterable[str | Path], *, criteria_dir: str | Path | None = None) -> list[RuleProblem]:
     """Check criterion and policy files (or folders of them); return every problem found.
 
     A policy's criteria are looked up among the criterion files given, then in `criteria_dir`
@@ -600,5 +622,3 @@ def _shipped_or_empty() -> dict[str, Criterion]:
         return shipped_criteria()
     except (RuleFileError, FileNotFoundError):
         return {}
-
-

@@ -115,7 +115,10 @@ class Policy:
     def to_record(self) -> dict:
         """A JSON-ready dict of the policy with its effective criteria, as a saved result keeps it."""
         return {
-            "id": self.id, "version": self.version, "title": self.title, "description": self.description,
+            "id": self.id,
+            "version": self.version,
+            "title": self.title,
+            "description": self.description,
             "references": [asdict(r) for r in self.references],
             "applies_from": self.applies_from.isoformat() if self.applies_from else None,
             "applies_until": self.applies_until.isoformat() if self.applies_until else None,
@@ -126,7 +129,10 @@ class Policy:
     def from_record(cls, record: dict) -> Policy:
         """The policy written by :meth:`to_record` (same rules, same rule hash)."""
         return cls(
-            id=record["id"], version=record["version"], title=record["title"], description=record["description"],
+            id=record["id"],
+            version=record["version"],
+            title=record["title"],
+            description=record["description"],
             references=tuple(Reference(**r) for r in record["references"]),
             criteria=tuple(Criterion.from_record(c) for c in record["criteria"]),
             applies_from=date.fromisoformat(record["applies_from"]) if record["applies_from"] else None,

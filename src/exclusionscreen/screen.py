@@ -494,7 +494,7 @@ def _criteria_hit(flags: pd.DataFrame, index: pd.Index) -> pd.Series:
 
 
 def _joined(groups: np.ndarray, values: np.ndarray) -> list[str]:
-    """", "-joined `values` of each run of equal `groups` (sorted by group), one string per run."""
+    """ ", "-joined `values` of each run of equal `groups` (sorted by group), one string per run."""
     if not len(groups):
         return []
     first = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])

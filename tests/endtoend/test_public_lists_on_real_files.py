@@ -20,8 +20,10 @@ def test_no_official_list_flags_on_index_funds(name):
     result = xs.screen(xs.load_holdings(HOLDINGS / name), xs.load_universe(), "broad", as_of="2025-09-30")
     assert result.flags.empty, result.flags[["security_name", "cause_name", "match_method"]]
     doubtful = result.review[result.review["kind"].str.startswith("entity list")]
-    allowed = (r"^(fuzzy match to a security name with no issuer data|matched only on the short alias .+"
-               r"|names agree but legal forms differ .+)$")
+    allowed = (
+        r"^(fuzzy match to a security name with no issuer data|matched only on the short alias .+"
+        r"|names agree but legal forms differ .+)$"
+    )
     assert doubtful["reason"].str.match(allowed).all(), set(doubtful["reason"])
 
 

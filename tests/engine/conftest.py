@@ -186,8 +186,8 @@ def universe_frames() -> dict[str, pd.DataFrame]:
         "country_lists": pd.DataFrame(
             [
                 dict(list_id="un_arms_embargo", country="XR", valid_from="2020-01-01", source=SOURCE),
-            # an embargo on the state itself (what the sovereign criterion reads)
-            dict(list_id="un_arms_embargo_state", country="XR", valid_from="2020-01-01", source=SOURCE),
+                # an embargo on the state itself (what the sovereign criterion reads)
+                dict(list_id="un_arms_embargo_state", country="XR", valid_from="2020-01-01", source=SOURCE),
                 # Freedonia's embargo ended before the screening date
                 dict(
                     list_id="eu_arms_embargo_state",

@@ -10,6 +10,4 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "holdings"
 SHARED_HOLDINGS = REPO / ".." / "shared" / "data" / "holdings"
 
-needs_shared = pytest.mark.skipif(
-    not SHARED_HOLDINGS.is_dir(), reason="../shared/data/holdings is not present"
-)
+needs_shared = pytest.mark.skipif(not SHARED_HOLDINGS.is_dir(), reason="../shared/data/holdings is not present")

@@ -47,8 +47,11 @@ def test_no_recognisable_table_lists_columns_required_and_aliases():
 def test_unknown_columns_fail_with_the_columns_found(tmp_path):
     path = tmp_path / "odd.csv"
     path.write_text("Foo,Bar,Baz\n1,2,3\n4,5,6\n", encoding="utf-8")
-    with pytest.raises(ColumnMappingError, match=r"odd\.csv: .*Columns found in the most "
-                                                 r"table-like row: Foo, Bar, Baz"):
+    with pytest.raises(
+        ColumnMappingError,
+        match=r"odd\.csv: .*Columns found in the most "
+        r"table-like row: Foo, Bar, Baz",
+    ):
         load_holdings(path)
 
 
@@ -102,8 +105,11 @@ def test_openpyxl_parses_with_defusedxml():
 
 def test_entity_expansion_payload_is_refused(tmp_path):
     path = workbooks.entity_payload(tmp_path)
-    with pytest.raises(InputFileError, match=r"entities\.xlsx: refused: part xl/worksheets/sheet2\.xml "
-                                             r"declares a DTD or XML entities"):
+    with pytest.raises(
+        InputFileError,
+        match=r"entities\.xlsx: refused: part xl/worksheets/sheet2\.xml "
+        r"declares a DTD or XML entities",
+    ):
         load_holdings(path)
     # and openpyxl on its own, through defusedxml, refuses it too
     with pytest.raises((defusedxml.DefusedXmlException, ValueError)) as caught:
@@ -118,8 +124,11 @@ def test_entity_expansion_payload_is_refused(tmp_path):
 def test_zip_bomb_is_refused_before_decompressing(tmp_path):
     path = workbooks.zip_bomb(tmp_path)
     assert path.stat().st_size < 200_000
-    with pytest.raises(InputFileError, match=r"bomb\.xlsx: refused: part xl/media/padding\.xml "
-                                             r"decompresses .* times its stored size"):
+    with pytest.raises(
+        InputFileError,
+        match=r"bomb\.xlsx: refused: part xl/media/padding\.xml "
+        r"decompresses .* times its stored size",
+    ):
         load_holdings(path)
 
 

@@ -26,8 +26,13 @@ def test_ishares_style_csv_bom_preamble_quoted_numbers_multiline_footer():
     assert len(frame) == 8
     assert report.rows_read == 20 == report.holdings + len(report.skipped)
     assert report.header_row == 10 and report.table_end_row == 18
-    assert reasons(frame) == {**{r: "preamble" for r in range(1, 9)}, 9: "blank", 10: "header",
-                              19: "blank", 20: "disclaimer"}
+    assert reasons(frame) == {
+        **{r: "preamble" for r in range(1, 9)},
+        9: "blank",
+        10: "header",
+        19: "blank",
+        20: "disclaimer",
+    }
     # the footer is one quoted record over three lines; its text is reported, not a holding
     assert report.skipped.iloc[-1]["text"].startswith("The content contained herein")
     assert frame["source_row"].tolist() == list(range(11, 19))
@@ -46,8 +51,14 @@ def test_ishares_style_csv_bom_preamble_quoted_numbers_multiline_footer():
 def test_non_security_rows_are_kept_with_their_asset_class():
     frame = load_holdings(FIXTURES / "ishares_style_en.csv").set_index("ticker")
     assert frame["asset_class"].to_dict() == {
-        "EXRB": "equity", "SMPF": "equity", "FCTV": "equity", "XTSLA": "money_market",
-        "USD": "cash", "ESM4": "futures", "UBFUT": "collateral", "EUR": "fx",
+        "EXRB": "equity",
+        "SMPF": "equity",
+        "FCTV": "equity",
+        "XTSLA": "money_market",
+        "USD": "cash",
+        "ESM4": "futures",
+        "UBFUT": "collateral",
+        "EUR": "fx",
     }
     assert frame.loc["UBFUT", "asset_class_raw"] == "Cash Collateral and Margins"
     # parentheses mean a negative number; weights still add up to 100 %
@@ -67,8 +78,16 @@ def test_german_file_decimal_comma_semicolons_cp1252_total_line():
     report = load_report(frame)[0]
     assert len(frame) == 6
     assert report.rows_read == 14 == report.holdings + len(report.skipped)
-    assert reasons(frame) == {1: "preamble", 2: "preamble", 3: "blank", 4: "header", 11: "blank",
-                              12: "total line", 13: "blank", 14: "disclaimer"}
+    assert reasons(frame) == {
+        1: "preamble",
+        2: "preamble",
+        3: "blank",
+        4: "header",
+        11: "blank",
+        12: "total line",
+        13: "blank",
+        14: "disclaimer",
+    }
     assert report.details == {"encoding": "cp1252 (not valid UTF-8)", "delimiter": ";"}
     assert report.locale.startswith("German column names, decimal comma")
     assert report.column_mapping["Emittententicker"] == "ticker"
@@ -82,8 +101,7 @@ def test_german_file_decimal_comma_semicolons_cp1252_total_line():
     assert by_ticker.loc["CHF", "market_value"] == pytest.approx(-2_456.78)
     assert by_ticker.loc["BSPL", "exchange"] == "Wiener Börse"
     assert by_ticker["country"].fillna("-").tolist() == ["DE", "AT", "CH", "DE", "-", "CH"]
-    assert by_ticker["asset_class"].tolist() == ["equity", "equity", "equity", "cash", "futures",
-                                                 "fx"]
+    assert by_ticker["asset_class"].tolist() == ["equity", "equity", "equity", "cash", "futures", "fx"]
     assert report.as_of == pd.Timestamp("2024-09-30")
     assert report.weight_sum == pytest.approx(1.0)
 
@@ -144,8 +162,16 @@ def test_title_block_on_second_sheet_with_total_line(tmp_path):
     assert report.sheet == "Positions" and report.sheets == ("Cover", "Positions")
     assert report.header_row == 5 and report.table_end_row == 10
     assert len(frame) == 5
-    assert reasons(frame) == {1: "preamble", 2: "preamble", 3: "preamble", 4: "blank", 5: "header",
-                              11: "total line", 12: "blank", 13: "disclaimer"}
+    assert reasons(frame) == {
+        1: "preamble",
+        2: "preamble",
+        3: "preamble",
+        4: "blank",
+        5: "header",
+        11: "total line",
+        12: "blank",
+        13: "disclaimer",
+    }
     assert report.as_of == pd.Timestamp("2024-12-31")
     assert report.column_mapping["% of Net Assets"] == "weight"
     assert report.column_mapping["Market Value (EUR)"] == "market_value"
@@ -173,8 +199,14 @@ def test_user_edited_workbook(tmp_path):
     report = load_report(frame)[0]
     assert report.sheet == "holdings"  # not the summary sheet before it
     assert len(frame) == 7
-    assert reasons(frame) == {1: "header", 7: "disclaimer", 8: "disclaimer", 11: "blank",
-                              12: "footer", 13: "disclaimer"}
+    assert reasons(frame) == {
+        1: "header",
+        7: "disclaimer",
+        8: "disclaimer",
+        11: "blank",
+        12: "footer",
+        13: "disclaimer",
+    }
     assert "Column1" in report.unmapped_columns
     # numbers stored as text are numbers
     assert frame["weight"].sum() == pytest.approx(1.0)
@@ -193,11 +225,13 @@ def test_user_edited_workbook(tmp_path):
 
 
 def test_parquet_and_frame_inputs(tmp_path):
-    source = pd.DataFrame({
-        "ISIN": ["FR000FICT030", "DE000MUST018", None],
-        "Name": ["FICTIVE AERONAUTIQUE SA", "MUSTER CHEMIE AG", "Total"],
-        "Weight": [0.6, 0.4, 1.0],
-    })
+    source = pd.DataFrame(
+        {
+            "ISIN": ["FR000FICT030", "DE000MUST018", None],
+            "Name": ["FICTIVE AERONAUTIQUE SA", "MUSTER CHEMIE AG", "Total"],
+            "Weight": [0.6, 0.4, 1.0],
+        }
+    )
     before = source.copy()
     path = tmp_path / "positions.parquet"
     source.to_parquet(path)
@@ -216,8 +250,7 @@ def test_parquet_and_frame_inputs(tmp_path):
 
 def test_several_files_each_their_own_portfolio_with_unique_holding_ids(tmp_path):
     frame = load_holdings([FIXTURES / "ishares_style_en.csv", FIXTURES / "fondspositionen_de.csv"])
-    assert frame["portfolio_id"].value_counts().to_dict() == {"ishares_style_en": 8,
-                                                               "fondspositionen_de": 6}
+    assert frame["portfolio_id"].value_counts().to_dict() == {"ishares_style_en": 8, "fondspositionen_de": 6}
     assert frame["holding_id"].is_unique
     assert frame["holding_id"].iloc[0] == "ishares_style_en:11"
     assert len(load_report(frame)) == 2
@@ -245,8 +278,7 @@ def test_folder_of_files(tmp_path):
 
 
 def test_column_map_wins_over_aliases_and_can_ignore_columns():
-    frame = load_holdings(FIXTURES / "ishares_style_en.csv",
-                          column_map={"Currency": "currency", "Location": None})
+    frame = load_holdings(FIXTURES / "ishares_style_en.csv", column_map={"Currency": "currency", "Location": None})
     report = load_report(frame)[0]
     assert report.column_mapping["Currency"] == "currency"
     assert "Market Currency" in report.unmapped_columns and "Location" in report.unmapped_columns
@@ -257,8 +289,9 @@ def test_column_map_wins_over_aliases_and_can_ignore_columns():
 
 def test_column_map_makes_an_unknown_header_usable(tmp_path):
     path = tmp_path / "odd.csv"
-    path.write_text("Wertpapier-Nr,Bezeichnung,Quote\nFR000FICT030,FICTIVE SA,60\n"
-                    "DE000MUST018,MUSTER AG,40\n", encoding="utf-8")
+    path.write_text(
+        "Wertpapier-Nr,Bezeichnung,Quote\nFR000FICT030,FICTIVE SA,60\nDE000MUST018,MUSTER AG,40\n", encoding="utf-8"
+    )
     frame = load_holdings(path, column_map={"Wertpapier-Nr": "isin", "Quote": "weight"})
     assert frame["isin"].tolist() == ["FR000FICT030", "DE000MUST018"]
     assert frame["weight"].tolist() == pytest.approx([0.6, 0.4])
@@ -322,8 +355,11 @@ def test_a_frame_with_columns_but_no_rows_gives_no_holdings():
 
 def test_a_holding_without_numbers_inside_the_table_but_not_below_it(tmp_path):
     path = tmp_path / "gap.csv"
-    path.write_text("Ticker,Name,Weight\nAAA1,ALPHA ONE CORP,60\nBBB2,BETA TWO CORP,\n"
-                    "CCC3,GAMMA THREE CORP,40\n\nTicker Symbol:,SPY\n", encoding="utf-8")
+    path.write_text(
+        "Ticker,Name,Weight\nAAA1,ALPHA ONE CORP,60\nBBB2,BETA TWO CORP,\n"
+        "CCC3,GAMMA THREE CORP,40\n\nTicker Symbol:,SPY\n",
+        encoding="utf-8",
+    )
     frame = load_holdings(path)
     assert frame["ticker"].tolist() == ["AAA1", "BBB2", "CCC3"]
     assert pd.isna(frame["weight"].iloc[1])

@@ -80,8 +80,7 @@ def test_weight_scale():
     assert weight_scale(many, "Weight", False).scale == "percent"
     two_portfolios = weight_scale(many, "Weight", False, pd.Series(["a", "a", "b", "b"]))
     assert two_portfolios.scale == "percent"  # 1.8 for portfolio a
-    split = weight_scale(pd.Series([0.6, 0.4, 0.7, 0.3]), "Weight", False,
-                         pd.Series(["a", "a", "b", "b"]))
+    split = weight_scale(pd.Series([0.6, 0.4, 0.7, 0.3]), "Weight", False, pd.Series(["a", "a", "b", "b"]))
     assert split.scale == "fraction"
 
 
@@ -109,12 +108,20 @@ def test_dates(text, day_first, expected):
 def test_alias_table():
     index = alias_index()
     assert {"en", "de", "fr", "es", "it", "nl"} <= {lang for v in ALIASES.values() for lang in v}
-    for key, canonical in [("Emittententicker", "ticker"), ("Gewichtung (%)", "weight"),
-                           ("Marktwert", "market_value"), ("Weight (%)", "weight"),
-                           ("% of Net Assets", "weight"), ("Identifier", "identifier"),
-                           ("Shares Held", "quantity"), ("Valeur de marché", "market_value"),
-                           ("Ponderación (%)", "weight"), ("Marktwaarde", "market_value"),
-                           ("Valore di mercato", "market_value"), ("Location", "country")]:
+    for key, canonical in [
+        ("Emittententicker", "ticker"),
+        ("Gewichtung (%)", "weight"),
+        ("Marktwert", "market_value"),
+        ("Weight (%)", "weight"),
+        ("% of Net Assets", "weight"),
+        ("Identifier", "identifier"),
+        ("Shares Held", "quantity"),
+        ("Valeur de marché", "market_value"),
+        ("Ponderación (%)", "weight"),
+        ("Marktwaarde", "market_value"),
+        ("Valore di mercato", "market_value"),
+        ("Location", "country"),
+    ]:
         assert index[header_key(key)].canonical == canonical, key
     assert header_key("Market Value (USD)") == header_key("market value")
     assert header_key("Weight (%)") != header_key("Weight")
@@ -122,22 +129,79 @@ def test_alias_table():
 
 
 def test_country_names():
-    codes, unknown = country_codes(pd.Series(["United States", "Deutschland", "Österreich",
-                                              "KOREA (THE REPUBLIC OF)", "FR", "GBR", "-",
-                                              "European Union", "Namibia", "XA", None]))
-    assert codes.fillna("").tolist() == ["US", "DE", "AT", "KR", "FR", "GB", "", "", "NA", "XA",
-                                         ""]
+    codes, unknown = country_codes(
+        pd.Series(
+            [
+                "United States",
+                "Deutschland",
+                "Österreich",
+                "KOREA (THE REPUBLIC OF)",
+                "FR",
+                "GBR",
+                "-",
+                "European Union",
+                "Namibia",
+                "XA",
+                None,
+            ]
+        )
+    )
+    assert codes.fillna("").tolist() == ["US", "DE", "AT", "KR", "FR", "GB", "", "", "NA", "XA", ""]
     assert unknown == ["European Union"]
 
 
 def test_asset_classes():
-    raw = pd.Series(["Equity", "Cash Collateral and Margins", "Money Market", "FX", "Futures",
-                     "Cash", "Aktien", "Geldmarkt", "Devisentermingeschäfte", "Obligations",
-                     "Swap", "ETF", "Commodity", None])
+    raw = pd.Series(
+        [
+            "Equity",
+            "Cash Collateral and Margins",
+            "Money Market",
+            "FX",
+            "Futures",
+            "Cash",
+            "Aktien",
+            "Geldmarkt",
+            "Devisentermingeschäfte",
+            "Obligations",
+            "Swap",
+            "ETF",
+            "Commodity",
+            None,
+        ]
+    )
     assert normalise_asset_class(raw).fillna("").tolist() == [
-        "equity", "collateral", "money_market", "fx", "futures", "cash", "equity",
-        "money_market", "fx", "fixed_income", "derivative", "fund", "other", ""]
-    names = pd.Series(["US DOLLAR", "USD CASH", "CASH COLLATERAL USD", "S&P500 EMINI JUN 23",
-                       "FUTURES JPY MARGIN BALANCE", "CASH AMERICA INTERNATIONAL", "EURONAV"])
+        "equity",
+        "collateral",
+        "money_market",
+        "fx",
+        "futures",
+        "cash",
+        "equity",
+        "money_market",
+        "fx",
+        "fixed_income",
+        "derivative",
+        "fund",
+        "other",
+        "",
+    ]
+    names = pd.Series(
+        [
+            "US DOLLAR",
+            "USD CASH",
+            "CASH COLLATERAL USD",
+            "S&P500 EMINI JUN 23",
+            "FUTURES JPY MARGIN BALANCE",
+            "CASH AMERICA INTERNATIONAL",
+            "EURONAV",
+        ]
+    )
     assert asset_class_from_name(names).fillna("").tolist() == [
-        "cash", "cash", "collateral", "futures", "collateral", "", ""]
+        "cash",
+        "cash",
+        "collateral",
+        "futures",
+        "collateral",
+        "",
+        "",
+    ]

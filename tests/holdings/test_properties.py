@@ -19,31 +19,78 @@ from exclusionscreen.identifiers import isin_check_digit
 
 # Names a person would give these columns, per language (all known aliases of the loader).
 HEADERS = {
-    "security_name": {"en": ["Name", "Security Name", "Description"], "de": ["Bezeichnung", "Name"],
-                      "fr": ["Libellé", "Nom"], "es": ["Nombre"], "it": ["Denominazione"],
-                      "nl": ["Naam"]},
-    "isin": {"en": ["ISIN", "ISIN Code"], "de": ["ISIN-Code"], "fr": ["Code ISIN"],
-             "es": ["Código ISIN"], "it": ["Codice ISIN"], "nl": ["ISIN-code"]},
-    "weight": {"en": ["Weight (%)", "% of Net Assets", "Weight"],
-               "de": ["Gewichtung (%)", "Anteil (%)", "Gewichtung"],
-               "fr": ["Pondération (%)", "Poids"], "es": ["Ponderación (%)"],
-               "it": ["Ponderazione (%)"], "nl": ["Weging (%)"]},
-    "market_value": {"en": ["Market Value", "Market Value (USD)"], "de": ["Marktwert", "Kurswert"],
-                     "fr": ["Valeur de marché"], "es": ["Valor de mercado"],
-                     "it": ["Valore di mercato"], "nl": ["Marktwaarde"]},
-    "quantity": {"en": ["Shares", "Quantity"], "de": ["Nominale", "Stück"], "fr": ["Quantité"],
-                 "es": ["Cantidad"], "it": ["Quantità"], "nl": ["Aantal"]},
+    "security_name": {
+        "en": ["Name", "Security Name", "Description"],
+        "de": ["Bezeichnung", "Name"],
+        "fr": ["Libellé", "Nom"],
+        "es": ["Nombre"],
+        "it": ["Denominazione"],
+        "nl": ["Naam"],
+    },
+    "isin": {
+        "en": ["ISIN", "ISIN Code"],
+        "de": ["ISIN-Code"],
+        "fr": ["Code ISIN"],
+        "es": ["Código ISIN"],
+        "it": ["Codice ISIN"],
+        "nl": ["ISIN-code"],
+    },
+    "weight": {
+        "en": ["Weight (%)", "% of Net Assets", "Weight"],
+        "de": ["Gewichtung (%)", "Anteil (%)", "Gewichtung"],
+        "fr": ["Pondération (%)", "Poids"],
+        "es": ["Ponderación (%)"],
+        "it": ["Ponderazione (%)"],
+        "nl": ["Weging (%)"],
+    },
+    "market_value": {
+        "en": ["Market Value", "Market Value (USD)"],
+        "de": ["Marktwert", "Kurswert"],
+        "fr": ["Valeur de marché"],
+        "es": ["Valor de mercado"],
+        "it": ["Valore di mercato"],
+        "nl": ["Marktwaarde"],
+    },
+    "quantity": {
+        "en": ["Shares", "Quantity"],
+        "de": ["Nominale", "Stück"],
+        "fr": ["Quantité"],
+        "es": ["Cantidad"],
+        "it": ["Quantità"],
+        "nl": ["Aantal"],
+    },
 }
 LANGUAGES = ["en", "de", "fr", "es", "it", "nl"]
 # thousands separator, decimal separator
-LOCALES = {"en": (",", "."), "de": (".", ","), "fr": ("\u202f", ","), "ch": ("'", "."),
-           "plain": ("", ".")}
-PREAMBLE = ["Example Equity Fund", "Quarterly holdings report", "Prepared for the board",
-            "Confidential", "Base figures unaudited", "Page 1 of 1", "Fund Holdings as of,Mar 28 2024"]
-FOOTER = ["Holdings subject to change.", "Past performance is no guarantee of future results.",
-          "Source: fund administrator", "Figures rounded", "(c) Example Funds. All rights reserved."]
-WORDS = ["EXAMPLE", "SAMPLE", "FICTIVE", "ILLUSTRATIVE", "MUSTER", "BEISPIEL", "NORTHERN",
-         "HARBOUR", "ALPINE", "ORCHARD"]
+LOCALES = {"en": (",", "."), "de": (".", ","), "fr": ("\u202f", ","), "ch": ("'", "."), "plain": ("", ".")}
+PREAMBLE = [
+    "Example Equity Fund",
+    "Quarterly holdings report",
+    "Prepared for the board",
+    "Confidential",
+    "Base figures unaudited",
+    "Page 1 of 1",
+    "Fund Holdings as of,Mar 28 2024",
+]
+FOOTER = [
+    "Holdings subject to change.",
+    "Past performance is no guarantee of future results.",
+    "Source: fund administrator",
+    "Figures rounded",
+    "(c) Example Funds. All rights reserved.",
+]
+WORDS = [
+    "EXAMPLE",
+    "SAMPLE",
+    "FICTIVE",
+    "ILLUSTRATIVE",
+    "MUSTER",
+    "BEISPIEL",
+    "NORTHERN",
+    "HARBOUR",
+    "ALPINE",
+    "ORCHARD",
+]
 SUFFIXES = ["CORP", "PLC", "AG", "SA", "NV", "INC", "SE", "HOLDINGS"]
 
 
@@ -66,14 +113,12 @@ def isins(draw) -> str:
 @st.composite
 def holdings(draw) -> list[Holding]:
     n = draw(st.integers(1, 8))
-    cuts = sorted(draw(st.lists(st.integers(1, 9999), min_size=n - 1, max_size=n - 1,
-                                unique=True)))
+    cuts = sorted(draw(st.lists(st.integers(1, 9999), min_size=n - 1, max_size=n - 1, unique=True)))
     weights = [b - a for a, b in zip([0, *cuts], [*cuts, 10000], strict=True)]  # sum 100.00 %
     out = []
     for weight in weights:
-        name = f"{draw(st.sampled_from(WORDS))} {draw(st.sampled_from(WORDS))} " \
-               f"{draw(st.sampled_from(SUFFIXES))}"
-        value = draw(st.integers(-10**8, 10**12))
+        name = f"{draw(st.sampled_from(WORDS))} {draw(st.sampled_from(WORDS))} {draw(st.sampled_from(SUFFIXES))}"
+        value = draw(st.integers(-(10**8), 10**12))
         out.append(Holding(name, draw(isins()), weight, value, draw(st.integers(0, 10**7))))
     return out
 
@@ -93,8 +138,7 @@ def messy_files(draw):
     locale = draw(st.sampled_from(list(LOCALES)))
     language = draw(st.sampled_from(LANGUAGES))
     columns = draw(st.permutations(list(HEADERS)))
-    headers = {c: draw(st.sampled_from(HEADERS[c].get(language) or HEADERS[c]["en"]))
-               for c in columns}
+    headers = {c: draw(st.sampled_from(HEADERS[c].get(language) or HEADERS[c]["en"])) for c in columns}
     fractions = draw(st.booleans()) and "%" not in headers["weight"]
     grouped = draw(st.booleans())
     fmt = "xlsx" if draw(st.booleans()) else "csv"
@@ -161,8 +205,9 @@ def write(path, records, fmt, delimiter) -> None:
     book.save(path)
 
 
-@settings(max_examples=25, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(case=messy_files())
 def test_messy_files_read_back(tmp_path, case):
     rows, records, kinds, fmt, delimiter, fractions = case

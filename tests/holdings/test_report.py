@@ -26,14 +26,12 @@ def test_report_object(two_files):
     with pytest.raises(KeyError):
         report["other.csv"]
     summary = report.to_frame()
-    assert summary[["holdings", "skipped", "rows_read"]].values.tolist() == [[8, 12, 20],
-                                                                              [6, 8, 14]]
+    assert summary[["holdings", "skipped", "rows_read"]].values.tolist() == [[8, 12, 20], [6, 8, 14]]
     assert (summary["rows_read"] == summary["holdings"] + summary["skipped"]).all()
     skipped = report.skipped
     assert list(skipped.columns) == ["source_file", "source_row", "reason", "text"]
     assert len(skipped) == 20
-    assert skipped["reason"].isin(["preamble", "blank", "header", "footer", "disclaimer",
-                                   "total line"]).all()
+    assert skipped["reason"].isin(["preamble", "blank", "header", "footer", "disclaimer", "total line"]).all()
 
 
 def test_report_text(two_files):
@@ -51,8 +49,7 @@ def test_report_text(two_files):
 
 def test_report_html_escapes_file_content(tmp_path):
     path = tmp_path / "odd.csv"
-    path.write_text("<b>Fund</b> & co\nISIN,Name,Weight\nFR000FICT030,<script>x</script>,100\n",
-                    encoding="utf-8")
+    path.write_text("<b>Fund</b> & co\nISIN,Name,Weight\nFR000FICT030,<script>x</script>,100\n", encoding="utf-8")
     frame = load_holdings(path)
     html = load_report(frame)._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" not in html  # the holding is not listed
@@ -72,8 +69,9 @@ def cli() -> typer.Typer:
 
 
 def test_cli_inspect_prints_the_report():
-    result = CliRunner().invoke(cli(), ["holdings", "inspect", str(FIXTURES / "fondspositionen_de.csv"),
-                                        str(FIXTURES / "positions_fr.csv")])
+    result = CliRunner().invoke(
+        cli(), ["holdings", "inspect", str(FIXTURES / "fondspositionen_de.csv"), str(FIXTURES / "positions_fr.csv")]
+    )
     assert result.exit_code == 0, result.output
     assert result.output.startswith("2 file(s), 10 holdings")
     assert "14 read = 6 holdings + 8 skipped" in result.output
@@ -84,8 +82,10 @@ def test_cli_inspect_options(tmp_path):
     from . import workbooks
 
     path = workbooks.title_block_second_sheet(tmp_path / "fund.xlsx")
-    result = CliRunner().invoke(cli(), ["holdings", "inspect", str(path), "--sheet", "Positions",
-                                        "--portfolio-id", "balanced", "--map", "Country="])
+    result = CliRunner().invoke(
+        cli(),
+        ["holdings", "inspect", str(path), "--sheet", "Positions", "--portfolio-id", "balanced", "--map", "Country="],
+    )
     assert result.exit_code == 0, result.output
     assert "-> portfolio 'balanced'" in result.output
     assert "sheet 'Positions', header row 5" in result.output

@@ -107,8 +107,13 @@ def test_no_preamble_or_footer_text_among_the_holdings(loaded, reports):
         assert names.str.len().max() < 60, name
         texts = reports[name].skipped["text"].dropna()
         assert not names.isin(texts).any(), name
-        for fragment in ("Fund Holdings as of", "The content contained", "Past performance",
-                         "prospectus", "Ticker Symbol"):
+        for fragment in (
+            "Fund Holdings as of",
+            "The content contained",
+            "Past performance",
+            "prospectus",
+            "Ticker Symbol",
+        ):
             assert not names.str.contains(fragment, case=False, regex=False).any(), (name, fragment)
 
 
@@ -152,14 +157,19 @@ def test_spdr_identifiers_are_completed_and_derived(loaded):
 def test_ishares_asset_classes_and_countries(loaded):
     ivv = loaded["IVV_holdings_2023-04-06.csv"]
     assert ivv["asset_class"].value_counts().to_dict() == {
-        "equity": 503, "money_market": 1, "cash": 1, "collateral": 1, "futures": 1}
+        "equity": 503,
+        "money_market": 1,
+        "cash": 1,
+        "collateral": 1,
+        "futures": 1,
+    }
     assert (ivv.loc[ivv["asset_class"] == "equity", "country"] == "US").all()
     iesg = loaded["iesg_holdings.csv"]
-    assert set(iesg["asset_class"]) == {"equity", "cash", "money_market", "collateral", "fx",
-                                        "futures"}
+    assert set(iesg["asset_class"]) == {"equity", "cash", "money_market", "collateral", "fx", "futures"}
     swda = loaded["SWDA_holdings.csv"]
-    assert swda["country"].notna().sum() == (swda["country_raw"].notna()
-                                            & (swda["country_raw"] != "European Union")).sum()
+    assert (
+        swda["country"].notna().sum() == (swda["country_raw"].notna() & (swda["country_raw"] != "European Union")).sum()
+    )
 
 
 def test_the_report_prints(reports):

@@ -30,20 +30,17 @@ def title_block_second_sheet(path: Path) -> Path:
     sheet.append(["Portfolio holdings"])
     sheet.append(["As at 31 December 2024"])
     sheet.append([])
-    sheet.append(["ISIN", "Security Name", "Asset Type", "Quantity", "Market Value (EUR)",
-                  "% of Net Assets", "Country"])
-    sheet.append(["FR000FICT030", "FICTIVE AERONAUTIQUE SA", "Equity", 1000, 250000.0, 25.0,
-                  "France"])
+    sheet.append(
+        ["ISIN", "Security Name", "Asset Type", "Quantity", "Market Value (EUR)", "% of Net Assets", "Country"]
+    )
+    sheet.append(["FR000FICT030", "FICTIVE AERONAUTIQUE SA", "Equity", 1000, 250000.0, 25.0, "France"])
     sheet.append(["DE000MUST018", "MUSTER CHEMIE AG", "Equity", 2000, 200000.0, 20.0, "Germany"])
-    sheet.append(["XS000EXMP077", "EXAMPLE FINANCE 3.5% 2030", "Bond", 300000, 300000.0, 30.0,
-                  "Luxembourg"])
+    sheet.append(["XS000EXMP077", "EXAMPLE FINANCE 3.5% 2030", "Bond", 300000, 300000.0, 30.0, "Luxembourg"])
     sheet.append([None, "EUR CASH", "Cash", 150000, 150000.0, 15.0, None])
-    sheet.append(["CH000FKTV031", "FIKTIV VERSICHERUNG SE", "Equity", 500, 100000.0, 10.0,
-                  "Switzerland"])
+    sheet.append(["CH000FKTV031", "FIKTIV VERSICHERUNG SE", "Equity", 500, 100000.0, 10.0, "Switzerland"])
     sheet.append(["Total", None, None, None, 1000000.0, 100.0, None])
     sheet.append([])
-    sheet.append(["Source: fund administrator. Past performance is not a reliable indicator of "
-                  "future results."])
+    sheet.append(["Source: fund administrator. Past performance is not a reliable indicator of future results."])
     book.save(path)
     return path
 
@@ -67,28 +64,37 @@ def user_edited(path: Path) -> Path:
     summary.append(["Industrials", 3])
     summary.append(["Grand Total", 7])
     sheet = book.create_sheet("holdings")
-    sheet.append(["Name", "Ticker", "Identifier", "SEDOL", "Weight", "Sector", "Shares Held",
-                  "Local Currency", "Column1"])
+    sheet.append(
+        ["Name", "Ticker", "Identifier", "SEDOL", "Weight", "Sector", "Shares Held", "Local Currency", "Column1"]
+    )
     rows = [
-        ("Example Robotics Corp", "EXRB", FIVE_CUSIPS[0], "-", "20.500000", "Industrials",
-         "10000.000"),
+        ("Example Robotics Corp", "EXRB", FIVE_CUSIPS[0], "-", "20.500000", "Industrials", "10000.000"),
         ("Sample Energy Inc", "SMPE", FIVE_CUSIPS[1], "-", "19.500000", "Energy", "5000.000"),
-        ("Illustrative Railways", "ILRW", FIVE_CUSIPS[2], "-", "15.000000", "Industrials",
-         "2000.000"),
-        ("Fictive Semiconductor", "FCTV", FIVE_CUSIPS[3], "-", "15.000000", "Technology",
-         "700.000"),
+        ("Illustrative Railways", "ILRW", FIVE_CUSIPS[2], "-", "15.000000", "Industrials", "2000.000"),
+        ("Fictive Semiconductor", "FCTV", FIVE_CUSIPS[3], "-", "15.000000", "Technology", "700.000"),
         ("Example Paper Co", "EXPP", FIVE_CUSIPS[4], "-", "10.000000", "Materials", "900.000"),
     ]
     for name, ticker, cusip, sedol, weight, sector, shares in rows:
         sheet.append([name, ticker, cusip, sedol, weight, sector, shares, "USD", None])
     sheet.append(["The prospectus is available by clicking", None, None, None, None, "here."])
-    sheet.append(["The summary prospectus is available by clicking ", None, None, None, None,
-                  "here."])
+    sheet.append(["The summary prospectus is available by clicking ", None, None, None, None, "here."])
     zero_led = "0123456" + "7"  # typed as a number below: Excel drops the leading zero
-    sheet.append(["Sample Water Utility", "SMPW", int(zero_led + cusip_check_digit(zero_led)), "-",
-                  "12.000000", "Utilities", "3000.000", "USD", None])
-    sheet.append(["US Dollar", "CASH_USD", "CASH_USD", "UNASSIGNED", "8.000000", "Unassigned",
-                  "80000.000", "USD", None])
+    sheet.append(
+        [
+            "Sample Water Utility",
+            "SMPW",
+            int(zero_led + cusip_check_digit(zero_led)),
+            "-",
+            "12.000000",
+            "Utilities",
+            "3000.000",
+            "USD",
+            None,
+        ]
+    )
+    sheet.append(
+        ["US Dollar", "CASH_USD", "CASH_USD", "UNASSIGNED", "8.000000", "Unassigned", "80000.000", "USD", None]
+    )
     sheet.append([])
     sheet.append(["Figures in US dollars, rounded."])
     sheet.append(["Investing involves risk, including possible loss of principal."])

@@ -43,10 +43,12 @@ def test_title_that_does_not_name_the_target_stops_the_build(build_script, tmp_p
 def test_printed_1260h_names_split_into_name_alias_and_marker(build_script):
     split = build_script.split_printed_name
     assert split("Aerospace CH UAV Co., Ltd (S-SEA)*") == ("Aerospace CH UAV Co., Ltd", "S-SEA", "*")
-    assert split("360 Security Technology Inc. (Qihoo 360).") == (
-        "360 Security Technology Inc.", "Qihoo 360", "")
+    assert split("360 Security Technology Inc. (Qihoo 360).") == ("360 Security Technology Inc.", "Qihoo 360", "")
     assert split("Semiconductor Manufacturing International (Tianjin) Corporation (SMIC Tianjin]") == (
-        "Semiconductor Manufacturing International (Tianjin) Corporation", "SMIC Tianjin", "")
+        "Semiconductor Manufacturing International (Tianjin) Corporation",
+        "SMIC Tianjin",
+        "",
+    )
 
 
 @needs_shared
@@ -54,13 +56,20 @@ def test_annex_iv_names_split_into_name_aliases_and_parent(build_script):
     countries = build_script.CountryIndex.load(SHARED / "countries" / "country_codes.csv")
     split = build_script.split_annex_name
     assert split("Tactical Missile Corporation, RKB Globus", countries) == (
-        "RKB Globus", ["Tactical Missile Corporation, RKB Globus"], "Tactical Missile Corporation")
+        "RKB Globus",
+        ["Tactical Missile Corporation, RKB Globus"],
+        "Tactical Missile Corporation",
+    )
     assert split("Rosoboronexport OJSC (ROE)", countries) == (
-        "Rosoboronexport OJSC", ["Rosoboronexport OJSC (ROE)", "ROE"], "")
+        "Rosoboronexport OJSC",
+        ["Rosoboronexport OJSC (ROE)", "ROE"],
+        "",
+    )
     assert split("MFK Fulcrum (Russia)", countries) == ("MFK Fulcrum (Russia)", [], "")
     assert split("Kalyazinsky Machine Building Factory – Branch of RSK MiG", countries)[2] == "RSK MiG"
     name, aliases, parent = split(
-        "Subsidiary Sevastopol Naval Plant of Zvezdochka Shipyard (Sevastopol Naval Plant)", countries)
+        "Subsidiary Sevastopol Naval Plant of Zvezdochka Shipyard (Sevastopol Naval Plant)", countries
+    )
     assert (name, parent) == ("Sevastopol Naval Plant", "Zvezdochka Shipyard")
 
 
@@ -78,14 +87,15 @@ def test_only_national_embargoes_enter_the_state_lists(build_script):
     )
     state = build_script.state_rows(embargoes)
     assert state[["list_id", "country", "valid_to"]].values.tolist() == [
-        ["un_arms_embargo_state", "CF", "2023-07-27"], ["eu_arms_embargo_state", "RU", ""]]
+        ["un_arms_embargo_state", "CF", "2023-07-27"],
+        ["eu_arms_embargo_state", "RU", ""],
+    ]
     assert embargoes["list_id"].tolist()[0] == "un_arms_embargo"  # the input is left alone
 
 
 def test_programme_without_a_scope_decision_is_not_established(build_script):
     assert build_script.SCOPES.get("UN-SC9999", build_script.NO_SCOPE).scope == "not established"
-    assert build_script.NO_SCOPE.citation() == (
-        "not established: no scope decision is recorded for this programme")
+    assert build_script.NO_SCOPE.citation() == ("not established: no scope decision is recorded for this programme")
 
 
 def test_exemption_before_the_embargo_began_stops_the_build(build_script, monkeypatch):

@@ -39,17 +39,21 @@ def test_lists_meet_their_contracts_and_carry_source_and_date(countries, entitie
 
 
 COUNTRY_COUNTS = {
-    "fh_not_free": 675, "uk_arms_embargo": 13, "eu_arms_embargo": 12, "un_arms_embargo": 9,
-    "eu_arms_embargo_state": 11, "uk_arms_embargo_state": 8, "un_arms_embargo_state": 4}
+    "fh_not_free": 675,
+    "uk_arms_embargo": 13,
+    "eu_arms_embargo": 12,
+    "un_arms_embargo": 9,
+    "eu_arms_embargo_state": 11,
+    "uk_arms_embargo_state": 8,
+    "un_arms_embargo_state": 4,
+}
 
 
 def test_row_counts_per_list(countries, entities):
     assert countries["list_id"].value_counts().to_dict() == COUNTRY_COUNTS
-    assert entities["list_id"].value_counts().to_dict() == {
-        "eu_833_annex_iv": 921, "us_dod_1260h": 397}
+    assert entities["list_id"].value_counts().to_dict() == {"eu_833_annex_iv": 921, "us_dod_1260h": 397}
     sources = list_sources().set_index("list_id")
-    assert sources["rows"].to_dict() == {**COUNTRY_COUNTS, "eu_833_annex_iv": 921,
-                                         "us_dod_1260h": 397}
+    assert sources["rows"].to_dict() == {**COUNTRY_COUNTS, "eu_833_annex_iv": 921, "us_dod_1260h": 397}
 
 
 def test_un_drc_programme_is_corrected_to_the_drc(countries):
@@ -69,7 +73,19 @@ def test_embargo_rows_checked_by_hand(countries):
     assert rows.loc[("eu_arms_embargo", "EU-RUS"), "valid_from"] == pd.Timestamp("2014-07-31")
     assert rows.loc[("uk_arms_embargo", "GB-SOM"), "country"] == "SO"
     assert set(countries.loc[countries["list_id"].eq("eu_arms_embargo"), "country"]) == {
-        "BY", "HT", "IQ", "IR", "KP", "LY", "MM", "RU", "SD", "SS", "VE", "ZW"}
+        "BY",
+        "HT",
+        "IQ",
+        "IR",
+        "KP",
+        "LY",
+        "MM",
+        "RU",
+        "SD",
+        "SS",
+        "VE",
+        "ZW",
+    }
     dated = countries[countries["list_id"].ne("fh_not_free") & countries["valid_from"].notna()]
     assert dated["valid_from_source"].str.contains("http").all()
 
@@ -101,16 +117,14 @@ def test_eu_myanmar_embargo_dates_from_common_position_96_635(countries):
 
 def test_freedom_house_not_free_by_edition(countries):
     fh = countries[countries["list_id"].eq("fh_not_free")]
-    assert fh.groupby("edition").size().loc[["FIW 2013", "FIW 2018", "FIW 2025"]].tolist() == [
-        47, 49, 59]
+    assert fh.groupby("edition").size().loc[["FIW 2013", "FIW 2018", "FIW 2025"]].tolist() == [47, 49, 59]
     turkey = fh[fh["country"].eq("TR")]["edition"].tolist()
     assert sorted(turkey) == [f"FIW {y}" for y in range(2018, 2026)]
     assert not fh["country"].isin(["IN", "HU"]).any()  # Partly Free at worst in the file
     latest = fh[fh["edition"].eq("FIW 2025")]
     assert latest["valid_to"].isna().all()
     row = fh[(fh["country"].eq("RU")) & fh["edition"].eq("FIW 2020")].iloc[0]
-    assert (row["valid_from"], row["valid_to"]) == (pd.Timestamp("2020-01-01"),
-                                                    pd.Timestamp("2020-12-31"))
+    assert (row["valid_from"], row["valid_to"]) == (pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31"))
 
 
 def test_1260h_company_removed_in_2024_is_not_listed_in_2025(entities):
@@ -149,8 +163,10 @@ def test_1260h_names_are_clean_with_aliases_and_parents(entities):
     assert inner["aliases"].iloc[0] == "Inner Mongolia"
     assert "corrected from 'Inner Monoglia'" in inner["note"].iloc[0]
     avic = dod[dod["name"].eq("AVIC Shenyang Aircraft Company Limited")]
-    assert set(avic["parent_name"].dropna()) <= {"Aviation Industry Corporation of China Ltd.",
-                                                  "Aviation Industry Corporation of China, Ltd."}
+    assert set(avic["parent_name"].dropna()) <= {
+        "Aviation Industry Corporation of China Ltd.",
+        "Aviation Industry Corporation of China, Ltd.",
+    }
     assert not dod["name"].str.contains(r"\*").any()
 
 
@@ -195,13 +211,16 @@ def test_state_lists_hold_only_embargoes_on_the_state_itself(countries):
     assert sorted(un["country"]) == ["CF", "KP", "LY", "SS"]
     # Embargoes on non-state groups, named persons or a region stay out (checked by hand).
     un_all = _embargo(countries, "un_arms_embargo")
-    for programme, cited in [("UN-SC1533", "1807 (2008)"), ("UN-SC1591", "Darfur"),
-                             ("UN-SC1988", "Taliban"), ("UN-SC2140", "2216 (2015)"),
-                             ("UN-SC2653", "Government of Haiti")]:
+    for programme, cited in [
+        ("UN-SC1533", "1807 (2008)"),
+        ("UN-SC1591", "Darfur"),
+        ("UN-SC1988", "Taliban"),
+        ("UN-SC2140", "2216 (2015)"),
+        ("UN-SC2653", "Government of Haiti"),
+    ]:
         assert un_all.loc[programme, "scope"] == "targeted"
         assert cited in un_all.loc[programme, "scope_source"]
-    assert "sipri.org/databases/embargoes/un_arms_embargoes/sudan" in un_all.loc[
-        "UN-SC1591", "scope_source"]
+    assert "sipri.org/databases/embargoes/un_arms_embargoes/sudan" in un_all.loc["UN-SC1591", "scope_source"]
     eu = _embargo(countries, "eu_arms_embargo_state")
     assert "HT" not in set(eu["country"]) and "SD" in set(eu["country"])
     assert "whole of Sudan" in eu.loc["EU-SDN", "scope_source"]
@@ -219,7 +238,9 @@ def test_state_leaves_the_list_the_day_its_government_was_exempted(countries):
     assert pd.isna(_embargo(countries, "un_arms_embargo").loc["UN-SC2127", "valid_to"])
     eu = _embargo(countries, "eu_arms_embargo_state")
     assert (eu.loc["EU-IRQ", "valid_from"], eu.loc["EU-IRQ", "valid_to"]) == (
-        pd.Timestamp("2003-07-07"), pd.Timestamp("2004-07-19"))
+        pd.Timestamp("2003-07-07"),
+        pd.Timestamp("2004-07-19"),
+    )
     assert "2004/553/CFSP" in eu.loc["EU-IRQ", "scope_source"]
     assert set(_embargo(countries, "uk_arms_embargo_state")["valid_to"].dropna()) == set()
 
@@ -255,5 +276,4 @@ def test_embargo_dates_from_the_instrument_that_first_imposed_it(countries):
     assert "1988 (2011)" in taliban["valid_from_source"]
     assert un.loc["UN-SC1718", "valid_from"] == pd.Timestamp("2006-10-14")
     # The state rows take the corrected dates too.
-    assert _embargo(countries, "eu_arms_embargo_state").loc["EU-IRN", "valid_from"] == pd.Timestamp(
-        "2007-04-23")
+    assert _embargo(countries, "eu_arms_embargo_state").loc["EU-IRN", "valid_from"] == pd.Timestamp("2007-04-23")

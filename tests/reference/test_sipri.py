@@ -46,17 +46,14 @@ def test_sheets_of_every_layout_read_with_100_companies():
         warnings.simplefilter("always")
         frames = {year: read_sipri_top100(TOP100, year) for year in years}
     assert {year: len(f) for year, f in frames.items()} == {y: 100 for y in years}
-    assert frames[2023].set_index("issuer_name").loc["RTX", "revenue_share"] == pytest.approx(
-        40660 / 68920)
+    assert frames[2023].set_index("issuer_name").loc["RTX", "revenue_share"] == pytest.approx(40660 / 68920)
     # Sheet '2002 ' (trailing space), no previous-rank column; a share printed as 100.3%.
-    assert frames[2002].set_index("issuer_name").loc["United Defense Industries",
-                                                     "revenue_share"] == 1.0
+    assert frames[2002].set_index("issuer_name").loc["United Defense Industries", "revenue_share"] == 1.0
     # 'CSIC - MERGED!' is printed in the 2019 sheet.
     csic = frames[2019].set_index("issuer_name").loc["CSIC"]
     assert "MERGED" in csic["note"] and csic["revenue_share"] == pytest.approx(0.1500206)
     # 2013: arms revenue 1150 against total revenue 316 for Sierra Nevada: left unknown.
-    assert pd.isna(frames[2013].set_index("issuer_name").loc["Sierra Nevada Corp.",
-                                                             "revenue_share"])
+    assert pd.isna(frames[2013].set_index("issuer_name").loc["Sierra Nevada Corp.", "revenue_share"])
     messages = [str(w.message) for w in caught if issubclass(w.category, ReferenceDataWarning)]
     assert len(messages) == 1 and "Sierra Nevada Corp." in messages[0]
 
@@ -71,10 +68,13 @@ def test_top100_errors_name_the_file():
 def test_trade_register_rows_checked_by_hand(deliveries):
     assert len(deliveries) == 25024
     first = deliveries.iloc[0]
-    assert (first["supplier"], first["supplier_country"], first["recipient"],
-            first["recipient_country"]) == ("Albania", "AL", "Burkina Faso", "BF")
-    assert (first["designation"], first["number_delivered"], first["tiv_delivered"]) == (
-        "PM-43 120mm", 12, 1.2)
+    assert (first["supplier"], first["supplier_country"], first["recipient"], first["recipient_country"]) == (
+        "Albania",
+        "AL",
+        "Burkina Faso",
+        "BF",
+    )
+    assert (first["designation"], first["number_delivered"], first["tiv_delivered"]) == ("PM-43 120mm", 12, 1.2)
     assert first["source_row"] == 13
     deal = deliveries[deliveries["deal_id"].eq("14150")]
     assert deal["delivery_year"].tolist() == [1999, 2000, 2001, 2002, 2003, 2004]
@@ -87,8 +87,9 @@ def test_trade_register_rows_checked_by_hand(deliveries):
 
 
 def test_deliveries_become_exposure_of_sovereign_issuers(deliveries):
-    issuers = pd.DataFrame({"issuer_id": ["US-TREASURY", "ACME"], "issuer_type": ["sovereign",
-                            "corporate"], "country": ["US", "US"]})
+    issuers = pd.DataFrame(
+        {"issuer_id": ["US-TREASURY", "ACME"], "issuer_type": ["sovereign", "corporate"], "country": ["US", "US"]}
+    )
     exposure = deliveries_to_exposure(deliveries, issuers)
     validate(exposure, CountryExposure)
     assert set(exposure["issuer_id"]) == {"US-TREASURY"}
@@ -120,7 +121,6 @@ def test_small_register_export_with_preamble_and_semicolons(tmp_path):
         encoding="utf-8",
     )
     frame = read_sipri_trade_register(path)
-    assert frame[["supplier_country", "delivery_year", "tiv_delivered"]].iloc[0].tolist() == [
-        "VN", 2002, 2.0]
+    assert frame[["supplier_country", "delivery_year", "tiv_delivered"]].iloc[0].tolist() == ["VN", 2002, 2.0]
     assert pd.isna(frame["recipient_country"].iloc[0])
     assert frame["source_row"].iloc[0] == 5

@@ -11,8 +11,7 @@ pytestmark = needs_shared
 
 
 def test_programme_index_agrees_with_the_yaml_files():
-    index = pd.read_csv(LISTS / "sanction_programs" / "programs_index.csv", dtype=str,
-                        keep_default_na=False)
+    index = pd.read_csv(LISTS / "sanction_programs" / "programs_index.csv", dtype=str, keep_default_na=False)
     files = sorted((LISTS / "sanction_programs" / "yml").glob("*.yml"))
     assert len(index) == len(files) == 261
     docs = {p.stem: yaml.safe_load(p.read_text(encoding="utf-8")) for p in files}
@@ -25,24 +24,25 @@ def test_programme_index_agrees_with_the_yaml_files():
 
 
 def test_1260h_file_counts_and_rows():
-    table = pd.read_csv(LISTS / "us_dod_1260h_chinese_military_companies.csv", dtype=str,
-                        keep_default_na=False)
+    table = pd.read_csv(LISTS / "us_dod_1260h_chinese_military_companies.csv", dtype=str, keep_default_na=False)
     assert len(table) == 397
     assert table["Start date"].value_counts().to_dict() == {
-        "2026-06-08": 188, "2025-01-07": 133, "2021-06-03": 47, "2024-01-31": 16,
-        "2022-10-05": 13}
+        "2026-06-08": 188,
+        "2025-01-07": 133,
+        "2021-06-03": 47,
+        "2024-01-31": 16,
+        "2022-10-05": 13,
+    }
     assert (table["End date"] != "").sum() == 21
     row = table[table["Clean Name"].eq("Beijing Megvii Technology Co., Ltd.")].iloc[0]
     assert (row["Start date"], row["End date"]) == ("2024-01-31", "2025-01-07")
 
 
 def test_eu_833_file_counts_and_rows():
-    table = pd.read_csv(LISTS / "eu_reg_833_2014_russia_consolidated.csv", dtype=str,
-                        keep_default_na=False)
+    table = pd.read_csv(LISTS / "eu_reg_833_2014_russia_consolidated.csv", dtype=str, keep_default_na=False)
     assert len(table) == 1746
     annex = table[table["annex"].eq("IV")]
     assert len(annex) == 921 and annex["recordId"].nunique() == 921
     assert annex["startDate"].value_counts().loc["12.9.2014"] == 9
     first = annex.iloc[0]
-    assert (first["recordId"], first["name"], first["startDate"]) == ("1", "JSC Sirius",
-                                                                      "12.9.2014")
+    assert (first["recordId"], first["name"], first["startDate"]) == ("1", "JSC Sirius", "12.9.2014")

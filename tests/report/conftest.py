@@ -42,8 +42,13 @@ def _hostile_universe() -> Universe:
     issuers = pd.DataFrame(
         [
             dict(issuer_id="QUILL", issuer_name="Quillmoor Ordnance Holdings plc", country="GB"),
-            dict(issuer_id="QUILL_FIN", issuer_name="Quillmoor Finance BV", country="NL",
-                 parent_issuer_id="QUILL", parent_ownership=1.0),
+            dict(
+                issuer_id="QUILL_FIN",
+                issuer_name="Quillmoor Finance BV",
+                country="NL",
+                parent_issuer_id="QUILL",
+                parent_ownership=1.0,
+            ),
             dict(issuer_id="TRAP", issuer_name='=HYPERLINK("https://attacker.example","Trap")', country="GB"),
             dict(issuer_id="SPY", issuer_name="Glimmerfen Surveillance Systems Inc", country="US"),
             dict(issuer_id="BAKERY", issuer_name="Sunnymead Bakeries AG", country="DE"),
@@ -61,14 +66,29 @@ def _hostile_universe() -> Universe:
     )
     involvement = pd.DataFrame(
         [
-            dict(issuer_id="QUILL", category="cluster_munitions", involvement_type="production",
-                 source="Fictional research note", source_url="https://example.org/notes/quillmoor",
-                 evidence_date="2026-03-31"),
-            dict(issuer_id="TRAP", category="anti_personnel_mines", involvement_type="production",
-                 source="Fictional research note", source_url="javascript:alert(1)"),
-            dict(issuer_id="SPY", category="cyber_surveillance", involvement_type="production",
-                 source="=cmd|' /C calc'!A0", source_url="https://example.org/notes/glimmerfen?a=1&b=2",
-                 evidence_date="2026-01-15"),
+            dict(
+                issuer_id="QUILL",
+                category="cluster_munitions",
+                involvement_type="production",
+                source="Fictional research note",
+                source_url="https://example.org/notes/quillmoor",
+                evidence_date="2026-03-31",
+            ),
+            dict(
+                issuer_id="TRAP",
+                category="anti_personnel_mines",
+                involvement_type="production",
+                source="Fictional research note",
+                source_url="javascript:alert(1)",
+            ),
+            dict(
+                issuer_id="SPY",
+                category="cyber_surveillance",
+                involvement_type="production",
+                source="=cmd|' /C calc'!A0",
+                source_url="https://example.org/notes/glimmerfen?a=1&b=2",
+                evidence_date="2026-01-15",
+            ),
         ]
     )
     return Universe.from_frames(issuers=issuers, securities=securities, involvement=involvement)
@@ -76,17 +96,34 @@ def _hostile_universe() -> Universe:
 
 def _hostile_holdings() -> pd.DataFrame:
     rows = [
-        dict(portfolio_id="EQ", holding_id="E1", isin=isin("XS00QUIL001"), security_name="Quillmoor Ord",
-             market_value=400.0),
-        dict(portfolio_id="EQ", holding_id="E2", isin=isin("XS00TRAP001"), security_name="Trap equity",
-             market_value=100.0),
-        dict(portfolio_id="EQ", holding_id="E3", isin=isin("XS00SPYS001"), security_name="Glimmerfen",
-             market_value=150.0),
-        dict(portfolio_id="EQ", holding_id="E4", isin=isin("XS00BAKE001"), security_name=CONTROL_NAME,
-             market_value=250.0),
+        dict(
+            portfolio_id="EQ",
+            holding_id="E1",
+            isin=isin("XS00QUIL001"),
+            security_name="Quillmoor Ord",
+            market_value=400.0,
+        ),
+        dict(
+            portfolio_id="EQ",
+            holding_id="E2",
+            isin=isin("XS00TRAP001"),
+            security_name="Trap equity",
+            market_value=100.0,
+        ),
+        dict(
+            portfolio_id="EQ", holding_id="E3", isin=isin("XS00SPYS001"), security_name="Glimmerfen", market_value=150.0
+        ),
+        dict(
+            portfolio_id="EQ", holding_id="E4", isin=isin("XS00BAKE001"), security_name=CONTROL_NAME, market_value=250.0
+        ),
         dict(portfolio_id="EQ", holding_id="E5", security_name="USD cash", asset_class="cash", market_value=100.0),
-        dict(portfolio_id="BD", holding_id="B1", isin=isin("XS00QUIL002"), security_name="Quillmoor Fin 4% 2031",
-             market_value=300.0),
+        dict(
+            portfolio_id="BD",
+            holding_id="B1",
+            isin=isin("XS00QUIL002"),
+            security_name="Quillmoor Fin 4% 2031",
+            market_value=300.0,
+        ),
     ]
     rows += [
         dict(portfolio_id="BD", holding_id=key, security_name=name, market_value=50.0)

@@ -109,7 +109,10 @@ def test_source_links_keep_their_exact_address_on_every_part_of_a_split_sheet(ho
     assert len(parts) == (n + 1) // 2 > 1
     linked = [
         (c.value, c.hyperlink.target, c.hyperlink.ref == c.coordinate)
-        for name in parts for row in book[name].iter_rows(min_row=2) for c in row if c.hyperlink is not None
+        for name in parts
+        for row in book[name].iter_rows(min_row=2)
+        for c in row
+        if c.hyperlink is not None
     ]
     assert linked == [(u, u, True) for u in urls]
 
@@ -184,9 +187,19 @@ def _soffice() -> str | None:
 def test_libreoffice_renders_the_report_to_pdf(hostile_report, tmp_path):
     profile = tmp_path / "profile"
     done = subprocess.run(
-        [_soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(hostile_report)],
-        capture_output=True, text=True, timeout=180,
+        [
+            _soffice(),
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(hostile_report),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=180,
     )
     pdf = tmp_path / (hostile_report.stem + ".pdf")
     assert pdf.is_file(), done.stdout + done.stderr

@@ -127,26 +127,38 @@ def test_summary_figures_are_the_results(sample_book, sample_results):
     overview = section(ws, "Portfolios")
     expected = result.overview()
     assert overview["Portfolio"].tolist() == expected["portfolio_id"].tolist()
-    for label, name in (("Holdings", "holdings"), ("Market value", "market_value"), ("Excluded", "excluded"),
-                        ("Weight excluded", "weight_excluded"), ("Watch", "watch"),
-                        ("Coverage (value resolved to an issuer)", "coverage")):
+    for label, name in (
+        ("Holdings", "holdings"),
+        ("Market value", "market_value"),
+        ("Excluded", "excluded"),
+        ("Weight excluded", "weight_excluded"),
+        ("Watch", "watch"),
+        ("Coverage (value resolved to an issuer)", "coverage"),
+    ):
         assert overview[label].tolist() == pytest.approx(expected[name].tolist()), label
 
     pai = section(ws, next(r[0] for r in ws.iter_rows(values_only=True) if str(r[0]).startswith("SFDR PAI 14")))
     expected = result.pai14()
-    for label, name in (("Value involved", "involved_value"), ("All investments", "total_value"),
-                        ("Investments covered by data", "covered_value"),
-                        ("PAI 14, share of all investments", "pai14_all"),
-                        ("PAI 14, share of investments covered", "pai14_covered"),
-                        ("Coverage (share of all investments)", "coverage")):
+    for label, name in (
+        ("Value involved", "involved_value"),
+        ("All investments", "total_value"),
+        ("Investments covered by data", "covered_value"),
+        ("PAI 14, share of all investments", "pai14_all"),
+        ("PAI 14, share of investments covered", "pai14_covered"),
+        ("Coverage (share of all investments)", "coverage"),
+    ):
         assert pai[label].tolist() == pytest.approx(expected[name].tolist()), label
 
     both = section(ws, "Flags by portfolio and criterion")
     expected = result.summary()
     assert both["Criterion"].tolist() == expected["criterion_id"].tolist()
-    for label, name in (("Holdings excluded", "holdings_excluded"), ("Holdings watch", "holdings_watch"),
-                        ("Market value flagged", "market_value_flagged"), ("Weight excluded", "weight_excluded"),
-                        ("Weight watch", "weight_watch")):
+    for label, name in (
+        ("Holdings excluded", "holdings_excluded"),
+        ("Holdings watch", "holdings_watch"),
+        ("Market value flagged", "market_value_flagged"),
+        ("Weight excluded", "weight_excluded"),
+        ("Weight watch", "weight_watch"),
+    ):
         assert both[label].tolist() == pytest.approx(expected[name].tolist()), label
 
     by_criterion = section(ws, "Flags by criterion (all portfolios)")
@@ -175,8 +187,12 @@ def test_native_bar_chart_of_weight_flagged(sample_book, sample_results):
     assert len(chart.series) == len(result.overview())  # one series per portfolio
     refs = chart.series[0].val.numRef.f
     assert refs.startswith("'Summary'!") or refs.startswith("Summary!")
-    table = section(sample_book["Summary"], next(r[0] for r in sample_book["Summary"].iter_rows(values_only=True)
-                                                 if str(r[0]).startswith("Weight flagged")))
+    table = section(
+        sample_book["Summary"],
+        next(
+            r[0] for r in sample_book["Summary"].iter_rows(values_only=True) if str(r[0]).startswith("Weight flagged")
+        ),
+    )
     s = result.summary()
     expected = (s["weight_excluded"] + s["weight_watch"]).groupby(s["criterion_id"]).sum()
     for portfolio in result.overview()["portfolio_id"]:

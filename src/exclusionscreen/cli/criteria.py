@@ -34,19 +34,14 @@ def list_criteria() -> None:
     width = max(len(c) for c in criteria)
     for c in criteria.values():
         threshold = f"  [{c.threshold_text}]" if c.threshold_text else ""
-        typer.echo(
-            f"  {c.id:<{width}}  v{c.version}  {c.basis.value:<7}  {c.action.value:<7}  "
-            f"{c.title}{threshold}"
-        )
+        typer.echo(f"  {c.id:<{width}}  v{c.version}  {c.basis.value:<7}  {c.action.value:<7}  {c.title}{threshold}")
     typer.echo(f"\nPolicies ({len(policies)}):")
     width = max(len(p) for p in policies)
     for p in policies.values():
         dates = ""
         if p.applies_from or p.applies_until:
             dates = f"  (applies {p.applies_from or '...'} to {p.applies_until or '...'})"
-        typer.echo(
-            f"  {p.id:<{width}}  v{p.version}  {len(p.criteria):>2} criteria  {p.title}{dates}"
-        )
+        typer.echo(f"  {p.id:<{width}}  v{p.version}  {len(p.criteria):>2} criteria  {p.title}{dates}")
 
 
 @app.command("show")
@@ -71,14 +66,10 @@ def show(ident: str = typer.Argument(..., metavar="ID", help="A criterion or pol
 
 @app.command("validate")
 def validate(
-    paths: Annotated[
-        list[Path], typer.Argument(help="Criterion or policy files, or folders of them.")
-    ],
+    paths: Annotated[list[Path], typer.Argument(help="Criterion or policy files, or folders of them.")],
     criteria_dir: Annotated[
         Path | None,
-        typer.Option(
-            "--criteria-dir", help="Where a policy's criteria are looked up (default: shipped)."
-        ),
+        typer.Option("--criteria-dir", help="Where a policy's criteria are looked up (default: shipped)."),
     ] = None,
 ) -> None:
     """Check rule files; print every problem with its file, line and key path.

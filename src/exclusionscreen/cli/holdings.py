@@ -57,8 +57,11 @@ def inspect(
 
     try:
         frame = load_holdings(
-            files, portfolio_id=portfolio_id, column_map=_column_map(column or []) or None,
-            sheet=sheet, progress=False,
+            files,
+            portfolio_id=portfolio_id,
+            column_map=_column_map(column or []) or None,
+            sheet=sheet,
+            progress=False,
         )
     except (InputFileError, ContractError, ValueError) as exc:
         typer.echo(f"error: {exc}", err=True)

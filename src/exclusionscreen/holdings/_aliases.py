@@ -31,21 +31,47 @@ __all__ = [
 
 ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     "security_name": {
-        "en": ("Name", "Security Name", "Security Description", "Description", "Holding",
-               "Holding Name", "Security", "Instrument", "Instrument Name", "Company",
-               "Company Name", "Issuer Name", "Issuer", "Asset Name"),
-        "de": ("Bezeichnung", "Wertpapier", "Wertpapiername", "Name des Wertpapiers",
-               "Titel", "Emittent", "Unternehmen", "Instrumentname"),
-        "fr": ("Nom", "Libellé", "Titre", "Nom du titre", "Description du titre", "Émetteur",
-               "Société"),
+        "en": (
+            "Name",
+            "Security Name",
+            "Security Description",
+            "Description",
+            "Holding",
+            "Holding Name",
+            "Security",
+            "Instrument",
+            "Instrument Name",
+            "Company",
+            "Company Name",
+            "Issuer Name",
+            "Issuer",
+            "Asset Name",
+        ),
+        "de": (
+            "Bezeichnung",
+            "Wertpapier",
+            "Wertpapiername",
+            "Name des Wertpapiers",
+            "Titel",
+            "Emittent",
+            "Unternehmen",
+            "Instrumentname",
+        ),
+        "fr": ("Nom", "Libellé", "Titre", "Nom du titre", "Description du titre", "Émetteur", "Société"),
         "es": ("Nombre", "Descripción", "Título", "Nombre del valor", "Emisor", "Empresa"),
         "it": ("Nome", "Descrizione", "Titolo", "Denominazione", "Emittente", "Società"),
-        "nl": ("Naam", "Omschrijving", "Effect", "Uitgevende instelling",
-               "Onderneming"),
+        "nl": ("Naam", "Omschrijving", "Effect", "Uitgevende instelling", "Onderneming"),
     },
     "ticker": {
-        "en": ("Ticker", "Ticker Symbol", "Symbol", "Issuer Ticker", "Bloomberg Ticker",
-               "Exchange Ticker", "Local Ticker"),
+        "en": (
+            "Ticker",
+            "Ticker Symbol",
+            "Symbol",
+            "Issuer Ticker",
+            "Bloomberg Ticker",
+            "Exchange Ticker",
+            "Local Ticker",
+        ),
         "de": ("Emittententicker", "Tickersymbol", "Kürzel", "Börsenkürzel"),
         "fr": ("Ticker de l'émetteur", "Symbole", "Code mnémonique", "Mnémonique"),
         "es": ("Ticker del emisor", "Símbolo", "Código bursátil"),
@@ -69,8 +95,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "it": ("Codice LEI",),
     },
     "identifier": {
-        "en": ("Identifier", "Security ID", "Security Identifier", "Security Code", "ID",
-               "Instrument ID"),
+        "en": ("Identifier", "Security ID", "Security Identifier", "Security Code", "ID", "Instrument ID"),
         "de": ("Kennung", "Wertpapierkennung", "Wertpapierkennnummer", "Kennnummer"),
         "fr": ("Identifiant", "Code valeur", "Code du titre"),
         "es": ("Identificador", "Código del valor"),
@@ -78,22 +103,63 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Identificatie", "Fondscode"),
     },
     "weight": {
-        "en": ("Weight (%)", "Weight", "% of Net Assets", "% of Fund", "% of Portfolio",
-               "% Weight", "Weighting", "Portfolio Weight", "Percent of Fund",
-               "% of Market Value", "Percentage of Fund", "% Net Assets", "Fund Weight"),
-        "de": ("Gewichtung (%)", "Gewichtung", "Gewicht", "Anteil (%)", "Anteil",
-               "Anteil am Fondsvermögen", "% des Fondsvermögens", "Gewichtung in %"),
-        "fr": ("Pondération (%)", "Pondération", "Poids (%)", "Poids", "% de l'actif net",
-               "% du fonds", "% de l'actif"),
-        "es": ("Ponderación (%)", "Ponderación", "Peso (%)", "% del patrimonio",
-               "% del fondo", "% de los activos netos"),
-        "it": ("Ponderazione (%)", "Ponderazione", "Peso", "% del patrimonio netto",
-               "% del fondo"),
+        "en": (
+            "Weight (%)",
+            "Weight",
+            "% of Net Assets",
+            "% of Fund",
+            "% of Portfolio",
+            "% Weight",
+            "Weighting",
+            "Portfolio Weight",
+            "Percent of Fund",
+            "% of Market Value",
+            "Percentage of Fund",
+            "% Net Assets",
+            "Fund Weight",
+        ),
+        "de": (
+            "Gewichtung (%)",
+            "Gewichtung",
+            "Gewicht",
+            "Anteil (%)",
+            "Anteil",
+            "Anteil am Fondsvermögen",
+            "% des Fondsvermögens",
+            "Gewichtung in %",
+        ),
+        "fr": (
+            "Pondération (%)",
+            "Pondération",
+            "Poids (%)",
+            "Poids",
+            "% de l'actif net",
+            "% du fonds",
+            "% de l'actif",
+        ),
+        "es": (
+            "Ponderación (%)",
+            "Ponderación",
+            "Peso (%)",
+            "% del patrimonio",
+            "% del fondo",
+            "% de los activos netos",
+        ),
+        "it": ("Ponderazione (%)", "Ponderazione", "Peso", "% del patrimonio netto", "% del fondo"),
         "nl": ("Weging (%)", "Weging", "Gewicht (%)", "% van het fonds", "% van het vermogen"),
     },
     "market_value": {
-        "en": ("Market Value", "Base Market Value", "Market Value (Base)", "Value",
-               "Position Value", "Holding Value", "MV", "Market Val", "Valuation"),
+        "en": (
+            "Market Value",
+            "Base Market Value",
+            "Market Value (Base)",
+            "Value",
+            "Position Value",
+            "Holding Value",
+            "MV",
+            "Market Val",
+            "Valuation",
+        ),
         "de": ("Marktwert", "Kurswert", "Marktwert (EUR)", "Wert", "Positionswert"),
         "fr": ("Valeur de marché", "Valeur boursière", "Valorisation", "Valeur"),
         "es": ("Valor de mercado", "Valor de la posición"),
@@ -101,9 +167,21 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Marktwaarde", "Waarde"),
     },
     "quantity": {
-        "en": ("Shares", "Quantity", "Shares Held", "Units", "Position", "Par Value",
-               "Nominal", "Nominal Amount", "Face Amount", "Par", "Number of Shares",
-               "Holding Quantity", "Qty"),
+        "en": (
+            "Shares",
+            "Quantity",
+            "Shares Held",
+            "Units",
+            "Position",
+            "Par Value",
+            "Nominal",
+            "Nominal Amount",
+            "Face Amount",
+            "Par",
+            "Number of Shares",
+            "Holding Quantity",
+            "Qty",
+        ),
         "de": ("Nominale", "Anzahl", "Stück", "Stückzahl", "Menge", "Bestand", "Anteile"),
         "fr": ("Quantité", "Nombre de titres", "Nombre d'actions", "Nominal (titres)"),
         "es": ("Cantidad", "Acciones", "Número de acciones", "Títulos", "Nominal (títulos)"),
@@ -127,12 +205,17 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Koers", "Prijs"),
     },
     "asset_class": {
-        "en": ("Asset Class", "Asset Type", "Security Type", "Instrument Type", "Asset Category",
-               "Type", "Security Class"),
-        "de": ("Anlageklasse", "Assetklasse", "Asset-Klasse", "Wertpapierart", "Instrumententyp",
-               "Vermögensart"),
-        "fr": ("Classe d'actifs", "Classe d'actif", "Type d'actif", "Catégorie d'actifs",
-               "Type d'instrument"),
+        "en": (
+            "Asset Class",
+            "Asset Type",
+            "Security Type",
+            "Instrument Type",
+            "Asset Category",
+            "Type",
+            "Security Class",
+        ),
+        "de": ("Anlageklasse", "Assetklasse", "Asset-Klasse", "Wertpapierart", "Instrumententyp", "Vermögensart"),
+        "fr": ("Classe d'actifs", "Classe d'actif", "Type d'actif", "Catégorie d'actifs", "Type d'instrument"),
         "es": ("Clase de activo", "Clase de activos", "Tipo de activo", "Tipo de instrumento"),
         "it": ("Classe di attività", "Classe di attivo", "Tipo di strumento", "Tipologia"),
         "nl": ("Beleggingscategorie", "Activaklasse", "Vermogenscategorie", "Type belegging"),
@@ -146,8 +229,17 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Bedrijfstak",),
     },
     "country": {
-        "en": ("Location", "Country", "Country of Risk", "Location of Risk", "Domicile",
-               "Country of Domicile", "Country of Incorporation", "Country Code", "Issuer Country"),
+        "en": (
+            "Location",
+            "Country",
+            "Country of Risk",
+            "Location of Risk",
+            "Domicile",
+            "Country of Domicile",
+            "Country of Incorporation",
+            "Country Code",
+            "Issuer Country",
+        ),
         "de": ("Standort", "Land", "Sitzland", "Domizil", "Länderrisiko", "Land des Emittenten"),
         "fr": ("Localisation", "Pays", "Emplacement", "Pays de risque", "Domiciliation"),
         "es": ("Ubicación", "País", "Localización", "Domicilio"),
@@ -155,8 +247,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Locatie", "Land van vestiging", "Vestigingsland"),
     },
     "exchange": {
-        "en": ("Exchange", "Listing Exchange", "Primary Exchange", "Market", "Stock Exchange",
-               "Exchange Code", "MIC"),
+        "en": ("Exchange", "Listing Exchange", "Primary Exchange", "Market", "Stock Exchange", "Exchange Code", "MIC"),
         "de": ("Börse", "Handelsplatz", "Börsenplatz"),
         "fr": ("Bourse", "Marché", "Place de cotation"),
         "es": ("Mercado", "Bolsa"),
@@ -164,8 +255,16 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Beurs", "Markt"),
     },
     "currency": {
-        "en": ("Local Currency", "Market Currency", "Trading Currency", "Currency",
-               "Security Currency", "Ccy", "Crncy", "Currency Code"),
+        "en": (
+            "Local Currency",
+            "Market Currency",
+            "Trading Currency",
+            "Currency",
+            "Security Currency",
+            "Ccy",
+            "Crncy",
+            "Currency Code",
+        ),
         "de": ("Marktwährung", "Handelswährung", "Währung"),
         "fr": ("Devise du marché", "Devise de marché", "Devise", "Monnaie"),
         "es": ("Divisa de mercado", "Moneda de mercado", "Divisa", "Moneda"),
@@ -173,8 +272,16 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Marktvaluta", "Valuta", "Munteenheid"),
     },
     "as_of": {
-        "en": ("As Of", "As of Date", "As-of Date", "Holdings Date", "Position Date",
-               "Valuation Date", "Report Date", "Date"),
+        "en": (
+            "As Of",
+            "As of Date",
+            "As-of Date",
+            "Holdings Date",
+            "Position Date",
+            "Valuation Date",
+            "Report Date",
+            "Date",
+        ),
         "de": ("Stichtag", "Datum", "Bewertungsdatum", "Stand"),
         "fr": ("Date de valorisation", "Date de position"),
         "es": ("Fecha", "Fecha de valoración"),
@@ -182,8 +289,7 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "nl": ("Peildatum", "Waarderingsdatum"),
     },
     "portfolio_id": {
-        "en": ("Portfolio", "Portfolio ID", "Portfolio Code", "Fund", "Fund ID", "Fund Code",
-               "Account", "Account ID"),
+        "en": ("Portfolio", "Portfolio ID", "Portfolio Code", "Fund", "Fund ID", "Fund Code", "Account", "Account ID"),
         "de": ("Portfolio-ID", "Fonds-ID", "Depot", "Depotnummer"),
         "fr": ("Portefeuille", "Code portefeuille"),
         "es": ("Cartera", "Código de cartera"),
@@ -192,14 +298,19 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
     },
 }
 
-LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish",
-                  "it": "Italian", "nl": "Dutch"}
+LANGUAGE_NAMES = {"en": "English", "de": "German", "fr": "French", "es": "Spanish", "it": "Italian", "nl": "Dutch"}
 
 CANONICAL: tuple[str, ...] = tuple(ALIASES)
 """Every column a source column can be mapped to (``column_map`` values)."""
 
 IDENTITY_COLUMNS: tuple[str, ...] = (
-    "isin", "cusip", "sedol", "lei", "identifier", "ticker", "security_name",
+    "isin",
+    "cusip",
+    "sedol",
+    "lei",
+    "identifier",
+    "ticker",
+    "security_name",
 )
 """Columns that say which security a row is; a holdings table needs at least one."""
 
@@ -239,9 +350,7 @@ def _build_index() -> dict[str, AliasHit]:
         ranked.setdefault(header_key(canonical), (0, {"en"}))
         for key, (rank, languages) in ranked.items():
             if key in index and index[key].canonical != canonical:
-                raise ValueError(
-                    f"column alias {key!r} is listed for both {index[key].canonical} and {canonical}"
-                )
+                raise ValueError(f"column alias {key!r} is listed for both {index[key].canonical} and {canonical}")
             index[key] = AliasHit(canonical, rank, frozenset(languages))
     return index
 

@@ -16,8 +16,16 @@ import pandas as pd
 __all__ = ["ASSET_CLASSES", "NOT_SCREENABLE", "asset_class_from_name", "normalise_asset_class"]
 
 ASSET_CLASSES = (
-    "equity", "fixed_income", "cash", "money_market", "fx", "futures", "derivative", "collateral",
-    "fund", "other",
+    "equity",
+    "fixed_income",
+    "cash",
+    "money_market",
+    "fx",
+    "futures",
+    "derivative",
+    "collateral",
+    "fund",
+    "other",
 )
 NOT_SCREENABLE = frozenset({"cash", "money_market", "fx", "futures", "derivative", "collateral"})
 """Asset classes with no issuer to screen."""
@@ -25,20 +33,38 @@ NOT_SCREENABLE = frozenset({"cash", "money_market", "fx", "futures", "derivative
 # Checked in this order: the first pattern that matches names the class.
 _BY_TEXT: tuple[tuple[str, str], ...] = (
     ("collateral", r"collateral|margin|sicherheit|collat[eé]ral|garant[ií]a|onderpand"),
-    ("money_market", r"money ?market|geldmarkt|mon[eé]taire|mercado monetario|monetari|"
-                     r"liquidity fund|geldmarktfonds"),
-    ("fx", r"\bfx\b|forex|forward|devisentermin|termingesch|change [aà] terme|"
-           r"plazo|a termine|valutatermijn|currency contract"),
+    (
+        "money_market",
+        r"money ?market|geldmarkt|mon[eé]taire|mercado monetario|monetari|"
+        r"liquidity fund|geldmarktfonds",
+    ),
+    (
+        "fx",
+        r"\bfx\b|forex|forward|devisentermin|termingesch|change [aà] terme|"
+        r"plazo|a termine|valutatermijn|currency contract",
+    ),
     ("futures", r"future|termijncontract|contrat [aà] terme"),
-    ("derivative", r"derivat|d[eé]riv[eé]|swap|option|warrant|optionsschein|opzion|opcion|"
-                   r"contract for difference|\bcfd\b"),
-    ("cash", r"\bcash\b|currency|kasse|bargeld|liquidit|esp[eè]ces|efectivo|contant|"
-             r"\bkas\b|tesorer|bankguthaben|deposit"),
+    (
+        "derivative",
+        r"derivat|d[eé]riv[eé]|swap|option|warrant|optionsschein|opzion|opcion|"
+        r"contract for difference|\bcfd\b",
+    ),
+    (
+        "cash",
+        r"\bcash\b|currency|kasse|bargeld|liquidit|esp[eè]ces|efectivo|contant|"
+        r"\bkas\b|tesorer|bankguthaben|deposit",
+    ),
     ("fund", r"\bfunds?\b|\betf\b|\betp\b|fonds|fondo|\bucits\b|\bsicav\b|investment trust"),
-    ("fixed_income", r"fixed income|bond|debt|treasur|note|anleihe|rente|obligation|"
-                     r"obligaci|bono|obbligazion|obligatie|schuldverschreibung|gilt"),
-    ("equity", r"equit|stock|share|\badr\b|\bgdr\b|\breit\b|aktie|action|acci[oó]n|azion|"
-               r"aandel|preferred|common|ordinary"),
+    (
+        "fixed_income",
+        r"fixed income|bond|debt|treasur|note|anleihe|rente|obligation|"
+        r"obligaci|bono|obbligazion|obligatie|schuldverschreibung|gilt",
+    ),
+    (
+        "equity",
+        r"equit|stock|share|\badr\b|\bgdr\b|\breit\b|aktie|action|acci[oó]n|azion|"
+        r"aandel|preferred|common|ordinary",
+    ),
 )
 
 _CURRENCY_NAMES = (
@@ -47,8 +73,11 @@ _CURRENCY_NAMES = (
     r"(?:danish|swedish|norwegian) kron[aeor]+|israeli (?:new )?shekel"
 )
 _BY_NAME: tuple[tuple[str, str], ...] = (
-    ("collateral", r"\bcash collateral\b|\bmargin balance\b|\bmargin\b.*\bfutures?\b|"
-                   r"\bfutures?\b.*\bmargin\b"),
+    (
+        "collateral",
+        r"\bcash collateral\b|\bmargin balance\b|\bmargin\b.*\bfutures?\b|"
+        r"\bfutures?\b.*\bmargin\b",
+    ),
     ("futures", r"\be-?mini\b|\bfutures?\b"),
     ("cash", rf"^(?:{_CURRENCY_NAMES})$|^[a-z]{{3}} cash$|^cash(?: and cash equivalents)?$"),
 )

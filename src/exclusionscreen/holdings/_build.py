@@ -22,6 +22,7 @@ __all__ = ["WEIGHT_SUM_TOLERANCE", "read_holdings"]
 WEIGHT_SUM_TOLERANCE = 0.02
 """How far (as a fraction) a portfolio's weights may sum from 100 % before a warning."""
 
+
 def _weight_sums(weights: pd.Series | None, portfolio: pd.Series) -> dict[str, float]:
     if weights is None:
         return {}
@@ -47,12 +48,17 @@ def read_holdings(
     # One number format for the whole file, decided from its numbers.
     language = header_language(header_key(names[p]) for p in mapped)
     numeric = {c: positions[c] for c in NUMERIC_COLUMNS if c in positions}
-    sample = (pd.concat([grid.cells.loc[body, p] for p in numeric.values()], ignore_index=True)
-              if numeric else pd.Series(dtype=object))
+    sample = (
+        pd.concat([grid.cells.loc[body, p] for p in numeric.values()], ignore_index=True)
+        if numeric
+        else pd.Series(dtype=object)
+    )
     fmt = infer_format(sample, language)
     if fmt.conflicts:
-        warnings.append("some numbers are written in another format than the file's and were "
-                        "not read: " + ", ".join(repr(c) for c in fmt.conflicts))
+        warnings.append(
+            "some numbers are written in another format than the file's and were "
+            "not read: " + ", ".join(repr(c) for c in fmt.conflicts)
+        )
     parsed = col.parse_number_columns(grid.cells, body, numeric, fmt)
     has_number = pd.Series(False, index=text.index)
     for result in parsed.values():
@@ -63,8 +69,12 @@ def read_holdings(
     keep = reason.isna()
     rows = grid.rows
     skipped = pd.DataFrame(
-        {"source_file": source.name, "source_row": rows[~keep].astype("int64"),
-         "reason": reason[~keep], "text": joined[~keep].str.slice(0, 200)},
+        {
+            "source_file": source.name,
+            "source_row": rows[~keep].astype("int64"),
+            "reason": reason[~keep],
+            "text": joined[~keep].str.slice(0, 200),
+        },
         columns=SKIPPED_COLUMNS,
     ).reset_index(drop=True)
     if not keep.any():
@@ -95,8 +105,7 @@ def read_holdings(
     for pid, total in sums.items():
         if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
             whose = f"portfolio {pid!r}: " if len(sums) > 1 else ""
-            warnings.append(f"{whose}the weights sum to {total:.2%}, not 100 %; left as given "
-                            "(not rescaled)")
+            warnings.append(f"{whose}the weights sum to {total:.2%}, not 100 %; left as given (not rescaled)")
     if "weight" not in values:
         warnings.append("no weight column: weights are missing")
 

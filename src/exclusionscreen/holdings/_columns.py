@@ -65,8 +65,7 @@ class Columns:
 
     def examples(self, values: pd.Series) -> str:
         """'row 12: 'abc', ...' for the first few of `values` (indexed like the cells)."""
-        pairs = list(zip(self.rows[values.index].head(_EXAMPLES), values.head(_EXAMPLES),
-                         strict=True))
+        pairs = list(zip(self.rows[values.index].head(_EXAMPLES), values.head(_EXAMPLES), strict=True))
         more = f" (+{len(values) - _EXAMPLES} more)" if len(values) > _EXAMPLES else ""
         return ", ".join(f"row {r}: {v!r}" for r, v in pairs) + more
 
@@ -80,16 +79,14 @@ def clean_text(values: pd.Series, upper: bool = False) -> pd.Series:
 
 def texts(table: Columns) -> dict[str, pd.Series]:
     """Name, exchange and sector as given; ticker and currency upper-cased."""
-    present = [c for c in ("security_name", "exchange", "sector", "ticker", "currency")
-               if table.has(c)]
+    present = [c for c in ("security_name", "exchange", "sector", "ticker", "currency") if table.has(c)]
     if not present:
         return {}
     index = table.cells.index[table.keep]
     cleaned = clean_text(pd.concat([table.raw(c) for c in present], ignore_index=True))
     out = {}
     for i, canonical in enumerate(present):
-        column = pd.Series(cleaned.iloc[i * len(index):(i + 1) * len(index)].to_numpy(),
-                           index=index, dtype="string")
+        column = pd.Series(cleaned.iloc[i * len(index) : (i + 1) * len(index)].to_numpy(), index=index, dtype="string")
         out[canonical] = column.str.upper() if canonical in ("ticker", "currency") else column
     return out
 
@@ -179,8 +176,7 @@ def numbers(
                 "(a workbook saved without the results of its formulas?)"
             )
         if canonical == "weight":
-            scale = weight_scale(values, table.name(canonical),
-                                 bool(result.percent[table.keep].any()), portfolio)
+            scale = weight_scale(values, table.name(canonical), bool(result.percent[table.keep].any()), portfolio)
             if not scale.certain:
                 table.warnings.append(f"weights: {scale.reason}")
             values = values / 100.0 if scale.scale == "percent" else values
@@ -204,8 +200,7 @@ def asset_classes(table: Columns, names: pd.Series | None) -> dict[str, pd.Serie
             classes = classes.fillna(from_name.where(guessed))
             shown = ", ".join(repr(v) for v in names[guessed].head(2))
             table.warnings.append(
-                f"asset class taken from the security name for {int(guessed.sum())} row(s) "
-                f"(such as {shown})"
+                f"asset class taken from the security name for {int(guessed.sum())} row(s) (such as {shown})"
             )
     out["asset_class"] = classes
     return out
@@ -219,8 +214,7 @@ def countries(table: Columns) -> dict[str, pd.Series]:
     codes, unknown = country_codes(raw)
     if unknown:
         table.warnings.append(
-            "country names without an ISO code, left missing: "
-            + ", ".join(repr(c) for c in unknown[:10])
+            "country names without an ISO code, left missing: " + ", ".join(repr(c) for c in unknown[:10])
         )
     return {"country_raw": raw, "country": codes}
 
@@ -250,7 +244,10 @@ def check_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
     undo = derived.fillna(False).astype(bool) & out["asset_class"].isin(list(NOT_SCREENABLE))
     if undo.any():
         out.loc[undo, "isin"] = pd.NA
-        notes = out.loc[undo, "identifier_issues"].str.replace(
-            r"(?:; )?isin: derived from [a-z]+", "", regex=True).str.removeprefix("; ")
+        notes = (
+            out.loc[undo, "identifier_issues"]
+            .str.replace(r"(?:; )?isin: derived from [a-z]+", "", regex=True)
+            .str.removeprefix("; ")
+        )
         out.loc[undo, "identifier_issues"] = notes.mask(notes == "")
     return out

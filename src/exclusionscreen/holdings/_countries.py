@@ -30,9 +30,7 @@ def _key(text: str) -> str:
 
 @cache
 def _names() -> dict[str, str]:
-    table = pd.read_csv(
-        data_dir() / "country_names.csv", comment="#", dtype=str, keep_default_na=False
-    )
+    table = pd.read_csv(data_dir() / "country_names.csv", comment="#", dtype=str, keep_default_na=False)
     codes = dict(zip(table["name"].map(_key), table["alpha2"], strict=True))
     codes.update({_key(code): code for code in table["alpha2"].unique()})
     return codes
@@ -44,7 +42,6 @@ def country_codes(values: pd.Series) -> tuple[pd.Series, list[str]]:
     text = text.mask(text.str.lower().isin(MISSING_TOKENS - {"na"}))
     distinct = text.dropna().unique()
     names = _names()
-    answers = {value: names.get(_key(value)) or (value if _CODE.match(value) else None)
-               for value in distinct}
+    answers = {value: names.get(_key(value)) or (value if _CODE.match(value) else None) for value in distinct}
     unknown = sorted(value for value, code in answers.items() if code is None)
     return text.map(answers).astype("string"), unknown

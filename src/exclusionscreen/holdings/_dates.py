@@ -112,6 +112,7 @@ def find_as_of(lines: pd.Series, day_first: bool = False) -> tuple[pd.Timestamp 
 
 def parse_dates(values: pd.Series, day_first: bool = False) -> pd.Series:
     """A column of dates (text or workbook dates) as timestamps, once per distinct value."""
+
     def one(value: object) -> pd.Timestamp | None:
         if isinstance(value, (dt.date, pd.Timestamp)):
             return pd.Timestamp(value)

@@ -36,17 +36,14 @@ def _inputs(path_or_paths: Source | Sequence[Source]) -> list[Source]:
     out: list[Source] = []
     for item in items:
         if isinstance(item, (str, Path)) and Path(item).is_dir():
-            found = sorted(p for p in Path(item).iterdir()
-                           if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
+            found = sorted(p for p in Path(item).iterdir() if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
             if not found:
                 raise InputFileError(item, f"the folder holds no {', '.join(FILE_SUFFIXES)} files")
             out.extend(found)
         elif isinstance(item, (str, Path, pd.DataFrame)):
             out.append(item)
         else:
-            raise TypeError(
-                f"path_or_paths: expected file paths or DataFrames, got {type(item).__name__}"
-            )
+            raise TypeError(f"path_or_paths: expected file paths or DataFrames, got {type(item).__name__}")
     if not out:
         raise ValueError("path_or_paths: no files given")
     return out
@@ -91,9 +88,7 @@ def _portfolio_ids(
         return ids, from_file, notes
     ids = [str(v) for v in portfolio_id]
     if len(ids) != len(items):
-        raise ValueError(
-            f"portfolio_id: {len(ids)} ids given for {len(items)} files; give one per file"
-        )
+        raise ValueError(f"portfolio_id: {len(ids)} ids given for {len(items)} files; give one per file")
     return ids, [False] * len(items), notes
 
 
@@ -128,8 +123,7 @@ def _holding_ids(frames: list[pd.DataFrame], labels: list[str]) -> list[pd.Serie
     return out
 
 
-_CHECKS = {"isin": is_valid_isin, "cusip": is_valid_cusip, "sedol": is_valid_sedol,
-           "lei": is_valid_lei}
+_CHECKS = {"isin": is_valid_isin, "cusip": is_valid_cusip, "sedol": is_valid_sedol, "lei": is_valid_lei}
 
 
 def _duplicates(frame: pd.DataFrame) -> pd.DataFrame:
@@ -138,9 +132,11 @@ def _duplicates(frame: pd.DataFrame) -> pd.DataFrame:
     The same valid identifier (ISIN, else CUSIP, SEDOL, LEI) makes the same position; rows
     without one are compared by ticker, exchange, name and asset class together.
     """
-    parts = [frame[c].astype("string").fillna("")
-             for c in ("ticker", "exchange", "security_name", "asset_class", "identifier")
-             if c in frame.columns]
+    parts = [
+        frame[c].astype("string").fillna("")
+        for c in ("ticker", "exchange", "security_name", "asset_class", "identifier")
+        if c in frame.columns
+    ]
     fallback = parts[0].str.cat(parts[1:], sep="|")
     key = pd.Series(pd.NA, index=frame.index, dtype="string")
     for column, valid in _CHECKS.items():
@@ -206,12 +202,12 @@ def load_holdings(
     labels = [_label(item, i, len(items)) for i, item in enumerate(items)]
     ids, from_file, notes = _portfolio_ids(items, labels, portfolio_id)
     mapping = _check_column_map(column_map)
-    disable = (not progress) if progress is not None else (True if len(items) < PROGRESS_FROM
-                                                            else None)
+    disable = (not progress) if progress is not None else (True if len(items) < PROGRESS_FROM else None)
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
-    bar = tqdm(list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings",
-               unit="file", disable=disable)
+    bar = tqdm(
+        list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings", unit="file", disable=disable
+    )
     for item, label, pid, own in bar:
         source = read_source(item, label)
         frame, report = read_holdings(source, pid, mapping, sheet, portfolio_from_file=own)
@@ -219,8 +215,7 @@ def load_holdings(
         reports.append(report)
 
     if mapping:
-        found = {k for r in reports for k in r.column_mapping} | {
-            k for r in reports for k in r.unmapped_columns}
+        found = {k for r in reports for k in r.column_mapping} | {k for r in reports for k in r.unmapped_columns}
         missing = [k for k in mapping if k not in found]
         if missing:
             notes.append(f"column_map names columns no file has: {', '.join(map(repr, missing))}")
@@ -229,17 +224,16 @@ def load_holdings(
     for frame, report, hid in zip(frames, reports, _holding_ids(frames, labels), strict=True):
         frame = frame.assign(holding_id=hid)
         validated.append(validate(frame, Holdings, source=report.path))
-    combined = (pd.concat(validated, ignore_index=True) if len(validated) > 1
-                else validated[0].reset_index(drop=True))
+    combined = pd.concat(validated, ignore_index=True) if len(validated) > 1 else validated[0].reset_index(drop=True)
     duplicates = _duplicates(combined)
     final = []
     for position, report in enumerate(reports):
         mine = duplicates[duplicates["source_file"] == report.path]
-        extra = [f"{len(mine)} rows hold a position that another row also holds (kept)"] if len(
-            mine) else []
+        extra = [f"{len(mine)} rows hold a position that another row also holds (kept)"] if len(mine) else []
         extra += notes if position == 0 else []
-        final.append(dataclasses.replace(report, duplicates=mine.reset_index(drop=True),
-                                         warnings=report.warnings + tuple(extra)))
+        final.append(
+            dataclasses.replace(report, duplicates=mine.reset_index(drop=True), warnings=report.warnings + tuple(extra))
+        )
     combined.attrs["load_report"] = LoadReport(tuple(final))
     return combined
 

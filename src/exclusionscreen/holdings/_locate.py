@@ -44,7 +44,7 @@ def _locate(grid: Grid, column_map: dict | None) -> tuple[Table | None, int, tup
             return None, found.score, tuple(map(str, found.candidates))
         position, score, shown = found.position, found.score, found.candidates
     start = -1 if position is None else position
-    has_data = text.iloc[start + 1:].notna().any(axis=0)
+    has_data = text.iloc[start + 1 :].notna().any(axis=0)
     columns = choose_columns(_names_of(grid, text, position), column_map, has_data)
     return Table(grid, text, position, columns), score, tuple(map(str, shown))
 
@@ -71,9 +71,7 @@ def choose_table(source: Source, column_map: dict | None, sheet: str | int | Non
         elif sheet in names:
             grids = [grids[names.index(sheet)]]
         else:
-            raise InputFileError(
-                source.name, f"no sheet named {sheet!r}; sheets: {', '.join(map(str, names))}"
-            )
+            raise InputFileError(source.name, f"no sheet named {sheet!r}; sheets: {', '.join(map(str, names))}")
     if all(g.header is None and (g.cells.empty or g.cells.isna().all().all()) for g in grids):
         raise InputFileError(source.name, "no table found: the file holds no data")
     located = [_locate(g, column_map) for g in grids]
@@ -93,6 +91,6 @@ def choose_table(source: Source, column_map: dict | None, sheet: str | int | Non
 
     def rows_below(table: Table) -> int:
         start = -1 if table.header_position is None else table.header_position
-        return int(table.text.iloc[start + 1:].notna().any(axis=1).sum())
+        return int(table.text.iloc[start + 1 :].notna().any(axis=1).sum())
 
     return max(usable, key=lambda ts: (ts[1], rows_below(ts[0])))[0]

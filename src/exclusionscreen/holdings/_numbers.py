@@ -30,8 +30,26 @@ __all__ = [
 ]
 
 MISSING_TOKENS = frozenset(
-    {"", "-", "--", "---", "\u2013", "\u2014", ". .", "..", "...", "n/a", "na", "nan", "none",
-     "null", "#n/a", "n.a.", "n.v.", "k.a."}
+    {
+        "",
+        "-",
+        "--",
+        "---",
+        "\u2013",
+        "\u2014",
+        ". .",
+        "..",
+        "...",
+        "n/a",
+        "na",
+        "nan",
+        "none",
+        "null",
+        "#n/a",
+        "n.a.",
+        "n.v.",
+        "k.a.",
+    }
 )
 """Cell texts that mean "no value" (compared case-insensitively, after stripping)."""
 
@@ -134,8 +152,10 @@ def infer_format(values: pd.Series, language: str | None = None) -> NumberFormat
         else:
             from ._aliases import LANGUAGE_NAMES
 
-            why = (f"no number shows its decimal separator; assumed a decimal comma from the "
-                   f"{LANGUAGE_NAMES.get(language, language)} column names")
+            why = (
+                f"no number shows its decimal separator; assumed a decimal comma from the "
+                f"{LANGUAGE_NAMES.get(language, language)} column names"
+            )
         return NumberFormat(decimal, "," if decimal == "." else ".", why)
     decimal = str(counts.idxmax())
     examples = tokens[votes.index[votes == decimal]].head(2).tolist()
@@ -157,11 +177,9 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     trailing_minus = (text.str.endswith("-") & (text.str.len() > 1)).fillna(False).astype(bool)
     text = text.where(~trailing_minus, text.str.slice(0, -1))
     d, t = re.escape(fmt.decimal), re.escape(fmt.thousands)
-    shape = (f"^[-+]?(?:[0-9]{{1,3}}(?:{t}[0-9]{{3}})+|[0-9]*)(?:{d}[0-9]*)?"
-             "(?:[eE][-+]?[0-9]+)?$")
+    shape = f"^[-+]?(?:[0-9]{{1,3}}(?:{t}[0-9]{{3}})+|[0-9]*)(?:{d}[0-9]*)?(?:[eE][-+]?[0-9]+)?$"
     valid = (text.str.match(shape) & text.str.contains("[0-9]")).fillna(False).astype(bool)
-    literal = text.str.replace(fmt.thousands, "", regex=False).str.replace(
-        fmt.decimal, ".", regex=False)
+    literal = text.str.replace(fmt.thousands, "", regex=False).str.replace(fmt.decimal, ".", regex=False)
     parsed = pd.to_numeric(literal.where(valid), errors="coerce").astype("float64")
     parsed = parsed.where(~(negative | trailing_minus), -parsed.abs())
     out = out.where(native, parsed)
@@ -199,7 +217,6 @@ def weight_scale(
         return WeightScale("fraction", f"{whose} to {total:.4g}, close to 1", True)
     return WeightScale(
         "fraction",
-        f"every weight is at most 1 and {whose} to {total:.4g}: could be either; assumed "
-        "fractions",
+        f"every weight is at most 1 and {whose} to {total:.4g}: could be either; assumed fractions",
         False,
     )

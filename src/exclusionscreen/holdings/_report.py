@@ -92,34 +92,42 @@ class FileReport:
         header = f"row {self.header_row}" if self.header_row else "given by the frame"
         end = f", last holding on row {self.table_end_row}" if self.table_end_row else ""
         lines = [
-            ("format", f"{self.format}" + (f" (sha256 {self.sha256[:16]}\u2026)" if self.sha256
-                                           else "")),
+            ("format", f"{self.format}" + (f" (sha256 {self.sha256[:16]}\u2026)" if self.sha256 else "")),
             ("table", f"{where}header {header}{end}"),
         ]
         if len(self.sheets) > 1:
             lines.append(("sheets", ", ".join(self.sheets)))
         lines.extend((key, value) for key, value in self.details.items())
-        lines.append(("as of", f"{self.as_of:%Y-%m-%d} ({self.as_of_source})" if self.as_of
-                      is not None else "not stated"))
+        lines.append(
+            ("as of", f"{self.as_of:%Y-%m-%d} ({self.as_of_source})" if self.as_of is not None else "not stated")
+        )
         lines.append(("numbers", f"{self.locale}: {self.locale_reason}"))
         given = {"percent": "in percent", "fraction": "as fractions"}.get(self.weight_scale or "")
-        scale = (f"given {given}: {self.weight_scale_reason}"
-                 if self.weight_scale else self.weight_scale_reason)
+        scale = f"given {given}: {self.weight_scale_reason}" if self.weight_scale else self.weight_scale_reason
         lines.append(("weights", scale))
         total = f"{self.weight_sum:.2%}" if self.weight_sum is not None else "n/a"
         if len(self.weight_sums) > 1:
             total = ", ".join(f"{pid} {value:.2%}" for pid, value in self.weight_sums.items())
         lines.append(("weight sum", total))
         reasons = ", ".join(f"{n} {r}" for r, n in self.skipped_by_reason.items())
-        lines.append(("rows", f"{self.rows_read} read = {self.holdings} holdings + "
-                      f"{len(self.skipped)} skipped" + (f" ({reasons})" if reasons else "")))
+        lines.append(
+            (
+                "rows",
+                f"{self.rows_read} read = {self.holdings} holdings + "
+                f"{len(self.skipped)} skipped" + (f" ({reasons})" if reasons else ""),
+            )
+        )
         mapping = ", ".join(f"{s} -> {c}" for s, c in self.column_mapping.items())
         lines.append(("columns", mapping or "(none)"))
         if self.unmapped_columns:
             lines.append(("unmapped", ", ".join(self.unmapped_columns)))
         if len(self.duplicates):
-            lines.append(("duplicates", f"{len(self.duplicates)} rows share a position with "
-                          "another row (kept; see report.duplicates)"))
+            lines.append(
+                (
+                    "duplicates",
+                    f"{len(self.duplicates)} rows share a position with another row (kept; see report.duplicates)",
+                )
+            )
         return lines
 
     def skipped_lines(self) -> list[str]:
@@ -138,8 +146,10 @@ class FileReport:
         return out
 
     def __repr__(self) -> str:
-        return (f"FileReport({self.path!r}, rows_read={self.rows_read}, holdings={self.holdings}, "
-                f"skipped={len(self.skipped)}, warnings={len(self.warnings)})")
+        return (
+            f"FileReport({self.path!r}, rows_read={self.rows_read}, holdings={self.holdings}, "
+            f"skipped={len(self.skipped)}, warnings={len(self.warnings)})"
+        )
 
     def __str__(self) -> str:
         out = [f"{self.path} -> portfolio {self.portfolio_id!r}"]

@@ -81,9 +81,7 @@ def read_source(source: str | Path | pd.DataFrame, label: str | None = None) -> 
     if suffix == ".parquet":
         raise InputFileError(name, "truncated or corrupt Parquet file (no PAR1 marker)")
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise InputFileError(
-            name, "a legacy binary Excel (.xls) file; save it as .xlsx or .csv and load that"
-        )
+        raise InputFileError(name, "a legacy binary Excel (.xls) file; save it as .xlsx or .csv and load that")
     for magic, what in _OTHER_BINARY.items():
         if data.startswith(magic):
             raise InputFileError(name, what)

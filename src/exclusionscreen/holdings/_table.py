@@ -191,9 +191,7 @@ def choose_columns(
         if canonical is None:
             continue
         if canonical in taken:
-            notes.append(
-                f"column {shown[position]!r} also names {canonical}; used {shown[taken[canonical]]!r}"
-            )
+            notes.append(f"column {shown[position]!r} also names {canonical}; used {shown[taken[canonical]]!r}")
             continue
         taken[canonical] = position
         chosen[position] = canonical
@@ -233,9 +231,7 @@ def classify_rows(
     start = -1 if header_position is None else header_position
     blank = text.isna().all(axis=1)
     identity = [p for p, c in columns.items() if c in IDENTITY_COLUMNS]
-    plausible = pd.DataFrame(
-        {p: _plausible(text[p], columns[p]) for p in identity}, index=text.index
-    )
+    plausible = pd.DataFrame({p: _plausible(text[p], columns[p]) for p in identity}, index=text.index)
     n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
     # A totals label often sits in the first column, which may be the ticker column.
     code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]

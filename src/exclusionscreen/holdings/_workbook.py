@@ -40,9 +40,7 @@ MAX_MEMBERS = 10_000
 _RATIO_FROM = 1024 * 1024
 _CHUNK = 1024 * 1024
 _MARKERS = tuple(
-    marker.encode(encoding)
-    for marker in ("<!DOCTYPE", "<!ENTITY")
-    for encoding in ("utf-8", "utf-16-le", "utf-16-be")
+    marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 
 
@@ -55,8 +53,7 @@ def check_archive(archive: zipfile.ZipFile, path: str) -> None:
     if total > MAX_UNCOMPRESSED:
         raise InputFileError(
             path,
-            f"refused: the workbook would decompress to {total:,} bytes "
-            f"(limit {MAX_UNCOMPRESSED:,})",
+            f"refused: the workbook would decompress to {total:,} bytes (limit {MAX_UNCOMPRESSED:,})",
         )
     for member in members:
         ratio = member.file_size / max(member.compress_size, 1)
@@ -104,9 +101,7 @@ def read_workbook(data: bytes, path: str) -> list[Grid]:
     import openpyxl.xml
 
     if not openpyxl.xml.DEFUSEDXML:
-        raise InputFileError(
-            path, "refused: openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML set to False?)"
-        )
+        raise InputFileError(path, "refused: openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML set to False?)")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
@@ -118,9 +113,7 @@ def read_workbook(data: bytes, path: str) -> list[Grid]:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # unsupported extensions, styles
-            book = openpyxl.load_workbook(
-                io.BytesIO(data), read_only=True, data_only=True, keep_links=False
-            )
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True, keep_links=False)
             try:
                 return [_sheet_grid(sheet) for sheet in book.worksheets]
             finally:
@@ -128,6 +121,4 @@ def read_workbook(data: bytes, path: str) -> list[Grid]:
     except InputFileError:
         raise
     except Exception as exc:  # openpyxl raises many types on damaged parts
-        raise InputFileError(
-            path, f"truncated or corrupt workbook ({type(exc).__name__}: {exc})"
-        ) from None
+        raise InputFileError(path, f"truncated or corrupt workbook ({type(exc).__name__}: {exc})") from None

@@ -86,8 +86,7 @@ def lists_valid_on(frame: pd.DataFrame, as_of: object) -> pd.DataFrame:
     return frame.loc[mask].copy()
 
 
-def stale_lists(as_of: object, *, max_age_days: int = 365,
-                sources: pd.DataFrame | None = None) -> pd.DataFrame:
+def stale_lists(as_of: object, *, max_age_days: int = 365, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """The lists whose as-of date is more than `max_age_days` before `as_of`, with their age."""
     table = list_sources() if sources is None else sources.copy()
     when = pd.Timestamp(as_of)
@@ -95,15 +94,11 @@ def stale_lists(as_of: object, *, max_age_days: int = 365,
     return table.assign(age_days=age).loc[age > max_age_days].reset_index(drop=True)
 
 
-def warn_stale_lists(as_of: object, *, max_age_days: int = 365,
-                     sources: pd.DataFrame | None = None) -> pd.DataFrame:
+def warn_stale_lists(as_of: object, *, max_age_days: int = 365, sources: pd.DataFrame | None = None) -> pd.DataFrame:
     """Warn (ReferenceDataWarning) about every list older than `max_age_days` at `as_of`."""
     old = stale_lists(as_of, max_age_days=max_age_days, sources=sources)
     if len(old):
-        listed = ", ".join(
-            f"{r.list_id} (as of {r.as_of:%Y-%m-%d}, {r.age_days} days old)"
-            for r in old.itertuples()
-        )
+        listed = ", ".join(f"{r.list_id} (as of {r.as_of:%Y-%m-%d}, {r.age_days} days old)" for r in old.itertuples())
         warnings.warn(
             f"bundled reference lists older than {max_age_days} days at "
             f"{pd.Timestamp(as_of):%Y-%m-%d}: {listed}; refresh them with "

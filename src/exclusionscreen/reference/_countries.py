@@ -24,10 +24,8 @@ def _normalise(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _mapping() -> dict[str, str | None]:
-    table = pd.read_csv(data_dir() / "sipri_country_names.csv", dtype=str,
-                        keep_default_na=False)
-    return {_normalise(n): (c or None) for n, c in zip(table["name"], table["country"],
-                                                         strict=True)}
+    table = pd.read_csv(data_dir() / "sipri_country_names.csv", dtype=str, keep_default_na=False)
+    return {_normalise(n): (c or None) for n, c in zip(table["name"], table["country"], strict=True)}
 
 
 def sipri_country_codes(names: pd.Series) -> tuple[pd.Series, list[str]]:

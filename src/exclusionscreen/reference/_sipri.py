@@ -91,9 +91,13 @@ def read_sipri_top100(path: str | Path, year: int) -> pd.DataFrame:
     header = raw.iloc[header_row].map(_header)
     company = _column(header, path, sheet, "Company", lambda h: h.startswith("Company"))
     country = _column(header, path, sheet, "Country", lambda h: h.startswith("Country"))
-    arms = _column(header, path, sheet, f"Arms revenues ({year})",
-                   lambda h: h.startswith("Arms revenues") and f"({year})" in h
-                   and "constant" not in h and "%" not in h)
+    arms = _column(
+        header,
+        path,
+        sheet,
+        f"Arms revenues ({year})",
+        lambda h: h.startswith("Arms revenues") and f"({year})" in h and "constant" not in h and "%" not in h,
+    )
     total = _column(header, path, sheet, "Total revenues", lambda h: h.startswith("Total"))
     share = _column(header, path, sheet, "arms revenue %", lambda h: "%" in h)
     notes = [i for i, h in header.items() if h.startswith("Notes")]
@@ -121,7 +125,8 @@ def read_sipri_top100(path: str | Path, year: int) -> pd.DataFrame:
         warnings.warn(
             f"{path} sheet {sheet!r}: arms revenue above total revenue for: "
             f"{', '.join(names[impossible].tolist())}; their revenue share is left unknown",
-            ReferenceDataWarning, stacklevel=2,
+            ReferenceDataWarning,
+            stacklevel=2,
         )
     disagree = ((pct - computed).abs() > _SHARE_TOLERANCE) & ~impossible
     if disagree.any():
@@ -129,27 +134,32 @@ def read_sipri_top100(path: str | Path, year: int) -> pd.DataFrame:
         warnings.warn(
             f"{path} sheet {sheet!r}: SIPRI's arms share disagrees with arms/total revenue by "
             f"more than {_SHARE_TOLERANCE:.0%} for: {listed}; SIPRI's share is used",
-            ReferenceDataWarning, stacklevel=2,
+            ReferenceDataWarning,
+            stacklevel=2,
         )
     country_name = body[country].astype("string").str.strip()
     codes, unknown = sipri_country_codes(country_name)
     if unknown:
-        warnings.warn(f"{path} sheet {sheet!r}: country names without an ISO code: "
-                      f"{', '.join(unknown)}", ReferenceDataWarning, stacklevel=2)
-    footnotes = (body[notes[0]].astype("string").str.strip().fillna("") if notes
-                 else pd.Series("", index=body.index))
+        warnings.warn(
+            f"{path} sheet {sheet!r}: country names without an ISO code: {', '.join(unknown)}",
+            ReferenceDataWarning,
+            stacklevel=2,
+        )
+    footnotes = body[notes[0]].astype("string").str.strip().fillna("") if notes else pd.Series("", index=body.index)
     note = (
         country_name.fillna("?")
-        + "; arms revenue US$ " + arms_rev.map(lambda v: "n/a" if pd.isna(v) else f"{v:,.0f}")
+        + "; arms revenue US$ "
+        + arms_rev.map(lambda v: "n/a" if pd.isna(v) else f"{v:,.0f}")
         + " million, total revenue US$ "
         + total_rev.map(lambda v: "n/a" if pd.isna(v) else f"{v:,.0f}")
-        + f" million ({year}); SIPRI rank " + rank[body.index].astype(int).astype(str)
+        + f" million ({year}); SIPRI rank "
+        + rank[body.index].astype(int).astype(str)
         + footnotes.map(lambda f: f"; SIPRI notes ({f})" if f else "")
         + merged.map(lambda m: "; marked 'MERGED!' in the sheet" if m else "")
         + capped.map(lambda c: "; share above 100% from rounding, capped at 1" if c else "")
         + shown.where(impossible).map(
-            lambda v: "" if pd.isna(v) else f"; figures give an arms share of {v:.0%}, "
-            "left unknown")
+            lambda v: "" if pd.isna(v) else f"; figures give an arms share of {v:.0%}, left unknown"
+        )
     )
     frame = pd.DataFrame(
         {
@@ -219,16 +229,15 @@ def read_sipri_trade_register(path: str | Path) -> pd.DataFrame:
     if not found:
         raise InputFileError(path, "no header line naming Supplier and Recipient")
     start = found[0]
-    generated = next((line.split(":", 1)[1].strip(" ;") for line in lines[:start]
-                      if line.lower().startswith("data generated")), "")
+    generated = next(
+        (line.split(":", 1)[1].strip(" ;") for line in lines[:start] if line.lower().startswith("data generated")), ""
+    )
     body = "\n".join(line.removesuffix(";") for line in lines[start:])
-    table = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False,
-                        skip_blank_lines=True)
+    table = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False, skip_blank_lines=True)
     table.columns = [c.strip() for c in table.columns]
     missing = [c for c in _REQUIRED if c not in table.columns]
     if missing:
-        raise InputFileError(path, f"missing column(s) {', '.join(missing)}; columns found: "
-                             f"{', '.join(table.columns)}")
+        raise InputFileError(path, f"missing column(s) {', '.join(missing)}; columns found: {', '.join(table.columns)}")
     out = table.rename(columns=_REGISTER_COLUMNS)[
         [v for k, v in _REGISTER_COLUMNS.items() if k in table.columns]
     ].copy()
@@ -247,15 +256,27 @@ def read_sipri_trade_register(path: str | Path) -> pd.DataFrame:
         codes, unknown = sipri_country_codes(out[column])
         out[f"{column}_country"] = codes
         if unknown:
-            warnings.warn(f"{path}: {column} names without an ISO code: {', '.join(unknown)}",
-                          ReferenceDataWarning, stacklevel=2)
+            warnings.warn(
+                f"{path}: {column} names without an ISO code: {', '.join(unknown)}", ReferenceDataWarning, stacklevel=2
+            )
     out["value_unit"] = TIV_UNIT
     suffix = f" (data generated {generated})" if generated else ""
     out["source"] = f"SIPRI Arms Transfers Database, trade register{suffix}"
     out["source_url"] = TRADE_URL
-    first = ["deal_id", "supplier", "supplier_country", "recipient", "recipient_country",
-             "order_year", "delivery_year", "designation", "description", "number_delivered",
-             "tiv_delivered", "value_unit"]
+    first = [
+        "deal_id",
+        "supplier",
+        "supplier_country",
+        "recipient",
+        "recipient_country",
+        "order_year",
+        "delivery_year",
+        "designation",
+        "description",
+        "number_delivered",
+        "tiv_delivered",
+        "value_unit",
+    ]
     first = [c for c in first if c in out.columns]
     return out[first + [c for c in out.columns if c not in first]].reset_index(drop=True)
 
@@ -270,22 +291,29 @@ def deliveries_to_exposure(deliveries: pd.DataFrame, issuers: pd.DataFrame) -> p
     """
     for column in ("supplier_country", "recipient_country", "delivery_year", "tiv_delivered"):
         if column not in deliveries.columns:
-            raise KeyError(f"deliveries_to_exposure: deliveries have no {column!r} column; "
-                           "read them with read_sipri_trade_register")
+            raise KeyError(
+                f"deliveries_to_exposure: deliveries have no {column!r} column; "
+                "read them with read_sipri_trade_register"
+            )
     for column in ("issuer_id", "issuer_type", "country"):
         if column not in issuers.columns:
             raise KeyError(f"deliveries_to_exposure: issuers have no {column!r} column")
-    states = issuers.loc[issuers["issuer_type"].eq(IssuerType.SOVEREIGN.value)
-                         & issuers["country"].notna(), ["issuer_id", "country"]]
-    usable = deliveries[deliveries["recipient_country"].notna()
-                        & deliveries["delivery_year"].notna()]
+    states = issuers.loc[
+        issuers["issuer_type"].eq(IssuerType.SOVEREIGN.value) & issuers["country"].notna(), ["issuer_id", "country"]
+    ]
+    usable = deliveries[deliveries["recipient_country"].notna() & deliveries["delivery_year"].notna()]
     joined = usable.merge(states, left_on="supplier_country", right_on="country", how="inner")
     number = joined.get("number_delivered", pd.Series(pd.NA, index=joined.index))
     what = joined.get("description", pd.Series("", index=joined.index)).fillna("")
     count = number.map(lambda n: "number n/a" if pd.isna(n) else f"{n:g}").astype("string")
     description = (
-        joined["designation"].astype("string").fillna("") + " (" + what.astype("string") + "), "
-        + count + " delivered to " + joined["recipient"].astype("string")
+        joined["designation"].astype("string").fillna("")
+        + " ("
+        + what.astype("string")
+        + "), "
+        + count
+        + " delivered to "
+        + joined["recipient"].astype("string")
     )
     frame = pd.DataFrame(
         {

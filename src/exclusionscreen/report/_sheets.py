@@ -378,8 +378,12 @@ def _notes(result: ScreenResult, split_notes: list[str], previous: ScreenResult 
     lines += [Line(n, "warning") for n in split_notes]
     skipped = len(result.skipped)
     if skipped:
-        lines.append(Line(f"{skipped:,} row(s) of the holdings files were not read as holdings (title blocks, notes, "
-                          "totals): the sheet Skipped lists each with its reason."))
+        lines.append(
+            Line(
+                f"{skipped:,} row(s) of the holdings files were not read as holdings (title blocks, notes, "
+                "totals): the sheet Skipped lists each with its reason."
+            )
+        )
     else:
         lines.append(Line("No row of the holdings files was skipped on loading."))
     review = len(result.review)
@@ -429,11 +433,15 @@ def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResul
         Line("Status colours", "section"),
         Legend(LEGEND),
         Table(overview, column_kinds(overview), _LABELS, "Portfolios", _HEADER_WIDTH),
-        Table(pai14, column_kinds(pai14), _PAI14_LABELS,
-              "SFDR PAI 14: investments in companies involved in controversial weapons "
-              "(anti-personnel mines, cluster munitions, chemical and biological weapons)", _HEADER_WIDTH),
-        Table(by_criterion, column_kinds(by_criterion), _LABELS, "Flags by criterion (all portfolios)",
-              _HEADER_WIDTH),
+        Table(
+            pai14,
+            column_kinds(pai14),
+            _PAI14_LABELS,
+            "SFDR PAI 14: investments in companies involved in controversial weapons "
+            "(anti-personnel mines, cluster munitions, chemical and biological weapons)",
+            _HEADER_WIDTH,
+        ),
+        Table(by_criterion, column_kinds(by_criterion), _LABELS, "Flags by criterion (all portfolios)", _HEADER_WIDTH),
         Table(by_both, column_kinds(by_both), _LABELS, "Flags by portfolio and criterion", _HEADER_WIDTH),
     ]
     if portfolios:
@@ -480,13 +488,17 @@ def _about(result: ScreenResult) -> DocumentSheet:
     if len(result.inputs):
         blocks.append(_table(result.inputs, title="Input files, with their SHA-256"))
     else:
-        blocks += [Line("Input files, with their SHA-256", "section"),
-                   Line("No file was read: the holdings and the universe were given as frames.", "note")]
+        blocks += [
+            Line("Input files, with their SHA-256", "section"),
+            Line("No file was read: the holdings and the universe were given as frames.", "note"),
+        ]
     if len(result.list_sources):
         blocks.append(_table(result.list_sources, title="Reference lists used, with their dates"))
     else:
-        blocks += [Line("Reference lists used, with their dates", "section"),
-                   Line("No bundled reference list was used.", "note")]
+        blocks += [
+            Line("Reference lists used, with their dates", "section"),
+            Line("No bundled reference list was used.", "note"),
+        ]
     return DocumentSheet("About", tuple(blocks))
 
 
@@ -507,8 +519,9 @@ def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | Non
         sheets += _split("Skipped", _table(result.skipped))
     sheets += review
     if previous is None:
-        sheets.append(DocumentSheet("Changes", (Line("No previous screen was given: there is nothing to compare.",
-                                                     "note"),)))
+        sheets.append(
+            DocumentSheet("Changes", (Line("No previous screen was given: there is nothing to compare.", "note"),))
+        )
     else:
         sheets += _split("Changes", _table(result.compare(previous)))
     sheets.append(TableSheet("Overrides", _table(result.overrides)))

@@ -120,9 +120,7 @@ KINDS: dict[str, CellFormat | None] = {
     "warning": WARNING,
 }
 _ALL = (
-    [f for f in KINDS.values() if f is not None]
-    + list({f.name: f for f in STATUS_FORMATS.values()}.values())
-    + [LINK]
+    [f for f in KINDS.values() if f is not None] + list({f.name: f for f in STATUS_FORMATS.values()}.values()) + [LINK]
 )
 
 

@@ -407,8 +407,9 @@ def _header_height(table: Table, widths: dict[int, float]) -> float:
 
 def _blank_between(previous, block) -> bool:
     """A blank row between blocks, but not under a heading nor between lines of notes."""
-    if previous is None or (isinstance(previous, Line) and previous.kind in ("section", "title")
-                            and not isinstance(block, Facts)):
+    if previous is None or (
+        isinstance(previous, Line) and previous.kind in ("section", "title") and not isinstance(block, Facts)
+    ):
         return False
     return not (isinstance(previous, Line) and isinstance(block, Line) and block.kind not in ("section", "title"))
 
@@ -566,8 +567,11 @@ def write_restricted_list(result: ScreenResult, path: str | Path) -> Path:
     """
     target = _check_target(result, path, ())
     frame = result.restricted_list()
-    text = {c: _text(frame[c]) for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c].dtype)
-            and not pd.api.types.is_bool_dtype(frame[c].dtype)}
+    text = {
+        c: _text(frame[c])
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)
+    }
     safe = frame.assign(**{c: t.mask(t.str.match(_FORMULA_START).fillna(False), "'" + t) for c, t in text.items()})
 
     def write(tmp: Path) -> None:
