@@ -25,6 +25,7 @@ from .contracts import (
 )
 from .criteria_doc import render_criteria_markdown
 from .errors import (
+    ArgumentError,
     ColumnMappingError,
     ContractError,
     ExclusionScreenError,
@@ -67,6 +68,7 @@ except PackageNotFoundError:  # pragma: no cover - running from a bare source tr
 
 __all__ = [
     "Action",
+    "ArgumentError",
     "Basis",
     "ColumnMappingError",
     "ContractError",

@@ -13,7 +13,7 @@ import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
 
-from .errors import ContractError
+from .errors import ArgumentError, ContractError
 from .vocabulary import Action, Basis, IssuerType, Status, Via
 
 __all__ = [
@@ -262,7 +262,7 @@ def validate(
     already, such as the screen's holdings, a million rows that were checked when they came in.
     """
     if not isinstance(frame, pd.DataFrame):
-        raise TypeError(f"{source}: expected a pandas DataFrame, got {type(frame).__name__}")
+        raise ArgumentError(f"{source}: expected a pandas DataFrame, got {type(frame).__name__}")
     if only is not None:
         return _validate_columns(frame, model, only, source=source, row_label=row_label)
     required = [
@@ -292,7 +292,7 @@ def _validate_columns(
     full = model.to_schema()
     unknown = [c for c in columns if c not in full.columns]
     if unknown:
-        raise ValueError(f"{model.__name__} has no column(s) {', '.join(unknown)}")
+        raise ArgumentError(f"{model.__name__} has no column(s) {', '.join(unknown)}")
     missing = [c for c in columns if c not in frame.columns]
     if missing:
         cases = pd.DataFrame({"column": missing, "check": "column_in_dataframe", "failure_case": missing})

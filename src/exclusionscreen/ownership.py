@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ._fast import spans
+from .errors import ArgumentError
 
 __all__ = ["PRESUMED_SHARE", "descendants", "ancestors", "ultimate_parents"]
 
@@ -30,7 +31,7 @@ def ultimate_parents(issuers: pd.DataFrame) -> tuple[pd.Series, list[list[str]]]
     # one code per id: the issuers' own (distinct) ids come first, so an issuer's code is its position
     codes, _ = pd.factorize(pd.concat([issuers["issuer_id"], issuers["parent_issuer_id"]], ignore_index=True))
     if not np.array_equal(codes[: len(ids)], np.arange(len(ids))):
-        raise ValueError("issuers: issuer_id values must be present and unique to walk parent links")
+        raise ArgumentError("issuers: issuer_id values must be present and unique to walk parent links")
     parent = codes[len(ids) :]
     parent = np.where(parent < len(ids), parent, -1)  # -1: no parent, or one not among the issuers
     own = np.arange(len(ids))

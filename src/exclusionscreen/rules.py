@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from .errors import ArgumentError
 from .vocabulary import Action, Basis, Evidence
 
 __all__ = ["Criterion", "Ownership", "Policy", "Reference"]
@@ -145,7 +146,7 @@ class Policy:
             if item.id == criterion_id:
                 return item
         known = ", ".join(c.id for c in self.criteria)
-        raise KeyError(f"policy {self.id!r} has no criterion {criterion_id!r}; it has: {known}")
+        raise ArgumentError(f"policy {self.id!r} has no criterion {criterion_id!r}; it has: {known}")
 
     @property
     def criterion_ids(self) -> tuple[str, ...]:

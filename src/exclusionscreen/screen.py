@@ -18,6 +18,7 @@ import pandas as pd
 
 from ._fast import distinct_rows, isin, lookup, spans
 from .contracts import Flags, Holdings, ScreenedHoldings, validate
+from .errors import ArgumentError
 from .evaluate import evaluate_criteria, prepare_evidence
 from .evidence import subject_index, subject_names
 from .identifiers import IDENTIFIER_COLUMNS, normalise_identifiers
@@ -87,7 +88,7 @@ def _as_of(value, holdings: pd.DataFrame, warnings: list[str]) -> pd.Timestamp:
     try:
         return pd.Timestamp(value).normalize()
     except (ValueError, TypeError):
-        raise ValueError(f"as_of: {value!r} is not a date (use YYYY-MM-DD)") from None
+        raise ArgumentError(f"as_of: {value!r} is not a date (use YYYY-MM-DD)") from None
 
 
 def _prepare_holdings(holdings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
@@ -178,7 +179,7 @@ def screen(
     `match_threshold`; those between `review_threshold` and it go to ``result.review``.
     """
     if not 0 < review_threshold <= match_threshold <= 1:
-        raise ValueError("need 0 < review_threshold <= match_threshold <= 1")
+        raise ArgumentError("need 0 < review_threshold <= match_threshold <= 1")
     policy = load_policy(policy)
     load_report = holdings.attrs.get("load_report")
     (h, codes, securities), reference = _prepare(holdings, universe)

@@ -22,7 +22,7 @@ from .contracts import (
     conform,
     validate,
 )
-from .errors import InputFileError
+from .errors import ArgumentError, InputFileError
 from .identifiers import normalise_identifiers
 from .vocabulary import CATEGORIES, INVOLVEMENT_TYPES
 
@@ -65,7 +65,7 @@ class Universe:
         """A universe from frames in memory, each validated against its contract."""
         unknown = set(frames) - set(UNIVERSE_FILES)
         if unknown:
-            raise TypeError(f"unknown universe part(s) {sorted(unknown)}; expected some of {list(UNIVERSE_FILES)}")
+            raise ArgumentError(f"unknown universe part(s) {sorted(unknown)}; expected some of {list(UNIVERSE_FILES)}")
         parts = {
             name: _prepare(name, frames[name], f"{name} (frame)") if name in frames else _empty(model)
             for name, model in UNIVERSE_FILES.items()
@@ -89,7 +89,7 @@ class Universe:
             changes["inputs"] = pd.concat([self.inputs, pd.DataFrame(added_inputs)], ignore_index=True)
         for name, frame in frames.items():
             if name not in UNIVERSE_FILES:
-                raise TypeError(f"unknown universe part {name!r}; expected one of {list(UNIVERSE_FILES)}")
+                raise ArgumentError(f"unknown universe part {name!r}; expected one of {list(UNIVERSE_FILES)}")
             added = _prepare(name, frame, f"{name} ({source})")
             changes[name] = _concat(getattr(self, name), added, name)
         return replace(self, **changes)

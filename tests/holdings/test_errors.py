@@ -149,7 +149,7 @@ def test_a_bad_file_among_many_names_that_file(tmp_path):
 
 
 def test_wrong_argument_types():
-    with pytest.raises(TypeError, match="expected file paths or DataFrames"):
+    with pytest.raises(ValueError, match="expected file paths or DataFrames"):
         load_holdings([42])
     with pytest.raises(ValueError, match="no files given"):
         load_holdings([])

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ContractError, InputFileError
+from ..errors import ExclusionScreenError
 
 app = typer.Typer(
     help="Read holdings files and report how they were read.",
@@ -63,7 +63,7 @@ def inspect(
             sheet=sheet,
             progress=False,
         )
-    except (InputFileError, ContractError, ValueError) as exc:
+    except ExclusionScreenError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     typer.echo(str(load_report(frame)))

@@ -10,7 +10,7 @@ from tqdm import tqdm
 
 from .._resources import bundled_dir
 from ..display import result_text
-from ..errors import ContractError, ExclusionScreenError
+from ..errors import ExclusionScreenError
 from ..holdings import load_holdings
 from ..reference import read_research_list, read_sipri_top100
 from ..result import ScreenResult
@@ -132,7 +132,7 @@ def screen(
         stages.next()
         _write(result, out=out, restricted_list=restricted_list, parquet=parquet, previous=previous)
         stages.done()
-    except (ExclusionScreenError, ContractError, ValueError, OSError) as exc:
+    except (ExclusionScreenError, OSError) as exc:
         stages.close()
         raise _fail(exc) from None
     stages.close()
@@ -192,7 +192,7 @@ def demo(
             parquet=None,
             previous=results["2026Q2"],
         )
-    except (ExclusionScreenError, ContractError, ValueError, OSError) as exc:
+    except (ExclusionScreenError, OSError) as exc:
         raise _fail(exc) from None
     typer.echo(result_text(results["2026Q3"]))
     typer.echo(f"\nWrote the demo report: {report}")

@@ -11,7 +11,7 @@ import pandas as pd
 from tqdm import tqdm
 
 from ..contracts import Holdings, validate
-from ..errors import InputFileError
+from ..errors import ArgumentError, InputFileError
 from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import CANONICAL
 from ._build import read_holdings
@@ -43,9 +43,9 @@ def _inputs(path_or_paths: Source | Sequence[Source]) -> list[Source]:
         elif isinstance(item, (str, Path, pd.DataFrame)):
             out.append(item)
         else:
-            raise TypeError(f"path_or_paths: expected file paths or DataFrames, got {type(item).__name__}")
+            raise ArgumentError(f"path_or_paths: expected file paths or DataFrames, got {type(item).__name__}")
     if not out:
-        raise ValueError("path_or_paths: no files given")
+        raise ArgumentError("path_or_paths: no files given")
     return out
 
 
@@ -88,7 +88,7 @@ def _portfolio_ids(
         return ids, from_file, notes
     ids = [str(v) for v in portfolio_id]
     if len(ids) != len(items):
-        raise ValueError(f"portfolio_id: {len(ids)} ids given for {len(items)} files; give one per file")
+        raise ArgumentError(f"portfolio_id: {len(ids)} ids given for {len(items)} files; give one per file")
     return ids, [False] * len(items), notes
 
 
@@ -96,10 +96,10 @@ def _check_column_map(column_map: Mapping[str, str | None] | None) -> dict[str, 
     if column_map is None:
         return None
     if not isinstance(column_map, Mapping):
-        raise TypeError("column_map: expected a mapping of source column -> canonical column")
+        raise ArgumentError("column_map: expected a mapping of source column -> canonical column")
     bad = {k: v for k, v in column_map.items() if v is not None and v not in CANONICAL}
     if bad:
-        raise ValueError(
+        raise ArgumentError(
             f"column_map: unknown canonical column(s) {', '.join(map(repr, bad.values()))} "
             f"(for {', '.join(map(repr, bad))}); valid: {', '.join(CANONICAL)}, or None to ignore"
         )
@@ -242,5 +242,5 @@ def load_report(frame: pd.DataFrame) -> LoadReport:
     """The :class:`LoadReport` of a frame returned by :func:`load_holdings`."""
     report = frame.attrs.get("load_report") if isinstance(frame, pd.DataFrame) else None
     if not isinstance(report, LoadReport):
-        raise ValueError("this frame carries no load report; it did not come from load_holdings")
+        raise ArgumentError("this frame carries no load report; it did not come from load_holdings")
     return report

@@ -9,6 +9,7 @@ import pandas as pd
 
 from .._resources import data_dir
 from ..contracts import CountryLists, EntityLists, validate
+from ..errors import ArgumentError
 
 __all__ = [
     "ReferenceDataWarning",
@@ -78,7 +79,7 @@ def lists_valid_on(frame: pd.DataFrame, as_of: object) -> pd.DataFrame:
     """
     for column in _DATE_COLUMNS:
         if column not in frame.columns:
-            raise KeyError(f"lists_valid_on: the frame has no {column!r} column")
+            raise ArgumentError(f"lists_valid_on: the frame has no {column!r} column")
     when = pd.Timestamp(as_of)
     start = pd.to_datetime(frame["valid_from"])
     end = pd.to_datetime(frame["valid_to"])

@@ -15,7 +15,7 @@ import openpyxl
 import pandas as pd
 
 from ..contracts import CountryExposure, Involvement, validate
-from ..errors import InputFileError
+from ..errors import ArgumentError, InputFileError
 from ..vocabulary import IssuerType
 from ._bundled import ReferenceDataWarning
 from ._countries import sipri_country_codes
@@ -291,13 +291,13 @@ def deliveries_to_exposure(deliveries: pd.DataFrame, issuers: pd.DataFrame) -> p
     """
     for column in ("supplier_country", "recipient_country", "delivery_year", "tiv_delivered"):
         if column not in deliveries.columns:
-            raise KeyError(
+            raise ArgumentError(
                 f"deliveries_to_exposure: deliveries have no {column!r} column; "
                 "read them with read_sipri_trade_register"
             )
     for column in ("issuer_id", "issuer_type", "country"):
         if column not in issuers.columns:
-            raise KeyError(f"deliveries_to_exposure: issuers have no {column!r} column")
+            raise ArgumentError(f"deliveries_to_exposure: issuers have no {column!r} column")
     states = issuers.loc[
         issuers["issuer_type"].eq(IssuerType.SOVEREIGN.value) & issuers["country"].notna(), ["issuer_id", "country"]
     ]
