@@ -78,7 +78,8 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
         r"\bcash collateral\b|\bmargin balance\b|\bmargin\b.*\bfutures?\b|"
         r"\bfutures?\b.*\bmargin\b",
     ),
-    ("futures", r"\be-?mini\b|\bfutures?\b"),
+    # "future" alone is no sign: "Future Retail Ltd.", "Future PLC" are companies
+    ("futures", r"\be-?mini\b|\bfutures\b|\bfuture (?:contract|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"),
     ("cash", rf"^(?:{_CURRENCY_NAMES})$|^[a-z]{{3}} cash$|^cash(?: and cash equivalents)?$"),
 )
 

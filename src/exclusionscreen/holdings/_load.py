@@ -14,13 +14,12 @@ from ..contracts import Holdings, validate
 from ..errors import ArgumentError, InputFileError
 from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import CANONICAL
-from ._build import read_holdings
+from ._dispatch import read_input
 from ._report import FileReport, LoadReport
-from ._sources import read_source
 
 __all__ = ["FILE_SUFFIXES", "PROGRESS_FROM", "load_holdings", "load_report"]
 
-FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".xml")
 """The files taken from a folder given to :func:`load_holdings`."""
 PROGRESS_FROM = 4
 """From how many files on a progress bar is shown (on a terminal)."""
@@ -209,8 +208,7 @@ def load_holdings(
         list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings", unit="file", disable=disable
     )
     for item, label, pid, own in bar:
-        source = read_source(item, label)
-        frame, report = read_holdings(source, pid, mapping, sheet, portfolio_from_file=own)
+        frame, report = read_input(item, label, pid, mapping, sheet, own)
         frames.append(frame)
         reports.append(report)
 
