@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import IDENTITY_COLUMNS, AliasHit, alias_index, header_key
 from ._numbers import MISSING_TOKENS, SPACE
 from ._roles import (
@@ -262,6 +263,21 @@ def _plausible(text: pd.Series, canonical: str) -> pd.Series:
     return ok.fillna(False).astype(bool)
 
 
+_VALID = {"isin": is_valid_isin, "cusip": is_valid_cusip, "sedol": is_valid_sedol, "lei": is_valid_lei}
+
+
+def _valid_code(text: pd.DataFrame, positions: list[int], columns: dict[int, str]) -> pd.Series:
+    """Rows with an identifier whose check digit is right (checked once per distinct value)."""
+    found = pd.Series(False, index=text.index)
+    for position in positions:
+        kinds = [columns[position]] if columns[position] in _VALID else list(_VALID)
+        values = text[position].str.upper()
+        distinct = values.dropna().unique()
+        answers = {v: any(_VALID[k](v) for k in kinds) for v in distinct}
+        found |= values.map(answers).fillna(False).astype(bool)
+    return found
+
+
 def classify_rows(
     text: pd.DataFrame,
     header_position: int | None,
@@ -297,6 +313,9 @@ def classify_rows(
         holding = candidate & has_number
         last = position[holding].max() if holding.any() else -1
         holding |= candidate & (n_identity >= 2) & (position < last)
+        # A valid ISIN, CUSIP, SEDOL or LEI (its check digit right) names a security wherever
+        # the row sits: a position without a value at the end of a file is still a holding.
+        holding |= candidate & _valid_code(text, code_columns, columns)
     else:
         holding = candidate
     end = int(position[holding].max()) if holding.any() else None
