@@ -125,3 +125,43 @@ def test_a_refuted_header_guess_is_not_used(tmp_path):
     report = load_report(load_holdings(path))[0]
     assert "Valuation notes" not in report.column_mapping
     assert any("'Valuation notes'" in n and "not used" in n for n in report.notes)
+
+
+def test_owner_and_lock_files_in_a_folder_are_skipped_and_said_so(tmp_path):
+    (tmp_path / "book.csv").write_text("ISIN,Name,Weight\nUS0378331005,APPLE INC,100\n", encoding="utf-8")
+    (tmp_path / "~$book.xlsx").write_bytes(b"\x0bowner\x00" * 20)
+    (tmp_path / ".~lock.book.csv#").write_text("user,host", encoding="utf-8")
+    frame = load_holdings(tmp_path)
+    assert len(frame) == 1
+    assert any("~$book.xlsx: skipped, an office or editor lock file" in w for w in load_report(frame).warnings)
+
+
+def test_an_own_holding_id_column_is_kept_and_repeats_reported(tmp_path):
+    path = tmp_path / "lots.csv"
+    path.write_text(
+        "Position ID,ISIN,Name,Weight\nL-1,US0378331005,APPLE INC,50\nL-2,NL0010273215,ASML,30\n"
+        "L-2,DE0007164600,SAP SE,20\n",
+        encoding="utf-8",
+    )
+    frame = load_holdings(path)
+    assert frame["holding_id"].tolist() == ["L-1", "L-2#3", "L-2#4"]
+    assert any("repeat a holding id" in w and "'L-2'" in w for w in load_report(frame).warnings)
+
+
+def test_a_typed_frame_takes_the_fast_lane():
+    frame = pd.DataFrame(
+        {
+            "portfolio_id": ["A", "A", "B"],
+            "isin": ["US0378331005", "NL0010273215", "US0378331005"],
+            "security_name": ["APPLE INC", "ASML", "APPLE INC"],
+            "weight": [0.6, 0.4, 1.0],
+            "market_value": [60.0, 40.0, 10.0],
+        }
+    )
+    loaded = load_holdings(frame)
+    report = load_report(loaded)[0]
+    assert report.locale == "typed table" and report.weight_sums == {"A": 1.0, "B": 1.0}
+    assert loaded["portfolio_id"].tolist() == ["A", "A", "B"]
+    assert loaded["holding_id"].tolist() == ["A:1", "A:2", "B:3"]
+    text = frame.assign(weight=frame["weight"].astype(str))  # numbers as text: the careful way
+    assert load_report(load_holdings(text))[0].locale != "typed table"

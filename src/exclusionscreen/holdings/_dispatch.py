@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -10,8 +11,16 @@ from ._build import read_holdings
 from ._nport import is_nport, read_nport
 from ._report import FileReport
 from ._sources import read_source
+from ._typed import read_parquet_file, read_typed, typed_columns
 
-__all__ = ["read_input"]
+__all__ = ["is_lock_file", "read_input"]
+
+_LOCK_PREFIXES = ("~$", ".~lock.", ".#")
+
+
+def is_lock_file(path: Path) -> bool:
+    """An Office owner file (``~$book.xlsx``) or an editor's lock file, present while a file is open."""
+    return path.name.startswith(_LOCK_PREFIXES) or path.name.endswith("#")
 
 
 def _head(item: str | Path, size: int = 4096) -> bytes:
@@ -20,6 +29,14 @@ def _head(item: str | Path, size: int = 4096) -> bytes:
         return b""
     with path.open("rb") as handle:
         return handle.read(size)
+
+
+def _sha256(item: str | Path) -> str:
+    digest = hashlib.sha256()
+    with Path(item).open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def read_input(
@@ -31,7 +48,18 @@ def read_input(
     portfolio_from_file: bool,
 ) -> tuple[pd.DataFrame, FileReport]:
     """The holdings of one input (without holding ids) and its report."""
-    if not isinstance(item, pd.DataFrame) and is_nport(_head(item)):
-        return read_nport(Path(item).read_bytes(), label, portfolio_id)
+    if isinstance(item, pd.DataFrame):
+        mapping = typed_columns(item, column_map)
+        if mapping is not None:
+            return read_typed(item, mapping, label, "frame", portfolio_id, portfolio_from_file)
+    else:
+        head = _head(item)
+        if is_nport(head):
+            return read_nport(Path(item).read_bytes(), label, portfolio_id)
+        if head.startswith(b"PAR1"):
+            frame = read_parquet_file(str(item))
+            mapping = typed_columns(frame, column_map) if frame is not None else None
+            if mapping is not None:
+                return read_typed(frame, mapping, label, "parquet", portfolio_id, portfolio_from_file, _sha256(item))
     source = read_source(item, label)
     return read_holdings(source, portfolio_id, column_map, sheet, portfolio_from_file=portfolio_from_file)

@@ -49,6 +49,8 @@ _TOTAL = (  # no \s: plain patterns run in pyarrow's regex engine
     r"(?: +(?:net assets|portfolio|fund|holdings|positions|market value|investments|"
     r"fondsverm[oö]gen|portefeuille|cartera|portafoglio))? *[:.]? *$"
 )
+TOTAL_PATTERN = _TOTAL
+"""A totals label ("Total", "Grand total", "Summe", "Total général"...)."""
 _LEGAL = (
     r"(?i)invest|prospect|risk|copyright|©|rights reserved|trademark|past performance|fdic|"
     r"disclaim|distributor|distributed by|advice|recommendation|solicitation|regulat|licen[cs]|"
