@@ -6,6 +6,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from exclusionscreen.errors import InputFileError
 from exclusionscreen.holdings import load_holdings, load_report
 from exclusionscreen.holdings._roles import confirm, header_currency, role_from_words
 
@@ -165,3 +166,21 @@ def test_a_typed_frame_takes_the_fast_lane():
     assert loaded["holding_id"].tolist() == ["A:1", "A:2", "B:3"]
     text = frame.assign(weight=frame["weight"].astype(str))  # numbers as text: the careful way
     assert load_report(load_holdings(text))[0].locale != "typed table"
+
+
+def test_an_unclosed_quote_is_an_error_naming_its_line(tmp_path):
+    lines = ["ISIN,Name,Weight"] + [f"US0378331005,NAME {i},1" for i in range(100)]
+    lines[3] = 'US0378331005,"BROKEN NAME,1'
+    path = tmp_path / "broken.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputFileError, match="line 4: a quote opens and does not close"):
+        load_holdings(path)
+
+
+def test_a_quoted_multiline_footer_is_no_error(tmp_path):
+    path = tmp_path / "footer.csv"
+    path.write_text(
+        'ISIN,Name,Weight\nUS0378331005,APPLE INC,100\n\n"Past performance, as always,\nis no guide.\nRead it."\n',
+        encoding="utf-8",
+    )
+    assert len(load_holdings(path)) == 1

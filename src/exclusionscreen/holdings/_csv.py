@@ -14,6 +14,7 @@ from collections import Counter
 import pandas as pd
 
 from ..errors import InputFileError
+from ._quoting import check_quoting
 from ._table import Grid
 
 __all__ = ["DELIMITERS", "decode", "read_delimited"]
@@ -79,6 +80,7 @@ def read_delimited(data: bytes, path: str) -> tuple[Grid, str, str]:
         records, starts = _records(text, delimiter)
     except csv.Error as exc:
         raise InputFileError(path, f"cannot read as delimited text: {exc}") from None
+    check_quoting(records, starts, delimiter, path)
     width = max(map(len, records), default=0)
     cells = pd.DataFrame([r + [None] * (width - len(r)) for r in records], dtype=object)
     cells.columns = range(cells.shape[1])
