@@ -11,7 +11,7 @@ from exclusionscreen._resources import data_dir
 
 from .conftest import SHARED, needs_shared
 
-BUILT = ["country_lists.csv", "entity_lists.csv", "list_sources.csv", "sipri_country_names.csv"]
+BUILT = ["country_lists.csv", "entity_lists.csv", "list_editions.csv", "list_sources.csv", "sipri_country_names.csv"]
 
 
 @needs_shared
