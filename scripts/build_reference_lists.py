@@ -1524,7 +1524,8 @@ def dod_rows(shared: Path, editions: tuple[Edition, ...] = DOD_EDITIONS) -> pd.D
         if r.end == DOD_WITHDRAWN_END:
             notes.append(f"End date {r.end} of the withdrawn notice of 2026-02-13 ignored")
         document = edition.document_url or "edition's own document not found"
-        url = r.url or edition.document_url
+        # where the edition's own document was not found, the page that dates the edition
+        url = r.url or edition.document_url or edition.sources[0]
         if r.url and r.url != edition.document_url:
             raise BuildError(f"{DOD_FILE}:{r.line}: Source Url {r.url} is not the document of the {r.start} edition")
         out.append(

@@ -75,7 +75,7 @@ def test_annex_iv_names_split_into_name_aliases_and_parent(build_script):
 
 def _rows(*rows):
     columns = ["list_id", "country", "valid_from", "programme", "scope"]
-    return pd.DataFrame([dict(zip(columns, r, strict=True)) for r in rows])
+    return pd.DataFrame([dict(zip(columns, r, strict=True)) for r in rows]).assign(valid_to="")
 
 
 def test_only_national_embargoes_enter_the_state_lists(build_script):
