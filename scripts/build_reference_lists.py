@@ -906,17 +906,25 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
         Instrument(
             "2009-12-23",
             "UNSC resolution 1907 (2009), adopted 23 December 2009, para. 5: arms to Eritrea",
-            ("http://unscr.com/en/resolutions/1907", "http://dehai.org/archives/dehai_news_archive/oct-dec09/0748.html"),
+            (
+                "http://unscr.com/en/resolutions/1907",
+                "http://dehai.org/archives/dehai_news_archive/oct-dec09/0748.html",
+            ),
         ),
         "2018-11-14",
-        "UNSC resolution 2444 (2018), adopted 14 November 2018, terminated the measures of resolutions 1907 (2009), 2023 (2011), 2060 (2012) and 2111 (2013)",
+        "UNSC resolution 2444 (2018), adopted 14 November 2018, terminated the measures of resolutions 1907 "
+        "(2009), 2023 (2011), 2060 (2012) and 2111 (2013)",
         ("https://press.un.org/en/2018/sc13576.doc.htm",),
         Scope(
             NATIONAL,
             "resolution 1907 (2009), para. 5: sale or supply to Eritrea of arms and related materiel of all types",
-            ("https://embargo.grip.org/en/eritrea/", "https://staging.unric.org/fr/le-conseil-de-securite-impose-des-sanctions-a-lerythree"),
+            (
+                "https://embargo.grip.org/en/eritrea/",
+                "https://staging.unric.org/fr/le-conseil-de-securite-impose-des-sanctions-a-lerythree",
+            ),
         ),
-        "an earlier UN embargo on Eritrea and Ethiopia (resolution 1298, May 2000 to May 2001) is not recorded: its days were not established",
+        "an earlier UN embargo on Eritrea and Ethiopia (resolution 1298, May 2000 to May 2001) is not "
+        "recorded: its days were not established",
     ),
     PastEmbargo(
         "un_arms_embargo",
@@ -926,7 +934,10 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
         Instrument(
             "2004-11-15",
             "UNSC resolution 1572 (2004), adopted 15 November 2004, took effect on adoption",
-            ("https://press.un.org/en/2004/sc8245.doc.htm", "https://unis.unvienna.org/unis/en/pressrels/2004/sc8261.html"),
+            (
+                "https://press.un.org/en/2004/sc8245.doc.htm",
+                "https://unis.unvienna.org/unis/en/pressrels/2004/sc8261.html",
+            ),
         ),
         "2016-04-28",
         "UNSC resolution 2283 (2016), adopted 28 April 2016, terminated the sanctions regime of resolution 1572 (2004)",
@@ -938,7 +949,10 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
             NATIONAL,
             "resolution 1572 (2004): supply, sale or transfer of arms to Côte d'Ivoire; supplies for the "
             "Ivorian security forces only as approved in advance by the sanctions committee",
-            ("https://sipri.org/databases/embargoes/un_arms_embargoes/cote/cote_default", "https://embargo.grip.org/en/ivorycoast/"),
+            (
+                "https://sipri.org/databases/embargoes/un_arms_embargoes/cote/cote_default",
+                "https://embargo.grip.org/en/ivorycoast/",
+            ),
         ),
     ),
     PastEmbargo(
@@ -948,20 +962,31 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
         "UN Security Council arms embargo on Liberia",
         Instrument(
             "2003-12-22",
-            "UNSC resolution 1521 (2003) of 22 December 2003 imposed the arms embargo that resolution 2288 (2016) ended",
-            ("http://unis.unvienna.org/unis/en/pressrels/2006/sc8742.html", "http://www.sipri.org/databases/embargoes/un_arms_embargoes/liberia"),
+            "UNSC resolution 1521 (2003) of 22 December 2003 imposed the arms embargo that resolution 2288 "
+            "(2016) ended",
+            (
+                "http://unis.unvienna.org/unis/en/pressrels/2006/sc8742.html",
+                "http://www.sipri.org/databases/embargoes/un_arms_embargoes/liberia",
+            ),
         ),
         "2016-05-25",
         "UNSC resolution 2288 (2016), adopted 25 May 2016, terminated the sanctions regime with immediate effect",
-        ("https://www.un.org/press/en/2016/sc12373.doc.htm", "https://asil.org/print/blogs/un-security-council-ends-thirteen-year-sanctions-regime-against-liberia-may-25-2016"),
+        (
+            "https://www.un.org/press/en/2016/sc12373.doc.htm",
+            "https://asil.org/print/blogs/un-security-council-ends-thirteen-year-sanctions-regime-against-liberia-may-25-2016",
+        ),
         Scope(
             UNSETTLED,
             "until 2009 arms for the Government needed the sanctions committee's approval; from 2009 "
             "only advance notification, the embargo being aimed at non-governmental forces (SIPRI); "
             "the day in 2009 on which the Government stopped being embargoed was not established",
-            ("http://www.sipri.org/databases/embargoes/un_arms_embargoes/liberia", "https://www.defenceweb.co.za/security/civil-security/un-council-exempts-liberia-govt-from-arms-embargo/"),
+            (
+                "http://www.sipri.org/databases/embargoes/un_arms_embargoes/liberia",
+                "https://www.defenceweb.co.za/security/civil-security/un-council-exempts-liberia-govt-from-arms-embargo/",
+            ),
         ),
-        "the UN embargoes on Liberia of 1992 (resolution 788) and 2001 (resolution 1343) are not recorded: their days were not established",
+        "the UN embargoes on Liberia of 1992 (resolution 788) and 2001 (resolution 1343) are not recorded: "
+        "their days were not established",
     ),
     PastEmbargo(
         "un_arms_embargo",
@@ -988,7 +1013,10 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
             "under paragraphs 11 and 12 of resolution 2231 (2015), the provisions of resolutions 1696, "
             "1737, 1747, 1803, 1835 and 1929 were re-applied effective 27 September 2025 at 8 p.m. EDT "
             "(note to correspondents of the Secretary-General's spokesperson)",
-            ("https://www.sunstar.com.ph/network/iran-sanctions-reactivated", "https://www.iranintl.com/en/202509285894"),
+            (
+                "https://www.sunstar.com.ph/network/iran-sanctions-reactivated",
+                "https://www.iranintl.com/en/202509285894",
+            ),
         ),
         "",
         "",
@@ -1003,17 +1031,22 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
         Instrument(
             "2010-03-01",
             "Council Decision 2010/127/CFSP of 1 March 2010 (implementing UNSC resolution 1907 (2009))",
-            ("https://eur-lex.europa.eu/legal-content/DE/ALL/?uri=CELEX%3A32010D0127", "https://globaldefence.net/archiv/defence-news/eueritrea"),
+            (
+                "https://eur-lex.europa.eu/legal-content/DE/ALL/?uri=CELEX%3A32010D0127",
+                "https://globaldefence.net/archiv/defence-news/eueritrea",
+            ),
         ),
         "2018-12-12",
-        "repealed by Council Decision (CFSP) 2018/1944 from 12 December 2018 (EUR-Lex: end of validity 11 December 2018)",
+        "repealed by Council Decision (CFSP) 2018/1944 from 12 December 2018 (EUR-Lex: end of validity 11 "
+        "December 2018)",
         ("https://eur-lex.europa.eu/legal-content/DE/ALL/?uri=CELEX%3A32010D0127",),
         Scope(
             NATIONAL,
             "implements the UN arms embargo on Eritrea (resolution 1907 (2009), para. 5); GRIP: embargo on the state",
             ("https://embargo.grip.org/en/eritrea/",),
         ),
-        "the EU embargo on Côte d'Ivoire (Common Position 2004/852/CFSP of 13 December 2004, lifted in June 2016) is not recorded: the day it was lifted was not established",
+        "the EU embargo on Côte d'Ivoire (Common Position 2004/852/CFSP of 13 December 2004, lifted in June "
+        "2016) is not recorded: the day it was lifted was not established",
     ),
 )
 
@@ -1387,7 +1420,8 @@ DOD_EDITIONS: tuple[Edition, ...] = (
         "us_dod_1260h",
         "2026-02-13",
         WITHDRAWN,
-        "update posted to the Federal Register for public inspection on 13 February 2026 and withdrawn about an hour later",
+        "update posted to the Federal Register for public inspection on 13 February 2026 and withdrawn "
+        "about an hour later",
         "",
         (
             "https://twt-assets.washtimes.com/news/2026/feb/13/pentagon-publishes-withdraws-new-list-chinese-military-companies",
@@ -1479,7 +1513,9 @@ def _dod_end(row, editions: tuple[Edition, ...], members: dict[str, set[str]]) -
     """(valid_to, how) of one transcribed listing under the editions model (valid_to exclusive)."""
     dated = {e.date: e for e in editions}
     later_full = [e for e in editions if e.kind == FULL and e.date > row.start]
-    notices = [e for e in editions if e.kind == REMOVAL and e.date > row.start and row.keys & set(map(_edition_key, e.removes))]
+    notices = [
+        e for e in editions if e.kind == REMOVAL and e.date > row.start and row.keys & set(map(_edition_key, e.removes))
+    ]
     end = row.end if row.end and row.end != DOD_WITHDRAWN_END else ""
     candidates: list[tuple[str, str]] = []
     if end:
@@ -1513,9 +1549,7 @@ def dod_rows(shared: Path, editions: tuple[Edition, ...] = DOD_EDITIONS) -> pd.D
     unknown = sorted(set(rows["start"]) - set(dated))
     if unknown:
         raise BuildError(f"{DOD_FILE}: Start dates without a recorded edition: {unknown}")
-    members = {
-        e.date: set().union(*rows.loc[rows["start"].eq(e.date), "keys"]) for e in editions if e.kind == FULL
-    }
+    members = {e.date: set().union(*rows.loc[rows["start"].eq(e.date), "keys"]) for e in editions if e.kind == FULL}
     out = []
     for r in rows.itertuples(index=False):
         edition = dated[r.start]
@@ -1636,7 +1670,8 @@ def _merge_repeated_entries(rows: list[dict]) -> list[dict]:
         kept = merged[key]
         aliases = [a for a in (kept["aliases"] + " | " + row["aliases"]).split(" | ") if a]
         kept["aliases"] = _aliases(aliases, kept["name"])
-        extra = f"the annex prints the same entity again as entry {row['record_id']} ({row['source'].rsplit('(', 1)[-1].rstrip(')')})"
+        where = row["source"].rsplit("(", 1)[-1].rstrip(")")
+        extra = f"the annex prints the same entity again as entry {row['record_id']} ({where})"
         kept["note"] = " | ".join(n for n in (kept["note"], extra) if n)
     return list(merged.values())
 
@@ -1745,7 +1780,9 @@ def parse_cmic_remarks(text: str, where: str) -> CmicRemarks:
             if re.fullmatch(r"[A-Z]{2}[A-Z0-9]{9}[0-9]", isin):
                 out.isins.append(isin)
             else:
-                out.other_ids.append(f"ISIN {isin!r} as printed by OFAC is not a well-formed ISIN; not used for matching")
+                out.other_ids.append(
+                    f"ISIN {isin!r} as printed by OFAC is not a well-formed ISIN; not used for matching"
+                )
         elif item.startswith("Equity Ticker "):
             out.tickers.append(" ".join(item.removeprefix("Equity Ticker ").split()))
         elif item.startswith("Issuer Name "):
@@ -2106,9 +2143,7 @@ def edition_rows(country: pd.DataFrame, eu_as_of: str) -> pd.DataFrame:
     calendar-year convention; the embargo lists, Annex IV and NS-CMIC are snapshots of their
     source files, dated by the files' retrieval or latest entry date.
     """
-    rows = [
-        (e.list_id, e.date, e.kind, e.title, e.document_url, e.citation(), e.note, RETRIEVED) for e in DOD_EDITIONS
-    ]
+    rows = [(e.list_id, e.date, e.kind, e.title, e.document_url, e.citation(), e.note, RETRIEVED) for e in DOD_EDITIONS]
     for year in sorted({int(v[:4]) for v in country.loc[country["list_id"].eq("fh_not_free"), "valid_from"]}):
         rows.append(
             (
@@ -2137,7 +2172,16 @@ def edition_rows(country: pd.DataFrame, eu_as_of: str) -> pd.DataFrame:
             )
         )
     rows.append(
-        ("eu_833_annex_iv", eu_as_of, "snapshot", "consolidated annexes, latest entry date", EU_URL, EU_FILE, "", RETRIEVED)
+        (
+            "eu_833_annex_iv",
+            eu_as_of,
+            "snapshot",
+            "consolidated annexes, latest entry date",
+            EU_URL,
+            EU_FILE,
+            "",
+            RETRIEVED,
+        )
     )
     rows.append(
         (

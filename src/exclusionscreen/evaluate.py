@@ -353,9 +353,14 @@ def _sovereign_hits(c: Criterion, universe, as_of: pd.Timestamp) -> pd.DataFrame
 def _list_note(m: pd.DataFrame) -> pd.Series:
     """Evidence note of list hits: the listed name, what matched, and the linked parent if any."""
     how = m["match_method"].map({"isin": "ISIN ", "ticker_exchange": "ticker "}).fillna("")
-    note = "listed as " + m["name"] + "; matched on " + how + m["entry_name"].where(how.eq(""), "") + (
-        " = " + m["matched_name"]
-    ).where(how.eq(""), m["matched_name"])
+    note = (
+        "listed as "
+        + m["name"]
+        + "; matched on "
+        + how
+        + m["entry_name"].where(how.eq(""), "")
+        + (" = " + m["matched_name"]).where(how.eq(""), m["matched_name"])
+    )
     if "parent_name" in m.columns:
         parent = m["parent_name"].astype("string")
         note = note + ("; linked parent " + parent).where(parent.notna() & parent.ne(""), "")

@@ -55,7 +55,11 @@ def _dates(frame: pd.DataFrame, file: str, entity: str, out: list[dict]) -> pd.D
         parsed[column] = pd.to_datetime(frame[column], format="%Y-%m-%d", errors="coerce")
         bad = frame[column].ne("") & parsed[column].isna()
         for row in frame[bad].itertuples():
-            out.append(_problem(file, row, "dates", f"{column} {getattr(row, column)!r} is not YYYY-MM-DD", getattr(row, entity)))
+            out.append(
+                _problem(
+                    file, row, "dates", f"{column} {getattr(row, column)!r} is not YYYY-MM-DD", getattr(row, entity)
+                )
+            )
     empty = parsed["valid_from"].notna() & parsed["valid_to"].notna() & (parsed["valid_to"] <= parsed["valid_from"])
     for row in frame[empty].itertuples():
         out.append(
@@ -152,9 +156,21 @@ def check_lists(folder: str | Path | None = None) -> pd.DataFrame:
     _closed(entity, editions, out)
     fh = set(editions.loc[editions["list_id"].eq("fh_not_free"), "edition"])
     for row in country[country["valid_to"].ne("")].itertuples():
-        cited = row.valid_to_source.strip() or row.scope_source.strip() or (row.list_id == "fh_not_free" and row.valid_to in fh)
+        cited = (
+            row.valid_to_source.strip()
+            or row.scope_source.strip()
+            or (row.list_id == "fh_not_free" and row.valid_to in fh)
+        )
         if not cited:
-            out.append(_problem("country_lists.csv", row, "closed", f"valid_to {row.valid_to} cites nothing that ended the listing", row.country))
+            out.append(
+                _problem(
+                    "country_lists.csv",
+                    row,
+                    "closed",
+                    f"valid_to {row.valid_to} cites nothing that ended the listing",
+                    row.country,
+                )
+            )
     return pd.DataFrame(out, columns=PROBLEM_COLUMNS)
 
 
