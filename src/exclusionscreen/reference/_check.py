@@ -83,8 +83,9 @@ def _sourced(frame: pd.DataFrame, file: str, entity: str, out: list[dict]) -> No
 
 def _overlaps(frame: pd.DataFrame, parsed: pd.DataFrame, file: str, keys: pd.Series, entity: str, out: list[dict]):
     """Listings of one entity on one list that share a day."""
-    far = pd.Timestamp.max
-    near = pd.Timestamp.min
+    # open ends as dates beyond any listing, in the columns' own unit
+    near = pd.Series(pd.Timestamp("1000-01-01"), index=parsed.index).astype(parsed["valid_from"].dtype)
+    far = pd.Series(pd.Timestamp("9999-12-31"), index=parsed.index).astype(parsed["valid_to"].dtype)
     table = frame.assign(
         entity_key=keys, start=parsed["valid_from"].fillna(near), stop=parsed["valid_to"].fillna(far)
     ).sort_values(["list_id", "entity_key", "start"], kind="stable")
