@@ -214,7 +214,10 @@ def screen(
     orphan = per_security["screenable"] & per_security["issuer_id"].isna()
     orphan_norm = normalise_names(securities["security_name"].where(orphan))
     per_security = per_security.assign(
-        subject_id=per_security["issuer_id"].fillna("name:" + orphan_norm),
+        # a holding known only by an ISIN is a name-only subject keyed by it, so list ISINs can reach it
+        subject_id=per_security["issuer_id"]
+        .fillna("name:" + orphan_norm)
+        .fillna("name:isin:" + securities["isin"].where(orphan).astype("string").str.upper()),
         issuer_name=lookup(per_security["issuer_id"], names),
         ultimate_parent_id=lookup(per_security["issuer_id"], parent_of),
     )
@@ -230,6 +233,9 @@ def screen(
             match_threshold=match_threshold,
             review_threshold=review_threshold,
             index=subject_index(subjects, start=issuer_index),
+            identifiers=securities.reindex(columns=["isin", "ticker", "exchange"])
+            .assign(subject_id=per_security["subject_id"])
+            .loc[orphan],
         )
         warnings += evidence.warnings
         hits = evaluate_criteria(policy.criteria, universe, evidence, day, names)
