@@ -33,7 +33,7 @@ from .errors import (
     ReportError,
     RuleFileError,
 )
-from .holdings import FileReport, LoadReport, load_holdings, load_report
+from .holdings import FileReport, LoadReport, ReadLimits, load_holdings, load_report
 from .identifiers import normalise_identifiers
 from .reference import (
     ReferenceDataWarning,
@@ -87,6 +87,7 @@ __all__ = [
     "OverrideError",
     "Ownership",
     "Policy",
+    "ReadLimits",
     "Reference",
     "ReportError",
     "ReferenceDataWarning",

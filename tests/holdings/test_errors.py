@@ -10,7 +10,7 @@ import openpyxl.xml
 import pytest
 
 from exclusionscreen.errors import ColumnMappingError, InputFileError
-from exclusionscreen.holdings import load_holdings
+from exclusionscreen.holdings import ReadLimits, load_holdings
 
 from . import workbooks
 from .conftest import FIXTURES
@@ -132,13 +132,16 @@ def test_zip_bomb_is_refused_before_decompressing(tmp_path):
         load_holdings(path)
 
 
-def test_total_size_limit(tmp_path, monkeypatch):
-    from exclusionscreen.holdings import _workbook
-
+def test_total_size_limit(tmp_path):
     path = workbooks.title_block_second_sheet(tmp_path / "fund.xlsx")
-    monkeypatch.setattr(_workbook, "MAX_UNCOMPRESSED", 1000)
-    with pytest.raises(InputFileError, match=r"fund\.xlsx: refused: the workbook would decompress"):
-        load_holdings(path)
+    inflated = sum(m.file_size for m in zipfile.ZipFile(path).infolist())
+    with pytest.raises(
+        InputFileError,
+        match=rf"fund\.xlsx: refused: the workbook would decompress to {inflated:,} bytes "
+        rf"\(limit ReadLimits\.max_inflated={inflated - 1:,}; pass load_holdings",
+    ):
+        load_holdings(path, limits=ReadLimits(max_inflated=inflated - 1))
+    assert len(load_holdings(path, limits=ReadLimits(max_inflated=inflated))) == 5  # the exact boundary
 
 
 def test_a_bad_file_among_many_names_that_file(tmp_path):

@@ -15,6 +15,7 @@ from ..errors import InputFileError
 from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import CANONICAL
 from ._build import read_holdings
+from ._limits import DEFAULT_LIMITS, ReadLimits
 from ._report import FileReport, LoadReport
 from ._sources import read_source
 
@@ -158,6 +159,7 @@ def load_holdings(
     sheet: str | int | None = None,
     *,
     progress: bool | None = None,
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     """Read holdings files (CSV, XLSX, Parquet) or frames into the Holdings contract.
 
@@ -177,6 +179,10 @@ def load_holdings(
         holding the holdings table.
     progress
         Show a progress bar; by default on a terminal when loading four or more files.
+    limits
+        The most a file may hold (:class:`ReadLimits`: columns, cells, characters, and a
+        workbook's inflated size and compression ratio); by default ``ReadLimits()``. A file
+        beyond a limit is refused with an :class:`InputFileError` naming the limit.
 
     Returns
     -------
@@ -189,7 +195,8 @@ def load_holdings(
     Raises
     ------
     InputFileError
-        A file is missing, empty, corrupt, not a spreadsheet, or a hostile workbook.
+        A file is missing, empty, corrupt, not a spreadsheet, a hostile workbook, or beyond
+        one of the `limits`.
     ColumnMappingError
         No table with a column that identifies a security was found.
 
@@ -202,6 +209,10 @@ def load_holdings(
     labels = [_label(item, i, len(items)) for i, item in enumerate(items)]
     ids, from_file, notes = _portfolio_ids(items, labels, portfolio_id)
     mapping = _check_column_map(column_map)
+    if limits is None:
+        limits = DEFAULT_LIMITS
+    elif not isinstance(limits, ReadLimits):
+        raise TypeError(f"limits: expected a ReadLimits, got {type(limits).__name__}")
     disable = (not progress) if progress is not None else (True if len(items) < PROGRESS_FROM else None)
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
@@ -209,7 +220,7 @@ def load_holdings(
         list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings", unit="file", disable=disable
     )
     for item, label, pid, own in bar:
-        source = read_source(item, label)
+        source = read_source(item, label, limits)
         frame, report = read_holdings(source, pid, mapping, sheet, portfolio_from_file=own)
         frames.append(frame)
         reports.append(report)
