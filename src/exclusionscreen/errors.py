@@ -75,7 +75,19 @@ class ColumnMappingError(InputFileError):
 
 
 class OverrideError(ExclusionScreenError):
-    """An overrides or decisions file names an unknown issuer, security or criterion, or is malformed."""
+    """An overrides or decisions file names an unknown issuer, security or criterion, or is malformed.
+
+    `failure_cases` has one row per problem: file, line (as the file counts them), key, problem.
+    """
+
+    def __init__(self, message: str, *, failure_cases: pd.DataFrame | None = None):
+        super().__init__(message)
+        if failure_cases is None:
+            failure_cases = pd.DataFrame(columns=["file", "line", "key", "problem"])
+        self.failure_cases = failure_cases
+
+    def __reduce__(self):
+        return (type(self), (str(self),), {"failure_cases": self.failure_cases})
 
 
 class ReportError(ExclusionScreenError):
