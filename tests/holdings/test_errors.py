@@ -9,7 +9,7 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from exclusionscreen.errors import ColumnMappingError, InputFileError
+from exclusionscreen.errors import ColumnMappingError, ContractError, InputFileError
 from exclusionscreen.holdings import ReadLimits, load_holdings
 
 from . import workbooks
@@ -156,3 +156,26 @@ def test_wrong_argument_types():
         load_holdings([42])
     with pytest.raises(ValueError, match="no files given"):
         load_holdings([])
+
+
+def test_a_contract_error_names_the_line_as_the_file_counts_it(tmp_path):
+    path = tmp_path / "weights.csv"
+    path.write_text(
+        "Fund X\nAs of 2026-06-30\nISIN,Name,Weight\nUS0378331005,APPLE INC,0.5\nUS5949181045,MICROSOFT CORP,-300\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ContractError, match=r"weights\.csv: .*check greater_than_or_equal_to\(-1\.0\): line 5: -3\.0"):
+        load_holdings(path)
+
+
+def test_a_contract_error_names_the_sheet_row(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for values in (["Fund X"], [], ["ISIN", "Name", "Weight"], ["US0378331005", "APPLE INC", 0.5]):
+        sheet.append(values)
+    sheet.append(["US5949181045", "MICROSOFT CORP", -300])
+    path = tmp_path / "weights.xlsx"
+    book.save(path)
+    with pytest.raises(ContractError, match=r"weights\.xlsx: .*: row 5: -3\.0") as caught:
+        load_holdings(path)
+    assert caught.value.failure_cases["source_row"].tolist() == [5]

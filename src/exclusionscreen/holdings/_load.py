@@ -234,7 +234,8 @@ def load_holdings(
     validated = []
     for frame, report, hid in zip(frames, reports, _holding_ids(frames, labels), strict=True):
         frame = frame.assign(holding_id=hid)
-        validated.append(validate(frame, Holdings, source=report.path))
+        label = "line" if report.format == "csv" else "row"  # as the file counts them (source_row)
+        validated.append(validate(frame, Holdings, source=report.path, row_label=label))
     combined = pd.concat(validated, ignore_index=True) if len(validated) > 1 else validated[0].reset_index(drop=True)
     duplicates = _duplicates(combined)
     final = []
