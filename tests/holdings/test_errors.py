@@ -164,7 +164,9 @@ def test_a_contract_error_names_the_line_as_the_file_counts_it(tmp_path):
         "Fund X\nAs of 2026-06-30\nISIN,Name,Weight\nUS0378331005,APPLE INC,0.5\nUS5949181045,MICROSOFT CORP,-300\n",
         encoding="utf-8",
     )
-    with pytest.raises(ContractError, match=r"weights\.csv: .*check greater_than_or_equal_to\(-1\.0\): line 5: -3\.0"):
+    with pytest.raises(
+        ContractError, match=r"(?s)weights\.csv: .*check greater_than_or_equal_to\(-1\.0\): line 5: -3\.0"
+    ):
         load_holdings(path)
 
 
@@ -176,6 +178,6 @@ def test_a_contract_error_names_the_sheet_row(tmp_path):
     sheet.append(["US5949181045", "MICROSOFT CORP", -300])
     path = tmp_path / "weights.xlsx"
     book.save(path)
-    with pytest.raises(ContractError, match=r"weights\.xlsx: .*: row 5: -3\.0") as caught:
+    with pytest.raises(ContractError, match=r"(?s)weights\.xlsx: .*: row 5: -3\.0") as caught:
         load_holdings(path)
     assert caught.value.failure_cases["source_row"].tolist() == [5]
