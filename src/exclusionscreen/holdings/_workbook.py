@@ -7,8 +7,9 @@ A workbook is a zip archive of XML parts. Three kinds of hostile file are refuse
   parsed. Python's :mod:`zipfile` never returns more bytes than a part declares, so the declared
   sizes bound what is read;
 - XML that declares a document type or entities ("billion laughs", external entities): every
-  XML part is scanned for ``<!DOCTYPE`` and ``<!ENTITY`` and refused, and the parser refuses a
-  document type again should one slip through;
+  XML part but the worksheets is scanned for ``<!DOCTYPE`` and ``<!ENTITY`` and refused before
+  parsing; a worksheet (the large part) is refused by its parser at the document type, before
+  any entity is declared;
 - small files that declare a huge table: a sheet is read cell by cell with a streaming parser
   that keeps only the cells holding something, so a cell at XFD1048576 costs one cell, not a
   grid of 17 billion. The :class:`ReadLimits` are checked while reading: columns of the widest
@@ -50,7 +51,7 @@ _MARKERS = tuple(
     marker.encode(encoding) for marker in ("<!DOCTYPE", "<!ENTITY") for encoding in ("utf-8", "utf-16-le", "utf-16-be")
 )
 _REF = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
-_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_SHEETS = "xl/worksheets/"
 
 
 class _Corrupt(Exception):
@@ -80,8 +81,16 @@ def check_archive(archive: zipfile.ZipFile, path: str, limits: ReadLimits = DEFA
                 f"this looks like a zip bomb ({limit_note('max_ratio', limits.max_ratio)})",
             )
     for member in members:
-        if member.filename.endswith((".xml", ".rels", ".vml")):
+        # worksheets, the large parts, are checked as they are parsed (_parser refuses a DTD)
+        if member.filename.endswith((".xml", ".rels", ".vml")) and not member.filename.startswith(_SHEETS):
             _scan_for_entities(archive, member, path)
+
+
+def _entities(part: str) -> str:
+    return (
+        f"refused: part {part} declares a DTD or XML entities, which a workbook never needs "
+        "(possible entity-expansion attack)"
+    )
 
 
 def _scan_for_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: str) -> None:
@@ -91,11 +100,7 @@ def _scan_for_entities(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: 
         while chunk := stream.read(_CHUNK):
             window = tail + chunk
             if any(marker in window for marker in _MARKERS):
-                raise InputFileError(
-                    path,
-                    f"refused: part {member.filename} declares a DTD or XML entities, which a "
-                    "workbook never needs (possible entity-expansion attack)",
-                )
+                raise InputFileError(path, _entities(member.filename))
             tail = window[-overlap:]
 
 
@@ -175,7 +180,7 @@ class _Budget:
             )
 
 
-def _parser(start, end, data) -> xml.parsers.expat.XMLParserType:
+def _parser(start, end, data, part: str, path: str) -> xml.parsers.expat.XMLParserType:
     parser = xml.parsers.expat.ParserCreate()
     parser.buffer_text = True
     parser.buffer_size = 65_536
@@ -184,7 +189,7 @@ def _parser(start, end, data) -> xml.parsers.expat.XMLParserType:
     parser.CharacterDataHandler = data
 
     def no_doctype(*_args) -> None:
-        raise _Corrupt("the part declares a document type")
+        raise InputFileError(path, _entities(part))
 
     parser.StartDoctypeDeclHandler = no_doctype
     parser.EntityDeclHandler = no_doctype
@@ -237,7 +242,7 @@ def _shared_strings(archive: zipfile.ZipFile, part: str, budget: _Budget) -> lis
                     f"({limit_note('max_cells', limits.max_cells)})",
                 )
 
-    _feed(archive, part, _parser(start, end, data))
+    _feed(archive, part, _parser(start, end, data, part, budget.path))
     total = sum(map(len, strings))
     if total > limits.max_text_chars:
         raise InputFileError(
@@ -473,7 +478,7 @@ class _Sheet:
 
 def _read_sheet(archive: zipfile.ZipFile, book: _Book, title: str, part: str, budget: _Budget) -> Grid:
     sheet = _Sheet(book, title, budget)
-    _feed(archive, part, _parser(sheet.start, sheet.end, sheet.data))
+    _feed(archive, part, _parser(sheet.start, sheet.end, sheet.data, part, budget.path))
     return sheet.grid()
 
 
