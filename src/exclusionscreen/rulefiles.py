@@ -1,6 +1,7 @@
 """Reading and validating criterion and policy files.
 
-Rule files are YAML read with ``yaml.safe_load`` (no code in a rule file is ever run). The
+Rule files are YAML read with the safe loader (no code in a rule file is ever run; no anchors,
+aliases or duplicate keys, see ``_yaml``). The
 ``schema_version`` is checked before anything else; unknown keys are rejected with the list of
 valid ones; every problem names the file, the key path and, where the parser knows it, the line. A
 policy may only make a criterion stricter; a policy that loosens one is rejected with a message
@@ -19,6 +20,7 @@ from typing import Any
 import yaml
 
 from ._resources import bundled_dir
+from ._yaml import load_yaml
 from .errors import RuleFileError, RuleProblem
 from .rules import Criterion, Ownership, Policy, Reference
 from .vocabulary import Action, Basis, Evidence
@@ -34,8 +36,6 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-# libyaml's safe loader where the build has it (same rules as yaml.safe_load, faster)
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _VERSION_RE = re.compile(r"^\d+\.\d+(\.\d+)?$")
 
@@ -109,12 +109,9 @@ class _Document:
             self.problem("", f"cannot read the file: {exc}")
             return
         try:
-            node = yaml.compose(text, Loader=_SAFE_LOADER)
-            self.data = yaml.load(text, Loader=_SAFE_LOADER)  # the safe loader: plain data only
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            self.problem("", f"not valid YAML: {getattr(exc, 'problem', exc)}", line=line)
+            self.data, node = load_yaml(text, self.name)  # plain data; no anchors, duplicate keys, bad dates
+        except RuleFileError as exc:
+            self.problems.extend(exc.problems)
             return
         if node is not None:
             self._index(node, "")

@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from ._build import read_holdings
+from ._limits import DEFAULT_LIMITS, ReadLimits
 from ._nport import is_nport, read_nport
 from ._report import FileReport
 from ._sources import read_source
@@ -46,8 +47,9 @@ def read_input(
     column_map: dict[str, str | None] | None,
     sheet: str | int | None,
     portfolio_from_file: bool,
+    limits: ReadLimits = DEFAULT_LIMITS,
 ) -> tuple[pd.DataFrame, FileReport]:
-    """The holdings of one input (without holding ids) and its report."""
+    """The holdings of one input (without holding ids) and its report; files are read within `limits`."""
     if isinstance(item, pd.DataFrame):
         mapping = typed_columns(item, column_map)
         if mapping is not None:
@@ -61,5 +63,5 @@ def read_input(
             mapping = typed_columns(frame, column_map) if frame is not None else None
             if mapping is not None:
                 return read_typed(frame, mapping, label, "parquet", portfolio_id, portfolio_from_file, _sha256(item))
-    source = read_source(item, label)
+    source = read_source(item, label, limits)
     return read_holdings(source, portfolio_id, column_map, sheet, portfolio_from_file=portfolio_from_file)

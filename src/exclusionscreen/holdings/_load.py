@@ -14,6 +14,7 @@ from ..contracts import Holdings, validate
 from ..errors import ArgumentError, InputFileError
 from ._aliases import CANONICAL
 from ._dispatch import is_lock_file, read_input
+from ._limits import DEFAULT_LIMITS, ReadLimits
 from ._positions import duplicate_positions, holding_ids
 from ._report import FileReport, LoadReport
 
@@ -115,6 +116,7 @@ def load_holdings(
     sheet: str | int | None = None,
     *,
     progress: bool | None = None,
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     """Read holdings files (CSV, XLSX, Parquet) or frames into the Holdings contract.
 
@@ -134,6 +136,10 @@ def load_holdings(
         holding the holdings table.
     progress
         Show a progress bar; by default on a terminal when loading four or more files.
+    limits
+        The most a file may hold (:class:`ReadLimits`: columns, cells, characters, and a
+        workbook's inflated size and compression ratio); by default ``ReadLimits()``. A file
+        beyond a limit is refused with an :class:`InputFileError` naming the limit.
 
     Returns
     -------
@@ -146,7 +152,8 @@ def load_holdings(
     Raises
     ------
     InputFileError
-        A file is missing, empty, corrupt, not a spreadsheet, or a hostile workbook.
+        A file is missing, empty, corrupt, not a spreadsheet, a hostile workbook, or beyond
+        one of the `limits`.
     ColumnMappingError
         No table with a column that identifies a security was found.
 
@@ -161,6 +168,10 @@ def load_holdings(
     ids, from_file, notes = _portfolio_ids(items, labels, portfolio_id)
     notes.extend(f"{p.name}: skipped, an office or editor lock file (not holdings)" for p in lock_files)
     mapping = _check_column_map(column_map)
+    if limits is None:
+        limits = DEFAULT_LIMITS
+    elif not isinstance(limits, ReadLimits):
+        raise TypeError(f"limits: expected a ReadLimits, got {type(limits).__name__}")
     disable = (not progress) if progress is not None else (True if len(items) < PROGRESS_FROM else None)
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
@@ -168,7 +179,7 @@ def load_holdings(
         list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings", unit="file", disable=disable
     )
     for item, label, pid, own in bar:
-        frame, report = read_input(item, label, pid, mapping, sheet, own)
+        frame, report = read_input(item, label, pid, mapping, sheet, own, limits)
         frames.append(frame)
         reports.append(report)
 
@@ -183,7 +194,8 @@ def load_holdings(
     notes.extend(id_notes)
     for frame, report, hid in zip(frames, reports, hids, strict=True):
         frame = frame.assign(holding_id=hid)
-        validated.append(validate(frame, Holdings, source=report.path))
+        label = "line" if report.format == "csv" else "row"  # as the file counts them (source_row)
+        validated.append(validate(frame, Holdings, source=report.path, row_label=label))
     combined = pd.concat(validated, ignore_index=True) if len(validated) > 1 else validated[0].reset_index(drop=True)
     duplicates = duplicate_positions(combined)
     final = []
