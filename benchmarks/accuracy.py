@@ -21,7 +21,8 @@ Choices that make it a measurement of matching, not of dates or thresholds:
 - SIPRI is read by a copy of the shipped ``conventional_weapons`` criterion with no revenue
   threshold (``revenue_threshold`` 0), so every SIPRI company found is flagged (watch), whatever its
   arms share;
-- the lists are read by a copy of ``official_military_lists`` that also reads ``us_ns_cmic``.
+- the lists are read by three copies of ``official_military_lists``, one per list (1260H, Annex IV,
+  ``us_ns_cmic``), so that a holding on two lists is counted on both.
 
 It asserts nothing and exits 0; it writes every miss, false flag and flagged or reviewed trap to a CSV
 for an analyst (``--out``, default ``accuracy_findings.csv``). Without ``../shared/data`` it says so and
@@ -117,12 +118,14 @@ def policies() -> tuple[es.Policy, es.Policy]:
     broad = es.load_policy("broad")
     by_id = {c.id: c for c in broad.criteria}
     arms = replace(by_id["conventional_weapons"], revenue_threshold=0.0)
-    lists = replace(
-        by_id["official_military_lists"],
-        entity_lists=(*by_id["official_military_lists"].entity_lists, "us_ns_cmic"),
+    # one criterion per list: a screen keeps one hit per holding and criterion, so a single
+    # criterion reading three lists would report a holding on two lists under one of them only
+    lists = tuple(
+        replace(by_id["official_military_lists"], id=f"official_list_{list_id}", entity_lists=(list_id,))
+        for list_id in LIST_SOURCES
     )
     sipri = replace(broad, id="accuracy_sipri", title="Accuracy: SIPRI at any arms share", criteria=(arms,))
-    official = replace(broad, id="accuracy_lists", title="Accuracy: official lists", criteria=(lists,))
+    official = replace(broad, id="accuracy_lists", title="Accuracy: official lists, one criterion each", criteria=lists)
     return sipri, official
 
 
