@@ -3,23 +3,25 @@
 Everything here works on issuers, not holdings: criteria are applied as whole-column operations on the
 evidence, ownership rules spread hits to parents and subsidiaries, and the engine joins the result to
 holdings afterwards. A loop runs over criteria (a handful), never over issuers or holdings.
+
+The screen's evaluate stage is :func:`evaluate_policy`: the policy's hits and the PAI 14 hits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from ._fast import isin, lookup, value_set
-from .evidence import match_names, subject_index
-from .names import NameIndex
+from ._fast import lookup
+from .evidence import PreparedEvidence, valid_on
 from .ownership import ancestors, descendants
-from .rules import Criterion
+from .rulefiles import shipped_criteria
+from .rules import Criterion, Policy
 from .vocabulary import Action, Evidence, Via
 
-__all__ = ["HIT_COLUMNS", "Evidence", "PreparedEvidence", "evaluate_criteria", "prepare_evidence", "valid_on"]
+__all__ = ["HIT_COLUMNS", "PAI14_CRITERIA", "evaluate_criteria", "evaluate_policy", "shipped_catalogue"]
 
 HIT_COLUMNS = [
     "subject_id",
@@ -43,119 +45,9 @@ HIT_COLUMNS = [
     "evidence_note",
     "action",
 ]
+#: the criteria whose involvement SFDR PAI 14 measures
+PAI14_CRITERIA = ("anti_personnel_mines", "cluster_munitions", "chemical_weapons", "biological_weapons")
 _VIA_RANK = {Via.DIRECT: 0, Via.LIST: 1, Via.COUNTRY_EXPOSURE: 2, Via.SOVEREIGN: 3, Via.PARENT: 4, Via.SUBSIDIARY: 5}
-
-
-def valid_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
-    """Rows whose validity covers `day` (an empty valid_from means in force before any screened date)."""
-    starts = frame["valid_from"].isna() | (frame["valid_from"] <= day)
-    ends = frame["valid_to"].isna() | (frame["valid_to"] >= day)
-    return starts & ends
-
-
-@dataclass(frozen=True)
-class PreparedEvidence:
-    """Evidence tied to subjects, ready for every criterion of a screen."""
-
-    involvement: pd.DataFrame
-    entity_matches: pd.DataFrame
-    review: pd.DataFrame
-    warnings: tuple[str, ...]
-
-
-def _review_rows(kind, doubtful: pd.DataFrame) -> pd.DataFrame:
-    """Doubtful evidence matches as review rows."""
-    return pd.DataFrame(
-        {
-            "kind": kind,
-            "evidence_name": doubtful["entry_name"],
-            "evidence_source": doubtful["source"],
-            "candidate_subject_id": doubtful["subject_id"],
-            "candidate_name": doubtful["matched_name"],
-            "candidate_score": doubtful["match_confidence"],
-            "reason": doubtful["reason"],
-        }
-    )
-
-
-def prepare_evidence(
-    universe,
-    subjects: pd.DataFrame,
-    as_of: pd.Timestamp,
-    *,
-    match_threshold: float,
-    review_threshold: float,
-    index: NameIndex | None = None,
-) -> PreparedEvidence:
-    """Tie involvement rows and entity-list entries valid on `as_of` to subjects.
-
-    `index` is the subjects' :func:`~exclusionscreen.evidence.subject_index`, built here when not given.
-    """
-    index = subject_index(subjects) if index is None else index
-    warnings: list[str] = []
-    reviews: list[pd.DataFrame] = []
-    known = value_set(universe.issuers["issuer_id"])
-
-    inv = universe.involvement.reset_index(drop=True)
-    future = inv["evidence_date"].notna() & (inv["evidence_date"] > as_of)
-    if future.any():
-        warnings.append(f"{int(future.sum())} involvement row(s) dated after {as_of.date()} were not used")
-    inv = inv[~future].assign(entry_id=lambda f: f.index.astype(str))
-    by_id = isin(inv["issuer_id"], known)
-    stray = inv["issuer_id"].notna() & ~by_id
-    if stray.any():
-        ids = ", ".join(sorted(inv.loc[stray, "issuer_id"].unique())[:10])
-        warnings.append(
-            f"{int(stray.sum())} involvement row(s) name issuer ids not in the universe ({ids}); "
-            "their issuer_name, where given, was matched instead"
-        )
-    direct = inv[by_id].assign(
-        subject_id=inv["issuer_id"], match_method="issuer_id", match_confidence=1.0, matched_name=pd.NA
-    )
-    named = inv[~by_id & inv["issuer_name"].notna()]
-    matches, doubtful = match_names(
-        named.rename(columns={"issuer_name": "name"})[["entry_id", "name"]],
-        subjects,
-        match_threshold=match_threshold,
-        review_threshold=review_threshold,
-        index=index,
-    )
-    by_name = named.merge(matches, on="entry_id")
-    involvement = pd.concat([direct, by_name], ignore_index=True)
-    if len(doubtful):
-        d = named.merge(doubtful, on="entry_id")
-        reviews.append(_review_rows("involvement evidence", d))
-
-    lists = universe.entity_lists
-    lists = lists[valid_on(lists, as_of)].reset_index(drop=True)
-    lists = lists.assign(entry_id=lists.index.astype(str))
-    matches, doubtful = match_names(
-        lists[["entry_id", "name", "aliases"]],
-        subjects,
-        match_threshold=match_threshold,
-        review_threshold=review_threshold,
-        index=index,
-    )
-    entity_matches = lists.merge(matches, on="entry_id")
-    if len(doubtful):
-        d = lists.merge(doubtful, on="entry_id")
-        reviews.append(_review_rows("entity list " + d["list_id"], d))
-    review = (
-        pd.concat(reviews, ignore_index=True)
-        if reviews
-        else pd.DataFrame(
-            columns=[
-                "kind",
-                "evidence_name",
-                "evidence_source",
-                "candidate_subject_id",
-                "candidate_name",
-                "candidate_score",
-                "reason",
-            ]
-        )
-    )
-    return PreparedEvidence(involvement, entity_matches, review, tuple(warnings))
 
 
 _NUMERIC = {"revenue_share", "threshold", "match_confidence"}
@@ -360,3 +252,22 @@ def evaluate_criteria(
     )
     order = np.lexsort((rank["confidence"], rank["share"], rank["via_rank"], rank["action_rank"]))
     return hits.iloc[order].drop_duplicates(["subject_id", "criterion_id"]).reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def shipped_catalogue() -> dict[str, Criterion]:
+    """The shipped criteria, read once per process (PAI 14 is measured with their definitions)."""
+    return shipped_criteria()
+
+
+def evaluate_policy(
+    policy: Policy, universe, ev: PreparedEvidence, as_of: pd.Timestamp, names: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The screen's evaluate stage: (the hits of the policy's criteria, the hits of the shipped PAI 14
+    criteria). PAI 14 reports involvement whatever the policy excludes."""
+    catalogue = shipped_catalogue()
+    pai_criteria = [catalogue[c] for c in PAI14_CRITERIA if c in catalogue]
+    return (
+        evaluate_criteria(policy.criteria, universe, ev, as_of, names),
+        evaluate_criteria(pai_criteria, universe, ev, as_of, names),
+    )

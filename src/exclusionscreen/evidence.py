@@ -4,16 +4,34 @@ Entity lists, SIPRI rows and research lists often name a company without any ide
 are matched, after normalisation, to the universe's issuers (names and aliases) and to the security
 names of holdings that no issuer covers, exactly first and then fuzzily. Matches at or above the
 confidence bar count; those between the review bar and the confidence bar go to review.
+
+The screen's evidence stage is :func:`tie_evidence`: the evidence and list entries valid on the
+screening date, tied to subjects, ready for every criterion.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 import pandas as pd
 
-from ._fast import isin
+from ._fast import isin, value_set
 from .names import NameIndex, best_matches, legal_form_tails, normalise_names
 
-__all__ = ["match_names", "subject_index", "subject_names"]
+if TYPE_CHECKING:
+    from .resolve import PreparedUniverse
+    from .universe import Universe
+
+__all__ = [
+    "PreparedEvidence",
+    "match_names",
+    "prepare_evidence",
+    "subject_index",
+    "subject_names",
+    "tie_evidence",
+    "valid_on",
+]
 
 _MIN_FUZZY_LENGTH = 6
 _SHORT_ALIAS = 5
@@ -123,3 +141,146 @@ def match_names(
     doubtful = found[~good & ~found["entry_id"].isin(matches["entry_id"])]
     doubtful = doubtful.assign(reason=doubtful["reason"].fillna("name match below the confidence bar"))
     return matches.reset_index(drop=True), doubtful[columns + ["reason"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------- the stage
+
+
+def valid_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Rows whose validity covers `day` (an empty valid_from means in force before any screened date)."""
+    starts = frame["valid_from"].isna() | (frame["valid_from"] <= day)
+    ends = frame["valid_to"].isna() | (frame["valid_to"] >= day)
+    return starts & ends
+
+
+@dataclass(frozen=True)
+class PreparedEvidence:
+    """Evidence tied to subjects, ready for every criterion of a screen."""
+
+    involvement: pd.DataFrame
+    entity_matches: pd.DataFrame
+    review: pd.DataFrame
+    warnings: tuple[str, ...]
+
+
+def _review_rows(kind, doubtful: pd.DataFrame) -> pd.DataFrame:
+    """Doubtful evidence matches as review rows."""
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "evidence_name": doubtful["entry_name"],
+            "evidence_source": doubtful["source"],
+            "candidate_subject_id": doubtful["subject_id"],
+            "candidate_name": doubtful["matched_name"],
+            "candidate_score": doubtful["match_confidence"],
+            "reason": doubtful["reason"],
+        }
+    )
+
+
+def prepare_evidence(
+    universe,
+    subjects: pd.DataFrame,
+    as_of: pd.Timestamp,
+    *,
+    match_threshold: float,
+    review_threshold: float,
+    index: NameIndex | None = None,
+) -> PreparedEvidence:
+    """Tie involvement rows and entity-list entries valid on `as_of` to subjects.
+
+    `index` is the subjects' :func:`~exclusionscreen.evidence.subject_index`, built here when not given.
+    """
+    index = subject_index(subjects) if index is None else index
+    warnings: list[str] = []
+    reviews: list[pd.DataFrame] = []
+    known = value_set(universe.issuers["issuer_id"])
+
+    inv = universe.involvement.reset_index(drop=True)
+    future = inv["evidence_date"].notna() & (inv["evidence_date"] > as_of)
+    if future.any():
+        warnings.append(f"{int(future.sum())} involvement row(s) dated after {as_of.date()} were not used")
+    inv = inv[~future].assign(entry_id=lambda f: f.index.astype(str))
+    by_id = isin(inv["issuer_id"], known)
+    stray = inv["issuer_id"].notna() & ~by_id
+    if stray.any():
+        ids = ", ".join(sorted(inv.loc[stray, "issuer_id"].unique())[:10])
+        warnings.append(
+            f"{int(stray.sum())} involvement row(s) name issuer ids not in the universe ({ids}); "
+            "their issuer_name, where given, was matched instead"
+        )
+    direct = inv[by_id].assign(
+        subject_id=inv["issuer_id"], match_method="issuer_id", match_confidence=1.0, matched_name=pd.NA
+    )
+    named = inv[~by_id & inv["issuer_name"].notna()]
+    matches, doubtful = match_names(
+        named.rename(columns={"issuer_name": "name"})[["entry_id", "name"]],
+        subjects,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        index=index,
+    )
+    by_name = named.merge(matches, on="entry_id")
+    involvement = pd.concat([direct, by_name], ignore_index=True)
+    if len(doubtful):
+        d = named.merge(doubtful, on="entry_id")
+        reviews.append(_review_rows("involvement evidence", d))
+
+    lists = universe.entity_lists
+    lists = lists[valid_on(lists, as_of)].reset_index(drop=True)
+    lists = lists.assign(entry_id=lists.index.astype(str))
+    matches, doubtful = match_names(
+        lists[["entry_id", "name", "aliases"]],
+        subjects,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        index=index,
+    )
+    entity_matches = lists.merge(matches, on="entry_id")
+    if len(doubtful):
+        d = lists.merge(doubtful, on="entry_id")
+        reviews.append(_review_rows("entity list " + d["list_id"], d))
+    review = (
+        pd.concat(reviews, ignore_index=True)
+        if reviews
+        else pd.DataFrame(
+            columns=[
+                "kind",
+                "evidence_name",
+                "evidence_source",
+                "candidate_subject_id",
+                "candidate_name",
+                "candidate_score",
+                "reason",
+            ]
+        )
+    )
+    return PreparedEvidence(involvement, entity_matches, review, tuple(warnings))
+
+
+def tie_evidence(
+    universe: Universe,
+    securities: pd.DataFrame,
+    per_security: pd.DataFrame,
+    prepared: PreparedUniverse,
+    as_of: pd.Timestamp,
+    *,
+    match_threshold: float,
+    review_threshold: float,
+) -> PreparedEvidence:
+    """The screen's evidence stage: the subjects (issuers, and the screenable securities that no issuer
+    covers, by name) and the evidence valid on `as_of` tied to them.
+
+    `per_security` is :func:`~exclusionscreen.resolve.resolve_securities` of `securities`; the fuzzy
+    index of the issuers' names in `prepared` is extended with the orphans' names, not rebuilt.
+    """
+    orphan = per_security["screenable"] & per_security["issuer_id"].isna()
+    subjects = subject_names(prepared.issuer_names, securities.loc[orphan, "security_name"])
+    return prepare_evidence(
+        universe,
+        subjects,
+        as_of,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        index=subject_index(subjects, start=prepared.name_index),
+    )
