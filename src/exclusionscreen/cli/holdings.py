@@ -53,10 +53,10 @@ def inspect(
 
     Example: exclusionscreen holdings inspect IVV_holdings.csv spy_holdings.xlsx --sheet holdings
     """
-    from ..holdings import load_holdings, load_report
+    from ..holdings import load_holdings
 
     try:
-        frame = load_holdings(
+        _, report = load_holdings(
             files,
             portfolio_id=portfolio_id,
             column_map=_column_map(column or []) or None,
@@ -66,4 +66,4 @@ def inspect(
     except ExclusionScreenError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(str(load_report(frame)))
+    typer.echo(str(report))

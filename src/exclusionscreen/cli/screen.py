@@ -107,7 +107,7 @@ def screen(
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
         stages.next()
-        frame = load_holdings(holdings, portfolio_id=portfolio_id, column_map=_column_map(column) or None, sheet=sheet)
+        loaded = load_holdings(holdings, portfolio_id=portfolio_id, column_map=_column_map(column) or None, sheet=sheet)
         stages.done()
         stages.next()
         u = load_universe(universe, include_bundled=not no_bundled_lists)
@@ -119,7 +119,7 @@ def screen(
         stages.done()
         stages.next()
         result = run_screen(
-            frame,
+            loaded,
             u,
             rules,
             as_of=as_of,

@@ -15,7 +15,7 @@ from ..errors import ArgumentError, InputFileError
 from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import CANONICAL
 from ._build import read_holdings
-from ._report import FileReport, LoadReport
+from ._report import FileReport, LoadReport, LoadResult
 from ._sources import read_source
 
 __all__ = ["FILE_SUFFIXES", "PROGRESS_FROM", "load_holdings", "load_report"]
@@ -158,7 +158,7 @@ def load_holdings(
     sheet: str | int | None = None,
     *,
     progress: bool | None = None,
-) -> pd.DataFrame:
+) -> LoadResult:
     """Read holdings files (CSV, XLSX, Parquet) or frames into the Holdings contract.
 
     Parameters
@@ -180,11 +180,12 @@ def load_holdings(
 
     Returns
     -------
-    DataFrame
-        The holdings, validated against :class:`~exclusionscreen.contracts.Holdings`, with the
-        extra columns ``source_file``, ``source_row`` (line or sheet row), ``asset_class_raw``,
-        ``country_raw`` and others the file offers (``sector``, ``price``). Its
-        ``attrs["load_report"]`` holds the :class:`LoadReport` (see :func:`load_report`).
+    LoadResult
+        ``(holdings, report)``. The holdings, validated against
+        :class:`~exclusionscreen.contracts.Holdings`, with the extra columns ``source_file``,
+        ``source_row`` (line or sheet row), ``asset_class_raw``, ``country_raw`` and others the
+        file offers (``sector``, ``price``); and the :class:`LoadReport` of every file. Pass the
+        pair to :func:`~exclusionscreen.screen` whole, or the frame with ``load_report=report``.
 
     Raises
     ------
@@ -195,8 +196,8 @@ def load_holdings(
 
     Examples
     --------
-    >>> holdings = load_holdings(["IVV_holdings.csv", "spy_holdings.xlsx"])  # doctest: +SKIP
-    >>> print(load_report(holdings))  # doctest: +SKIP
+    >>> holdings, report = load_holdings(["IVV_holdings.csv", "spy_holdings.xlsx"])  # doctest: +SKIP
+    >>> print(report)  # doctest: +SKIP
     """
     items = _inputs(path_or_paths)
     labels = [_label(item, i, len(items)) for i, item in enumerate(items)]
@@ -234,13 +235,16 @@ def load_holdings(
         final.append(
             dataclasses.replace(report, duplicates=mine.reset_index(drop=True), warnings=report.warnings + tuple(extra))
         )
-    combined.attrs["load_report"] = LoadReport(tuple(final))
-    return combined
+    return LoadResult(combined, LoadReport(tuple(final)))
 
 
-def load_report(frame: pd.DataFrame) -> LoadReport:
-    """The :class:`LoadReport` of a frame returned by :func:`load_holdings`."""
-    report = frame.attrs.get("load_report") if isinstance(frame, pd.DataFrame) else None
-    if not isinstance(report, LoadReport):
-        raise ArgumentError("this frame carries no load report; it did not come from load_holdings")
-    return report
+def load_report(loaded: LoadResult) -> LoadReport:
+    """The :class:`LoadReport` of what :func:`load_holdings` returned (its ``report``)."""
+    if isinstance(loaded, LoadResult):
+        return loaded.report
+    if isinstance(loaded, LoadReport):
+        return loaded
+    raise ArgumentError(
+        f"load_report: a {type(loaded).__name__} carries no load report; it did not come from load_holdings, "
+        "which returns (holdings, report)"
+    )
