@@ -12,16 +12,13 @@ screening date, tied to subjects, ready for every criterion.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ._fast import isin, value_set
 from .names import NameIndex, best_matches, legal_form_tails, normalise_names
-
-if TYPE_CHECKING:
-    from .resolve import PreparedUniverse
-    from .universe import Universe
+from .resolve import PreparedUniverse
+from .universe import Universe
 
 __all__ = [
     "PreparedEvidence",

@@ -10,15 +10,11 @@ in the screen and its skipped rows.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .holdings import SKIPPED_COLUMNS, FileReport, LoadReport
-from .universe import file_sha256
-
-if TYPE_CHECKING:
-    from .universe import Universe
+from .universe import Universe, file_sha256
 
 __all__ = ["INPUT_COLUMNS", "input_files", "skipped_rows"]
 

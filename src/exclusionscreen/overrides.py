@@ -13,7 +13,6 @@ its exemptions and enforcements from :func:`adjust_restricted`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -21,10 +20,8 @@ import pandas as pd
 from ._fast import isin
 from .errors import OverrideError
 from .join import FLAG_BASE
-
-if TYPE_CHECKING:
-    from .rules import Policy
-    from .universe import Universe
+from .rules import Policy
+from .universe import Universe
 
 __all__ = [
     "OVERRIDE_COLUMNS",

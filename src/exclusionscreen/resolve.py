@@ -14,7 +14,6 @@ holdings), :func:`resolve_securities` (each distinct security's issuer and subje
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,9 +25,7 @@ from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from .identifiers import IDENTIFIER_COLUMNS, normalise_identifiers
 from .names import NameIndex, best_matches, issuer_name_index, issuer_name_table, legal_form_tails, normalise_names
 from .ownership import ultimate_parents
-
-if TYPE_CHECKING:
-    from .universe import Universe
+from .universe import Universe
 
 __all__ = [
     "NOT_SCREENABLE",

@@ -7,16 +7,12 @@ of an involved parent are on it); the overrides lift exemptions and add enforcem
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import pandas as pd
 
 from ._fast import isin, joined_runs, lookup
 from .overrides import adjust_restricted
+from .universe import Universe
 from .vocabulary import Action
-
-if TYPE_CHECKING:
-    from .universe import Universe
 
 __all__ = ["restricted_list"]
 

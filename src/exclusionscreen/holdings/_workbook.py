@@ -19,6 +19,8 @@ import warnings
 import zipfile
 import zlib
 
+import openpyxl
+import openpyxl.xml
 import pandas as pd
 
 from ..errors import InputFileError
@@ -97,9 +99,6 @@ def _sheet_grid(sheet) -> Grid:
 
 def read_workbook(data: bytes, path: str) -> list[Grid]:
     """Every worksheet of an .xlsx workbook as a grid, after the safety checks."""
-    import openpyxl
-    import openpyxl.xml
-
     if not openpyxl.xml.DEFUSEDXML:
         raise InputFileError(path, "refused: openpyxl is not using defusedxml (is OPENPYXL_DEFUSEDXML set to False?)")
     try:
