@@ -283,12 +283,12 @@ def main(argv: list[str] | None = None) -> int:
     table, findings, problems = [], [], []
     for code in codes:
         keys = read_keys(code)
-        holdings = es.load_holdings(HOLDINGS / files[code])
+        holdings, load_report = es.load_holdings(HOLDINGS / files[code])
         problems += check_rows(code, keys, holdings)
         for name, universe in universes.items():
             policy = list_policy if name == "lists" else sipri_policy
             start = time.perf_counter()
-            result = es.screen(holdings, universe, policy, as_of=AS_OF)
+            result = es.screen(holdings, universe, policy, as_of=AS_OF, load_report=load_report)
             seconds = time.perf_counter() - start
             for source in LIST_SOURCES if name == "lists" else (name,):
                 figures, found = compare(code, source, keys, result, ranks.get(source, {}))

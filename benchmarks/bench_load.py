@@ -185,7 +185,7 @@ def main() -> None:
             if pl:
                 t, _ = best(lambda: pl.read_parquet(path), args.repeats)
                 print(line("polars.read_parquet", t, base))
-            t, loaded = best(lambda: load_holdings(path, portfolio_id=None), args.repeats)
+            t, loaded = best(lambda: load_holdings(path, portfolio_id=None).holdings, args.repeats)
             assert len(loaded) == n, (len(loaded), n)
             ok = t <= PARQUET_TARGET[0] * base and t <= PARQUET_TARGET[1]
             print(
@@ -204,7 +204,7 @@ def main() -> None:
             if pl:
                 t, _ = best(lambda: polars_csv(files, args.rows), args.repeats)
                 print(line("polars.read_csv (told where the table is)", t, base))
-            t, loaded = best(lambda: load_holdings(folder, progress=False), max(1, args.repeats - 1))
+            t, loaded = best(lambda: load_holdings(folder, progress=False).holdings, max(1, args.repeats - 1))
             assert len(loaded) == n, (len(loaded), n)
             ok = t <= CSV_TARGET[0] * base and t <= CSV_TARGET[1]
             print(

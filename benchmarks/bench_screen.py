@@ -49,11 +49,11 @@ import numpy as np
 import pandas as pd
 
 import exclusionscreen as xs
+from exclusionscreen.evaluate import PAI14_CRITERIA
 from exclusionscreen.identifiers import isin_check_digit
 from exclusionscreen.names import _suffix_pattern
 from exclusionscreen.resolve import NOT_SCREENABLE
 from exclusionscreen.rules import Policy
-from exclusionscreen.screen import PAI14_CRITERIA
 from exclusionscreen.vocabulary import Evidence
 
 #: the module (the package exports its screen() function under the same name)
@@ -419,20 +419,18 @@ class Meter:
 
 # ---------------------------------------------------------------------------------------------- engine
 
-#: the functions screen() calls, by the stage they belong to (time is charged to the outermost call)
+#: the functions screen() calls, by the stage they belong to (time is charged to the outermost call);
+#: ``beside`` counts only for the universe's side run beside the holdings' contract
 ENGINE_STAGES = {
-    "_prepare": ("resolution", "holdings contract | issuer names, parents"),
-    "resolve_distinct": ("resolution", "resolve issuers (identifiers, names)"),
-    "normalise_names": ("resolution", "subjects: orphan names"),
-    "subject_names": ("resolution", "subjects: orphan names"),
-    "subject_index": ("resolution", "subjects: orphan names"),
-    "prepare_evidence": ("resolution", "evidence: name-keyed rows and lists"),
-    "evaluate_criteria": ("evaluation", "evaluate criteria (policy and PAI 14)"),
-    "_join": ("evaluation", "join hits to holdings"),
-    "_apply_overrides": ("evaluation", "join hits to holdings"),
-    "_restricted": ("evaluation", "restricted list"),
-    "_status": ("evaluation", "status per holding, review"),
-    "_review": ("evaluation", "status per holding, review"),
+    "beside": ("resolution", "holdings contract | issuer names, parents"),
+    "resolve_securities": ("resolution", "resolve issuers (identifiers, names)"),
+    "tie_evidence": ("resolution", "evidence: subjects, name-keyed rows and lists"),
+    "evaluate_policy": ("evaluation", "evaluate criteria (policy and PAI 14)"),
+    "join_hits": ("evaluation", "join hits to holdings, overrides"),
+    "apply_overrides": ("evaluation", "join hits to holdings, overrides"),
+    "restricted_list": ("evaluation", "restricted list"),
+    "holding_status": ("evaluation", "status per holding, review"),
+    "review_rows": ("evaluation", "status per holding, review"),
     "validate": ("evaluation", "output contracts (Flags, ScreenedHoldings)"),
 }
 
@@ -451,7 +449,7 @@ class StageClock:
         label = ENGINE_STAGES[name][1]
 
         def timed(*args, **kwargs):
-            if self.depth:
+            if self.depth or (name == "beside" and kwargs.get("name") != "universe"):
                 return func(*args, **kwargs)
             self.depth += 1
             try:

@@ -34,7 +34,7 @@ from .errors import (
     ReportError,
     RuleFileError,
 )
-from .holdings import FileReport, LoadReport, ReadLimits, load_holdings, load_report
+from .holdings import FileReport, LoadReport, LoadResult, ReadLimits, load_holdings, load_report
 from .identifiers import normalise_identifiers
 from .reference import (
     ReferenceDataWarning,
@@ -86,6 +86,7 @@ __all__ = [
     "IssuerType",
     "Issuers",
     "LoadReport",
+    "LoadResult",
     "OverrideError",
     "Ownership",
     "Policy",

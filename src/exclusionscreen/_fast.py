@@ -14,7 +14,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-__all__ = ["distinct_rows", "isin", "lookup", "spans", "value_set"]
+__all__ = ["distinct_rows", "isin", "joined_runs", "lookup", "spans", "value_set"]
 
 
 def _arrow_text(values: pd.Series) -> pa.Array:
@@ -78,3 +78,11 @@ def lookup(keys: pd.Series, table: pd.Series) -> pd.Series:
     if isinstance(keys.dtype, pd.StringDtype) and isinstance(index_dtype, pd.StringDtype) and keys.dtype != index_dtype:
         keys = keys.astype(index_dtype)
     return keys.map(table)
+
+
+def joined_runs(groups: np.ndarray, values: np.ndarray) -> list[str]:
+    """ ", "-joined `values` of each run of equal `groups` (sorted by group), one string per run."""
+    if not len(groups):
+        return []
+    first = np.flatnonzero(np.r_[True, groups[1:] != groups[:-1]])
+    return [", ".join(values[a:b]) for a, b in zip(first, [*first[1:], len(groups)], strict=True)]

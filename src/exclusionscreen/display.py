@@ -7,9 +7,15 @@ from __future__ import annotations
 
 import html
 import textwrap
+from typing import TYPE_CHECKING
 
-from .rules import Criterion, Policy
+import pandas as pd
+
 from .vocabulary import Evidence
+
+if TYPE_CHECKING:  # the renderer reads the model's types; the model imports the renderer
+    from .result import ScreenResult
+    from .rules import Criterion, Policy
 
 __all__ = [
     "criterion_text",
@@ -114,8 +120,6 @@ def _fmt(value) -> str:
     if value is None:
         return ""
     try:
-        import pandas as pd
-
         if pd.isna(value):
             return ""
     except (TypeError, ValueError):
@@ -127,8 +131,6 @@ def _fmt(value) -> str:
 
 def policy_html(p: Policy) -> str:
     """A policy as an escaped HTML block for notebooks."""
-    import pandas as pd
-
     table = pd.DataFrame(
         [
             {
@@ -152,8 +154,6 @@ def policy_html(p: Policy) -> str:
 
 def _pct(value) -> str:
     try:
-        import pandas as pd
-
         if value is None or pd.isna(value):
             return "-"
     except (TypeError, ValueError):
@@ -161,10 +161,8 @@ def _pct(value) -> str:
     return f"{value:.2%}"
 
 
-def result_tables(result) -> dict:
+def result_tables(result: ScreenResult) -> dict:
     """The summary tables a result is shown with, built once for text, HTML and the CLI."""
-    import pandas as pd
-
     overview = result.overview().merge(
         result.pai14()[["portfolio_id", "pai14_all", "pai14_covered"]], on="portfolio_id", how="left"
     )
@@ -205,7 +203,7 @@ def _text_table(frame) -> str:
     return "\n".join(lines)
 
 
-def result_text(result) -> str:
+def result_text(result: ScreenResult) -> str:
     """A screen result as plain text: per portfolio, per criterion, warnings."""
     tables = result_tables(result)
     lines = [
@@ -225,7 +223,7 @@ def result_text(result) -> str:
     return "\n".join(lines)
 
 
-def result_html(result) -> str:
+def result_html(result: ScreenResult) -> str:
     """A screen result as escaped HTML for notebooks, from the same tables as :func:`result_text`."""
     tables = result_tables(result)
     head = (

@@ -3,31 +3,25 @@
 Everything here works on issuers, not holdings: criteria are applied as whole-column operations on the
 evidence, ownership rules spread hits to parents and subsidiaries, and the engine joins the result to
 holdings afterwards. A loop runs over criteria (a handful), never over issuers or holdings.
+
+The screen's evaluate stage is :func:`evaluate_policy`: the policy's hits and the PAI 14 hits.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from ._fast import isin, lookup, value_set
-from .evidence import match_names, subject_index
-from .names import NameIndex
+from ._fast import lookup
+from .evidence import PreparedEvidence, valid_on
 from .ownership import ancestors, descendants
-from .rules import Criterion
+from .rulefiles import shipped_criteria
+from .rules import Criterion, Policy
 from .vocabulary import Action, Evidence, Via
 
-__all__ = [
-    "HIT_COLUMNS",
-    "Evidence",
-    "PreparedEvidence",
-    "evaluate_criteria",
-    "match_list_identifiers",
-    "prepare_evidence",
-    "valid_on",
-]
+__all__ = ["HIT_COLUMNS", "PAI14_CRITERIA", "evaluate_criteria", "evaluate_policy", "shipped_catalogue"]
 
 HIT_COLUMNS = [
     "subject_id",
@@ -51,181 +45,9 @@ HIT_COLUMNS = [
     "evidence_note",
     "action",
 ]
+#: the criteria whose involvement SFDR PAI 14 measures
+PAI14_CRITERIA = ("anti_personnel_mines", "cluster_munitions", "chemical_weapons", "biological_weapons")
 _VIA_RANK = {Via.DIRECT: 0, Via.LIST: 1, Via.COUNTRY_EXPOSURE: 2, Via.SOVEREIGN: 3, Via.PARENT: 4, Via.SUBSIDIARY: 5}
-
-
-def valid_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
-    """Rows in force on `day`: ``valid_from <= day < valid_to`` (half-open; empty dates are open)."""
-    starts = frame["valid_from"].isna() | (frame["valid_from"] <= day)
-    ends = frame["valid_to"].isna() | (frame["valid_to"] > day)
-    return starts & ends
-
-
-@dataclass(frozen=True)
-class PreparedEvidence:
-    """Evidence tied to subjects, ready for every criterion of a screen."""
-
-    involvement: pd.DataFrame
-    entity_matches: pd.DataFrame
-    review: pd.DataFrame
-    warnings: tuple[str, ...]
-
-
-_MATCH_COLUMNS = ["entry_id", "entry_name", "subject_id", "matched_name", "match_method", "match_confidence"]
-
-
-def _split_ids(lists: pd.DataFrame, column: str) -> pd.DataFrame:
-    """(entry_id, value) for every value of a " | "-joined identifier column of entity-list rows."""
-    if column not in lists.columns:
-        return pd.DataFrame(columns=["entry_id", "value"])
-    values = lists[["entry_id", column]].dropna()
-    values = values.assign(value=values[column].astype(str).str.split("|")).explode("value")
-    values["value"] = values["value"].str.strip().str.upper()
-    return values.loc[values["value"].ne(""), ["entry_id", "value"]]
-
-
-def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd.DataFrame:
-    """Entity-list entries matched to subjects by ISIN, then by ticker with exchange code.
-
-    `lists` holds entries with ``entry_id``, ``name`` and optional ``isins`` and ``tickers``
-    (" | "-joined; a ticker is written with its exchange code, ``0728 HK``). `identifiers` has
-    ``subject_id``, ``isin``, ``ticker`` and ``exchange`` (any may be missing). An entry matched
-    by ISIN is not matched again by ticker. Returns the columns of a name match, with
-    ``match_method`` ``isin`` or ``ticker_exchange`` and confidence 1.0.
-    """
-    found = []
-    isins = _split_ids(lists, "isins")
-    ids = identifiers.assign(
-        isin=identifiers["isin"].astype("string").str.strip().str.upper(),
-        ticker=(
-            identifiers["ticker"].astype("string").str.strip().str.upper()
-            + " "
-            + identifiers["exchange"].astype("string").str.strip().str.upper()
-        ),
-    )
-    by_isin = isins.merge(ids[["subject_id", "isin"]].dropna(), left_on="value", right_on="isin")
-    found.append(by_isin.assign(match_method="isin"))
-    tickers = _split_ids(lists, "tickers")
-    tickers = tickers[~tickers["entry_id"].isin(by_isin["entry_id"])]
-    by_ticker = tickers.merge(ids[["subject_id", "ticker"]].dropna(), left_on="value", right_on="ticker")
-    found.append(by_ticker.assign(match_method="ticker_exchange"))
-    out = pd.concat(found, ignore_index=True)
-    names = lists.set_index("entry_id")["name"]
-    return (
-        out.assign(
-            entry_name=out["entry_id"].map(names),
-            matched_name=out["value"],
-            match_confidence=1.0,
-        )
-        .drop_duplicates(["entry_id", "subject_id"])[_MATCH_COLUMNS]
-        .reset_index(drop=True)
-    )
-
-
-def _review_rows(kind, doubtful: pd.DataFrame) -> pd.DataFrame:
-    """Doubtful evidence matches as review rows."""
-    return pd.DataFrame(
-        {
-            "kind": kind,
-            "evidence_name": doubtful["entry_name"],
-            "evidence_source": doubtful["source"],
-            "candidate_subject_id": doubtful["subject_id"],
-            "candidate_name": doubtful["matched_name"],
-            "candidate_score": doubtful["match_confidence"],
-            "reason": doubtful["reason"],
-        }
-    )
-
-
-def prepare_evidence(
-    universe,
-    subjects: pd.DataFrame,
-    as_of: pd.Timestamp,
-    *,
-    match_threshold: float,
-    review_threshold: float,
-    index: NameIndex | None = None,
-    identifiers: pd.DataFrame | None = None,
-) -> PreparedEvidence:
-    """Tie involvement rows and entity-list entries valid on `as_of` to subjects.
-
-    `index` is the subjects' :func:`~exclusionscreen.evidence.subject_index`, built here when not given.
-    Entity-list entries that carry ISINs or tickers match first by those, against the universe's
-    securities and `identifiers` (``subject_id``, ``isin``, ``ticker``, ``exchange`` of subjects
-    that are not issuers of the universe); only the entries left are matched by name.
-    """
-    index = subject_index(subjects) if index is None else index
-    warnings: list[str] = []
-    reviews: list[pd.DataFrame] = []
-    known = value_set(universe.issuers["issuer_id"])
-
-    inv = universe.involvement.reset_index(drop=True)
-    future = inv["evidence_date"].notna() & (inv["evidence_date"] > as_of)
-    if future.any():
-        warnings.append(f"{int(future.sum())} involvement row(s) dated after {as_of.date()} were not used")
-    inv = inv[~future].assign(entry_id=lambda f: f.index.astype(str))
-    by_id = isin(inv["issuer_id"], known)
-    stray = inv["issuer_id"].notna() & ~by_id
-    if stray.any():
-        ids = ", ".join(sorted(inv.loc[stray, "issuer_id"].unique())[:10])
-        warnings.append(
-            f"{int(stray.sum())} involvement row(s) name issuer ids not in the universe ({ids}); "
-            "their issuer_name, where given, was matched instead"
-        )
-    direct = inv[by_id].assign(
-        subject_id=inv["issuer_id"], match_method="issuer_id", match_confidence=1.0, matched_name=pd.NA
-    )
-    named = inv[~by_id & inv["issuer_name"].notna()]
-    matches, doubtful = match_names(
-        named.rename(columns={"issuer_name": "name"})[["entry_id", "name"]],
-        subjects,
-        match_threshold=match_threshold,
-        review_threshold=review_threshold,
-        index=index,
-    )
-    by_name = named.merge(matches, on="entry_id")
-    involvement = pd.concat([direct, by_name], ignore_index=True)
-    if len(doubtful):
-        d = named.merge(doubtful, on="entry_id")
-        reviews.append(_review_rows("involvement evidence", d))
-
-    lists = universe.entity_lists
-    lists = lists[valid_on(lists, as_of)].reset_index(drop=True)
-    lists = lists.assign(entry_id=lists.index.astype(str))
-    securities = universe.securities
-    known_ids = securities[securities["issuer_id"].notna()].rename(columns={"issuer_id": "subject_id"})
-    id_columns = ["subject_id", "isin", "ticker", "exchange"]
-    parts = [known_ids.reindex(columns=id_columns)]
-    if identifiers is not None:
-        parts.append(identifiers.reindex(columns=id_columns))
-    by_id = match_list_identifiers(lists, pd.concat(parts, ignore_index=True))
-    matches, doubtful = match_names(
-        lists.loc[~lists["entry_id"].isin(by_id["entry_id"]), ["entry_id", "name", "aliases"]],
-        subjects,
-        match_threshold=match_threshold,
-        review_threshold=review_threshold,
-        index=index,
-    )
-    entity_matches = lists.merge(pd.concat([by_id, matches], ignore_index=True), on="entry_id")
-    if len(doubtful):
-        d = lists.merge(doubtful, on="entry_id")
-        reviews.append(_review_rows("entity list " + d["list_id"], d))
-    review = (
-        pd.concat(reviews, ignore_index=True)
-        if reviews
-        else pd.DataFrame(
-            columns=[
-                "kind",
-                "evidence_name",
-                "evidence_source",
-                "candidate_subject_id",
-                "candidate_name",
-                "candidate_score",
-                "reason",
-            ]
-        )
-    )
-    return PreparedEvidence(involvement, entity_matches, review, tuple(warnings))
 
 
 _NUMERIC = {"revenue_share", "threshold", "match_confidence"}
@@ -447,3 +269,22 @@ def evaluate_criteria(
     )
     order = np.lexsort((rank["confidence"], rank["share"], rank["via_rank"], rank["action_rank"]))
     return hits.iloc[order].drop_duplicates(["subject_id", "criterion_id"]).reset_index(drop=True)
+
+
+@lru_cache(maxsize=1)
+def shipped_catalogue() -> dict[str, Criterion]:
+    """The shipped criteria, read once per process (PAI 14 is measured with their definitions)."""
+    return shipped_criteria()
+
+
+def evaluate_policy(
+    policy: Policy, universe, ev: PreparedEvidence, as_of: pd.Timestamp, names: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The screen's evaluate stage: (the hits of the policy's criteria, the hits of the shipped PAI 14
+    criteria). PAI 14 reports involvement whatever the policy excludes."""
+    catalogue = shipped_catalogue()
+    pai_criteria = [catalogue[c] for c in PAI14_CRITERIA if c in catalogue]
+    return (
+        evaluate_criteria(policy.criteria, universe, ev, as_of, names),
+        evaluate_criteria(pai_criteria, universe, ev, as_of, names),
+    )

@@ -4,16 +4,32 @@ Entity lists, SIPRI rows and research lists often name a company without any ide
 are matched, after normalisation, to the universe's issuers (names and aliases) and to the security
 names of holdings that no issuer covers, exactly first and then fuzzily. Matches at or above the
 confidence bar count; those between the review bar and the confidence bar go to review.
+
+The screen's evidence stage is :func:`tie_evidence`: the evidence and list entries valid on the
+screening date, tied to subjects, ready for every criterion.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
-from ._fast import isin
+from ._fast import isin, value_set
 from .names import NameIndex, best_matches, legal_form_tails, normalise_names
+from .resolve import PreparedUniverse
+from .universe import Universe
 
-__all__ = ["match_names", "subject_index", "subject_names"]
+__all__ = [
+    "PreparedEvidence",
+    "match_names",
+    "prepare_evidence",
+    "subject_index",
+    "subject_names",
+    "tie_evidence",
+    "match_list_identifiers",
+    "valid_on",
+]
 
 _MIN_FUZZY_LENGTH = 6
 _SHORT_ALIAS = 5
@@ -123,3 +139,208 @@ def match_names(
     doubtful = found[~good & ~found["entry_id"].isin(matches["entry_id"])]
     doubtful = doubtful.assign(reason=doubtful["reason"].fillna("name match below the confidence bar"))
     return matches.reset_index(drop=True), doubtful[columns + ["reason"]].reset_index(drop=True)
+
+
+# ---------------------------------------------------------------------------------------- the stage
+
+
+def valid_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Rows in force on `day`: ``valid_from <= day < valid_to`` (half-open; empty dates are open)."""
+    starts = frame["valid_from"].isna() | (frame["valid_from"] <= day)
+    ends = frame["valid_to"].isna() | (frame["valid_to"] > day)
+    return starts & ends
+
+
+@dataclass(frozen=True)
+class PreparedEvidence:
+    """Evidence tied to subjects, ready for every criterion of a screen."""
+
+    involvement: pd.DataFrame
+    entity_matches: pd.DataFrame
+    review: pd.DataFrame
+    warnings: tuple[str, ...]
+
+
+_MATCH_COLUMNS = ["entry_id", "entry_name", "subject_id", "matched_name", "match_method", "match_confidence"]
+
+
+def _split_ids(lists: pd.DataFrame, column: str) -> pd.DataFrame:
+    """(entry_id, value) for every value of a " | "-joined identifier column of entity-list rows."""
+    if column not in lists.columns:
+        return pd.DataFrame(columns=["entry_id", "value"])
+    values = lists[["entry_id", column]].dropna()
+    values = values.assign(value=values[column].astype(str).str.split("|")).explode("value")
+    values["value"] = values["value"].str.strip().str.upper()
+    return values.loc[values["value"].ne(""), ["entry_id", "value"]]
+
+
+def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd.DataFrame:
+    """Entity-list entries matched to subjects by ISIN, then by ticker with exchange code.
+
+    `lists` holds entries with ``entry_id``, ``name`` and optional ``isins`` and ``tickers``
+    (" | "-joined; a ticker is written with its exchange code, ``0728 HK``). `identifiers` has
+    ``subject_id``, ``isin``, ``ticker`` and ``exchange`` (any may be missing). An entry matched
+    by ISIN is not matched again by ticker. Returns the columns of a name match, with
+    ``match_method`` ``isin`` or ``ticker_exchange`` and confidence 1.0.
+    """
+    found = []
+    isins = _split_ids(lists, "isins")
+    ids = identifiers.assign(
+        isin=identifiers["isin"].astype("string").str.strip().str.upper(),
+        ticker=(
+            identifiers["ticker"].astype("string").str.strip().str.upper()
+            + " "
+            + identifiers["exchange"].astype("string").str.strip().str.upper()
+        ),
+    )
+    by_isin = isins.merge(ids[["subject_id", "isin"]].dropna(), left_on="value", right_on="isin")
+    found.append(by_isin.assign(match_method="isin"))
+    tickers = _split_ids(lists, "tickers")
+    tickers = tickers[~tickers["entry_id"].isin(by_isin["entry_id"])]
+    by_ticker = tickers.merge(ids[["subject_id", "ticker"]].dropna(), left_on="value", right_on="ticker")
+    found.append(by_ticker.assign(match_method="ticker_exchange"))
+    out = pd.concat(found, ignore_index=True)
+    names = lists.set_index("entry_id")["name"]
+    return (
+        out.assign(
+            entry_name=out["entry_id"].map(names),
+            matched_name=out["value"],
+            match_confidence=1.0,
+        )
+        .drop_duplicates(["entry_id", "subject_id"])[_MATCH_COLUMNS]
+        .reset_index(drop=True)
+    )
+
+
+def _review_rows(kind, doubtful: pd.DataFrame) -> pd.DataFrame:
+    """Doubtful evidence matches as review rows."""
+    return pd.DataFrame(
+        {
+            "kind": kind,
+            "evidence_name": doubtful["entry_name"],
+            "evidence_source": doubtful["source"],
+            "candidate_subject_id": doubtful["subject_id"],
+            "candidate_name": doubtful["matched_name"],
+            "candidate_score": doubtful["match_confidence"],
+            "reason": doubtful["reason"],
+        }
+    )
+
+
+def prepare_evidence(
+    universe,
+    subjects: pd.DataFrame,
+    as_of: pd.Timestamp,
+    *,
+    match_threshold: float,
+    review_threshold: float,
+    index: NameIndex | None = None,
+    identifiers: pd.DataFrame | None = None,
+) -> PreparedEvidence:
+    """Tie involvement rows and entity-list entries valid on `as_of` to subjects.
+
+    `index` is the subjects' :func:`~exclusionscreen.evidence.subject_index`, built here when not given.
+    """
+    index = subject_index(subjects) if index is None else index
+    warnings: list[str] = []
+    reviews: list[pd.DataFrame] = []
+    known = value_set(universe.issuers["issuer_id"])
+
+    inv = universe.involvement.reset_index(drop=True)
+    future = inv["evidence_date"].notna() & (inv["evidence_date"] > as_of)
+    if future.any():
+        warnings.append(f"{int(future.sum())} involvement row(s) dated after {as_of.date()} were not used")
+    inv = inv[~future].assign(entry_id=lambda f: f.index.astype(str))
+    by_id = isin(inv["issuer_id"], known)
+    stray = inv["issuer_id"].notna() & ~by_id
+    if stray.any():
+        ids = ", ".join(sorted(inv.loc[stray, "issuer_id"].unique())[:10])
+        warnings.append(
+            f"{int(stray.sum())} involvement row(s) name issuer ids not in the universe ({ids}); "
+            "their issuer_name, where given, was matched instead"
+        )
+    direct = inv[by_id].assign(
+        subject_id=inv["issuer_id"], match_method="issuer_id", match_confidence=1.0, matched_name=pd.NA
+    )
+    named = inv[~by_id & inv["issuer_name"].notna()]
+    matches, doubtful = match_names(
+        named.rename(columns={"issuer_name": "name"})[["entry_id", "name"]],
+        subjects,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        index=index,
+    )
+    by_name = named.merge(matches, on="entry_id")
+    involvement = pd.concat([direct, by_name], ignore_index=True)
+    if len(doubtful):
+        d = named.merge(doubtful, on="entry_id")
+        reviews.append(_review_rows("involvement evidence", d))
+
+    lists = universe.entity_lists
+    lists = lists[valid_on(lists, as_of)].reset_index(drop=True)
+    lists = lists.assign(entry_id=lists.index.astype(str))
+    securities = universe.securities
+    known_ids = securities[securities["issuer_id"].notna()].rename(columns={"issuer_id": "subject_id"})
+    id_columns = ["subject_id", "isin", "ticker", "exchange"]
+    parts = [known_ids.reindex(columns=id_columns)]
+    if identifiers is not None:
+        parts.append(identifiers.reindex(columns=id_columns))
+    by_id = match_list_identifiers(lists, pd.concat(parts, ignore_index=True))
+    matches, doubtful = match_names(
+        lists.loc[~lists["entry_id"].isin(by_id["entry_id"]), ["entry_id", "name", "aliases"]],
+        subjects,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        index=index,
+    )
+    entity_matches = lists.merge(pd.concat([by_id, matches], ignore_index=True), on="entry_id")
+    if len(doubtful):
+        d = lists.merge(doubtful, on="entry_id")
+        reviews.append(_review_rows("entity list " + d["list_id"], d))
+    review = (
+        pd.concat(reviews, ignore_index=True)
+        if reviews
+        else pd.DataFrame(
+            columns=[
+                "kind",
+                "evidence_name",
+                "evidence_source",
+                "candidate_subject_id",
+                "candidate_name",
+                "candidate_score",
+                "reason",
+            ]
+        )
+    )
+    return PreparedEvidence(involvement, entity_matches, review, tuple(warnings))
+
+
+def tie_evidence(
+    universe: Universe,
+    securities: pd.DataFrame,
+    per_security: pd.DataFrame,
+    prepared: PreparedUniverse,
+    as_of: pd.Timestamp,
+    *,
+    match_threshold: float,
+    review_threshold: float,
+) -> PreparedEvidence:
+    """The screen's evidence stage: the subjects (issuers, and the screenable securities that no issuer
+    covers, by name) and the evidence valid on `as_of` tied to them.
+
+    `per_security` is :func:`~exclusionscreen.resolve.resolve_securities` of `securities`; the fuzzy
+    index of the issuers' names in `prepared` is extended with the orphans' names, not rebuilt.
+    """
+    orphan = per_security["screenable"] & per_security["issuer_id"].isna()
+    subjects = subject_names(prepared.issuer_names, securities.loc[orphan, "security_name"])
+    return prepare_evidence(
+        universe,
+        subjects,
+        as_of,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+        index=subject_index(subjects, start=prepared.name_index),
+        identifiers=securities.reindex(columns=["isin", "ticker", "exchange"])
+        .assign(subject_id=per_security["subject_id"])
+        .loc[orphan],
+    )

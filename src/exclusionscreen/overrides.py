@@ -12,17 +12,38 @@ issuer or ISIN and criterion) whose validity overlaps are an error naming both l
 would otherwise apply whichever came last. A decision dated after the screening date is pending
 and not applied. Every error carries ``failure_cases``, one row per problem (file, line, key,
 problem).
+
+The screen's overrides stage is :func:`apply_overrides`: each override's state on the screening date
+(:func:`override_states`), and the applied ones written onto the flags. The restricted list takes
+its exemptions and enforcements from :func:`adjust_restricted`.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from ._fast import isin
 from .errors import OverrideError
+from .join import FLAG_BASE
+from .resolve import holding_keys
+from .rules import Policy
+from .universe import Universe
 
-__all__ = ["OVERRIDE_COLUMNS", "read_overrides", "check_overrides", "read_decisions", "check_decisions"]
+__all__ = [
+    "OVERRIDE_COLUMNS",
+    "OVERRIDE_STATES",
+    "adjust_restricted",
+    "apply_overrides",
+    "check_decisions",
+    "decisions_in_force",
+    "check_overrides",
+    "override_states",
+    "read_decisions",
+    "read_overrides",
+]
 
 OVERRIDE_COLUMNS = [
     "issuer_id",
@@ -260,3 +281,151 @@ def check_decisions(
         for n, d in zip(lines[later], decisions["decided_on"][later], strict=True)
     ]
     return decisions[~later], warnings
+
+
+def decisions_in_force(
+    decisions, securities: pd.DataFrame, universe: Universe, as_of: pd.Timestamp
+) -> tuple[pd.DataFrame | None, list[str]]:
+    """The review decisions (a CSV path or frame, or None) that apply to `securities` on `as_of`, and
+    warnings about the others (see :func:`check_decisions`)."""
+    if decisions is None:
+        return None, []
+    return check_decisions(
+        read_decisions(decisions),
+        holding_keys=holding_keys(securities),
+        issuers=universe.issuers["issuer_id"],
+        as_of=as_of,
+    )
+
+
+# ---------------------------------------------------------------------------------------- the stage
+
+APPLIED = "applied"
+NO_HOLDING = "applied (no holding affected)"
+EXPIRED = "expired"
+NOT_YET_APPROVED = "not yet approved"
+NOT_IN_POLICY = "criterion not in policy"
+#: every state an override can be in on the screening date
+OVERRIDE_STATES = (APPLIED, NO_HOLDING, EXPIRED, NOT_YET_APPROVED, NOT_IN_POLICY)
+
+
+def override_states(table: pd.DataFrame, as_of: pd.Timestamp, criterion_ids) -> pd.Series:
+    """Each override's state on `as_of`, before it is applied: applied, or why not.
+
+    An override applies from its ``approved_on`` to its ``expires_on``, both inclusive, and only to a
+    criterion of the policy (`criterion_ids`). Where several reasons hold, the first named wins:
+    criterion not in policy, not yet approved, expired.
+    """
+    not_in_policy = ~table["criterion_id"].isin(list(criterion_ids)).to_numpy(dtype=bool)
+    not_yet = (table["approved_on"].notna() & (table["approved_on"] > as_of)).to_numpy(dtype=bool)
+    expired = (table["expires_on"].notna() & (table["expires_on"] < as_of)).to_numpy(dtype=bool)
+    state = np.select([not_in_policy, not_yet, expired], [NOT_IN_POLICY, NOT_YET_APPROVED, EXPIRED], default=APPLIED)
+    return pd.Series(state, index=table.index, dtype="str")
+
+
+def _empty_table() -> pd.DataFrame:
+    return pd.DataFrame(columns=[*OVERRIDE_COLUMNS, "state", "holdings_affected"])
+
+
+def apply_overrides(
+    flags: pd.DataFrame,
+    base: pd.DataFrame,
+    held_securities: pd.DataFrame,
+    overrides,
+    universe: Universe,
+    policy: Policy,
+    catalogue,
+    as_of: pd.Timestamp,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The screen's overrides stage: (the flags with the applied overrides, the overrides table).
+
+    `overrides` is a CSV path or frame (:func:`read_overrides`), or None. Every override is checked
+    against the universe, the held securities, the policy and the `catalogue` of known criteria
+    (:func:`check_overrides`). An applied exemption sets its flags' outcome to exempt; an applied
+    enforcement sets them to exclude and adds a flag for each holding it names that no evidence
+    flagged. The table gives each override its state and the number of holdings it touched.
+    """
+    if overrides is None:
+        return flags, _empty_table()
+    table = read_overrides(overrides)
+    known_isins = pd.concat([universe.securities["isin"], held_securities["isin"]]).dropna()
+    check_overrides(
+        table,
+        issuers=universe.issuers["issuer_id"],
+        isins=known_isins,
+        criteria=set(policy.criterion_ids),
+        catalogue=set(catalogue),
+    )
+    table["state"] = override_states(table, as_of, policy.criterion_ids)
+    active = table[table["state"] == APPLIED]
+
+    flags = flags.copy()
+    affected = pd.Series(0, index=table.index)
+    for i, row in active.iterrows():  # one pass per override (tens), each a whole-column operation
+        target = (
+            (flags["issuer_id"] == row["issuer_id"]) if pd.notna(row["issuer_id"]) else (flags["isin"] == row["isin"])
+        )
+        target = target.fillna(False) & (flags["criterion_id"] == row["criterion_id"])
+        flags.loc[target, "override"] = row["decision"]
+        flags.loc[target, "override_rationale"] = _rationale(row)
+        flags.loc[target, "outcome"] = "exempt" if row["decision"] == "exempt" else "exclude"
+        affected[i] = int(target.sum())
+        if row["decision"] == "enforce":
+            flags, added = _enforce_new(flags, base, row, policy)
+            affected[i] += added
+    table["holdings_affected"] = affected
+    table.loc[(table["state"] == APPLIED) & (table["holdings_affected"] == 0), "state"] = NO_HOLDING
+    return flags, table.drop(columns=["source_line"])
+
+
+def _rationale(row) -> str:
+    return f"{row['rationale']} (approved by {row['approver']})"
+
+
+def _enforce_new(flags: pd.DataFrame, base: pd.DataFrame, row, policy: Policy) -> tuple[pd.DataFrame, int]:
+    """Flags for holdings an 'enforce' override names that no evidence had flagged for that criterion."""
+    key = "issuer_id" if pd.notna(row["issuer_id"]) else "isin"
+    held = base[(base[key] == row[key]).fillna(False)]
+    already = flags.loc[flags["criterion_id"] == row["criterion_id"], "holding_id"]
+    held = held[~isin(held["holding_id"], already)]
+    if held.empty:
+        return flags, 0
+    c = policy.criterion(row["criterion_id"])
+    new = held[FLAG_BASE].assign(
+        _row=held.index.to_numpy(),
+        criterion_id=c.id,
+        criterion_version=c.version,
+        basis=c.basis.value,
+        via="direct",
+        cause_issuer_id=held["issuer_id"],
+        cause_name=held["issuer_name"].fillna(held["security_name"]),
+        evidence_source="analyst override",
+        evidence_note=row["rationale"],
+        action="exclude",
+        outcome="exclude",
+        override="enforce",
+        override_rationale=_rationale(row),
+    )
+    return pd.concat([flags, new], ignore_index=True), len(new)
+
+
+def adjust_restricted(rows: pd.DataFrame, table: pd.DataFrame, securities: pd.DataFrame) -> pd.DataFrame:
+    """The restricted list's rows (one per security, criterion and way) less applied exemptions, plus
+    the securities of applied enforcements (``via`` override).
+
+    An exemption by issuer lifts that issuer's securities for one criterion; by ISIN it lifts that
+    one security for one criterion. A security stays on the list while any other criterion excludes
+    it. `securities` are the universe's, with the columns of `rows` that identify a security.
+    """
+    if table is None or not len(table):
+        return rows
+    active = table[table["state"].str.startswith(APPLIED)]
+    exempt, enforce = active[active["decision"] == "exempt"], active[active["decision"] == "enforce"]
+    for key in ("issuer_id", "isin"):
+        lifted = exempt.loc[exempt[key].notna(), [key, "criterion_id"]].assign(_lifted=True)
+        rows = rows.merge(lifted.drop_duplicates(), on=[key, "criterion_id"], how="left")
+        rows = rows[rows["_lifted"].isna()].drop(columns="_lifted")
+    by_issuer = enforce[enforce["issuer_id"].notna()][["issuer_id", "criterion_id"]]
+    by_isin = enforce[enforce["isin"].notna()][["isin", "criterion_id"]]
+    added = pd.concat([securities.merge(by_issuer, on="issuer_id"), securities.merge(by_isin, on="isin")])
+    return pd.concat([rows, added.assign(via="override")], ignore_index=True)

@@ -4,26 +4,43 @@ The order is ISIN, CUSIP, SEDOL, LEI, ticker with exchange, ticker with country,
 name: exact after normalisation (issuer names and aliases), then fuzzy. Every holding gets the method
 used and a confidence; doubtful matches go to review instead of into flags. Cash, FX and derivative
 rows are not resolved. The work is done once per distinct security, then broadcast to the rows.
+
+The screen's resolve stage is :func:`prepare_holdings` (the holdings validated, and their distinct
+securities), :func:`prepare_universe` (the universe's names and parents, which do not depend on the
+holdings), :func:`resolve_securities` (each distinct security's issuer and subject) and
+:func:`broadcast` (each holding's resolution, copied from its security's).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from ._fast import distinct_rows, isin, lookup
+from .contracts import Holdings, validate
 from .errors import OverrideError
 from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
+from .identifiers import IDENTIFIER_COLUMNS, normalise_identifiers
 from .names import NameIndex, best_matches, issuer_name_index, issuer_name_table, legal_form_tails, normalise_names
+from .ownership import ultimate_parents
+from .universe import Universe
 
 __all__ = [
     "NOT_SCREENABLE",
+    "RESOLVED_COLUMNS",
     "SECURITY_COLUMNS",
     "MethodConfidence",
+    "PreparedUniverse",
+    "broadcast",
     "distinct_securities",
     "holding_keys",
+    "prepare_holdings",
+    "prepare_universe",
     "resolve_distinct",
     "resolve_issuers",
+    "resolve_securities",
     "screenable",
 ]
 
@@ -31,6 +48,11 @@ _TIE = 0.02  # a runner-up this close to the best match makes a fuzzy match doub
 _KEY_COLUMNS = ["isin", "cusip", "sedol", "lei", "ticker", "exchange", "country", "security_name"]
 #: the columns that say which security a holding is, as the holdings file presents it
 SECURITY_COLUMNS = [*_KEY_COLUMNS, "asset_class"]
+
+#: what each holding is given from its security's resolution
+RESOLVED_COLUMNS = ["holding_key", "subject_id", "issuer_id", "issuer_name", "ultimate_parent_id"]
+#: what the status of a holding is worked out from, besides its flags
+STATUS_INPUTS = ["screenable", "resolution_method", "resolution_confidence"]
 
 #: confidence given to each resolution method
 MethodConfidence = {
@@ -288,3 +310,103 @@ def _apply_decisions(resolved: pd.DataFrame, decisions: pd.DataFrame, issuers: p
         "match to " + decided_issuer[undone] + " rejected by " + who[undone] + " on " + when[undone]
     )
     return out
+
+
+# ---------------------------------------------------------------------------------------- the stage
+
+
+def prepare_holdings(holdings: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
+    """The holdings validated, with their weights; each one's distinct security, and those securities.
+
+    Holdings that present a security the same way (identifiers, name, asset class) share a code:
+    identifiers are cleaned and checked once per distinct security, as is everything after.
+    """
+    present = [c for c in SECURITY_COLUMNS if c in holdings.columns]
+    codes, first = distinct_rows(holdings[present])
+    if "identifier_issues" not in holdings.columns:
+        fixed = normalise_identifiers(holdings[present].iloc[first].reset_index(drop=True))
+        holdings = holdings.assign(
+            **{
+                c: pd.Series(fixed[c].array.take(codes), index=holdings.index)
+                for c in (*IDENTIFIER_COLUMNS, "identifier_issues")
+            }
+        )
+    out = validate(holdings, Holdings, source="holdings").reset_index(drop=True)
+    # weight of each holding in its portfolio: as given, else from market value
+    total = out.groupby("portfolio_id")["market_value"].transform("sum")
+    derived = out["market_value"] / total.where(total != 0)
+    out["share_of_portfolio"] = out["weight"].fillna(derived)
+    # rows equal before validation are equal after it: the distinct securities keep their codes
+    return out, codes, out[SECURITY_COLUMNS].iloc[first].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class PreparedUniverse:
+    """The universe's side of a screen, which does not depend on the holdings."""
+
+    #: every issuer name and alias, normalised (:func:`~exclusionscreen.names.issuer_name_table`)
+    issuer_names: pd.DataFrame
+    #: those names prepared for fuzzy matching
+    name_index: NameIndex
+    #: issuer name by issuer id (the one index of issuer ids that every look-up goes through)
+    names: pd.Series
+    #: ultimate parent id by issuer id
+    parent_of: pd.Series
+    #: the ownership cycles met
+    cycles: list
+    #: references between the universe's parts that do not resolve
+    problems: list
+
+
+def prepare_universe(universe: Universe) -> PreparedUniverse:
+    """Every issuer name normalised and indexed, the issuers' names and ultimate parents by id, the
+    ownership cycles and the universe's unresolved references."""
+    issuers = universe.issuers
+    issuer_names = issuer_name_table(issuers)
+    ultimate, cycles = ultimate_parents(issuers)
+    names = issuers.set_index("issuer_id")["issuer_name"]
+    names.index.get_indexer(names.index[:1])  # builds the index's hash table here, once
+    parent_of = pd.Series(ultimate.to_numpy(), index=names.index)
+    return PreparedUniverse(
+        issuer_names, issuer_name_index(issuer_names), names, parent_of, cycles, universe.problems()
+    )
+
+
+def resolve_securities(
+    securities: pd.DataFrame,
+    universe: Universe,
+    prepared: PreparedUniverse,
+    *,
+    decisions: pd.DataFrame | None,
+    match_threshold: float,
+    review_threshold: float,
+) -> pd.DataFrame:
+    """:func:`resolve_distinct` of the distinct securities, with each one's subject, issuer name and
+    ultimate parent. A screenable security without an issuer is its own subject, ``name:<normalised
+    security name>``, so that name-keyed evidence can still reach it."""
+    per_security = resolve_distinct(
+        securities,
+        universe.issuers,
+        universe.securities,
+        decisions=decisions,
+        issuer_names=prepared.issuer_names,
+        name_index=prepared.name_index,
+        match_threshold=match_threshold,
+        review_threshold=review_threshold,
+    )
+    orphan = per_security["screenable"] & per_security["issuer_id"].isna()
+    orphan_norm = normalise_names(securities["security_name"].where(orphan))
+    return per_security.assign(
+        # a holding known only by an ISIN is a name-only subject keyed by it, so list ISINs can reach it
+        subject_id=per_security["issuer_id"]
+        .fillna("name:" + orphan_norm)
+        .fillna("name:isin:" + securities["isin"].where(orphan).astype("string").str.upper()),
+        issuer_name=lookup(per_security["issuer_id"], prepared.names),
+        ultimate_parent_id=lookup(per_security["issuer_id"], prepared.parent_of),
+        asset_class=securities["asset_class"],
+    )
+
+
+def broadcast(per_security: pd.DataFrame, codes: np.ndarray, index: pd.Index) -> pd.DataFrame:
+    """The columns of each holding's distinct security that the holdings carry, one row per holding."""
+    return per_security[[*RESOLVED_COLUMNS, *STATUS_INPUTS]].take(codes).set_axis(index)

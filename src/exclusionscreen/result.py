@@ -9,12 +9,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from ._fast import isin
+from .display import result_html, result_text
+from .errors import InputFileError
+from .report import write_report
 from .rules import Policy
 from .vocabulary import Status
 
@@ -212,8 +216,6 @@ class ScreenResult:
 
     def to_excel(self, path: str | Path, *, previous: ScreenResult | str | Path | None = None) -> Path:
         """Write the quarterly exclusion report workbook to `path` (see :mod:`exclusionscreen.report`)."""
-        from .report import write_report
-
         return write_report(self, path, previous=previous)
 
     # ------------------------------------------------------------------ quarter on quarter
@@ -309,8 +311,6 @@ class ScreenResult:
     @classmethod
     def load(cls, directory: str | Path) -> ScreenResult:
         """Read a result written by :meth:`save`."""
-        from .errors import InputFileError
-
         folder = Path(directory)
         meta_path = folder / "result.json"
         if not meta_path.is_file():
@@ -336,13 +336,9 @@ class ScreenResult:
     # ------------------------------------------------------------------ display
 
     def __str__(self) -> str:
-        from .display import result_text
-
         return result_text(self)
 
     def _repr_html_(self) -> str:
-        from .display import result_html
-
         return result_html(self)
 
     def __repr__(self) -> str:
@@ -355,8 +351,6 @@ class ScreenResult:
 
 
 def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
     try:
         return version("exclusionscreen")
     except PackageNotFoundError:  # pragma: no cover

@@ -13,6 +13,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from .display import policy_html
 from .errors import ArgumentError
 from .vocabulary import Action, Basis, Evidence
 
@@ -174,6 +175,4 @@ class Policy:
         return f"Policy({self.id!r}, version={self.version!r}, criteria={list(self.criterion_ids)})"
 
     def _repr_html_(self) -> str:
-        from .display import policy_html
-
         return policy_html(self)

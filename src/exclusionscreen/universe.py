@@ -24,6 +24,7 @@ from .contracts import (
 )
 from .errors import ArgumentError, InputFileError
 from .identifiers import normalise_identifiers
+from .reference import bundled_country_lists, bundled_entity_lists, list_sources
 from .vocabulary import CATEGORIES, INVOLVEMENT_TYPES
 
 __all__ = ["UNIVERSE_FILES", "Universe", "load_universe"]
@@ -96,8 +97,6 @@ class Universe:
 
     def with_bundled_lists(self) -> Universe:
         """A new universe with the country and entity lists that ship with exclusionscreen added."""
-        from .reference import bundled_country_lists, bundled_entity_lists, list_sources
-
         country = validate(bundled_country_lists(), CountryLists, source="bundled country lists")
         entity = validate(bundled_entity_lists(), EntityLists, source="bundled entity lists")
         bundled = list_sources().assign(bundled=True)

@@ -13,9 +13,9 @@ from .conftest import holdings_rows
 @pytest.fixture(scope="module")
 def resolved(universe):
     h = pd.DataFrame(holdings_rows())
-    from exclusionscreen.screen import _prepare_holdings
+    from exclusionscreen.resolve import prepare_holdings
 
-    h = _prepare_holdings(h)[0]
+    h = prepare_holdings(h)[0]
     return h.join(resolve_issuers(h, universe.issuers, universe.securities))
 
 
@@ -66,10 +66,10 @@ def test_ticker_with_country_resolves():
     issuers = pd.DataFrame([dict(issuer_id="A", issuer_name="Alpha Widgets", issuer_type="corporate", country="US")])
     securities = pd.DataFrame([dict(ticker="ALW", issuer_id="A")])
     h = pd.DataFrame([dict(portfolio_id="P", holding_id="1", ticker="ALW", country="US")])
-    from exclusionscreen.screen import _prepare_holdings
+    from exclusionscreen.resolve import prepare_holdings
 
     u = Universe.from_frames(issuers=issuers, securities=securities)
-    out = resolve_issuers(_prepare_holdings(h)[0], u.issuers, u.securities)
+    out = resolve_issuers(prepare_holdings(h)[0], u.issuers, u.securities)
     assert out.loc[0, "resolution_method"] == "ticker_country"
 
 
@@ -77,19 +77,19 @@ def test_an_isin_that_names_two_issuers_is_doubtful():
     issuers = pd.DataFrame([dict(issuer_id=i, issuer_name=f"Issuer {i}", issuer_type="corporate") for i in "AB"])
     securities = pd.DataFrame([dict(isin="US0378331005", issuer_id="A"), dict(isin="US0378331005", issuer_id="B")])
     h = pd.DataFrame([dict(portfolio_id="P", holding_id="1", isin="US0378331005")])
-    from exclusionscreen.screen import _prepare_holdings
+    from exclusionscreen.resolve import prepare_holdings
 
     u = Universe.from_frames(issuers=issuers, securities=securities)
-    out = resolve_issuers(_prepare_holdings(h)[0], u.issuers, u.securities)
+    out = resolve_issuers(prepare_holdings(h)[0], u.issuers, u.securities)
     assert pd.isna(out.loc[0, "issuer_id"])
     assert out.loc[0, "review_reason"] == "isin names several issuers: A, B"
 
 
 def test_decisions_confirm_and_reject_carry_over(universe):
     from exclusionscreen.overrides import read_decisions
-    from exclusionscreen.screen import _prepare_holdings
+    from exclusionscreen.resolve import prepare_holdings
 
-    h = _prepare_holdings(pd.DataFrame(holdings_rows()))[0]
+    h = prepare_holdings(pd.DataFrame(holdings_rows()))[0]
     decisions = read_decisions(
         pd.DataFrame(
             [
@@ -119,9 +119,9 @@ def test_decisions_confirm_and_reject_carry_over(universe):
 
 
 def test_decisions_naming_an_unknown_issuer_are_an_error(universe):
-    from exclusionscreen.screen import _prepare_holdings
+    from exclusionscreen.resolve import prepare_holdings
 
-    h = _prepare_holdings(pd.DataFrame(holdings_rows()))[0]
+    h = prepare_holdings(pd.DataFrame(holdings_rows()))[0]
     bad = pd.DataFrame(
         [dict(holding_key="name:X", issuer_id="NOPE", decision="confirmed", decided_by="a", decided_on="2026-01-01")]
     )
@@ -145,7 +145,7 @@ def test_holding_keys_prefer_identifiers_over_names():
 
 
 def test_same_name_with_another_legal_form_goes_to_review():
-    from exclusionscreen.screen import _prepare_holdings
+    from exclusionscreen.resolve import prepare_holdings
 
     issuers = pd.DataFrame([dict(issuer_id="A", issuer_name="Solo Widgets Inc", issuer_type="corporate")])
     u = Universe.from_frames(issuers=issuers)
@@ -155,14 +155,14 @@ def test_same_name_with_another_legal_form_goes_to_review():
             dict(portfolio_id="P", holding_id="2", security_name="SOLO WIDGETS INCORPORATED"),
         ]
     )
-    out = resolve_issuers(_prepare_holdings(h)[0], u.issuers, u.securities)
+    out = resolve_issuers(prepare_holdings(h)[0], u.issuers, u.securities)
     assert pd.isna(out.loc[0, "issuer_id"]) and out.loc[0, "candidate_issuer_id"] == "A"
     assert "legal forms differ (GMBH / INC)" in out.loc[0, "review_reason"]
     assert out.loc[1, "issuer_id"] == "A"  # INCORPORATED is INC
 
 
 def test_two_issuers_matching_almost_equally_go_to_review():
-    from exclusionscreen.screen import _prepare_holdings
+    from exclusionscreen.resolve import prepare_holdings
 
     issuers = pd.DataFrame(
         [
@@ -172,7 +172,7 @@ def test_two_issuers_matching_almost_equally_go_to_review():
     )
     u = Universe.from_frames(issuers=issuers)
     h = pd.DataFrame([dict(portfolio_id="P", holding_id="1", security_name="ZORBATRON DEFENXE")])
-    out = resolve_issuers(_prepare_holdings(h)[0], u.issuers, u.securities)
+    out = resolve_issuers(prepare_holdings(h)[0], u.issuers, u.securities)
     assert pd.isna(out.loc[0, "issuer_id"])
     assert out.loc[0, "review_reason"].startswith("two issuers match the name almost equally")
 

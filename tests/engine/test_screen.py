@@ -239,14 +239,14 @@ def test_bad_holdings_fail_at_once_while_the_universe_side_is_still_being_prepar
 
     screen_module = importlib.import_module("exclusionscreen.screen")
     release, finished = threading.Event(), threading.Event()
-    prepare = screen_module._prepare_reference
+    prepare = screen_module.prepare_universe
 
     def slow_reference(u):
         release.wait(timeout=10)
         finished.set()
         return prepare(u)
 
-    monkeypatch.setattr(screen_module, "_prepare_reference", slow_reference)
+    monkeypatch.setattr(screen_module, "prepare_universe", slow_reference)
     rows = pd.DataFrame(holdings_rows())
     rows.loc[2, "holding_id"] = rows.loc[1, "holding_id"]  # a duplicate holding id
     try:

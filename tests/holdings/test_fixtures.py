@@ -14,19 +14,19 @@ from . import workbooks
 from .conftest import FIXTURES
 
 
-def reasons(frame: pd.DataFrame) -> dict[int, str]:
-    """source_row -> reason of every skipped row."""
-    skipped = load_report(frame).skipped
+def reasons(loaded) -> dict[int, str]:
+    """source_row -> reason of every skipped row of what load_holdings returned (or its report)."""
+    skipped = load_report(loaded).skipped
     return dict(zip(skipped["source_row"], skipped["reason"], strict=True))
 
 
 def test_ishares_style_csv_bom_preamble_quoted_numbers_multiline_footer():
-    frame = load_holdings(FIXTURES / "ishares_style_en.csv")
-    report = load_report(frame)[0]
+    frame, files = load_holdings(FIXTURES / "ishares_style_en.csv")
+    report = files[0]
     assert len(frame) == 8
     assert report.rows_read == 20 == report.holdings + len(report.skipped)
     assert report.header_row == 10 and report.table_end_row == 18
-    assert reasons(frame) == {
+    assert reasons(files) == {
         **{r: "preamble" for r in range(1, 9)},
         9: "blank",
         10: "header",
@@ -49,7 +49,7 @@ def test_ishares_style_csv_bom_preamble_quoted_numbers_multiline_footer():
 
 
 def test_non_security_rows_are_kept_with_their_asset_class():
-    frame = load_holdings(FIXTURES / "ishares_style_en.csv").set_index("ticker")
+    frame = load_holdings(FIXTURES / "ishares_style_en.csv").holdings.set_index("ticker")
     assert frame["asset_class"].to_dict() == {
         "EXRB": "equity",
         "SMPF": "equity",
@@ -74,11 +74,11 @@ def test_market_currency_wins_over_the_base_currency_column():
 
 
 def test_german_file_decimal_comma_semicolons_cp1252_total_line():
-    frame = load_holdings(FIXTURES / "fondspositionen_de.csv")
-    report = load_report(frame)[0]
+    frame, files = load_holdings(FIXTURES / "fondspositionen_de.csv")
+    report = files[0]
     assert len(frame) == 6
     assert report.rows_read == 14 == report.holdings + len(report.skipped)
-    assert reasons(frame) == {
+    assert reasons(files) == {
         1: "preamble",
         2: "preamble",
         3: "blank",
@@ -107,8 +107,8 @@ def test_german_file_decimal_comma_semicolons_cp1252_total_line():
 
 
 def test_french_file_narrow_spaces_percent_signs_and_date_column():
-    frame = load_holdings(FIXTURES / "positions_fr.csv")
-    report = load_report(frame)[0]
+    frame, files = load_holdings(FIXTURES / "positions_fr.csv")
+    report = files[0]
     assert len(frame) == 4
     assert report.weight_scale == "percent" and "percent sign" in report.weight_scale_reason
     assert frame["market_value"].tolist() == pytest.approx([1_250_000, 750_000, 505_000, -5_000])
@@ -120,8 +120,8 @@ def test_french_file_narrow_spaces_percent_signs_and_date_column():
 
 
 def test_custodian_file_identifiers_fraction_weights_and_portfolio_column():
-    frame = load_holdings(FIXTURES / "custodian_fractions.csv")
-    report = load_report(frame)[0]
+    frame, files = load_holdings(FIXTURES / "custodian_fractions.csv")
+    report = files[0]
     assert len(frame) == 10
     assert report.weight_scale == "fraction"
     assert report.weight_sums == pytest.approx({"ACC-1": 1.0, "ACC-2": 1.0})
@@ -147,8 +147,8 @@ def test_custodian_file_identifiers_fraction_weights_and_portfolio_column():
 
 
 def test_duplicate_positions_are_kept_and_reported():
-    frame = load_holdings(FIXTURES / "custodian_fractions.csv")
-    report = load_report(frame)[0]
+    frame, files = load_holdings(FIXTURES / "custodian_fractions.csv")
+    report = files[0]
     assert len(frame) == 10  # both rows of the position stay
     assert report.duplicates["source_row"].tolist() == [5, 6]
     assert set(report.duplicates["position_key"]) == {"GB00B0XMPL84"}
@@ -157,12 +157,12 @@ def test_duplicate_positions_are_kept_and_reported():
 
 def test_title_block_on_second_sheet_with_total_line(tmp_path):
     path = workbooks.title_block_second_sheet(tmp_path / "fund.xlsx")
-    frame = load_holdings(path)
-    report = load_report(frame)[0]
+    frame, files = load_holdings(path)
+    report = files[0]
     assert report.sheet == "Positions" and report.sheets == ("Cover", "Positions")
     assert report.header_row == 5 and report.table_end_row == 10
     assert len(frame) == 5
-    assert reasons(frame) == {
+    assert reasons(files) == {
         1: "preamble",
         2: "preamble",
         3: "preamble",
@@ -195,11 +195,11 @@ def test_named_sheet_is_used_and_a_sheet_without_table_fails(tmp_path):
 
 def test_user_edited_workbook(tmp_path):
     path = workbooks.user_edited(tmp_path / "edited.xlsx")
-    frame = load_holdings(path)
-    report = load_report(frame)[0]
+    frame, files = load_holdings(path)
+    report = files[0]
     assert report.sheet == "holdings"  # not the summary sheet before it
     assert len(frame) == 7
-    assert reasons(frame) == {
+    assert reasons(files) == {
         1: "header",
         7: "disclaimer",
         8: "disclaimer",
@@ -238,8 +238,8 @@ def test_parquet_and_frame_inputs(tmp_path):
     from_file = load_holdings(path)
     from_frame = load_holdings(source)
     pd.testing.assert_frame_equal(source, before)  # the input frame is not modified
-    for frame, kind in ((from_file, "parquet"), (from_frame, "frame")):
-        report = load_report(frame)[0]
+    for (frame, files), kind in ((from_file, "parquet"), (from_frame, "frame")):
+        report = files[0]
         assert report.format == kind
         assert frame["isin"].tolist() == ["FR000FICT030", "DE000MUST018"]
         assert frame["weight"].tolist() == pytest.approx([0.6, 0.4])
@@ -249,22 +249,22 @@ def test_parquet_and_frame_inputs(tmp_path):
 
 
 def test_several_files_each_their_own_portfolio_with_unique_holding_ids(tmp_path):
-    frame = load_holdings([FIXTURES / "ishares_style_en.csv", FIXTURES / "fondspositionen_de.csv"])
+    frame, files = load_holdings([FIXTURES / "ishares_style_en.csv", FIXTURES / "fondspositionen_de.csv"])
     assert frame["portfolio_id"].value_counts().to_dict() == {"ishares_style_en": 8, "fondspositionen_de": 6}
     assert frame["holding_id"].is_unique
     assert frame["holding_id"].iloc[0] == "ishares_style_en:11"
-    assert len(load_report(frame)) == 2
+    assert len(files) == 2
 
 
 def test_one_portfolio_for_several_files_keeps_holding_ids_unique():
     paths = [FIXTURES / "ishares_style_en.csv", FIXTURES / "fondspositionen_de.csv"]
-    frame = load_holdings(paths, portfolio_id="combined")
+    frame, _ = load_holdings(paths, portfolio_id="combined")
     assert set(frame["portfolio_id"]) == {"combined"}
     assert frame["holding_id"].is_unique
     assert frame["holding_id"].iloc[0] == "combined:ishares_style_en.csv:11"
-    per_file = load_holdings(paths, portfolio_id=["a", "b"])
+    per_file, _ = load_holdings(paths, portfolio_id=["a", "b"])
     assert per_file["portfolio_id"].unique().tolist() == ["a", "b"]
-    by_name = load_holdings(paths, portfolio_id={"fondspositionen_de.csv": "de"})
+    by_name, _ = load_holdings(paths, portfolio_id={"fondspositionen_de.csv": "de"})
     assert by_name["portfolio_id"].unique().tolist() == ["ishares_style_en", "de"]
     with pytest.raises(ValueError, match="2 ids given for 1 files"):
         load_holdings(paths[:1], portfolio_id=["a", "b"])
@@ -273,13 +273,15 @@ def test_one_portfolio_for_several_files_keeps_holding_ids_unique():
 def test_folder_of_files(tmp_path):
     for name in ("ishares_style_en.csv", "positions_fr.csv"):
         (tmp_path / name).write_bytes((FIXTURES / name).read_bytes())
-    frame = load_holdings(tmp_path)
+    frame, _ = load_holdings(tmp_path)
     assert set(frame["portfolio_id"]) == {"ishares_style_en", "positions_fr"}
 
 
 def test_column_map_wins_over_aliases_and_can_ignore_columns():
-    frame = load_holdings(FIXTURES / "ishares_style_en.csv", column_map={"Currency": "currency", "Location": None})
-    report = load_report(frame)[0]
+    frame, files = load_holdings(
+        FIXTURES / "ishares_style_en.csv", column_map={"Currency": "currency", "Location": None}
+    )
+    report = files[0]
     assert report.column_mapping["Currency"] == "currency"
     assert "Market Currency" in report.unmapped_columns and "Location" in report.unmapped_columns
     assert frame["country"].isna().all()
@@ -292,13 +294,13 @@ def test_column_map_makes_an_unknown_header_usable(tmp_path):
     path.write_text(
         "Wertpapier-Nr,Bezeichnung,Quote\nFR000FICT030,FICTIVE SA,60\nDE000MUST018,MUSTER AG,40\n", encoding="utf-8"
     )
-    frame = load_holdings(path, column_map={"Wertpapier-Nr": "isin", "Quote": "weight"})
+    frame, _ = load_holdings(path, column_map={"Wertpapier-Nr": "isin", "Quote": "weight"})
     assert frame["isin"].tolist() == ["FR000FICT030", "DE000MUST018"]
     assert frame["weight"].tolist() == pytest.approx([0.6, 0.4])
 
 
 def test_result_meets_the_holdings_contract_and_carries_the_report():
-    frame = load_holdings(FIXTURES / "ishares_style_en.csv")
+    frame, _ = load_holdings(FIXTURES / "ishares_style_en.csv")
     expected = list(Holdings.to_schema().columns)
     assert list(frame.columns[: len(expected)]) == expected
     assert {"source_file", "source_row", "asset_class_raw", "country_raw"} <= set(frame.columns)
@@ -318,7 +320,7 @@ def test_progress_bar_for_many_files(tmp_path, capsys):
         path = tmp_path / f"fund{i}.csv"
         path.write_bytes((FIXTURES / "positions_fr.csv").read_bytes())
         paths.append(path)
-    frame = load_holdings(paths, progress=True)
+    frame, _ = load_holdings(paths, progress=True)
     assert frame["portfolio_id"].nunique() == 4
     assert "Loading holdings" in capsys.readouterr().err
     load_holdings(paths, progress=False)
@@ -335,8 +337,8 @@ def test_formulas_without_saved_results_are_reported(tmp_path):
     sheet.append(["DE000MUST018", "MUSTER CHEMIE AG", "=40"])
     path = tmp_path / "formulas.xlsx"
     book.save(path)  # openpyxl stores formulas without their results
-    frame = load_holdings(path, sheet="Sheet")
-    report = load_report(frame)[0]
+    frame, files = load_holdings(path, sheet="Sheet")
+    report = files[0]
     assert len(frame) == 2 and frame["weight"].isna().all()
     assert any("'Weight' holds no numbers" in w for w in report.warnings)
 
@@ -347,8 +349,8 @@ def test_sheet_given_for_a_csv_is_reported():
 
 
 def test_a_frame_with_columns_but_no_rows_gives_no_holdings():
-    frame = load_holdings(pd.DataFrame({"ISIN": [], "Name": [], "Weight": []}))
-    report = load_report(frame)[0]
+    frame, files = load_holdings(pd.DataFrame({"ISIN": [], "Name": [], "Weight": []}))
+    report = files[0]
     assert len(frame) == 0 and report.rows_read == 0
     assert "no holdings below the header row" in report.warnings
 
@@ -360,7 +362,8 @@ def test_a_holding_without_numbers_inside_the_table_but_not_below_it(tmp_path):
         "CCC3,GAMMA THREE CORP,40\n\nTicker Symbol:,SPY\n",
         encoding="utf-8",
     )
-    frame = load_holdings(path)
+    loaded = load_holdings(path)
+    frame = loaded.holdings
     assert frame["ticker"].tolist() == ["AAA1", "BBB2", "CCC3"]
     assert pd.isna(frame["weight"].iloc[1])
-    assert reasons(frame) == {1: "header", 5: "blank", 6: "footer"}
+    assert reasons(loaded) == {1: "header", 5: "blank", 6: "footer"}

@@ -14,7 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from exclusionscreen.holdings import load_holdings, load_report
+from exclusionscreen.holdings import load_holdings
 from exclusionscreen.identifiers import isin_check_digit
 
 # Names a person would give these columns, per language (all known aliases of the loader).
@@ -213,8 +213,8 @@ def test_messy_files_read_back(tmp_path, case):
     rows, records, kinds, fmt, delimiter, fractions = case
     path = tmp_path / f"messy.{fmt}"
     write(path, records, fmt, delimiter)
-    frame = load_holdings(path)
-    report = load_report(frame)[0]
+    frame, files = load_holdings(path)
+    report = files[0]
 
     # every row is accounted for, each with the reason it was written for
     assert report.rows_read == len(records) == report.holdings + len(report.skipped)

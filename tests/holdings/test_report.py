@@ -14,7 +14,7 @@ from .conftest import FIXTURES
 
 
 @pytest.fixture(scope="module")
-def two_files() -> pd.DataFrame:
+def two_files():
     return load_holdings([FIXTURES / "ishares_style_en.csv", FIXTURES / "fondspositionen_de.csv"])
 
 
@@ -50,8 +50,8 @@ def test_report_text(two_files):
 def test_report_html_escapes_file_content(tmp_path):
     path = tmp_path / "odd.csv"
     path.write_text("<b>Fund</b> & co\nISIN,Name,Weight\nFR000FICT030,<script>x</script>,100\n", encoding="utf-8")
-    frame = load_holdings(path)
-    html = load_report(frame)._repr_html_()
+    _, report = load_holdings(path)
+    html = report._repr_html_()
     assert "<script>" not in html and "&lt;script&gt;" not in html  # the holding is not listed
     assert "&lt;b&gt;Fund&lt;/b&gt; &amp; co" in html and "<b>Fund</b>" not in html
     assert html.count("<table>") >= 2
@@ -60,6 +60,15 @@ def test_report_html_escapes_file_content(tmp_path):
 def test_load_report_of_a_plain_frame_fails():
     with pytest.raises(ValueError, match="did not come from load_holdings"):
         load_report(pd.DataFrame({"isin": []}))
+
+
+def test_load_holdings_returns_the_holdings_and_their_report_side_by_side(two_files):
+    holdings, report = two_files
+    assert holdings is two_files.holdings and report is two_files.report
+    assert holdings.attrs == {}  # the report travels beside the frame, not inside it
+    assert load_report(two_files) is report
+    assert sum(f.holdings for f in report) == len(holdings) == 14
+    assert "LoadResult(holdings=14 rows" in repr(two_files)
 
 
 def cli() -> typer.Typer:

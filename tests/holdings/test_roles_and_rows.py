@@ -22,8 +22,8 @@ DE0008404005;ALLIANZ SE;70;285,90;20.013,00;40,00
 def test_a_german_depot_export_loads_without_a_column_map(tmp_path):
     path = tmp_path / "depot.csv"
     path.write_text(DEPOT, encoding="utf-8")
-    frame = load_holdings(path)
-    report = load_report(frame)[0]
+    frame, loaded_report = load_holdings(path)
+    report = loaded_report[0]
     assert report.column_mapping == {
         "ISIN": "isin",
         "Wertpapierbezeichnung": "security_name",
@@ -51,8 +51,8 @@ def test_a_custodian_workbook_keeps_mkt_val_pct_of_nav_and_the_trailing_cash_lin
     sheet.append(["NL0010273215", "ASML HOLDING", 300000.0, 30.0])
     sheet.append([None, "EUR CASH", 100000.0, 10.0])
     book.save(tmp_path / "custodian.xlsx")
-    frame = load_holdings(tmp_path / "custodian.xlsx")
-    report = load_report(frame)[0]
+    frame, loaded_report = load_holdings(tmp_path / "custodian.xlsx")
+    report = loaded_report[0]
     assert report.column_mapping["Mkt Val (EUR)"] == "market_value"
     assert report.column_mapping["% of NAV"] == "weight"
     assert len(frame) == 3 and frame["weight"].sum() == pytest.approx(1.0)
@@ -72,8 +72,8 @@ def test_rows_with_a_valid_isin_and_no_value_at_the_end_are_holdings(tmp_path):
         "This document is for information only,,,\n",
         encoding="utf-8",
     )
-    frame = load_holdings(path)
-    report = load_report(frame)[0]
+    frame, loaded_report = load_holdings(path)
+    report = loaded_report[0]
     assert frame["isin"].tolist() == ["US0378331005", "NL0010273215", "DE0007164600", "DE0008404005"]
     assert report.skipped["source_row"].tolist() == [1, 6, 7]
     assert report.accounted
@@ -132,9 +132,9 @@ def test_owner_and_lock_files_in_a_folder_are_skipped_and_said_so(tmp_path):
     (tmp_path / "book.csv").write_text("ISIN,Name,Weight\nUS0378331005,APPLE INC,100\n", encoding="utf-8")
     (tmp_path / "~$book.xlsx").write_bytes(b"\x0bowner\x00" * 20)
     (tmp_path / ".~lock.book.csv#").write_text("user,host", encoding="utf-8")
-    frame = load_holdings(tmp_path)
+    frame, loaded_report = load_holdings(tmp_path)
     assert len(frame) == 1
-    assert any("~$book.xlsx: skipped, an office or editor lock file" in w for w in load_report(frame).warnings)
+    assert any("~$book.xlsx: skipped, an office or editor lock file" in w for w in loaded_report.warnings)
 
 
 def test_an_own_holding_id_column_is_kept_and_repeats_reported(tmp_path):
@@ -144,9 +144,9 @@ def test_an_own_holding_id_column_is_kept_and_repeats_reported(tmp_path):
         "L-2,DE0007164600,SAP SE,20\n",
         encoding="utf-8",
     )
-    frame = load_holdings(path)
+    frame, loaded_report = load_holdings(path)
     assert frame["holding_id"].tolist() == ["L-1", "L-2#3", "L-2#4"]
-    assert any("repeat a holding id" in w and "'L-2'" in w for w in load_report(frame).warnings)
+    assert any("repeat a holding id" in w and "'L-2'" in w for w in loaded_report.warnings)
 
 
 def test_a_typed_frame_takes_the_fast_lane():
@@ -159,8 +159,8 @@ def test_a_typed_frame_takes_the_fast_lane():
             "market_value": [60.0, 40.0, 10.0],
         }
     )
-    loaded = load_holdings(frame)
-    report = load_report(loaded)[0]
+    loaded, report = load_holdings(frame)
+    report = report[0]
     assert report.locale == "typed table" and report.weight_sums == {"A": 1.0, "B": 1.0}
     assert loaded["portfolio_id"].tolist() == ["A", "A", "B"]
     assert loaded["holding_id"].tolist() == ["A:1", "A:2", "B:3"]
@@ -183,4 +183,4 @@ def test_a_quoted_multiline_footer_is_no_error(tmp_path):
         'ISIN,Name,Weight\nUS0378331005,APPLE INC,100\n\n"Past performance, as always,\nis no guide.\nRead it."\n',
         encoding="utf-8",
     )
-    assert len(load_holdings(path)) == 1
+    assert len(load_holdings(path).holdings) == 1

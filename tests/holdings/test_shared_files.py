@@ -62,16 +62,19 @@ CHECKED = (*sorted(ISHARES), *SPDR)
 
 
 @pytest.fixture(scope="module")
-def loaded() -> dict[str, pd.DataFrame]:
-    paths = [SHARED_HOLDINGS / name for name in CHECKED]
-    frame = load_holdings(paths)
-    report = load_report(frame)
+def loaded_files():
+    return load_holdings([SHARED_HOLDINGS / name for name in CHECKED])
+
+
+@pytest.fixture(scope="module")
+def loaded(loaded_files) -> dict[str, pd.DataFrame]:
+    frame, report = loaded_files
     return {r.path.rsplit("/", 1)[-1]: frame[frame["source_file"] == r.path] for r in report}
 
 
 @pytest.fixture(scope="module")
-def reports(loaded) -> dict:
-    return {name: load_report(frame)[name] for name, frame in loaded.items()}
+def reports(loaded_files, loaded) -> dict:
+    return {name: load_report(loaded_files)[name] for name in loaded}
 
 
 @pytest.mark.parametrize("name", sorted(ISHARES))

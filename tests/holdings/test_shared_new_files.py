@@ -32,7 +32,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from exclusionscreen.holdings import load_holdings, load_report
+from exclusionscreen.holdings import load_holdings
 
 from .conftest import SHARED_HOLDINGS, needs_shared
 
@@ -111,8 +111,8 @@ COUNTERS = {NPORT: _nport, VANGUARD: _vanguard, XTRACKERS: _xtrackers, ISHARES_D
 
 @pytest.fixture(scope="module")
 def loaded() -> tuple[pd.DataFrame, object]:
-    frame = load_holdings([SHARED_HOLDINGS / name for name in EXPECTED])
-    return frame, load_report(frame)
+    frame, loaded_report = load_holdings([SHARED_HOLDINGS / name for name in EXPECTED])
+    return frame, loaded_report
 
 
 def _of(loaded, name: str) -> tuple[pd.DataFrame, object]:

@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from ..display import criterion_text, policy_text
 from ..errors import RuleFileError
 from ..rulefiles import load_policy, shipped_criteria, shipped_policies, validate_rule_files
 
@@ -51,8 +52,6 @@ def show(ident: str = typer.Argument(..., metavar="ID", help="A criterion or pol
     Examples: exclusionscreen criteria show cluster_munitions;
     exclusionscreen criteria show broad
     """
-    from ..display import criterion_text, policy_text
-
     try:
         criteria = shipped_criteria()
         if ident in criteria:

@@ -8,22 +8,14 @@ from typing import Annotated
 import typer
 
 from ..errors import ExclusionScreenError
+from ..holdings import load_holdings
+from .options import parse_column_map
 
 app = typer.Typer(
     help="Read holdings files and report how they were read.",
     epilog="Example: exclusionscreen holdings inspect q3/fund_a.xlsx q3/fund_b.csv",
     no_args_is_help=True,
 )
-
-
-def _column_map(pairs: list[str]) -> dict[str, str | None]:
-    mapping: dict[str, str | None] = {}
-    for pair in pairs:
-        source, sep, target = pair.rpartition("=")
-        if not sep or not source.strip():
-            raise typer.BadParameter(f"{pair!r}: expected SOURCE=CANONICAL, e.g. 'Wertpapier=isin'")
-        mapping[source.strip()] = target.strip() or None
-    return mapping
 
 
 @app.command("inspect")
@@ -53,17 +45,15 @@ def inspect(
 
     Example: exclusionscreen holdings inspect IVV_holdings.csv spy_holdings.xlsx --sheet holdings
     """
-    from ..holdings import load_holdings, load_report
-
     try:
-        frame = load_holdings(
+        _, report = load_holdings(
             files,
             portfolio_id=portfolio_id,
-            column_map=_column_map(column or []) or None,
+            column_map=parse_column_map(column),
             sheet=sheet,
             progress=False,
         )
     except ExclusionScreenError as exc:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
-    typer.echo(str(load_report(frame)))
+    typer.echo(str(report))

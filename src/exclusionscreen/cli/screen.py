@@ -13,11 +13,12 @@ from ..display import result_text
 from ..errors import ExclusionScreenError
 from ..holdings import load_holdings
 from ..reference import read_research_list, read_sipri_top100
+from ..report import write_report, write_restricted_list
 from ..result import ScreenResult
 from ..rulefiles import load_policy
 from ..screen import screen as run_screen
 from ..universe import load_universe
-from .holdings import _column_map
+from .options import parse_column_map
 
 
 def _fail(exc: Exception) -> typer.Exit:
@@ -107,7 +108,7 @@ def screen(
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
         stages.next()
-        frame = load_holdings(holdings, portfolio_id=portfolio_id, column_map=_column_map(column) or None, sheet=sheet)
+        loaded = load_holdings(holdings, portfolio_id=portfolio_id, column_map=parse_column_map(column), sheet=sheet)
         stages.done()
         stages.next()
         u = load_universe(universe, include_bundled=not no_bundled_lists)
@@ -119,7 +120,7 @@ def screen(
         stages.done()
         stages.next()
         result = run_screen(
-            frame,
+            loaded,
             u,
             rules,
             as_of=as_of,
@@ -143,8 +144,6 @@ def screen(
 
 
 def _write(result: ScreenResult, *, out, restricted_list, parquet, previous) -> None:
-    from ..report import write_report, write_restricted_list
-
     if parquet is not None:
         result.save(parquet)
     if out is not None:

@@ -3,21 +3,23 @@
 :func:`load_holdings` finds the table below any preamble and above any footer, maps its columns
 through aliases in several languages, reads numbers whatever their locale, checks and derives
 identifiers, and accounts for every row: each is a holding or a skipped row with its reason,
-listed in the :class:`LoadReport` that :func:`load_report` returns.
+listed in the :class:`LoadReport` it returns beside the holdings (a :class:`LoadResult`).
 """
 
 from ._aliases import CANONICAL
 from ._assets import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from ._limits import ReadLimits
 from ._load import load_holdings, load_report
-from ._report import FileReport, LoadReport
+from ._report import SKIPPED_COLUMNS, FileReport, LoadReport, LoadResult
 
 __all__ = [
     "ASSET_CLASSES",
     "CANONICAL",
     "NOT_SCREENABLE",
+    "SKIPPED_COLUMNS",
     "FileReport",
     "LoadReport",
+    "LoadResult",
     "ReadLimits",
     "load_holdings",
     "load_report",

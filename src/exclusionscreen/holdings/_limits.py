@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from ..errors import ArgumentError
+
 __all__ = ["DEFAULT_LIMITS", "ReadLimits", "limit_note"]
 
 
@@ -39,7 +41,7 @@ class ReadLimits:
         for item in fields(self):
             value = getattr(self, item.name)
             if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-                raise ValueError(f"ReadLimits.{item.name}: expected a positive whole number, got {value!r}")
+                raise ArgumentError(f"ReadLimits.{item.name}: expected a positive whole number, got {value!r}")
 
 
 def limit_note(name: str, value: int) -> str:

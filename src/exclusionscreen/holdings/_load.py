@@ -16,7 +16,7 @@ from ._aliases import CANONICAL
 from ._dispatch import is_lock_file, read_input
 from ._limits import DEFAULT_LIMITS, ReadLimits
 from ._positions import duplicate_positions, holding_ids
-from ._report import FileReport, LoadReport
+from ._report import FileReport, LoadReport, LoadResult
 
 __all__ = ["FILE_SUFFIXES", "PROGRESS_FROM", "load_holdings", "load_report"]
 
@@ -117,7 +117,7 @@ def load_holdings(
     *,
     progress: bool | None = None,
     limits: ReadLimits | None = None,
-) -> pd.DataFrame:
+) -> LoadResult:
     """Read holdings files (CSV, XLSX, Parquet) or frames into the Holdings contract.
 
     Parameters
@@ -143,11 +143,12 @@ def load_holdings(
 
     Returns
     -------
-    DataFrame
-        The holdings, validated against :class:`~exclusionscreen.contracts.Holdings`, with the
-        extra columns ``source_file``, ``source_row`` (line or sheet row), ``asset_class_raw``,
-        ``country_raw`` and others the file offers (``sector``, ``price``). Its
-        ``attrs["load_report"]`` holds the :class:`LoadReport` (see :func:`load_report`).
+    LoadResult
+        ``(holdings, report)``. The holdings, validated against
+        :class:`~exclusionscreen.contracts.Holdings`, with the extra columns ``source_file``,
+        ``source_row`` (line or sheet row), ``asset_class_raw``, ``country_raw`` and others the
+        file offers (``sector``, ``price``); and the :class:`LoadReport` of every file. Pass the
+        pair to :func:`~exclusionscreen.screen` whole, or the frame with ``load_report=report``.
 
     Raises
     ------
@@ -159,8 +160,8 @@ def load_holdings(
 
     Examples
     --------
-    >>> holdings = load_holdings(["IVV_holdings.csv", "spy_holdings.xlsx"])  # doctest: +SKIP
-    >>> print(load_report(holdings))  # doctest: +SKIP
+    >>> holdings, report = load_holdings(["IVV_holdings.csv", "spy_holdings.xlsx"])  # doctest: +SKIP
+    >>> print(report)  # doctest: +SKIP
     """
     lock_files: list[Path] = []
     items = _inputs(path_or_paths, lock_files)
@@ -171,7 +172,7 @@ def load_holdings(
     if limits is None:
         limits = DEFAULT_LIMITS
     elif not isinstance(limits, ReadLimits):
-        raise TypeError(f"limits: expected a ReadLimits, got {type(limits).__name__}")
+        raise ArgumentError(f"limits: expected a ReadLimits, got {type(limits).__name__}")
     disable = (not progress) if progress is not None else (True if len(items) < PROGRESS_FROM else None)
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
@@ -206,13 +207,16 @@ def load_holdings(
         final.append(
             dataclasses.replace(report, duplicates=mine.reset_index(drop=True), warnings=report.warnings + tuple(extra))
         )
-    combined.attrs["load_report"] = LoadReport(tuple(final))
-    return combined
+    return LoadResult(combined, LoadReport(tuple(final)))
 
 
-def load_report(frame: pd.DataFrame) -> LoadReport:
-    """The :class:`LoadReport` of a frame returned by :func:`load_holdings`."""
-    report = frame.attrs.get("load_report") if isinstance(frame, pd.DataFrame) else None
-    if not isinstance(report, LoadReport):
-        raise ArgumentError("this frame carries no load report; it did not come from load_holdings")
-    return report
+def load_report(loaded: LoadResult) -> LoadReport:
+    """The :class:`LoadReport` of what :func:`load_holdings` returned (its ``report``)."""
+    if isinstance(loaded, LoadResult):
+        return loaded.report
+    if isinstance(loaded, LoadReport):
+        return loaded
+    raise ArgumentError(
+        f"load_report: a {type(loaded).__name__} carries no load report; it did not come from load_holdings, "
+        "which returns (holdings, report)"
+    )

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._aliases import LANGUAGE_NAMES, header_key
+
 __all__ = [
     "MISSING_TOKENS",
     "SPACE",
@@ -153,8 +155,6 @@ def infer_format(values: pd.Series, language: str | None = None) -> NumberFormat
         if language in (None, "en"):
             why = "no number shows its decimal separator; assumed a decimal point"
         else:
-            from ._aliases import LANGUAGE_NAMES
-
             why = (
                 f"no number shows its decimal separator; assumed a decimal comma from the "
                 f"{LANGUAGE_NAMES.get(language, language)} column names"
@@ -199,8 +199,6 @@ def weight_scale(
     a portfolio whose weights sum to more than 1.5, means percent. With several portfolios in
     one file (`portfolio`), the largest portfolio sum counts.
     """
-    from ._aliases import header_key
-
     if "pct" in header_key(header):
         return WeightScale("percent", f"the column {header!r} is labelled in percent", True)
     if percent_signs:

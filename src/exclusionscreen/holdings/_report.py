@@ -3,6 +3,7 @@ that did not become a holding, with the reason.
 
 One report object serves every view: ``str(report)`` for the command line, ``_repr_html_`` for
 notebooks, :meth:`LoadReport.to_frame` and :attr:`LoadReport.skipped` for analysis.
+:func:`~exclusionscreen.load_holdings` returns it beside the holdings, as a :class:`LoadResult`.
 """
 
 from __future__ import annotations
@@ -10,12 +11,13 @@ from __future__ import annotations
 import html
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import pandas as pd
 
 from ..display import frame_html
 
-__all__ = ["SKIPPED_COLUMNS", "FileReport", "LoadReport"]
+__all__ = ["SKIPPED_COLUMNS", "FileReport", "LoadReport", "LoadResult"]
 
 SKIPPED_COLUMNS = ["source_file", "source_row", "reason", "text"]
 _TEXT_WIDTH = 72
@@ -234,3 +236,24 @@ class LoadReport:
     def _repr_html_(self) -> str:
         summary = frame_html(self.to_frame().drop(columns=["sha256"]), caption="Holdings loaded")
         return "<div>" + summary + "".join(r._repr_html_() for r in self.files) + "</div>"
+
+
+class LoadResult(NamedTuple):
+    """What :func:`~exclusionscreen.load_holdings` returns: the holdings, and how they were read.
+
+    >>> holdings, report = load_holdings("q3/")  # doctest: +SKIP
+    >>> result = screen(load_holdings("q3/"), universe, "broad")  # doctest: +SKIP
+
+    A plain pair, so that the report travels beside the frame, not inside it: a frame filtered
+    before screening (``screen(holdings[holdings.portfolio_id == "EQ"], ..., load_report=report)``)
+    gets Skipped and About sheets that describe only the files still present.
+    """
+
+    holdings: pd.DataFrame
+    report: LoadReport
+
+    def __repr__(self) -> str:
+        return f"LoadResult(holdings={len(self.holdings)} rows, report={self.report!r})"
+
+    def _repr_html_(self) -> str:
+        return self.report._repr_html_()

@@ -12,12 +12,15 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..display import dates_text, ownership_text
 from ..reference import editions_in_force
-from ..result import ScreenResult
+
+if TYPE_CHECKING:  # the renderer reads the result's type; the result imports the renderer
+    from ..result import ScreenResult
 
 __all__ = [
     "Chart",
@@ -511,8 +514,8 @@ def _about(result: ScreenResult) -> DocumentSheet:
 
 def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | None = None) -> list[Sheet]:
     """Every sheet of the report, in order."""
-    if previous is not None and not isinstance(previous, ScreenResult):
-        previous = ScreenResult.load(previous)
+    if previous is not None and not isinstance(previous, type(result)):
+        previous = type(result).load(previous)
     flags = _split("Flags", _table(_ordered(result.flags, _FLAG_ORDER)))
     holdings = _split("Holdings", _table(_ordered(result.holdings, _HOLDING_ORDER)))
     review = _split("Review", _table(result.review))

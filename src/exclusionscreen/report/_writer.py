@@ -18,6 +18,7 @@ import textwrap
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zipfile import ZIP_DEFLATED, ZipFile
 
 import numpy as np
@@ -30,7 +31,6 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from ..errors import ReportError
-from ..result import ScreenResult
 from . import _sheets, _styles
 from ._links import ReportExcelWriter, spool_links
 from ._sheets import (
@@ -44,6 +44,9 @@ from ._sheets import (
     build_sheets,
     link_mask,
 )
+
+if TYPE_CHECKING:  # the renderer reads the result's type; the result imports the renderer
+    from ..result import ScreenResult
 
 __all__ = ["ReportError", "write_report", "write_restricted_list"]
 
