@@ -11,9 +11,12 @@ SHARED_DATA_DIR defaults to ``../shared/data`` beside the repository checkout; `
   state), the same rows again in the ``*_state`` lists for the embargoes that bind the state
   itself (each scope decision cited), and states rated Not Free by Freedom House (one row per
   state and edition);
-- ``entity_lists.csv``: the US DoD Section 1260H list (one row per listing period) and the
-  military end-users of Annex IV to EU Regulation 833/2014;
+- ``entity_lists.csv``: the US DoD Section 1260H list (one row per entity and edition), the
+  entities of Annex IV to EU Regulation 833/2014 and OFAC's NS-CMIC list with its ISINs and
+  tickers;
 - ``list_sources.csv``: one row per list: title, issuer, source, as-of date, rows, terms;
+- ``list_editions.csv``: one row per publication of each list (edition, removal notice,
+  withdrawn notice or snapshot), dated and cited;
 - ``sipri_country_names.csv``: the country names used by SIPRI exports, with ISO 3166 codes.
 
 Every row is checked before it is written: a sanctions programme's title must name the state it
@@ -297,9 +300,14 @@ INSTRUMENTS: dict[str, Instrument] = {
         ),
     ),
     "EU-IRQ": Instrument(
-        "2003-07-07",
-        "Council Common Position 2003/495/CFSP of 7 July 2003 on Iraq",
-        ("https://eur-lex.europa.eu/legal-content/NL/TXT/?uri=CELEX%3A32003E0495",),
+        "1990-08-04",
+        "the European Community and its member states imposed an arms embargo on Iraq on 4 August "
+        "1990, after the invasion of Kuwait; it continues under Council Common Position "
+        "2003/495/CFSP of 7 July 2003 on Iraq",
+        (
+            "https://www.sipri.org/databases/embargoes/eu_arms_embargoes/iraq",
+            "https://eur-lex.europa.eu/legal-content/NL/TXT/?uri=CELEX%3A32003E0495",
+        ),
     ),
     "EU-LBY": Instrument(
         "2011-02-28",
@@ -848,6 +856,232 @@ SCOPES: dict[str, Scope] = {
 }
 
 
+# --------------------------------------------------------------------------------------------
+# Lifted and returned embargoes (not in the programme files, which hold only current programmes)
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PastEmbargo:
+    """An arms embargo typed in by the project from cited public pages: imposed, and lifted or not.
+
+    ``valid_to`` is the day the embargo stopped applying (exclusive: not in force that day); empty
+    while it still applies. ``lifted`` names the instrument that ended it and its sources.
+    """
+
+    list_id: str
+    country: str
+    programme: str
+    title: str
+    imposed: Instrument
+    valid_to: str
+    lifted: str
+    lifted_sources: tuple[str, ...]
+    scope: Scope
+    note: str = ""
+
+    def lifted_citation(self) -> str:
+        return f"{self.lifted}; " + " ; ".join(self.lifted_sources) if self.lifted else ""
+
+
+_SIPRI_IRAN = "https://www.sipri.org/databases/embargoes/un_arms_embargoes/iran"
+_UN_1929_SCOPE = Scope(
+    NATIONAL,
+    "resolution 1929 (2010), para. 8: States shall prevent the supply, sale or transfer to Iran of "
+    "battle tanks, armoured combat vehicles, large calibre artillery, combat aircraft, attack "
+    "helicopters, warships and missiles (vigilance and restraint for other arms); from 2016 such "
+    "supplies needed the Security Council's case-by-case approval (resolution 2231, Annex B)",
+    (_SIPRI_IRAN, "http://heinonline.org/HOL/LandingPage?div=1&handle=hein.crs%2Fgovdaba0001&src=home"),
+)
+
+# Embargoes lifted before the snapshot of the programme files, or imposed again outside them.
+# Every date and scope is cited; where a day could not be established the row is left out and
+# docs/reference-data.md says so.
+PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
+    PastEmbargo(
+        "un_arms_embargo",
+        "ER",
+        "UN-SC1907",
+        "UN Security Council arms embargo on Eritrea",
+        Instrument(
+            "2009-12-23",
+            "UNSC resolution 1907 (2009), adopted 23 December 2009, para. 5: arms to Eritrea",
+            (
+                "http://unscr.com/en/resolutions/1907",
+                "http://dehai.org/archives/dehai_news_archive/oct-dec09/0748.html",
+            ),
+        ),
+        "2018-11-14",
+        "UNSC resolution 2444 (2018), adopted 14 November 2018, terminated the measures of resolutions 1907 "
+        "(2009), 2023 (2011), 2060 (2012) and 2111 (2013)",
+        ("https://press.un.org/en/2018/sc13576.doc.htm",),
+        Scope(
+            NATIONAL,
+            "resolution 1907 (2009), para. 5: sale or supply to Eritrea of arms and related materiel of all types",
+            (
+                "https://embargo.grip.org/en/eritrea/",
+                "https://staging.unric.org/fr/le-conseil-de-securite-impose-des-sanctions-a-lerythree",
+            ),
+        ),
+        "an earlier UN embargo on Eritrea and Ethiopia (resolution 1298, May 2000 to May 2001) is not "
+        "recorded: its days were not established",
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "CI",
+        "UN-SC1572",
+        "UN Security Council arms embargo on Côte d'Ivoire",
+        Instrument(
+            "2004-11-15",
+            "UNSC resolution 1572 (2004), adopted 15 November 2004, took effect on adoption",
+            (
+                "https://press.un.org/en/2004/sc8245.doc.htm",
+                "https://unis.unvienna.org/unis/en/pressrels/2004/sc8261.html",
+            ),
+        ),
+        "2016-04-28",
+        "UNSC resolution 2283 (2016), adopted 28 April 2016, terminated the sanctions regime of resolution 1572 (2004)",
+        (
+            "https://www.diplomatie.gouv.fr/en/country-files/cote-d-ivoire/events/article/cote-d-ivoire-adoption-of-two-resolutions-at-the-united-nations-28-04-16",
+            "https://www.thenigerianvoice.com/news/215213/statement-attributable-to-the-spokesman-for-the-secretary-ge.html",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 1572 (2004): supply, sale or transfer of arms to Côte d'Ivoire; supplies for the "
+            "Ivorian security forces only as approved in advance by the sanctions committee",
+            (
+                "https://sipri.org/databases/embargoes/un_arms_embargoes/cote/cote_default",
+                "https://embargo.grip.org/en/ivorycoast/",
+            ),
+        ),
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "LR",
+        "UN-SC1521",
+        "UN Security Council arms embargo on Liberia",
+        Instrument(
+            "2003-12-22",
+            "UNSC resolution 1521 (2003) of 22 December 2003 imposed the arms embargo that resolution 2288 "
+            "(2016) ended",
+            (
+                "http://unis.unvienna.org/unis/en/pressrels/2006/sc8742.html",
+                "http://www.sipri.org/databases/embargoes/un_arms_embargoes/liberia",
+            ),
+        ),
+        "2016-05-25",
+        "UNSC resolution 2288 (2016), adopted 25 May 2016, terminated the sanctions regime with immediate effect",
+        (
+            "https://www.un.org/press/en/2016/sc12373.doc.htm",
+            "https://asil.org/print/blogs/un-security-council-ends-thirteen-year-sanctions-regime-against-liberia-may-25-2016",
+        ),
+        Scope(
+            UNSETTLED,
+            "until 2009 arms for the Government needed the sanctions committee's approval; from 2009 "
+            "only advance notification, the embargo being aimed at non-governmental forces (SIPRI); "
+            "the day in 2009 on which the Government stopped being embargoed was not established",
+            (
+                "http://www.sipri.org/databases/embargoes/un_arms_embargoes/liberia",
+                "https://www.defenceweb.co.za/security/civil-security/un-council-exempts-liberia-govt-from-arms-embargo/",
+            ),
+        ),
+        "the UN embargoes on Liberia of 1992 (resolution 788) and 2001 (resolution 1343) are not recorded: "
+        "their days were not established",
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "IR",
+        "UN-SC1929",
+        "UN Security Council arms embargo on Iran (resolution 1929, continued by resolution 2231)",
+        Instrument(
+            "2010-06-09",
+            "UNSC resolution 1929 (2010) of 9 June 2010 banned the supply of major conventional arms to Iran",
+            (_SIPRI_IRAN, "http://heinonline.org/HOL/LandingPage?div=1&handle=hein.crs%2Fgovdaba0001&src=home"),
+        ),
+        "2020-10-18",
+        "the restrictions of resolution 2231 (2015), Annex B, on arms supplies to Iran expired on 18 October 2020",
+        (_SIPRI_IRAN, "http://heinonline.org/HOL/LandingPage?div=1&handle=hein.crs%2Fgovdaba0001&src=home"),
+        _UN_1929_SCOPE,
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "IR",
+        "UN-SC1929-2025",
+        "UN Security Council arms embargo on Iran, re-applied on 27 September 2025",
+        Instrument(
+            "2025-09-27",
+            "under paragraphs 11 and 12 of resolution 2231 (2015), the provisions of resolutions 1696, "
+            "1737, 1747, 1803, 1835 and 1929 were re-applied effective 27 September 2025 at 8 p.m. EDT "
+            "(note to correspondents of the Secretary-General's spokesperson)",
+            (
+                "https://www.sunstar.com.ph/network/iran-sanctions-reactivated",
+                "https://www.iranintl.com/en/202509285894",
+            ),
+        ),
+        "",
+        "",
+        (),
+        _UN_1929_SCOPE,
+    ),
+    PastEmbargo(
+        "eu_arms_embargo",
+        "ER",
+        "EU-ERI-2010",
+        "EU arms embargo on Eritrea",
+        Instrument(
+            "2010-03-01",
+            "Council Decision 2010/127/CFSP of 1 March 2010 (implementing UNSC resolution 1907 (2009))",
+            (
+                "https://eur-lex.europa.eu/legal-content/DE/ALL/?uri=CELEX%3A32010D0127",
+                "https://globaldefence.net/archiv/defence-news/eueritrea",
+            ),
+        ),
+        "2018-12-12",
+        "repealed by Council Decision (CFSP) 2018/1944 from 12 December 2018 (EUR-Lex: end of validity 11 "
+        "December 2018)",
+        ("https://eur-lex.europa.eu/legal-content/DE/ALL/?uri=CELEX%3A32010D0127",),
+        Scope(
+            NATIONAL,
+            "implements the UN arms embargo on Eritrea (resolution 1907 (2009), para. 5); GRIP: embargo on the state",
+            ("https://embargo.grip.org/en/eritrea/",),
+        ),
+        "the EU embargo on Côte d'Ivoire (Common Position 2004/852/CFSP of 13 December 2004, lifted in June "
+        "2016) is not recorded: the day it was lifted was not established",
+    ),
+)
+
+
+def past_embargo_rows(countries: CountryIndex) -> pd.DataFrame:
+    """The typed rows of lifted or returned embargoes, in the layout of the programme rows."""
+    rows = []
+    for p in PAST_EMBARGOES:
+        if p.valid_to and p.valid_to <= p.imposed.valid_from:
+            raise BuildError(f"{p.programme}: lifted on {p.valid_to}, not after it began on {p.imposed.valid_from}")
+        rows.append(
+            {
+                "list_id": p.list_id,
+                "country": p.country,
+                "country_name": countries.display.get(p.country, ""),
+                "valid_from": p.imposed.valid_from,
+                "valid_to": p.valid_to,
+                "programme": p.programme,
+                "programme_title": p.title,
+                "edition": "",
+                "status": "arms embargo",
+                "source": f"{p.title}, typed in by the project from the public pages cited in "
+                "valid_from_source, valid_to_source and scope_source",
+                "source_url": p.imposed.sources[0],
+                "valid_from_source": p.imposed.citation(),
+                "valid_to_source": p.lifted_citation(),
+                "scope": p.scope.scope,
+                "scope_source": p.scope.citation(),
+                "note": p.note,
+                "retrieved": RETRIEVED,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 def _programme_files(shared: Path) -> list[Path]:
     return sorted((shared / "lists" / "sanction_programs" / "yml").glob("*.yml"))
 
@@ -918,6 +1152,7 @@ def embargo_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
                     f"OpenSanctions ({where})",
                     "source_url": p.url,
                     "valid_from_source": instrument.citation() if instrument else "",
+                    "valid_to_source": "",
                     "scope": scope.scope,
                     "scope_source": scope.citation(),
                     "note": note,
@@ -942,11 +1177,12 @@ def state_rows(embargoes: pd.DataFrame) -> pd.DataFrame:
     """The embargo rows whose embargo binds the state itself, as rows of the *_state lists.
 
     Each keeps its programme's valid_from; valid_to is the day the government was exempted, if
-    it was. Targeted and unsettled programmes are left out: no sovereign exclusion without an
-    established national embargo.
+    it was, or else the day the embargo was lifted (exclusive either way). Targeted and unsettled
+    programmes are left out: no sovereign exclusion without an established national embargo.
     """
     national = embargoes[embargoes["scope"].eq(NATIONAL)]
-    valid_to = national["programme"].map(lambda key: SCOPES[key].valid_to)
+    exempted = national["programme"].map(lambda key: SCOPES[key].valid_to if key in SCOPES else "")
+    valid_to = exempted.where(exempted.ne(""), national["valid_to"])
     problems = [
         f"{key}: the state was exempted on {end}, before the embargo began on {start}"
         for key, start, end in zip(national["programme"], national["valid_from"], valid_to, strict=True)
@@ -980,14 +1216,15 @@ def read_sheets(path: Path, names: list[str] | None = None) -> dict[str, pd.Data
 def _fh_table(shared: Path) -> pd.DataFrame:
     raw = read_sheets(shared / FH_FILE, ["FIW13-25"])["FIW13-25"]
     table = raw.iloc[2:].set_axis([str(c).strip() for c in raw.iloc[1]], axis=1)
-    return table.dropna(how="all")
+    # the frame's index counts the sheet's rows from 0: the sheet row is one more
+    return table.dropna(how="all").assign(sheet_row=lambda t: t.index + 1)
 
 
 def freedom_house_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
     """States (not territories) rated Not Free, one row per edition.
 
-    Edition E is valid from 1 January to 31 December of year E; the latest edition stays valid
-    until a newer one is bundled (empty valid_to).
+    Edition E is valid from 1 January of year E to 1 January of year E + 1 (exclusive); the
+    latest edition stays valid until a newer one is bundled (empty valid_to).
     """
     table = _fh_table(shared)
     states = table[table["C/T"].astype(str).str.strip().eq("c")].copy()
@@ -1005,17 +1242,18 @@ def freedom_house_rows(shared: Path, countries: CountryIndex) -> pd.DataFrame:
             "country": nf["code"],
             "country_name": nf["name"],
             "valid_from": nf["edition"].map(lambda e: f"{e}-01-01"),
-            "valid_to": nf["edition"].map(lambda e: "" if e == latest else f"{e}-12-31"),
+            "valid_to": nf["edition"].map(lambda e: "" if e == latest else f"{e + 1}-01-01"),
             "programme": "",
             "programme_title": "",
             "edition": nf["edition"].map(lambda e: f"FIW {e}"),
             "status": "NF",
-            "source": nf["edition"].map(
-                lambda e: f"Freedom House, Freedom in the World {e}: status Not Free ({FH_FILE}, sheet FIW13-25)"
-            ),
+            "source": [
+                f"Freedom House, Freedom in the World {e}: status Not Free ({FH_FILE}, sheet FIW13-25, row {row})"
+                for e, row in zip(nf["edition"], nf["sheet_row"], strict=True)
+            ],
             "source_url": FH_URL,
-            "valid_from_source": "convention: an edition is valid from 1 January to 31 December "
-            "of its edition year; the latest edition has no end",
+            "valid_from_source": "convention: an edition is valid from 1 January of its edition "
+            "year to 1 January of the next (exclusive); the latest edition has no end",
             "note": "",
             "retrieved": RETRIEVED,
         }
@@ -1083,10 +1321,146 @@ def _dod_url(shared: Path) -> str:
     return yaml.safe_load(path.read_text(encoding="utf-8"))["url"]
 
 
-def dod_rows(shared: Path) -> pd.DataFrame:
-    """One row per listing period of the 1260H list; printed names checked against clean ones."""
+@dataclass(frozen=True)
+class Edition:
+    """One publication of a list: a full edition, a dated removal notice or a withdrawn notice.
+
+    ``kind`` is ``full edition`` (names every entity then listed: an entity it omits is no longer
+    listed from its date), ``additions`` (an edition whose transcription holds only the entities it
+    added, with the removals the transcription records), ``removal notice`` (ends the listings of
+    the entities it names on its date) or ``withdrawn notice`` (published, then withdrawn: changes
+    nothing).
+    """
+
+    list_id: str
+    date: str
+    kind: str
+    title: str
+    document_url: str
+    sources: tuple[str, ...]
+    note: str = ""
+    removes: tuple[str, ...] = ()
+
+    def citation(self) -> str:
+        return " ; ".join(self.sources)
+
+
+FULL, ADDITIONS, REMOVAL, WITHDRAWN = "full edition", "additions", "removal notice", "withdrawn notice"
+_DOD_2025_URL = (
+    "https://media.defense.gov/2025/Jan/07/2003625471/-1/-1/1/"
+    "ENTITIES-IDENTIFIED-AS-CHINESE-MILITARY-COMPANIES-OPERATING-IN-THE-UNITED-STATES.PDF"
+)
+_DOD_2026_URL = (
+    "https://media.defense.gov/2026/Jun/08/2003945537/-1/-1/1/"
+    "ENTITIES-IDENTIFIED-AS-CHINESE-MILITARY-COMPANIES-OPERATING-IN-THE-UNITED-STATES-IN-ACCORDANCE-WITH-SECTION-1260H.PDF"
+)
+_DOD_HISTORY = (
+    "https://www.jdsupra.com/legalnews/dod-s-list-of-chinese-military-4693501/",
+    "https://www.governmentcontractslegalforum.com/2024/02/articles/government-contracts/dod-is-making-its-list-and-checking-it-twice-dod-updates-1260h-chinese-military-companies-list/",
+)
+
+# The publications of the 1260H list, each dated and cited. The transcription holds the full
+# membership of the 2025 and 2026 editions only (their rows carry the edition's PDF); for the
+# editions of 2021, 2022 and 2024 it holds the entities each added and the removals of 2024 and
+# 2025 it records, and the editions' own documents are not in it.
+DOD_EDITIONS: tuple[Edition, ...] = (
+    Edition(
+        "us_dod_1260h",
+        "2021-06-03",
+        ADDITIONS,
+        "first 1260H list (47 entities)",
+        "",
+        _DOD_HISTORY,
+        "the edition's own document was not found; the day is the transcription's Start date",
+    ),
+    Edition(
+        "us_dod_1260h",
+        "2022-10-05",
+        ADDITIONS,
+        "update adding 13 entities",
+        "",
+        _DOD_HISTORY,
+        "the edition's own document was not found; the day is the transcription's Start date",
+    ),
+    Edition(
+        "us_dod_1260h",
+        "2024-01-31",
+        ADDITIONS,
+        "update of 31 January 2024 adding 16 entities and removing 3",
+        "",
+        (
+            *_DOD_HISTORY,
+            "https://www.akingump.com/en/insights/alerts/dod-updates-section-1260h-list-of-chinese-military-companies-operating-directly-or-indirectly-in-the-united-states",
+        ),
+        "the edition's own document was not found",
+    ),
+    Edition(
+        "us_dod_1260h",
+        "2024-12-13",
+        REMOVAL,
+        "Federal Register filing of 13 December 2024 removing AMEC and IDG Capital",
+        "",
+        ("https://videoddd.com/us-government-removes-chinese-chip-giant-amec-from-major-blacklist",),
+        "secondary source (a report citing the South China Morning Post); the notice itself was not found",
+        ("Advanced Micro-Fabrication Equipment Inc. China", "IDG Capital Partners Co., Ltd."),
+    ),
+    Edition(
+        "us_dod_1260h",
+        "2025-01-07",
+        FULL,
+        "edition of January 2025 (134 entities, 6 removed)",
+        _DOD_2025_URL,
+        (
+            _DOD_2025_URL,
+            "https://eus-prd-44f00f104e3f-xp2-cd.azurewebsites.net/en/publications/us-department-of-defense-issues-updated-section-1260h-chinese-military-companies-list-",
+        ),
+        "published in the Federal Register on 6 January 2025; the PDF is dated 7 January 2025",
+    ),
+    Edition(
+        "us_dod_1260h",
+        "2026-02-13",
+        WITHDRAWN,
+        "update posted to the Federal Register for public inspection on 13 February 2026 and withdrawn "
+        "about an hour later",
+        "",
+        (
+            "https://twt-assets.washtimes.com/news/2026/feb/13/pentagon-publishes-withdraws-new-list-chinese-military-companies",
+            "https://thenewyorkfinance.com/pentagons-china-military-support-roster-pulled-from-federal-register-minutes-after-release-raising-questions-about-timing-and-policy",
+            "https://www.kharon.com/brief/us-china-news-alibaba-byd-defense-department-1260h",
+        ),
+        "the transcription dates the twelve removals of this notice 2026-02-17; they are ignored",
+    ),
+    Edition(
+        "us_dod_1260h",
+        "2026-06-08",
+        FULL,
+        "edition of 8 June 2026 (65 entities added)",
+        _DOD_2026_URL,
+        (
+            _DOD_2026_URL,
+            "https://www.squirepattonboggs.com/insights/publications/dueling-lists-china-s-answer-to-the-section-1260h-expansion-and-the-risk-in-the-pattern-what-us-stakeholders-should-know/",
+        ),
+    ),
+)
+# The end date the transcription gives to removals of the withdrawn notice.
+DOD_WITHDRAWN_END = "2026-02-17"
+
+
+_LEGAL_TAIL = re.compile(r"(coltd|corpltd|co|ltd|limited|inc|corporation|corp)$")
+
+
+def _edition_key(name: str) -> str:
+    """The key that finds one entity in two editions: loose name without a trailing legal form.
+
+    ``China SpaceSat Co.`` (2021) and ``China SpaceSat Co., Ltd.`` (2025) share the key
+    ``chinaspacesat``.
+    """
+    return _LEGAL_TAIL.sub("", _loose(name))
+
+
+def _dod_transcribed(shared: Path) -> pd.DataFrame:
+    """The transcription's rows with printed names checked against clean ones and aliases gathered."""
     table = pd.read_csv(shared / DOD_FILE, dtype=str, keep_default_na=False)
-    url = _dod_url(shared)
     rows, problems = [], []
     used_corrections: set[str] = set()
     for line, r in enumerate(table.itertuples(index=False), start=2):
@@ -1113,19 +1487,18 @@ def dod_rows(shared: Path) -> pd.DataFrame:
                 extra = [inner]
         rows.append(
             {
-                "list_id": "us_dod_1260h",
+                "line": line,
+                "key": _edition_key(clean_name),
+                "keys": {_edition_key(clean_name), _edition_key(clean)},
                 "name": clean_name,
                 "aliases": _aliases(alias_col + previous + extra, clean_name),
                 "parent_name": " ".join(r[4].split()),
-                "valid_from": r[6],
-                "valid_to": r[7],
-                "source": f"{DOD_TITLE}, listing from {r[6]}, transcribed by OpenSanctions ({DOD_FILE}, line {line})",
-                "source_url": r[8] or url,
+                "start": r[6],
+                "end": r[7],
+                "url": r[8],
                 "listed_name": printed.strip(),
                 "marker": marker,
-                "record_id": str(line),
-                "note": " | ".join(notes),
-                "retrieved": RETRIEVED,
+                "notes": notes,
             }
         )
     stale = set(DOD_ALIAS_CORRECTIONS) - used_corrections
@@ -1134,6 +1507,80 @@ def dod_rows(shared: Path) -> pd.DataFrame:
     if problems:
         raise BuildError("1260H names fail the checks:\n  " + "\n  ".join(problems))
     return pd.DataFrame(rows)
+
+
+def _dod_end(row, editions: tuple[Edition, ...], members: dict[str, set[str]]) -> tuple[str, str]:
+    """(valid_to, how) of one transcribed listing under the editions model (valid_to exclusive)."""
+    dated = {e.date: e for e in editions}
+    later_full = [e for e in editions if e.kind == FULL and e.date > row.start]
+    notices = [
+        e for e in editions if e.kind == REMOVAL and e.date > row.start and row.keys & set(map(_edition_key, e.removes))
+    ]
+    end = row.end if row.end and row.end != DOD_WITHDRAWN_END else ""
+    candidates: list[tuple[str, str]] = []
+    if end:
+        if end not in dated:
+            raise BuildError(f"{DOD_FILE}:{row.line}: End date {end} is not the date of a recorded edition or notice")
+        candidates.append((end, f"not named in the edition of {end} (End date in the transcription)"))
+    for notice in notices:
+        candidates.append((notice.date, f"removed by the {notice.kind} of {notice.date} ({notice.title})"))
+    if later_full:
+        first = later_full[0]
+        how = (
+            f"continued in the {first.kind} of {first.date}, which names it again (row of its own)"
+            if row.keys & members[first.date]
+            else f"omitted from the {first.kind} of {first.date}"
+        )
+        candidates.append((first.date, how))
+    if not candidates:
+        return "", "still named in the latest edition"
+    return min(candidates)
+
+
+def dod_rows(shared: Path, editions: tuple[Edition, ...] = DOD_EDITIONS) -> pd.DataFrame:
+    """One row per entity and edition of the 1260H list, valid from the edition to the next boundary.
+
+    A listing runs from the edition that names the entity to the first later full edition (where
+    the entity either continues in a row of that edition or was omitted), or to a dated removal
+    notice; removals of a withdrawn notice are ignored. valid_to is exclusive.
+    """
+    rows = _dod_transcribed(shared)
+    dated = {e.date: e for e in editions}
+    unknown = sorted(set(rows["start"]) - set(dated))
+    if unknown:
+        raise BuildError(f"{DOD_FILE}: Start dates without a recorded edition: {unknown}")
+    members = {e.date: set().union(*rows.loc[rows["start"].eq(e.date), "keys"]) for e in editions if e.kind == FULL}
+    out = []
+    for r in rows.itertuples(index=False):
+        edition = dated[r.start]
+        valid_to, how = _dod_end(r, editions, members)
+        notes = [*r.notes, f"listing ends: {how}"]
+        if r.end == DOD_WITHDRAWN_END:
+            notes.append(f"End date {r.end} of the withdrawn notice of 2026-02-13 ignored")
+        document = edition.document_url or "edition's own document not found"
+        # where the edition's own document was not found, the page that dates the edition
+        url = r.url or edition.document_url or edition.sources[0]
+        if r.url and r.url != edition.document_url:
+            raise BuildError(f"{DOD_FILE}:{r.line}: Source Url {r.url} is not the document of the {r.start} edition")
+        out.append(
+            {
+                "list_id": "us_dod_1260h",
+                "name": r.name,
+                "aliases": r.aliases,
+                "parent_name": r.parent_name,
+                "valid_from": r.start,
+                "valid_to": valid_to,
+                "source": f"{DOD_TITLE}, {edition.kind} of {r.start} ({document}), "
+                f"transcribed by OpenSanctions ({DOD_FILE}, line {r.line})",
+                "source_url": url,
+                "listed_name": r.listed_name,
+                "marker": r.marker,
+                "record_id": str(r.line),
+                "note": " | ".join(notes),
+                "retrieved": RETRIEVED,
+            }
+        )
+    return pd.DataFrame(out)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1159,6 +1606,17 @@ PARENT_PATTERNS: list[tuple[re.Pattern[str], int, int]] = [
     (re.compile(r"^(?:Subsidiary )?(.+?) of (Zvezdochka Shipyard)$"), 2, 1),
     (re.compile(r"^(Closed Joint Stock Company TPK Linkos), Subdivision in .+$"), 1, 0),
 ]
+
+
+# Parents misread in the transcription, with the reading the entry's own forms support.
+ANNEX_PARENT_CORRECTIONS: dict[str, tuple[str, str]] = {
+    "PAO II": (
+        "Joint Stock Company Ilyushin Aviation Complex",
+        "parent printed 'PAO II' read as PAO 'Il' (PJSC Ilyushin Aviation Complex): the entry's own "
+        "Russian form is 'Филиал ПАО «Ил»' and its English alias 'Branch of PJSC “IL”'; the parent is "
+        "Annex IV entry 327, whose aliases include PAO “Il”",
+    ),
+}
 
 
 def split_annex_name(printed: str, countries: CountryIndex) -> tuple[str, list[str], str]:
@@ -1197,15 +1655,41 @@ def _eu_date(value: str) -> pd.Timestamp:
     return pd.NaT
 
 
-def eu_annex_iv_rows(shared: Path, countries: CountryIndex) -> tuple[pd.DataFrame, str]:
-    """Annex IV entries with names, aliases and parents parsed; and the file's latest date."""
+def _merge_repeated_entries(rows: list[dict]) -> list[dict]:
+    """One row per entity: entries printed twice with the same name and date become one row.
+
+    Annex IV prints I Jet Global DMCC as entries 499 and 500; two rows would be two overlapping
+    listings of one entity. The first entry is kept, with the aliases of the others and a note.
+    """
+    merged: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (_loose(row["name"]), row["valid_from"])
+        if key not in merged:
+            merged[key] = dict(row)
+            continue
+        kept = merged[key]
+        aliases = [a for a in (kept["aliases"] + " | " + row["aliases"]).split(" | ") if a]
+        kept["aliases"] = _aliases(aliases, kept["name"])
+        where = row["source"].rsplit("(", 1)[-1].rstrip(")")
+        extra = f"the annex prints the same entity again as entry {row['record_id']} ({where})"
+        kept["note"] = " | ".join(n for n in (kept["note"], extra) if n)
+    return list(merged.values())
+
+
+def eu_annex_iv_rows(shared: Path, countries: CountryIndex) -> tuple[pd.DataFrame, str, str]:
+    """Annex IV entries with names, aliases and parents parsed; the file's latest date; countries."""
     table = pd.read_csv(shared / EU_FILE, dtype=str, keep_default_na=False)
     as_of = table["startDate"].map(_eu_date).max().strftime("%Y-%m-%d")
     rows = []
+    used_parents: set[str] = set()
     for line, r in zip(range(2, len(table) + 2), table.itertuples(index=False), strict=True):
         if r.annex != "IV":
             continue
         name, aliases, parent = split_annex_name(r.name, countries)
+        note = ""
+        if parent in ANNEX_PARENT_CORRECTIONS:
+            used_parents.add(parent)
+            parent, note = ANNEX_PARENT_CORRECTIONS[parent]
         more = [a for col in (r.alias, r.previousName) for a in col.split(";") if a.strip()]
         start = _eu_date(r.startDate)
         if pd.isna(start):
@@ -1223,11 +1707,162 @@ def eu_annex_iv_rows(shared: Path, countries: CountryIndex) -> tuple[pd.DataFram
                 "listed_name": " ".join(r.name.split()),
                 "marker": "",
                 "record_id": r.recordId,
-                "note": "",
+                "note": note,
                 "retrieved": RETRIEVED,
             }
         )
-    return pd.DataFrame(rows), as_of
+    rows = _merge_repeated_entries(rows)
+    annex = table[table["annex"].eq("IV")]
+    places = annex["country"].where(annex["country"].ne(""), "no country given").value_counts()
+    countries_text = ", ".join(f"{name} {count}" for name, count in sorted(places.items(), key=lambda p: (-p[1], p[0])))
+    stale = set(ANNEX_PARENT_CORRECTIONS) - used_parents
+    if stale:
+        raise BuildError(f"{EU_FILE}: parent corrections no longer needed (source fixed?): {sorted(stale)}")
+    return pd.DataFrame(rows), as_of, countries_text
+
+
+# --------------------------------------------------------------------------------------------
+# US Treasury OFAC, Non-SDN Chinese Military-Industrial Complex Companies List (NS-CMIC)
+# --------------------------------------------------------------------------------------------
+
+OFAC_PRIM = "lists/ofac/cons_prim.csv"
+OFAC_ADD = "lists/ofac/cons_add.csv"
+OFAC_PROGRAMME = "CMIC-EO13959"
+OFAC_URL = "https://ofac.treasury.gov/consolidated-sanctions-list-non-sdn-lists"
+CMIC_TITLE = "US Treasury OFAC Non-SDN Chinese Military-Industrial Complex Companies List (NS-CMIC)"
+# The OFAC files carry no date of their own: the date of the commit that holds them.
+OFAC_RETRIEVED = "2025-04-21"
+OFAC_TERMS = (
+    "OFAC publications are works of the US government, not subject to copyright in the United "
+    "States: no non-commercial restriction; cite OFAC as the source."
+)
+
+_CMIC_DATE_ITEMS = {
+    "Effective Date (CMIC)": "effective",
+    "Listing Date (CMIC)": "listing",
+    "Purchase/Sales For Divestment Date (CMIC)": "divestment",
+}
+_OTHER_ID_ITEMS = (
+    "Unified Social Credit Code (USCC)",
+    "Legal Entity Number",
+    "Company Number",
+    "Business Registration Number",
+    "C.R. No.",
+)
+
+
+@dataclass
+class CmicRemarks:
+    """What the remarks of one NS-CMIC entry say, item by item."""
+
+    isins: list[str]
+    tickers: list[str]
+    issuer_names: list[str]
+    aka: list[str]
+    other_ids: list[str]
+    dates: dict[str, str]
+    linked_to: str
+    target_type: str
+
+
+def parse_cmic_remarks(text: str, where: str) -> CmicRemarks:
+    """Split OFAC remarks (``ISIN ...; alt. ISIN ...; Equity Ticker 0728 HK; ...``) into fields.
+
+    An item the parser does not know stops the build, so that no identifier is silently lost.
+    """
+    out = CmicRemarks([], [], [], [], [], {}, "", "")
+    body = text.strip()
+    body = body[:-1] if body.endswith(".") else body
+    for raw in body.split("; "):
+        item = raw.strip().removeprefix("alt. ")
+        if item.startswith("ISIN "):
+            isin = item.removeprefix("ISIN ").strip()
+            if re.fullmatch(r"[A-Z]{2}[A-Z0-9]{9}[0-9]", isin):
+                out.isins.append(isin)
+            else:
+                out.other_ids.append(
+                    f"ISIN {isin!r} as printed by OFAC is not a well-formed ISIN; not used for matching"
+                )
+        elif item.startswith("Equity Ticker "):
+            out.tickers.append(" ".join(item.removeprefix("Equity Ticker ").split()))
+        elif item.startswith("Issuer Name "):
+            out.issuer_names.append(item.removeprefix("Issuer Name ").strip())
+        elif item.startswith("a.k.a. "):
+            out.aka.append(item.removeprefix("a.k.a. ").strip().strip("'"))
+        elif item.startswith("Linked To: "):
+            out.linked_to = item.removeprefix("Linked To: ").strip().rstrip(".")
+        elif item.startswith("Target Type "):
+            out.target_type = item.removeprefix("Target Type ").strip()
+        elif item.startswith(_OTHER_ID_ITEMS):
+            out.other_ids.append(item)
+        else:
+            for label, key in _CMIC_DATE_ITEMS.items():
+                if item.startswith(label + " "):
+                    day = pd.to_datetime(item.removeprefix(label + " "), format="%d %b %Y", errors="coerce")
+                    if pd.isna(day):
+                        raise BuildError(f"{where}: {label} {item!r} is not a date")
+                    out.dates[key] = day.strftime("%Y-%m-%d")
+                    break
+            else:
+                raise BuildError(f"{where}: remark item {raw!r} is not understood")
+    if "effective" not in out.dates:
+        raise BuildError(f"{where}: no Effective Date (CMIC)")
+    return out
+
+
+def _ofac_rows(path: Path) -> list[tuple[int, list[str]]]:
+    text = path.read_text(encoding="latin-1")
+    return [(line, row) for line, row in enumerate(csv.reader(io.StringIO(text)), start=1) if row]
+
+
+def _field(value: str) -> str:
+    return "" if value.strip() == "-0-" else " ".join(value.split())
+
+
+def cmic_rows(shared: Path) -> pd.DataFrame:
+    """One row per NS-CMIC entry with every identifier of its remarks, valid from its effective date."""
+    addresses: dict[str, list[str]] = {}
+    for _, row in _ofac_rows(shared / OFAC_ADD):
+        place = ", ".join(v for v in (_field(c) for c in row[3:5]) if v)
+        if place:
+            addresses.setdefault(row[0], []).append(place)
+    rows = []
+    for line, row in _ofac_rows(shared / OFAC_PRIM):
+        if len(row) < 12 or row[3] != OFAC_PROGRAMME:
+            continue
+        where = f"{OFAC_PRIM}:{line}"
+        remarks = parse_cmic_remarks(row[11], where)
+        name = _field(row[1])
+        notes = []
+        if remarks.target_type:
+            notes.append(f"target type: {remarks.target_type}")
+        if row[0] in addresses:
+            notes.append("address: " + "; ".join(addresses[row[0]]))
+        notes += remarks.other_ids
+        rows.append(
+            {
+                "list_id": "us_ns_cmic",
+                "name": name,
+                "aliases": _aliases(remarks.issuer_names + remarks.aka, name),
+                "parent_name": remarks.linked_to,
+                "valid_from": remarks.dates["effective"],
+                "valid_to": "",
+                "source": f"{CMIC_TITLE}, entity {row[0]}, OFAC consolidated non-SDN list ({where})",
+                "source_url": OFAC_URL,
+                "listed_name": name,
+                "marker": "",
+                "record_id": row[0],
+                "isins": " | ".join(dict.fromkeys(remarks.isins)),
+                "tickers": " | ".join(dict.fromkeys(remarks.tickers)),
+                "listing_date": remarks.dates.get("listing", ""),
+                "divestment_date": remarks.dates.get("divestment", ""),
+                "note": " | ".join(notes),
+                "retrieved": OFAC_RETRIEVED,
+            }
+        )
+    if not rows:
+        raise BuildError(f"{OFAC_PRIM}: no entry under programme {OFAC_PROGRAMME}")
+    return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1303,6 +1938,7 @@ COUNTRY_COLUMNS = [
     "source",
     "source_url",
     "valid_from_source",
+    "valid_to_source",
     "scope",
     "scope_source",
     "note",
@@ -1320,9 +1956,14 @@ ENTITY_COLUMNS = [
     "listed_name",
     "marker",
     "record_id",
+    "isins",
+    "tickers",
+    "listing_date",
+    "divestment_date",
     "note",
     "retrieved",
 ]
+EDITION_COLUMNS = ["list_id", "edition", "kind", "title", "document_url", "source", "note", "retrieved"]
 SOURCE_COLUMNS = [
     "list_id",
     "kind",
@@ -1390,7 +2031,9 @@ def _state_sources(programmes: str) -> list[tuple[str, ...]]:
     ]
 
 
-def list_source_rows(country: pd.DataFrame, entity: pd.DataFrame, shared: Path, eu_as_of: str) -> pd.DataFrame:
+def list_source_rows(
+    country: pd.DataFrame, entity: pd.DataFrame, shared: Path, eu_as_of: str, eu_countries: str
+) -> pd.DataFrame:
     counts = pd.concat([country["list_id"], entity["list_id"]]).value_counts()
     fh_latest = country.loc[country["list_id"].eq("fh_not_free"), "valid_from"].max()
     dod_dates = pd.concat([entity.loc[entity["list_id"].eq("us_dod_1260h"), c] for c in ("valid_from", "valid_to")])
@@ -1461,20 +2104,98 @@ def list_source_rows(country: pd.DataFrame, entity: pd.DataFrame, shared: Path, 
         (
             "eu_833_annex_iv",
             "entity",
-            "Military end-users in Annex IV to Regulation (EU) No 833/2014",
+            "Entities in Annex IV to Regulation (EU) No 833/2014: military end-users in Russia and "
+            "entities elsewhere that support Russia's military-industrial complex",
             "Council of the EU",
-            "Regulation (EU) No 833/2014 annexes, transcribed by OpenSanctions",
+            "Regulation (EU) No 833/2014 annexes, transcribed by OpenSanctions; Annex IV entries by "
+            f"country of address: {eu_countries}",
             EU_URL,
             EU_FILE,
             eu_as_of,
             "latest entry date (startDate) in the consolidated file, any annex",
             OPENSANCTIONS_TERMS,
         ),
+        (
+            "us_ns_cmic",
+            "entity",
+            CMIC_TITLE,
+            "US Department of the Treasury, Office of Foreign Assets Control",
+            f"OFAC consolidated non-SDN list, entries under programme {OFAC_PROGRAMME} (Executive Order "
+            "13959 as amended by Executive Order 14032), with the ISINs, equity tickers, aliases, linked "
+            "entity and dates of their remarks",
+            OFAC_URL,
+            f"{OFAC_PRIM}, {OFAC_ADD}",
+            OFAC_RETRIEVED,
+            "retrieval date of the OFAC files (they carry no date of their own)",
+            OFAC_TERMS,
+        ),
     ]
     frame = pd.DataFrame(rows, columns=[c for c in SOURCE_COLUMNS if c not in ("rows", "retrieved")])
-    frame["retrieved"] = RETRIEVED
+    frame["retrieved"] = frame["list_id"].map({"us_ns_cmic": OFAC_RETRIEVED}).fillna(RETRIEVED)
     frame["rows"] = frame["list_id"].map(counts).fillna(0).astype(int)
     return frame
+
+
+def edition_rows(country: pd.DataFrame, eu_as_of: str) -> pd.DataFrame:
+    """One row per publication of each list: the dated editions the lists are built from.
+
+    The 1260H editions and notices are cited one by one; Freedom House editions follow the
+    calendar-year convention; the embargo lists, Annex IV and NS-CMIC are snapshots of their
+    source files, dated by the files' retrieval or latest entry date.
+    """
+    rows = [(e.list_id, e.date, e.kind, e.title, e.document_url, e.citation(), e.note, RETRIEVED) for e in DOD_EDITIONS]
+    for year in sorted({int(v[:4]) for v in country.loc[country["list_id"].eq("fh_not_free"), "valid_from"]}):
+        rows.append(
+            (
+                "fh_not_free",
+                f"{year}-01-01",
+                FULL,
+                f"Freedom in the World {year}",
+                FH_URL,
+                f"{FH_FILE}, sheet FIW13-25, Edition {year}",
+                "valid from 1 January of the edition year (convention: publication dates are not in the file)",
+                RETRIEVED,
+            )
+        )
+    programmes = "lists/sanction_programs/yml/*.yml (OpenSanctions)"
+    for list_id in [*EMBARGO_LISTS.values(), *STATE_LISTS.values()]:
+        rows.append(
+            (
+                list_id,
+                RETRIEVED,
+                "snapshot",
+                "programme files as retrieved, with the lifted embargoes typed in from cited pages",
+                "",
+                programmes,
+                "",
+                RETRIEVED,
+            )
+        )
+    rows.append(
+        (
+            "eu_833_annex_iv",
+            eu_as_of,
+            "snapshot",
+            "consolidated annexes, latest entry date",
+            EU_URL,
+            EU_FILE,
+            "",
+            RETRIEVED,
+        )
+    )
+    rows.append(
+        (
+            "us_ns_cmic",
+            OFAC_RETRIEVED,
+            "snapshot",
+            "OFAC consolidated non-SDN list as retrieved",
+            OFAC_URL,
+            f"{OFAC_PRIM}, {OFAC_ADD}",
+            "entries listed and removed before the snapshot are not in the files",
+            OFAC_RETRIEVED,
+        )
+    )
+    return pd.DataFrame(rows, columns=EDITION_COLUMNS)
 
 
 def build(shared: Path, out: Path) -> dict[str, int]:
@@ -1483,23 +2204,27 @@ def build(shared: Path, out: Path) -> dict[str, int]:
         raise BuildError(f"{shared}: the shared data folder does not exist")
     countries = CountryIndex.load(shared / "countries" / "country_codes.csv")
     embargoes = embargo_rows(shared, countries)
+    embargoes = pd.concat([embargoes, past_embargo_rows(countries)], ignore_index=True)
     country = pd.concat(
         [embargoes, state_rows(embargoes), freedom_house_rows(shared, countries)],
         ignore_index=True,
-    ).fillna({"scope": "", "scope_source": ""})
-    annex, eu_as_of = eu_annex_iv_rows(shared, countries)
-    entity = pd.concat([dod_rows(shared), annex], ignore_index=True)
-    sources = list_source_rows(country, entity, shared, eu_as_of)
-    names = sipri_country_rows(shared, countries)
+    ).fillna({"scope": "", "scope_source": "", "valid_to_source": ""})
+    annex, eu_as_of, eu_countries = eu_annex_iv_rows(shared, countries)
+    entity = pd.concat([dod_rows(shared), annex, cmic_rows(shared)], ignore_index=True).fillna("")
+    sources = list_source_rows(country, entity, shared, eu_as_of, eu_countries)
+    editions = edition_rows(country, eu_as_of)
+    names = sipri_country_rows(shared, countries).assign(retrieved=RETRIEVED)
     out.mkdir(parents=True, exist_ok=True)
     write_csv(country, COUNTRY_COLUMNS, out / "country_lists.csv", ["list_id", "country", "valid_from", "programme"])
     write_csv(entity, ENTITY_COLUMNS, out / "entity_lists.csv", ["list_id", "name", "valid_from", "record_id"])
     write_csv(sources, SOURCE_COLUMNS, out / "list_sources.csv", ["list_id"])
-    write_csv(names, ["name", "country", "basis"], out / "sipri_country_names.csv", ["name"])
+    write_csv(editions, EDITION_COLUMNS, out / "list_editions.csv", ["list_id", "edition"])
+    write_csv(names, ["name", "country", "basis", "retrieved"], out / "sipri_country_names.csv", ["name"])
     return {
         "country_lists.csv": len(country),
         "entity_lists.csv": len(entity),
         "list_sources.csv": len(sources),
+        "list_editions.csv": len(editions),
         "sipri_country_names.csv": len(names),
     }
 

@@ -2064,7 +2064,7 @@ POLICY_EXTRA = {
     ],
     "conventional_weapons": ["    action: exclude"],
     "official_military_lists": [
-        "    entity_lists: [us_dod_1260h, eu_833_annex_iv, sample_military_end_users]",
+        "    entity_lists: [us_dod_1260h, eu_833_annex_iv, us_ns_cmic, sample_military_end_users]",
     ],
     "sovereign_arms_embargo": [
         "    country_lists: [un_arms_embargo_state, eu_arms_embargo_state, uk_arms_embargo_state,",

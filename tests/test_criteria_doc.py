@@ -73,7 +73,7 @@ def test_criteria_table_has_one_row_per_criterion_with_its_settings(page, shippe
     sales = by_id["arms_sales_rights_violating_regimes"]
     assert sales["evidence"] == "country_exposure" and sales["threshold"] == "look-back 5 years"
     assert "fh_not_free" in sales["scope"]
-    assert by_id["official_military_lists"]["scope"] == "us_dod_1260h, eu_833_annex_iv"
+    assert by_id["official_military_lists"]["scope"] == "us_dod_1260h, eu_833_annex_iv, us_ns_cmic"
 
 
 def test_policies_show_their_criteria_and_dates(page, shipped):

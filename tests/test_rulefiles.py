@@ -181,7 +181,7 @@ def test_shipped_criteria_settings_are_the_documented_ones():
     assert sovereign.country_lists == ("un_arms_embargo_state", "eu_arms_embargo_state", "uk_arms_embargo_state")
     lists = c["official_military_lists"]
     assert lists.evidence is Evidence.ENTITY_LIST
-    assert set(lists.entity_lists) == {"us_dod_1260h", "eu_833_annex_iv"}
+    assert set(lists.entity_lists) == {"us_dod_1260h", "eu_833_annex_iv", "us_ns_cmic"}
     norms = c["norms_based_breaches"]
     assert norms.basis is Basis.CONDUCT and norms.categories == ("norms_breach",)
     assert norms.involvement_types == ("breach",)

@@ -34,7 +34,7 @@ from .errors import (
     ReportError,
     RuleFileError,
 )
-from .holdings import FileReport, LoadReport, load_holdings, load_report
+from .holdings import FileReport, LoadReport, ReadLimits, load_holdings, load_report
 from .identifiers import normalise_identifiers
 from .reference import (
     ReferenceDataWarning,
@@ -89,6 +89,7 @@ __all__ = [
     "OverrideError",
     "Ownership",
     "Policy",
+    "ReadLimits",
     "Reference",
     "ReportError",
     "ReferenceDataWarning",

@@ -255,7 +255,9 @@ def validate(
 
     Every check runs before anything is reported. On failure raises ContractError whose message
     names `source`, each failing column and check, and the first rows and values that fail, and
-    whose ``failure_cases`` holds them all.
+    whose ``failure_cases`` holds them all. A frame with a ``source_row`` column (holdings as
+    loaded) has its rows named by it, as the file counts them (``row_label`` "line" for a text
+    file), and ``failure_cases`` gets a ``source_row`` column.
 
     `only` limits the checks to those columns of the contract (and leaves out its checks across
     columns): for a stage that adds these columns to a frame whose other columns passed a contract
@@ -282,7 +284,7 @@ def validate(
     try:
         return model.validate(conformed, lazy=True)
     except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.copy()
+        cases = _source_rows(exc.failure_cases.copy(), frame)
         raise ContractError(model.__name__, source, cases, _describe(model, source, cases, row_label)) from None
 
 
@@ -304,13 +306,28 @@ def _validate_columns(
     try:
         checked = schema.validate(frame[columns], lazy=True)
     except pa.errors.SchemaErrors as exc:
-        cases = exc.failure_cases.copy()
+        cases = _source_rows(exc.failure_cases.copy(), frame)
         raise ContractError(model.__name__, source, cases, _describe(model, source, cases, row_label)) from None
     return frame.assign(**{c: checked[c] for c in columns})
 
 
+def _source_rows(cases: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the file's own row (``source_row``) of each failing row, where the frame records it."""
+    if "source_row" not in frame.columns or not frame.index.is_unique:
+        return cases
+    rows = frame["source_row"]
+    known = cases["index"].notna() & cases["index"].isin(rows.index)
+    cases["source_row"] = pd.Series(pd.NA, index=cases.index, dtype="Int64")
+    cases.loc[known, "source_row"] = rows.reindex(cases.loc[known, "index"]).to_numpy()
+    return cases
+
+
 def _describe(model: type[_Contract], source: str, cases: pd.DataFrame, row_label: str = "row") -> str:
     lines = [f"{source}: {len(cases)} value(s) break the {model.__name__} contract"]
+    if "source_row" in cases.columns:  # name rows as the file counts them
+        cases = cases.assign(
+            index=cases["source_row"].astype(object).where(cases["source_row"].notna(), cases["index"])
+        )
     row_level = cases["schema_context"].eq("DataFrameSchema") & cases["index"].notna()
     for check, group in cases[row_level].groupby("check", sort=False):
         rows = list(dict.fromkeys(group["index"].tolist()))

@@ -19,7 +19,15 @@ from .ownership import ancestors, descendants
 from .rules import Criterion
 from .vocabulary import Action, Evidence, Via
 
-__all__ = ["HIT_COLUMNS", "Evidence", "PreparedEvidence", "evaluate_criteria", "prepare_evidence", "valid_on"]
+__all__ = [
+    "HIT_COLUMNS",
+    "Evidence",
+    "PreparedEvidence",
+    "evaluate_criteria",
+    "match_list_identifiers",
+    "prepare_evidence",
+    "valid_on",
+]
 
 HIT_COLUMNS = [
     "subject_id",
@@ -47,9 +55,9 @@ _VIA_RANK = {Via.DIRECT: 0, Via.LIST: 1, Via.COUNTRY_EXPOSURE: 2, Via.SOVEREIGN:
 
 
 def valid_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
-    """Rows whose validity covers `day` (an empty valid_from means in force before any screened date)."""
+    """Rows in force on `day`: ``valid_from <= day < valid_to`` (half-open; empty dates are open)."""
     starts = frame["valid_from"].isna() | (frame["valid_from"] <= day)
-    ends = frame["valid_to"].isna() | (frame["valid_to"] >= day)
+    ends = frame["valid_to"].isna() | (frame["valid_to"] > day)
     return starts & ends
 
 
@@ -61,6 +69,57 @@ class PreparedEvidence:
     entity_matches: pd.DataFrame
     review: pd.DataFrame
     warnings: tuple[str, ...]
+
+
+_MATCH_COLUMNS = ["entry_id", "entry_name", "subject_id", "matched_name", "match_method", "match_confidence"]
+
+
+def _split_ids(lists: pd.DataFrame, column: str) -> pd.DataFrame:
+    """(entry_id, value) for every value of a " | "-joined identifier column of entity-list rows."""
+    if column not in lists.columns:
+        return pd.DataFrame(columns=["entry_id", "value"])
+    values = lists[["entry_id", column]].dropna()
+    values = values.assign(value=values[column].astype(str).str.split("|")).explode("value")
+    values["value"] = values["value"].str.strip().str.upper()
+    return values.loc[values["value"].ne(""), ["entry_id", "value"]]
+
+
+def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd.DataFrame:
+    """Entity-list entries matched to subjects by ISIN, then by ticker with exchange code.
+
+    `lists` holds entries with ``entry_id``, ``name`` and optional ``isins`` and ``tickers``
+    (" | "-joined; a ticker is written with its exchange code, ``0728 HK``). `identifiers` has
+    ``subject_id``, ``isin``, ``ticker`` and ``exchange`` (any may be missing). An entry matched
+    by ISIN is not matched again by ticker. Returns the columns of a name match, with
+    ``match_method`` ``isin`` or ``ticker_exchange`` and confidence 1.0.
+    """
+    found = []
+    isins = _split_ids(lists, "isins")
+    ids = identifiers.assign(
+        isin=identifiers["isin"].astype("string").str.strip().str.upper(),
+        ticker=(
+            identifiers["ticker"].astype("string").str.strip().str.upper()
+            + " "
+            + identifiers["exchange"].astype("string").str.strip().str.upper()
+        ),
+    )
+    by_isin = isins.merge(ids[["subject_id", "isin"]].dropna(), left_on="value", right_on="isin")
+    found.append(by_isin.assign(match_method="isin"))
+    tickers = _split_ids(lists, "tickers")
+    tickers = tickers[~tickers["entry_id"].isin(by_isin["entry_id"])]
+    by_ticker = tickers.merge(ids[["subject_id", "ticker"]].dropna(), left_on="value", right_on="ticker")
+    found.append(by_ticker.assign(match_method="ticker_exchange"))
+    out = pd.concat(found, ignore_index=True)
+    names = lists.set_index("entry_id")["name"]
+    return (
+        out.assign(
+            entry_name=out["entry_id"].map(names),
+            matched_name=out["value"],
+            match_confidence=1.0,
+        )
+        .drop_duplicates(["entry_id", "subject_id"])[_MATCH_COLUMNS]
+        .reset_index(drop=True)
+    )
 
 
 def _review_rows(kind, doubtful: pd.DataFrame) -> pd.DataFrame:
@@ -86,10 +145,14 @@ def prepare_evidence(
     match_threshold: float,
     review_threshold: float,
     index: NameIndex | None = None,
+    identifiers: pd.DataFrame | None = None,
 ) -> PreparedEvidence:
     """Tie involvement rows and entity-list entries valid on `as_of` to subjects.
 
     `index` is the subjects' :func:`~exclusionscreen.evidence.subject_index`, built here when not given.
+    Entity-list entries that carry ISINs or tickers match first by those, against the universe's
+    securities and `identifiers` (``subject_id``, ``isin``, ``ticker``, ``exchange`` of subjects
+    that are not issuers of the universe); only the entries left are matched by name.
     """
     index = subject_index(subjects) if index is None else index
     warnings: list[str] = []
@@ -129,14 +192,21 @@ def prepare_evidence(
     lists = universe.entity_lists
     lists = lists[valid_on(lists, as_of)].reset_index(drop=True)
     lists = lists.assign(entry_id=lists.index.astype(str))
+    securities = universe.securities
+    known_ids = securities[securities["issuer_id"].notna()].rename(columns={"issuer_id": "subject_id"})
+    id_columns = ["subject_id", "isin", "ticker", "exchange"]
+    parts = [known_ids.reindex(columns=id_columns)]
+    if identifiers is not None:
+        parts.append(identifiers.reindex(columns=id_columns))
+    by_id = match_list_identifiers(lists, pd.concat(parts, ignore_index=True))
     matches, doubtful = match_names(
-        lists[["entry_id", "name", "aliases"]],
+        lists.loc[~lists["entry_id"].isin(by_id["entry_id"]), ["entry_id", "name", "aliases"]],
         subjects,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
         index=index,
     )
-    entity_matches = lists.merge(matches, on="entry_id")
+    entity_matches = lists.merge(pd.concat([by_id, matches], ignore_index=True), on="entry_id")
     if len(doubtful):
         d = lists.merge(doubtful, on="entry_id")
         reviews.append(_review_rows("entity list " + d["list_id"], d))
@@ -228,7 +298,7 @@ def _exposure_hits(c: Criterion, universe, as_of: pd.Timestamp, names: pd.Series
     year_start = pd.to_datetime(pairs["year"].astype(str) + "-01-01")
     year_end = pd.to_datetime(pairs["year"].astype(str) + "-12-31").clip(upper=as_of)
     on_list = (pairs["valid_from"].isna() | (pairs["valid_from"] <= year_end)) & (
-        pairs["valid_to"].isna() | (pairs["valid_to"] >= year_start)
+        pairs["valid_to"].isna() | (pairs["valid_to"] > year_start)
     )
     pairs = pairs[on_list]
     note = (
@@ -280,6 +350,23 @@ def _sovereign_hits(c: Criterion, universe, as_of: pd.Timestamp) -> pd.DataFrame
     )
 
 
+def _list_note(m: pd.DataFrame) -> pd.Series:
+    """Evidence note of list hits: the listed name, what matched, and the linked parent if any."""
+    how = m["match_method"].map({"isin": "ISIN ", "ticker_exchange": "ticker "}).fillna("")
+    note = (
+        "listed as "
+        + m["name"]
+        + "; matched on "
+        + how
+        + m["entry_name"].where(how.eq(""), "")
+        + (" = " + m["matched_name"]).where(how.eq(""), m["matched_name"])
+    )
+    if "parent_name" in m.columns:
+        parent = m["parent_name"].astype("string")
+        note = note + ("; linked parent " + parent).where(parent.notna() & parent.ne(""), "")
+    return note
+
+
 def _list_hits(c: Criterion, ev: PreparedEvidence) -> pd.DataFrame:
     m = ev.entity_matches
     m = m[m["list_id"].isin(c.entity_lists)]
@@ -292,7 +379,7 @@ def _list_hits(c: Criterion, ev: PreparedEvidence) -> pd.DataFrame:
         evidence_source=m["source"],
         evidence_url=m["source_url"],
         evidence_date=m["valid_from"],
-        evidence_note="listed as " + m["name"] + "; matched on " + m["entry_name"] + " = " + m["matched_name"],
+        evidence_note=_list_note(m),
         action=c.action.value,
     )
 

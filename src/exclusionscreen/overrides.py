@@ -4,6 +4,14 @@ An overrides file has the columns ``issuer_id`` or ``isin`` (which one the overr
 ``criterion_id``, ``decision`` (exempt or enforce), ``rationale``, ``approver``, ``approved_on`` and
 ``expires_on`` (empty: no expiry). An override that names an unknown issuer, security or criterion is
 an error; an expired one no longer applies and is listed as expired.
+
+An approval means something only when it says who approved what, when and why: ``rationale``,
+``approver`` and ``approved_on`` must hold more than spaces on every override, and
+``decided_by`` and ``decided_on`` on every review decision. Two overrides of one flag (the same
+issuer or ISIN and criterion) whose validity overlaps are an error naming both lines: the screen
+would otherwise apply whichever came last. A decision dated after the screening date is pending
+and not applied. Every error carries ``failure_cases``, one row per problem (file, line, key,
+problem).
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ import pandas as pd
 
 from .errors import OverrideError
 
-__all__ = ["OVERRIDE_COLUMNS", "read_overrides", "check_overrides", "read_decisions"]
+__all__ = ["OVERRIDE_COLUMNS", "read_overrides", "check_overrides", "read_decisions", "check_decisions"]
 
 OVERRIDE_COLUMNS = [
     "issuer_id",
@@ -27,6 +35,29 @@ OVERRIDE_COLUMNS = [
     "expires_on",
 ]
 DECISION_COLUMNS = ["holding_key", "issuer_id", "decision", "decided_by", "decided_on", "note"]
+FAILURE_COLUMNS = ["file", "line", "key", "problem"]
+
+
+def _fail(name: str, cases: list[dict]) -> OverrideError:
+    """One OverrideError listing every problem, with the tidy table of them."""
+    frame = pd.DataFrame(cases, columns=FAILURE_COLUMNS).astype({"line": "Int64"})
+    text = "; ".join(f"line {c['line']}: {c['problem']}" if c["line"] is not None else c["problem"] for c in cases)
+    return OverrideError(f"{name}: {text}", failure_cases=frame)
+
+
+def _case(name: str, line, key, problem: str) -> dict:
+    return {
+        "file": name,
+        "line": None if pd.isna(line) else int(line),
+        "key": None if pd.isna(key) else str(key),
+        "problem": problem,
+    }
+
+
+def _override_keys(frame: pd.DataFrame) -> pd.Series:
+    """``issuer:<id>/<criterion>`` or ``isin:<isin>/<criterion>``: the flag an override is about."""
+    target = ("issuer:" + frame["issuer_id"]).fillna("isin:" + frame["isin"])
+    return target + "/" + frame["criterion_id"].fillna("")
 
 
 def _read_table(source, kind: str, columns: list[str], required: list[str]) -> tuple[pd.DataFrame, str]:
@@ -48,7 +79,8 @@ def _read_table(source, kind: str, columns: list[str], required: list[str]) -> t
             frame[column] = pd.NA
     frame = frame.astype({c: "string" for c in columns})
     for column in columns:
-        frame[column] = frame[column].str.strip()
+        stripped = frame[column].str.strip()
+        frame[column] = stripped.mask(stripped == "")  # spaces or a tab say nothing
     return frame, name
 
 
@@ -65,28 +97,75 @@ def _dates(frame: pd.DataFrame, name: str, columns: list[str]) -> pd.DataFrame:
 
 
 def read_overrides(source) -> pd.DataFrame:
-    """Read an overrides CSV (or frame), checking its columns, decisions and dates; lines are named on error."""
+    """Read an overrides CSV (or frame), checking its columns, decisions, approvals and dates.
+
+    Every problem names its line (the header is line 1): a row naming neither issuer nor ISIN, a
+    decision other than exempt or enforce, an empty criterion, rationale, approver or approval
+    date, a date that is not YYYY-MM-DD, and two rows for one flag whose validity (approved_on to
+    expires_on) overlaps.
+    """
     frame, name = _read_table(
         source, "overrides", OVERRIDE_COLUMNS, ["criterion_id", "decision", "rationale", "approver"]
     )
-    problems = []
     line = frame.index + 2  # header is line 1
+    keys = _override_keys(frame)
+    cases = []
     neither = frame["issuer_id"].isna() & frame["isin"].isna()
-    problems += [f"line {n}: names neither an issuer_id nor an isin" for n in line[neither]]
-    bad = ~frame["decision"].str.lower().isin(["exempt", "enforce"]).fillna(False).astype(bool)
-    problems += [
-        f"line {n}: decision {v!r} is not exempt or enforce"
-        for n, v in zip(line[bad], frame["decision"][bad], strict=True)
+    cases += [
+        _case(name, n, k, "names neither an issuer_id nor an isin")
+        for n, k in zip(line[neither], keys[neither], strict=True)
     ]
-    for column in ("criterion_id", "rationale", "approver"):
+    bad = ~frame["decision"].str.lower().isin(["exempt", "enforce"]).fillna(False).astype(bool)
+    cases += [
+        _case(name, n, k, f"decision {v!r} is not exempt or enforce")
+        for n, k, v in zip(line[bad], keys[bad], frame["decision"][bad], strict=True)
+    ]
+    for column in ("criterion_id", "rationale", "approver", "approved_on"):
         empty = frame[column].isna()
-        problems += [f"line {n}: {column} is empty" for n in line[empty]]
-    if problems:
-        raise OverrideError(f"{name}: " + "; ".join(problems))
+        cases += [_case(name, n, k, f"{column} is empty") for n, k in zip(line[empty], keys[empty], strict=True)]
+    if cases:
+        raise _fail(name, cases)
     frame["decision"] = frame["decision"].str.lower()
     frame["source_line"] = line
     frame.attrs["source"] = name
-    return _dates(frame, name, ["approved_on", "expires_on"])
+    frame = _dates(frame, name, ["approved_on", "expires_on"])
+    _no_conflicts(frame, name, keys)
+    return frame
+
+
+def _no_conflicts(frame: pd.DataFrame, name: str, keys: pd.Series) -> None:
+    """Refuse two overrides of one flag whose validity overlaps, naming both lines.
+
+    Each override holds from ``approved_on`` to ``expires_on`` (open-ended when empty). Rows for
+    one flag that follow each other (an exemption renewed, then an enforcement after it expired)
+    are a history and allowed; rows that hold on the same day leave the outcome, or at least the
+    rationale and approver shown, to row order.
+    """
+    start, end = frame["approved_on"], frame["expires_on"]  # no expiry: open-ended
+    cases = []
+    for key, group in frame.groupby(keys.to_numpy(), sort=False):
+        if len(group) < 2:
+            continue
+        rows = list(group.index)
+        for i, a in enumerate(rows):
+            for b in rows[i + 1 :]:
+                if (pd.isna(end[b]) or start[a] <= end[b]) and (pd.isna(end[a]) or start[b] <= end[a]):
+                    what = (
+                        "different decisions"
+                        if frame.at[a, "decision"] != frame.at[b, "decision"]
+                        else "the same decision"
+                    )
+                    cases.append(
+                        _case(
+                            name,
+                            frame.at[b, "source_line"],
+                            key,
+                            f"conflicts with line {frame.at[a, 'source_line']}: two overrides of {key} with {what} "
+                            "hold on the same days; keep one row per flag and period",
+                        )
+                    )
+    if cases:
+        raise _fail(name, cases)
 
 
 def check_overrides(
@@ -94,29 +173,90 @@ def check_overrides(
 ) -> None:
     """Raise OverrideError listing every override that names an unknown issuer, security or criterion."""
     name = overrides.attrs.get("source", "overrides")
-    line = "line " + overrides["source_line"].astype(str)
-    problems = []
+    lines, keys = overrides["source_line"], _override_keys(overrides)
+    cases = []
     bad = overrides["issuer_id"].notna() & ~overrides["issuer_id"].isin(issuers)
-    problems += list(line[bad] + ": unknown issuer_id '" + overrides["issuer_id"][bad] + "'")
+    cases += [
+        _case(name, n, k, f"unknown issuer_id '{v}'")
+        for n, k, v in zip(lines[bad], keys[bad], overrides["issuer_id"][bad], strict=True)
+    ]
     bad = overrides["isin"].notna() & ~overrides["isin"].isin(isins)
-    problems += list(
-        line[bad] + ": unknown isin '" + overrides["isin"][bad] + "' (not in the universe's securities or the holdings)"
-    )
+    cases += [
+        _case(name, n, k, f"unknown isin '{v}' (not in the universe's securities or the holdings)")
+        for n, k, v in zip(lines[bad], keys[bad], overrides["isin"][bad], strict=True)
+    ]
     bad = ~overrides["criterion_id"].isin(criteria | catalogue)
     known = ", ".join(sorted(criteria | catalogue))
-    problems += list(line[bad] + ": unknown criterion_id '" + overrides["criterion_id"][bad] + f"'; known: {known}")
-    if problems:
-        raise OverrideError(f"{name}: " + "; ".join(problems))
+    cases += [
+        _case(name, n, k, f"unknown criterion_id '{v}'; known: {known}")
+        for n, k, v in zip(lines[bad], keys[bad], overrides["criterion_id"][bad], strict=True)
+    ]
+    if cases:
+        raise _fail(name, cases)
 
 
 def read_decisions(source) -> pd.DataFrame:
-    """Read a review-decisions CSV (or frame): holding_key, issuer_id, decision (confirmed|rejected), who, when."""
+    """Read a review-decisions CSV (or frame): holding_key, issuer_id, decision (confirmed|rejected), who, when.
+
+    Every row needs a holding_key, an issuer_id, a decision, ``decided_by`` and ``decided_on``
+    (more than spaces); each problem names its line. :func:`check_decisions` then says which
+    decisions apply on the screening date.
+    """
     frame, name = _read_table(
         source, "decisions", DECISION_COLUMNS, ["holding_key", "issuer_id", "decision", "decided_by", "decided_on"]
     )
+    line = frame.index + 2
     frame["decision"] = frame["decision"].str.lower()
+    cases = []
+    for column in ("holding_key", "issuer_id", "decided_by", "decided_on"):
+        empty = frame[column].isna()
+        cases += [
+            _case(name, n, k, f"{column} is empty")
+            for n, k in zip(line[empty], frame["holding_key"][empty], strict=True)
+        ]
     bad = ~frame["decision"].isin(["confirmed", "rejected"]).fillna(False).astype(bool)
-    if bad.any():
-        lines = ", ".join(str(i + 2) for i in frame.index[bad][:5])
-        raise OverrideError(f"{name}: decision must be confirmed or rejected (line(s) {lines})")
+    cases += [
+        _case(name, n, k, f"decision {v!r} is not confirmed or rejected")
+        for n, k, v in zip(line[bad], frame["holding_key"][bad], frame["decision"][bad], strict=True)
+    ]
+    if cases:
+        raise _fail(name, sorted(cases, key=lambda c: c["line"]))
+    frame["source_line"] = line
+    frame.attrs["source"] = name
     return _dates(frame, name, ["decided_on"])
+
+
+def check_decisions(
+    decisions: pd.DataFrame, *, holding_keys: pd.Series, issuers: pd.Series, as_of
+) -> tuple[pd.DataFrame, list[str]]:
+    """The decisions that apply on the screening date `as_of`, and warnings about the others.
+
+    A decision naming an issuer the universe does not have is an :class:`OverrideError` naming
+    the line: a confirmation could not be carried out, and a typo would leave the holding as it
+    was without anyone noticing. A decision whose holding_key no holding has is a warning, not
+    an error: a decisions file is a log kept across quarters, and the holdings it was made for
+    get sold. A decision dated after `as_of` is pending: a warning, and not applied.
+    """
+    name = decisions.attrs.get("source", "decisions")
+    lines = decisions["source_line"]
+    bad = decisions["issuer_id"].notna() & ~decisions["issuer_id"].isin(issuers)
+    if bad.any():
+        raise _fail(
+            name,
+            [
+                _case(name, n, k, f"unknown issuer_id '{v}' (not in the universe)")
+                for n, k, v in zip(lines[bad], decisions["holding_key"][bad], decisions["issuer_id"][bad], strict=True)
+            ],
+        )
+    day = pd.Timestamp(as_of)
+    unknown = ~decisions["holding_key"].isin(holding_keys)
+    later = decisions["decided_on"] > day
+    warnings = [
+        f"{name}: line {n}: no holding has the key {k!r}; the decision is not applied"
+        for n, k in zip(lines[unknown], decisions["holding_key"][unknown], strict=True)
+    ]
+    warnings += [
+        f"{name}: line {n}: decided on {d.date()}, after the screening date {day.date()}; pending, not applied"
+        for n, d in zip(lines[later], decisions["decided_on"][later], strict=True)
+    ]
+    return decisions[~later], warnings

@@ -1,12 +1,13 @@
 """Reading and validating criterion and policy files.
 
-Rule files are YAML read with the safe loader only (no code in a rule file is ever run), parsed once
-into plain data and the line of every key. The ``schema_version`` is checked before anything else;
-the schema itself is declared as pydantic models (unknown keys refused, each field's rule named in its
-type, one model per kind of evidence, chosen by the ``evidence`` key), and each problem pydantic finds
-becomes a :class:`~exclusionscreen.errors.RuleProblem` naming the file, the key path and the line. A
-policy may only make a criterion stricter; a policy that loosens one is rejected with a message saying
-which criterion, which key and how.
+Rule files are YAML read with the safe loader (no code in a rule file is ever run; no anchors,
+aliases or duplicate keys, see ``_yaml``), parsed once into plain data and the line of every key.
+The ``schema_version`` is checked before anything else; the schema itself is declared as pydantic
+models in :mod:`~exclusionscreen.rule_schema` (unknown keys refused, each field's rule named in its
+type, one model per kind of evidence, chosen by the ``evidence`` key), and each problem pydantic
+finds becomes a :class:`~exclusionscreen.errors.RuleProblem` naming the file, the key path and the
+line. A policy may only make a criterion stricter; a policy that loosens one is rejected with a
+message saying which criterion, which key and how.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import yaml
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._resources import bundled_dir
+from ._yaml import load_yaml
 from .errors import RuleFileError, RuleProblem
 from .rule_schema import CRITERION_FILE, ID_RE, SETTINGS, PolicyEntry, PolicyFile, explain
 from .rules import Criterion, Ownership, Policy, Reference
@@ -37,24 +39,11 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-# libyaml's safe loader where the build has it (same rules as yaml.safe_load, faster)
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _LISTS = ("categories", "involvement_types", "country_lists", "entity_lists")
 
 
 # --------------------------------------------------------------------------------------------
-# YAML with line numbers
-
-
-def _parse_yaml(text: str) -> tuple[Any, yaml.Node | None]:
-    """The plain data of a YAML text and its node tree (which knows the line of every key), from one
-    parse with the safe loader."""
-    loader = _SAFE_LOADER(text)
-    try:
-        node = loader.get_single_node()
-        return (loader.construct_document(node) if node is not None else None), node
-    finally:
-        loader.dispose()
+# rule files with the line of every key
 
 
 class _Document:
@@ -67,14 +56,14 @@ class _Document:
         self.lines: dict[str, int] = {}
         self.data: Any = None
         try:
-            self.data, node = _parse_yaml(path.read_text(encoding="utf-8"))
+            text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as exc:
             self.problem("", f"cannot read the file: {exc}")
             return
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            self.problem("", f"not valid YAML: {getattr(exc, 'problem', exc)}", line=line)
+        try:
+            self.data, node = load_yaml(text, self.name)  # plain data; no anchors, duplicate keys, bad dates
+        except RuleFileError as exc:
+            self.problems.extend(exc.problems)
             return
         if node is not None:
             self._index(node, "")

@@ -23,9 +23,9 @@ from .evaluate import evaluate_criteria, prepare_evidence
 from .evidence import subject_index, subject_names
 from .identifiers import IDENTIFIER_COLUMNS, normalise_identifiers
 from .names import NameIndex, issuer_name_index, issuer_name_table, normalise_names
-from .overrides import OVERRIDE_COLUMNS, check_overrides, read_decisions, read_overrides
+from .overrides import OVERRIDE_COLUMNS, check_decisions, check_overrides, read_decisions, read_overrides
 from .ownership import ultimate_parents
-from .resolve import SECURITY_COLUMNS, resolve_distinct
+from .resolve import SECURITY_COLUMNS, holding_keys, resolve_distinct
 from .result import ScreenResult
 from .rulefiles import load_policy, shipped_criteria
 from .rules import Policy
@@ -195,7 +195,15 @@ def screen(
     warnings += problems
     warnings += _missing_lists(policy, universe)
 
-    decided = read_decisions(decisions) if decisions is not None else None
+    decided = None
+    if decisions is not None:
+        decided, notes = check_decisions(
+            read_decisions(decisions),
+            holding_keys=holding_keys(securities),
+            issuers=universe.issuers["issuer_id"],
+            as_of=day,
+        )
+        warnings += notes
     # everything that depends only on the security is worked out once per distinct security
     per_security = resolve_distinct(
         securities,
@@ -214,7 +222,10 @@ def screen(
     orphan = per_security["screenable"] & per_security["issuer_id"].isna()
     orphan_norm = normalise_names(securities["security_name"].where(orphan))
     per_security = per_security.assign(
-        subject_id=per_security["issuer_id"].fillna("name:" + orphan_norm),
+        # a holding known only by an ISIN is a name-only subject keyed by it, so list ISINs can reach it
+        subject_id=per_security["issuer_id"]
+        .fillna("name:" + orphan_norm)
+        .fillna("name:isin:" + securities["isin"].where(orphan).astype("string").str.upper()),
         issuer_name=lookup(per_security["issuer_id"], names),
         ultimate_parent_id=lookup(per_security["issuer_id"], parent_of),
     )
@@ -230,6 +241,9 @@ def screen(
             match_threshold=match_threshold,
             review_threshold=review_threshold,
             index=subject_index(subjects, start=issuer_index),
+            identifiers=securities.reindex(columns=["isin", "ticker", "exchange"])
+            .assign(subject_id=per_security["subject_id"])
+            .loc[orphan],
         )
         warnings += evidence.warnings
         hits = evaluate_criteria(policy.criteria, universe, evidence, day, names)

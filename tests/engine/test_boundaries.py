@@ -135,20 +135,20 @@ def test_first_year_of_a_country_exposure_look_back_counts():
     assert "2022" in flags.loc["FIRST_YEAR", "evidence_note"]
 
 
-def test_list_entry_valid_to_the_screening_date_still_applies():
-    names = {"ENDS_TODAY": AS_OF, "ENDED_YESTERDAY": "2026-09-29", "STARTS_TODAY": None, "STARTS_TOMORROW": None}
+def test_list_entry_whose_valid_to_is_the_screening_date_no_longer_applies():
+    # validity is half-open, valid_from <= day < valid_to: valid_to is the first day off the list
+    dates = {
+        "ENDS_TODAY": ("2021-01-01", AS_OF),
+        "ENDS_TOMORROW": ("2021-01-01", "2026-10-01"),
+        "STARTS_TODAY": (AS_OF, None),
+        "STARTS_TOMORROW": ("2026-10-01", None),
+    }
+    name = {issuer: f"{issuer.title().replace('_', ' ')} Electronics Co" for issuer in dates}
     entries = [
-        dict(
-            list_id="us_dod_1260h",
-            name=f"{issuer.title().replace('_', ' ')} Electronics Co",
-            source=SOURCE,
-            valid_from={"STARTS_TODAY": AS_OF, "STARTS_TOMORROW": "2026-10-01"}.get(issuer, "2021-01-01"),
-            valid_to=valid_to,
-        )
-        for issuer, valid_to in names.items()
+        dict(list_id="us_dod_1260h", name=name[i], source=SOURCE, valid_from=start, valid_to=end)
+        for i, (start, end) in dates.items()
     ]
-    issuers = [dict(issuer_id=i, issuer_name=f"{i.title().replace('_', ' ')} Electronics Co") for i in names]
-    result = screen_issuers(issuers, entity_lists=entries)
+    result = screen_issuers([dict(issuer_id=i, issuer_name=name[i]) for i in dates], entity_lists=entries)
     flags = flags_of(result, LISTS.id)
-    assert set(flags.index) == {"ENDS_TODAY", "STARTS_TODAY"}
-    assert status_of(result, "ENDS_TODAY") == "excluded" and status_of(result, "ENDED_YESTERDAY") == "clear"
+    assert set(flags.index) == {"ENDS_TOMORROW", "STARTS_TODAY"}
+    assert status_of(result, "ENDS_TODAY") == "clear" and status_of(result, "ENDS_TOMORROW") == "excluded"

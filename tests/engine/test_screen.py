@@ -185,11 +185,14 @@ def test_overrides_active_expired_and_enforced(universe):
 @pytest.mark.parametrize(
     ("row", "message"),
     [
-        (("NOBODY", None, "cluster_munitions", "exempt", "x", "y", None, None), "unknown issuer_id 'NOBODY'"),
-        (("CLEAN", None, "no_such_rule", "exempt", "x", "y", None, None), "unknown criterion_id 'no_such_rule'"),
-        ((None, "XS0000000000", "cluster_munitions", "exempt", "x", "y", None, None), "unknown isin"),
-        (("CLEAN", None, "cluster_munitions", "ignore", "x", "y", None, None), "not exempt or enforce"),
-        (("CLEAN", None, "cluster_munitions", "exempt", None, "y", None, None), "rationale is empty"),
+        (("NOBODY", None, "cluster_munitions", "exempt", "x", "y", "2026-01-01", None), "unknown issuer_id 'NOBODY'"),
+        (
+            ("CLEAN", None, "no_such_rule", "exempt", "x", "y", "2026-01-01", None),
+            "unknown criterion_id 'no_such_rule'",
+        ),
+        ((None, "XS0000000000", "cluster_munitions", "exempt", "x", "y", "2026-01-01", None), "unknown isin"),
+        (("CLEAN", None, "cluster_munitions", "ignore", "x", "y", "2026-01-01", None), "not exempt or enforce"),
+        (("CLEAN", None, "cluster_munitions", "exempt", None, "y", "2026-01-01", None), "rationale is empty"),
     ],
 )
 def test_invalid_overrides_are_errors_naming_the_line(universe, row, message):

@@ -9,8 +9,8 @@ import openpyxl
 import openpyxl.xml
 import pytest
 
-from exclusionscreen.errors import ColumnMappingError, InputFileError
-from exclusionscreen.holdings import load_holdings
+from exclusionscreen.errors import ColumnMappingError, ContractError, InputFileError
+from exclusionscreen.holdings import ReadLimits, load_holdings
 
 from . import workbooks
 from .conftest import FIXTURES
@@ -132,13 +132,16 @@ def test_zip_bomb_is_refused_before_decompressing(tmp_path):
         load_holdings(path)
 
 
-def test_total_size_limit(tmp_path, monkeypatch):
-    from exclusionscreen.holdings import _workbook
-
+def test_total_size_limit(tmp_path):
     path = workbooks.title_block_second_sheet(tmp_path / "fund.xlsx")
-    monkeypatch.setattr(_workbook, "MAX_UNCOMPRESSED", 1000)
-    with pytest.raises(InputFileError, match=r"fund\.xlsx: refused: the workbook would decompress"):
-        load_holdings(path)
+    inflated = sum(m.file_size for m in zipfile.ZipFile(path).infolist())
+    with pytest.raises(
+        InputFileError,
+        match=rf"fund\.xlsx: refused: the workbook would decompress to {inflated:,} bytes "
+        rf"\(limit ReadLimits\.max_inflated={inflated - 1:,}; pass load_holdings",
+    ):
+        load_holdings(path, limits=ReadLimits(max_inflated=inflated - 1))
+    assert len(load_holdings(path, limits=ReadLimits(max_inflated=inflated))) == 5  # the exact boundary
 
 
 def test_a_bad_file_among_many_names_that_file(tmp_path):
@@ -153,3 +156,28 @@ def test_wrong_argument_types():
         load_holdings([42])
     with pytest.raises(ValueError, match="no files given"):
         load_holdings([])
+
+
+def test_a_contract_error_names_the_line_as_the_file_counts_it(tmp_path):
+    path = tmp_path / "weights.csv"
+    path.write_text(
+        "Fund X\nAs of 2026-06-30\nISIN,Name,Weight\nUS0378331005,APPLE INC,0.5\nUS5949181045,MICROSOFT CORP,-300\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        ContractError, match=r"(?s)weights\.csv: .*check greater_than_or_equal_to\(-1\.0\): line 5: -3\.0"
+    ):
+        load_holdings(path)
+
+
+def test_a_contract_error_names_the_sheet_row(tmp_path):
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for values in (["Fund X"], [], ["ISIN", "Name", "Weight"], ["US0378331005", "APPLE INC", 0.5]):
+        sheet.append(values)
+    sheet.append(["US5949181045", "MICROSOFT CORP", -300])
+    path = tmp_path / "weights.xlsx"
+    book.save(path)
+    with pytest.raises(ContractError, match=r"(?s)weights\.xlsx: .*: row 5: -3\.0") as caught:
+        load_holdings(path)
+    assert caught.value.failure_cases["source_row"].tolist() == [5]

@@ -11,7 +11,7 @@ from exclusionscreen._resources import data_dir
 
 from .conftest import SHARED, needs_shared
 
-BUILT = ["country_lists.csv", "entity_lists.csv", "list_sources.csv", "sipri_country_names.csv"]
+BUILT = ["country_lists.csv", "entity_lists.csv", "list_editions.csv", "list_sources.csv", "sipri_country_names.csv"]
 
 
 @needs_shared
@@ -75,7 +75,7 @@ def test_annex_iv_names_split_into_name_aliases_and_parent(build_script):
 
 def _rows(*rows):
     columns = ["list_id", "country", "valid_from", "programme", "scope"]
-    return pd.DataFrame([dict(zip(columns, r, strict=True)) for r in rows])
+    return pd.DataFrame([dict(zip(columns, r, strict=True)) for r in rows]).assign(valid_to="")
 
 
 def test_only_national_embargoes_enter_the_state_lists(build_script):

@@ -35,25 +35,28 @@ def test_lists_meet_their_contracts_and_carry_source_and_date(countries, entitie
     for frame in (countries, entities):
         assert frame["source"].notna().all()
         assert frame["source_url"].notna().all()
-        assert frame["retrieved"].eq("2026-11-22").all()
+    assert countries["retrieved"].eq("2026-11-22").all()
+    retrieved = entities["retrieved"].where(entities["list_id"].ne("us_ns_cmic"), "2025-04-21")
+    assert entities["retrieved"].eq(retrieved).all()
 
 
 COUNTRY_COUNTS = {
     "fh_not_free": 675,
     "uk_arms_embargo": 13,
-    "eu_arms_embargo": 12,
-    "un_arms_embargo": 9,
-    "eu_arms_embargo_state": 11,
+    "eu_arms_embargo": 13,
+    "un_arms_embargo": 14,
+    "eu_arms_embargo_state": 12,
     "uk_arms_embargo_state": 8,
-    "un_arms_embargo_state": 4,
+    "un_arms_embargo_state": 8,
 }
+ENTITY_COUNTS = {"eu_833_annex_iv": 920, "us_dod_1260h": 397, "us_ns_cmic": 68}
 
 
 def test_row_counts_per_list(countries, entities):
     assert countries["list_id"].value_counts().to_dict() == COUNTRY_COUNTS
-    assert entities["list_id"].value_counts().to_dict() == {"eu_833_annex_iv": 921, "us_dod_1260h": 397}
+    assert entities["list_id"].value_counts().to_dict() == ENTITY_COUNTS
     sources = list_sources().set_index("list_id")
-    assert sources["rows"].to_dict() == {**COUNTRY_COUNTS, "eu_833_annex_iv": 921, "us_dod_1260h": 397}
+    assert sources["rows"].to_dict() == {**COUNTRY_COUNTS, **ENTITY_COUNTS}
 
 
 def test_un_drc_programme_is_corrected_to_the_drc(countries):
@@ -74,6 +77,7 @@ def test_embargo_rows_checked_by_hand(countries):
     assert rows.loc[("uk_arms_embargo", "GB-SOM"), "country"] == "SO"
     assert set(countries.loc[countries["list_id"].eq("eu_arms_embargo"), "country"]) == {
         "BY",
+        "ER",
         "HT",
         "IQ",
         "IR",
@@ -124,7 +128,8 @@ def test_freedom_house_not_free_by_edition(countries):
     latest = fh[fh["edition"].eq("FIW 2025")]
     assert latest["valid_to"].isna().all()
     row = fh[(fh["country"].eq("RU")) & fh["edition"].eq("FIW 2020")].iloc[0]
-    assert (row["valid_from"], row["valid_to"]) == (pd.Timestamp("2020-01-01"), pd.Timestamp("2020-12-31"))
+    assert (row["valid_from"], row["valid_to"]) == (pd.Timestamp("2020-01-01"), pd.Timestamp("2021-01-01"))
+    assert "sheet FIW13-25, row " in row["source"]
 
 
 def test_1260h_company_removed_in_2024_is_not_listed_in_2025(entities):
@@ -141,7 +146,8 @@ def test_1260h_company_removed_in_2024_is_not_listed_in_2025(entities):
 
 def test_lists_valid_on_reads_empty_dates_as_open(countries):
     un = countries[countries["list_id"].eq("un_arms_embargo")]
-    assert set(lists_valid_on(un, "2023-01-01")["programme"]) == set(un["programme"])
+    current = un[un["valid_to"].isna() & un["valid_from"].le(pd.Timestamp("2023-01-01"))]
+    assert set(lists_valid_on(un, "2023-01-01")["programme"]) == set(current["programme"])
     assert "UN-SC2653" in set(lists_valid_on(un, "2023-01-01")["programme"])
     assert "UN-SC2653" not in set(lists_valid_on(un, "2022-10-20")["programme"])
     eu = countries[countries["list_id"].eq("eu_arms_embargo")]
@@ -185,7 +191,7 @@ def test_annex_iv_entries_checked_by_hand(entities):
 
 def test_stale_lists_warn_a_year_after_their_as_of_date():
     old = stale_lists("2026-11-22")
-    assert old["list_id"].tolist() == ["fh_not_free"]
+    assert old["list_id"].tolist() == ["fh_not_free", "us_ns_cmic"]
     with pytest.warns(ReferenceDataWarning, match="fh_not_free"):
         warn_stale_lists("2026-11-22")
     with warnings.catch_warnings():
@@ -208,7 +214,7 @@ def test_state_lists_hold_only_embargoes_on_the_state_itself(countries):
         shared = ["country", "valid_from", "source", "valid_from_source", "scope_source"]
         assert state[shared].equals(rows.loc[state.index, shared])
     un = _embargo(countries, "un_arms_embargo_state")
-    assert sorted(un["country"]) == ["CF", "KP", "LY", "SS"]
+    assert sorted(un["country"]) == ["CF", "CI", "ER", "IR", "IR", "KP", "LY", "SS"]
     # Embargoes on non-state groups, named persons or a region stay out (checked by hand).
     un_all = _embargo(countries, "un_arms_embargo")
     for programme, cited in [
@@ -232,13 +238,14 @@ def test_state_leaves_the_list_the_day_its_government_was_exempted(countries):
     assert "2693 (2023)" in un.loc["UN-SC2127", "scope_source"]
     assert "press.un.org/en/2023/sc15382" in un.loc["UN-SC2127", "scope_source"]
     frame = un.reset_index()
-    assert "CF" in set(lists_valid_on(frame, "2023-07-27")["country"])
-    assert "CF" not in set(lists_valid_on(frame, "2023-07-28")["country"])
+    # half-open: in force the day before the exemption, not on the day itself
+    assert "CF" in set(lists_valid_on(frame, "2023-07-26")["country"])
+    assert "CF" not in set(lists_valid_on(frame, "2023-07-27")["country"])
     # The full list keeps the programme: arms sales to armed groups there are still embargoed.
     assert pd.isna(_embargo(countries, "un_arms_embargo").loc["UN-SC2127", "valid_to"])
     eu = _embargo(countries, "eu_arms_embargo_state")
     assert (eu.loc["EU-IRQ", "valid_from"], eu.loc["EU-IRQ", "valid_to"]) == (
-        pd.Timestamp("2003-07-07"),
+        pd.Timestamp("1990-08-04"),
         pd.Timestamp("2004-07-19"),
     )
     assert "2004/553/CFSP" in eu.loc["EU-IRQ", "scope_source"]

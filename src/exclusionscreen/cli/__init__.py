@@ -10,6 +10,7 @@ import typer
 
 from . import criteria as _criteria
 from . import holdings as _holdings
+from . import lists as _lists
 from . import screen as _screen
 
 app = typer.Typer(
@@ -24,6 +25,7 @@ app = typer.Typer(
 )
 app.add_typer(_criteria.app, name="criteria")
 app.add_typer(_holdings.app, name="holdings")
+app.add_typer(_lists.app, name="lists")
 app.command("screen")(_screen.screen)
 app.command("demo")(_screen.demo)
 

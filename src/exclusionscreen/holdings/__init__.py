@@ -8,6 +8,7 @@ listed in the :class:`LoadReport` that :func:`load_report` returns.
 
 from ._aliases import CANONICAL
 from ._assets import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
+from ._limits import ReadLimits
 from ._load import load_holdings, load_report
 from ._report import FileReport, LoadReport
 
@@ -17,6 +18,7 @@ __all__ = [
     "NOT_SCREENABLE",
     "FileReport",
     "LoadReport",
+    "ReadLimits",
     "load_holdings",
     "load_report",
     "normalise_asset_class",

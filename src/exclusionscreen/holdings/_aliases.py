@@ -288,6 +288,14 @@ ALIASES: dict[str, dict[str, tuple[str, ...]]] = {
         "it": ("Data", "Data di valutazione"),
         "nl": ("Peildatum", "Waarderingsdatum"),
     },
+    "holding_id": {
+        "en": ("Holding ID", "Position ID", "Lot ID", "Position Number", "Lot Number", "Position Key"),
+        "de": ("Positions-ID", "Positionsnummer"),
+        "fr": ("Identifiant de position", "Numéro de position"),
+        "es": ("Identificador de posición",),
+        "it": ("Identificativo posizione",),
+        "nl": ("Positie-ID",),
+    },
     "portfolio_id": {
         "en": ("Portfolio", "Portfolio ID", "Portfolio Code", "Fund", "Fund ID", "Fund Code", "Account", "Account ID"),
         "de": ("Portfolio-ID", "Fonds-ID", "Depot", "Depotnummer"),

@@ -78,7 +78,8 @@ _BY_NAME: tuple[tuple[str, str], ...] = (
         r"\bcash collateral\b|\bmargin balance\b|\bmargin\b.*\bfutures?\b|"
         r"\bfutures?\b.*\bmargin\b",
     ),
-    ("futures", r"\be-?mini\b|\bfutures?\b"),
+    # "future" alone is no sign: "Future Retail Ltd.", "Future PLC" are companies
+    ("futures", r"\be-?mini\b|\bfutures\b|\bfuture (?:contract|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)\b"),
     ("cash", rf"^(?:{_CURRENCY_NAMES})$|^[a-z]{{3}} cash$|^cash(?: and cash equivalents)?$"),
 )
 
@@ -99,7 +100,15 @@ def normalise_asset_class(raw: pd.Series) -> pd.Series:
 
 
 def asset_class_from_name(names: pd.Series) -> pd.Series:
-    """Cash, collateral or futures where the security name leaves no doubt; missing otherwise."""
-    text = names.astype("string").str.strip().str.casefold()
-    answers = {v: _first_match(v, _NAME_PATTERNS) for v in text.dropna().unique()}
-    return text.map(answers).astype("string")
+    """Cash, collateral or futures where the security name leaves no doubt; missing otherwise.
+
+    The patterns run over the distinct names in whole-column steps (a million holdings carry
+    some ten thousand names, and a loop over them cost most of a typed table's load time).
+    """
+    codes, distinct = pd.factorize(names.astype("string").str.strip().str.casefold())
+    text = pd.Series(distinct, dtype="string")
+    answer = pd.Series(pd.NA, index=text.index, dtype="string")
+    for name, pattern in reversed(_BY_NAME):  # the first pattern that matches wins
+        answer = answer.mask(text.str.contains(pattern, regex=True).fillna(False).astype(bool), name)
+    values = answer.array.take(codes, allow_fill=True) if len(answer) else pd.array([pd.NA] * len(codes), "string")
+    return pd.Series(values, index=names.index, dtype="string")

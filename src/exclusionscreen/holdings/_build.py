@@ -29,6 +29,22 @@ def _weight_sums(weights: pd.Series | None, portfolio: pd.Series) -> dict[str, f
     return {str(k): float(v) for k, v in weights.groupby(portfolio, sort=False).sum().items()}
 
 
+def _rule_details(names: dict[int, str], roles: dict, value_currency: str | None) -> dict[str, str]:
+    """How the columns outside the alias list got their roles, and how sure; the values' currency.
+
+    Columns named by ``column_map`` or an alias are sure (listed in ``column_mapping``); the
+    others are listed with their rule, so a reader can check the guesses.
+    """
+    guessed = {p: role for p, role in roles.items() if role.rule not in ("alias", "column_map")}
+    out = {}
+    if guessed:
+        listed = "; ".join(f"{names[p]}: {role.describe()}" for p, role in guessed.items())
+        out["col. rules"] = listed + "; every other column: by column_map or the alias list (100% sure)"
+    if value_currency:
+        out["values in"] = f"{value_currency} (named in the market value column's header)"
+    return out
+
+
 def read_holdings(
     source: Source,
     portfolio_id: str,
@@ -96,6 +112,16 @@ def read_holdings(
     out = pd.DataFrame({**texts, **ids, **values, **classes, **places}, index=text.index[keep])
     if dates is not None:
         out["as_of"] = dates
+    if table_columns.has("holding_id"):
+        out["holding_id"] = col.clean_text(table_columns.raw("holding_id"))
+    roles = table.columns.roles
+    value_currency = (
+        roles[positions["market_value"]].currency
+        if "market_value" in positions and positions["market_value"] in roles
+        else None
+    )
+    if value_currency:
+        out["market_value_currency"] = value_currency
     out["portfolio_id"] = portfolio
     out["source_file"] = source.name
     out["source_row"] = rows[keep].astype("int64")
@@ -133,7 +159,7 @@ def read_holdings(
         weight_sums=sums,
         duplicates=pd.DataFrame(),
         warnings=tuple(warnings),
-        details=dict(source.notes),
+        details=dict(source.notes) | _rule_details(names, roles, value_currency),
         notes=table.columns.notes,
     )
     return out.reset_index(drop=True), report

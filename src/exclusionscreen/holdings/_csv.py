@@ -3,6 +3,10 @@
 Preambles and footers have fewer fields than the table, and a quoted footer may run over many
 lines (iShares files end with one quoted paragraph of legal text), so the file is read with
 the :mod:`csv` module record by record; each record keeps the line it starts on.
+
+The :class:`ReadLimits` are checked record by record, before the records become a rectangle:
+fields in the widest record that holds something, characters in a field, fields and characters
+in the file, and the rectangle itself (records times the widest width).
 """
 
 from __future__ import annotations
@@ -11,9 +15,12 @@ import csv
 import io
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
 from ..errors import InputFileError
+from ._limits import DEFAULT_LIMITS, ReadLimits, limit_note
+from ._quoting import check_quoting
 from ._table import Grid
 
 __all__ = ["DELIMITERS", "decode", "read_delimited"]
@@ -69,8 +76,52 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def read_delimited(data: bytes, path: str) -> tuple[Grid, str, str]:
-    """The grid of a delimited text file, its encoding and its delimiter."""
+def _within(records: list[list[str]], starts: list[int], path: str, limits: ReadLimits) -> int:
+    """The width of the widest record that holds something, after checking every limit."""
+    width = cells = chars = 0
+    for record, line in zip(records, starts, strict=True):
+        used = len(record)
+        while used and not record[used - 1]:
+            used -= 1  # empty fields at the end of a record hold nothing
+        if used > limits.max_columns:
+            raise InputFileError(
+                path,
+                f"refused: line {line:,} has {used:,} fields ({limit_note('max_columns', limits.max_columns)})",
+            )
+        sizes = [len(value) for value in record[:used]]
+        longest = max(sizes, default=0)
+        if longest > limits.max_cell_chars:
+            raise InputFileError(
+                path,
+                f"refused: a field on line {line:,} holds {longest:,} characters "
+                f"({limit_note('max_cell_chars', limits.max_cell_chars)})",
+            )
+        width = max(width, used)
+        cells += used
+        chars += sum(sizes)
+        if cells > limits.max_cells:
+            raise InputFileError(
+                path,
+                f"refused: more than {limits.max_cells:,} fields by line {line:,} "
+                f"({limit_note('max_cells', limits.max_cells)})",
+            )
+        if chars > limits.max_text_chars:
+            raise InputFileError(
+                path,
+                f"refused: more than {limits.max_text_chars:,} characters by line {line:,} "
+                f"({limit_note('max_text_chars', limits.max_text_chars)})",
+            )
+    if len(records) * width > limits.max_cells:
+        raise InputFileError(
+            path,
+            f"refused: the file spans {len(records):,} records by {width:,} fields, {len(records) * width:,} "
+            f"cells ({limit_note('max_cells', limits.max_cells)})",
+        )
+    return width
+
+
+def read_delimited(data: bytes, path: str, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[Grid, str, str]:
+    """The grid of a delimited text file, its encoding and its delimiter, within `limits`."""
     text, encoding = decode(data, path)
     if not text.strip():
         raise InputFileError(path, "the file is empty")
@@ -78,10 +129,25 @@ def read_delimited(data: bytes, path: str) -> tuple[Grid, str, str]:
     try:
         records, starts = _records(text, delimiter)
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputFileError(
+                path,
+                f"refused: a field holds more than {csv.field_size_limit():,} characters "
+                f"({limit_note('max_cell_chars', limits.max_cell_chars)})",
+            ) from None
         raise InputFileError(path, f"cannot read as delimited text: {exc}") from None
-    width = max(map(len, records), default=0)
-    cells = pd.DataFrame([r + [None] * (width - len(r)) for r in records], dtype=object)
-    cells.columns = range(cells.shape[1])
-    cells = cells.where(cells.notna(), None)
+    except MemoryError:
+        raise InputFileError(
+            path, "this machine ran out of memory reading the file (not a sign of a damaged file)"
+        ) from None
+    del text
+    check_quoting(records, starts, delimiter, path)
+    width = _within(records, starts, path, limits)
+    dense = np.full((len(records), width), None, dtype=object)
+    for position, record in enumerate(records):
+        used = min(len(record), width)
+        if used:
+            dense[position, :used] = record[:used]
+    cells = pd.DataFrame(dense, columns=range(width), dtype=object)
     rows = pd.Series(starts, index=cells.index, dtype="int64")
     return Grid(cells, rows), encoding, delimiter

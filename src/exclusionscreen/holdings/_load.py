@@ -12,15 +12,15 @@ from tqdm import tqdm
 
 from ..contracts import Holdings, validate
 from ..errors import ArgumentError, InputFileError
-from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import CANONICAL
-from ._build import read_holdings
+from ._dispatch import is_lock_file, read_input
+from ._limits import DEFAULT_LIMITS, ReadLimits
+from ._positions import duplicate_positions, holding_ids
 from ._report import FileReport, LoadReport
-from ._sources import read_source
 
 __all__ = ["FILE_SUFFIXES", "PROGRESS_FROM", "load_holdings", "load_report"]
 
-FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet")
+FILE_SUFFIXES = (".csv", ".txt", ".tsv", ".xlsx", ".xlsm", ".parquet", ".xml")
 """The files taken from a folder given to :func:`load_holdings`."""
 PROGRESS_FROM = 4
 """From how many files on a progress bar is shown (on a terminal)."""
@@ -28,7 +28,7 @@ PROGRESS_FROM = 4
 Source = str | Path | pd.DataFrame
 
 
-def _inputs(path_or_paths: Source | Sequence[Source]) -> list[Source]:
+def _inputs(path_or_paths: Source | Sequence[Source], skipped_files: list[Path]) -> list[Source]:
     if isinstance(path_or_paths, (str, Path, pd.DataFrame)):
         items: list[Source] = [path_or_paths]
     else:
@@ -37,6 +37,9 @@ def _inputs(path_or_paths: Source | Sequence[Source]) -> list[Source]:
     for item in items:
         if isinstance(item, (str, Path)) and Path(item).is_dir():
             found = sorted(p for p in Path(item).iterdir() if p.is_file() and p.suffix.lower() in FILE_SUFFIXES)
+            locks = [p for p in found if is_lock_file(p)]
+            found = [p for p in found if not is_lock_file(p)]
+            skipped_files.extend(locks)
             if not found:
                 raise InputFileError(item, f"the folder holds no {', '.join(FILE_SUFFIXES)} files")
             out.extend(found)
@@ -106,51 +109,6 @@ def _check_column_map(column_map: Mapping[str, str | None] | None) -> dict[str, 
     return {str(k): v for k, v in column_map.items()}
 
 
-def _holding_ids(frames: list[pd.DataFrame], labels: list[str]) -> list[pd.Series]:
-    """``portfolio:row``, with the file name added where several files share a portfolio."""
-    files_per_id: Counter = Counter()
-    for frame in frames:
-        files_per_id.update(frame["portfolio_id"].unique().tolist())
-    names = [Path(label).name for label in labels]
-    name_counts = Counter(names)
-    out = []
-    for position, (frame, name) in enumerate(zip(frames, names, strict=True)):
-        tag = name if name_counts[name] == 1 else f"{name}#{position + 1}"
-        shared = frame["portfolio_id"].map(files_per_id) > 1
-        rows = frame["source_row"].astype("string")
-        plain = frame["portfolio_id"] + ":" + rows
-        out.append(plain.where(~shared, frame["portfolio_id"] + ":" + tag + ":" + rows))
-    return out
-
-
-_CHECKS = {"isin": is_valid_isin, "cusip": is_valid_cusip, "sedol": is_valid_sedol, "lei": is_valid_lei}
-
-
-def _duplicates(frame: pd.DataFrame) -> pd.DataFrame:
-    """Rows of the same portfolio that hold the same security.
-
-    The same valid identifier (ISIN, else CUSIP, SEDOL, LEI) makes the same position; rows
-    without one are compared by ticker, exchange, name and asset class together.
-    """
-    parts = [
-        frame[c].astype("string").fillna("")
-        for c in ("ticker", "exchange", "security_name", "asset_class", "identifier")
-        if c in frame.columns
-    ]
-    fallback = parts[0].str.cat(parts[1:], sep="|")
-    key = pd.Series(pd.NA, index=frame.index, dtype="string")
-    for column, valid in _CHECKS.items():
-        values = frame[column].astype("string")
-        distinct = values.dropna().unique()
-        ok = values.map({v: valid(v) for v in distinct}).fillna(False).astype(bool)
-        key = key.fillna(values.where(ok))
-    key = key.fillna(fallback)
-    dup = key.notna() & pd.DataFrame({"p": frame["portfolio_id"], "k": key}).duplicated(keep=False)
-    found = frame.loc[dup, ["source_file", "source_row", "portfolio_id", "holding_id"]].copy()
-    found["position_key"] = key[dup]
-    return found.reset_index(drop=True)
-
-
 def load_holdings(
     path_or_paths: Source | Sequence[Source],
     portfolio_id: str | Sequence[str] | Mapping[str, str] | None = None,
@@ -158,6 +116,7 @@ def load_holdings(
     sheet: str | int | None = None,
     *,
     progress: bool | None = None,
+    limits: ReadLimits | None = None,
 ) -> pd.DataFrame:
     """Read holdings files (CSV, XLSX, Parquet) or frames into the Holdings contract.
 
@@ -177,6 +136,10 @@ def load_holdings(
         holding the holdings table.
     progress
         Show a progress bar; by default on a terminal when loading four or more files.
+    limits
+        The most a file may hold (:class:`ReadLimits`: columns, cells, characters, and a
+        workbook's inflated size and compression ratio); by default ``ReadLimits()``. A file
+        beyond a limit is refused with an :class:`InputFileError` naming the limit.
 
     Returns
     -------
@@ -189,7 +152,8 @@ def load_holdings(
     Raises
     ------
     InputFileError
-        A file is missing, empty, corrupt, not a spreadsheet, or a hostile workbook.
+        A file is missing, empty, corrupt, not a spreadsheet, a hostile workbook, or beyond
+        one of the `limits`.
     ColumnMappingError
         No table with a column that identifies a security was found.
 
@@ -198,10 +162,16 @@ def load_holdings(
     >>> holdings = load_holdings(["IVV_holdings.csv", "spy_holdings.xlsx"])  # doctest: +SKIP
     >>> print(load_report(holdings))  # doctest: +SKIP
     """
-    items = _inputs(path_or_paths)
+    lock_files: list[Path] = []
+    items = _inputs(path_or_paths, lock_files)
     labels = [_label(item, i, len(items)) for i, item in enumerate(items)]
     ids, from_file, notes = _portfolio_ids(items, labels, portfolio_id)
+    notes.extend(f"{p.name}: skipped, an office or editor lock file (not holdings)" for p in lock_files)
     mapping = _check_column_map(column_map)
+    if limits is None:
+        limits = DEFAULT_LIMITS
+    elif not isinstance(limits, ReadLimits):
+        raise TypeError(f"limits: expected a ReadLimits, got {type(limits).__name__}")
     disable = (not progress) if progress is not None else (True if len(items) < PROGRESS_FROM else None)
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
@@ -209,8 +179,7 @@ def load_holdings(
         list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings", unit="file", disable=disable
     )
     for item, label, pid, own in bar:
-        source = read_source(item, label)
-        frame, report = read_holdings(source, pid, mapping, sheet, portfolio_from_file=own)
+        frame, report = read_input(item, label, pid, mapping, sheet, own, limits)
         frames.append(frame)
         reports.append(report)
 
@@ -221,11 +190,14 @@ def load_holdings(
             notes.append(f"column_map names columns no file has: {', '.join(map(repr, missing))}")
 
     validated = []
-    for frame, report, hid in zip(frames, reports, _holding_ids(frames, labels), strict=True):
+    hids, id_notes = holding_ids(frames, labels)
+    notes.extend(id_notes)
+    for frame, report, hid in zip(frames, reports, hids, strict=True):
         frame = frame.assign(holding_id=hid)
-        validated.append(validate(frame, Holdings, source=report.path))
+        label = "line" if report.format == "csv" else "row"  # as the file counts them (source_row)
+        validated.append(validate(frame, Holdings, source=report.path, row_label=label))
     combined = pd.concat(validated, ignore_index=True) if len(validated) > 1 else validated[0].reset_index(drop=True)
-    duplicates = _duplicates(combined)
+    duplicates = duplicate_positions(combined)
     final = []
     for position, report in enumerate(reports):
         mine = duplicates[duplicates["source_file"] == report.path]

@@ -45,7 +45,7 @@ def _locate(grid: Grid, column_map: dict | None) -> tuple[Table | None, int, tup
         position, score, shown = found.position, found.score, found.candidates
     start = -1 if position is None else position
     has_data = text.iloc[start + 1 :].notna().any(axis=0)
-    columns = choose_columns(_names_of(grid, text, position), column_map, has_data)
+    columns = choose_columns(_names_of(grid, text, position), column_map, has_data, text.iloc[start + 1 :])
     return Table(grid, text, position, columns), score, tuple(map(str, shown))
 
 

@@ -59,6 +59,7 @@ SPACE = "[ \t\n\r\f\v\u00a0\u2007\u2009\u202f]"
 """A regex class of the spaces found in cells, including no-break and thin spaces."""
 _GROUPING = "[ \t\n\r\f\v\u00a0\u2007\u2009\u202f'\u2019]"
 _CURRENCY = "^(?:[A-Z]{3}|[$\u20ac\u00a3\u00a5])|(?:[A-Z]{3}|[$\u20ac\u00a3\u00a5])$"
+_FORMULA_TEXT = r'^="(.*)"$'
 _SEPARATED = r"^[-+]?[0-9.,]*[0-9][0-9.,]*$"
 
 
@@ -105,6 +106,8 @@ def is_native_number(values: pd.Series) -> pd.Series:
 def _clean_text(values: pd.Series) -> pd.Series:
     """Strip group spacing, signs of currency; None where the cell means "missing"."""
     text = values.astype("string").str.strip()
+    # '="3.42%"': a spreadsheet formula that keeps a number as text (Vanguard's CSV files)
+    text = text.str.replace(_FORMULA_TEXT, r"\1", regex=True).str.strip()
     text = text.mask(text.str.lower().isin(MISSING_TOKENS))
     text = text.str.replace(_GROUPING, "", regex=True).str.replace("\u2212", "-", regex=False)
     return text.str.replace(_CURRENCY, "", regex=True)

@@ -16,6 +16,7 @@ import pandas as pd
 
 from ..errors import InputFileError
 from ._csv import read_delimited
+from ._limits import DEFAULT_LIMITS, ReadLimits
 from ._table import Grid
 from ._workbook import read_workbook
 
@@ -57,8 +58,10 @@ def _parquet(data: bytes, name: str) -> pd.DataFrame:
         raise InputFileError(name, f"truncated or corrupt Parquet file ({exc})") from None
 
 
-def read_source(source: str | Path | pd.DataFrame, label: str | None = None) -> Source:
-    """Read one input into grids; a frame is taken as it is, a file by its content."""
+def read_source(
+    source: str | Path | pd.DataFrame, label: str | None = None, limits: ReadLimits = DEFAULT_LIMITS
+) -> Source:
+    """Read one input into grids; a frame is taken as it is, a file by its content, within `limits`."""
     if isinstance(source, pd.DataFrame):
         return Source(label or "<frame>", "frame", [_frame_grid(source)])
     name = str(source)
@@ -73,7 +76,7 @@ def read_source(source: str | Path | pd.DataFrame, label: str | None = None) -> 
         raise InputFileError(name, "the file is empty")
     suffix = path.suffix.lower()
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
-        return Source(name, "xlsx", read_workbook(data, name), digest)
+        return Source(name, "xlsx", read_workbook(data, name, limits), digest)
     if suffix in _WORKBOOK_SUFFIXES:
         raise InputFileError(name, "truncated or corrupt workbook (not a zip archive)")
     if data.startswith(b"PAR1"):
@@ -85,5 +88,5 @@ def read_source(source: str | Path | pd.DataFrame, label: str | None = None) -> 
     for magic, what in _OTHER_BINARY.items():
         if data.startswith(magic):
             raise InputFileError(name, what)
-    grid, encoding, delimiter = read_delimited(data, name)
+    grid, encoding, delimiter = read_delimited(data, name, limits)
     return Source(name, "csv", [grid], digest, {"encoding": encoding, "delimiter": delimiter})

@@ -11,8 +11,19 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import IDENTITY_COLUMNS, AliasHit, alias_index, header_key
 from ._numbers import MISSING_TOKENS, SPACE
+from ._roles import (
+    SURE_ALIAS,
+    SURE_CONFIRMED,
+    SURE_WORDS,
+    RoleChoice,
+    confirm,
+    from_content,
+    header_currency,
+    role_from_words,
+)
 
 __all__ = [
     "HEADER_SEARCH_ROWS",
@@ -29,6 +40,8 @@ __all__ = [
 HEADER_SEARCH_ROWS = (60, 500)
 """How far down a file the header row is looked for: first near the top, then further."""
 _NAME_CELL = 80  # a column name is shorter than this
+_WORDS_CELL = 40  # header words are looked for in cells shorter than this
+_WORDS_RANK = 100  # a role from header words ranks after every alias
 
 _TOTAL = (  # no \s: plain patterns run in pyarrow's regex engine
     r"(?i)^(?:grand[ -]*|sub[ -]*)?(?:total|totals|summe|gesamt|gesamtsumme|insgesamt|"
@@ -36,6 +49,8 @@ _TOTAL = (  # no \s: plain patterns run in pyarrow's regex engine
     r"(?: +(?:net assets|portfolio|fund|holdings|positions|market value|investments|"
     r"fondsverm[oö]gen|portefeuille|cartera|portafoglio))? *[:.]? *$"
 )
+TOTAL_PATTERN = _TOTAL
+"""A totals label ("Total", "Grand total", "Summe", "Total général"...)."""
 _LEGAL = (
     r"(?i)invest|prospect|risk|copyright|©|rights reserved|trademark|past performance|fdic|"
     r"disclaim|distributor|distributed by|advice|recommendation|solicitation|regulat|licen[cs]|"
@@ -74,6 +89,7 @@ class ColumnChoice:
     names: dict[int, str]
     unmapped: tuple[str, ...]
     notes: tuple[str, ...] = field(default=())
+    roles: dict[int, RoleChoice] = field(default_factory=dict)  # grid column -> why it got its role
 
     def source_of(self, canonical: str) -> str | None:
         for position, target in self.columns.items():
@@ -112,13 +128,18 @@ def _hits(text: pd.DataFrame, column_map: dict[str, str | None] | None) -> pd.Da
     index = alias_index()
     user = _user_keys(column_map)
 
-    def lookup(key: str) -> tuple[str | None, int, bool]:
+    def lookup(value: str) -> tuple[str | None, int, bool]:
+        key = keys[value]
         if key in user:
             return user[key], -1, True
         hit: AliasHit | None = index.get(key)
-        return (hit.canonical, hit.rank, False) if hit else (None, 0, False)
+        if hit:
+            return hit.canonical, hit.rank, False
+        if len(value) <= _WORDS_CELL:
+            return role_from_words(value), _WORDS_RANK, False
+        return None, 0, False
 
-    found = {value: lookup(keys[value]) for value in distinct}
+    found = {value: lookup(value) for value in distinct}
     long = stacked.rename("text").reset_index()
     long.columns = ["row", "column", "text"]
     details = pd.DataFrame(long["text"].map(found).tolist(), columns=["canonical", "rank", "user"])
@@ -162,12 +183,16 @@ def choose_columns(
     names: list[str | None],
     column_map: dict[str, str | None] | None,
     has_data: pd.Series,
+    body: pd.DataFrame | None = None,
 ) -> ColumnChoice:
     """Map header `names` (one per grid column) to canonical columns.
 
-    A ``column_map`` entry wins over the alias table; among several columns naming the same
-    canonical column, the better-ranked alias wins, then the leftmost. Columns without a name
-    are listed as unmapped only when they hold data.
+    A ``column_map`` entry wins over the alias table, an alias over the words of a header
+    (:mod:`._roles`); among several columns naming the same canonical column, the better-ranked
+    rule wins, then the leftmost. With the table's `body` (its cells as text), a role from header
+    words must not be refuted by the column's content, and an unnamed or unknown column whose
+    values are ISINs or LEIs is taken as one. Columns without a name are listed as unmapped only
+    when they hold data.
     """
     index = alias_index()
     user = _user_keys(column_map)
@@ -175,19 +200,42 @@ def choose_columns(
         position: (name if name is not None else f"(unnamed column {position + 1})")
         for position, name in enumerate(names)
     }
-    candidates = []
-    for position, name in enumerate(names):
-        if name is None:
-            continue
-        key = header_key(name)
-        if key in user:
-            candidates.append((position, user[key], -1))
-        elif key in index:
-            candidates.append((position, index[key].canonical, index[key].rank))
-    chosen: dict[int, str] = {}
+    candidates: list[tuple[int, str | None, int, RoleChoice | None]] = []
     notes: list[str] = []
+    for position, name in enumerate(names):
+        key = header_key(name) if name is not None else None
+        currency = header_currency(name) if name is not None else None
+        if key is not None and key in user:
+            role = RoleChoice(user[key], "column_map", SURE_ALIAS, currency) if user[key] else None
+            candidates.append((position, user[key], -1, role))
+            continue
+        if key is not None and key in index:
+            hit = index[key]
+            candidates.append(
+                (position, hit.canonical, hit.rank, RoleChoice(hit.canonical, "alias", SURE_ALIAS, currency))
+            )
+            continue
+        canonical = role_from_words(name) if name is not None else None
+        values = body[position] if body is not None and position in body.columns else None
+        if canonical is not None:
+            verdict, why = confirm(canonical, values) if values is not None else (None, "not checked")
+            if verdict is False:
+                notes.append(
+                    f"column {shown[position]!r}: its header reads as {canonical}, but its content "
+                    f"does not ({why}); not used"
+                )
+                continue
+            sure, rule = (SURE_CONFIRMED, f"header words, content: {why}") if verdict else (SURE_WORDS, "header words")
+            candidates.append((position, canonical, _WORDS_RANK, RoleChoice(canonical, rule, sure, currency)))
+        elif values is not None:
+            found = from_content(values)
+            if found is not None:
+                role = RoleChoice(found[0], f"content: {found[1]}", SURE_CONFIRMED)
+                candidates.append((position, found[0], _WORDS_RANK + 1, role))
+    chosen: dict[int, str] = {}
+    roles: dict[int, RoleChoice] = {}
     taken: dict[str, int] = {}
-    for position, canonical, _rank in sorted(candidates, key=lambda c: (c[2], c[0])):
+    for position, canonical, _rank, role in sorted(candidates, key=lambda c: (c[2], c[0])):
         if canonical is None:
             continue
         if canonical in taken:
@@ -195,12 +243,14 @@ def choose_columns(
             continue
         taken[canonical] = position
         chosen[position] = canonical
+        if role is not None:
+            roles[position] = role
     unmapped = tuple(
         shown[position]
         for position, name in enumerate(names)
         if position not in chosen and (name is not None or bool(has_data.iloc[position]))
     )
-    return ColumnChoice(dict(sorted(chosen.items())), shown, unmapped, tuple(notes))
+    return ColumnChoice(dict(sorted(chosen.items())), shown, unmapped, tuple(notes), roles)
 
 
 def _plausible(text: pd.Series, canonical: str) -> pd.Series:
@@ -213,6 +263,21 @@ def _plausible(text: pd.Series, canonical: str) -> pd.Series:
     elif canonical != "security_name":
         ok &= value.str.count(SPACE) <= 2
     return ok.fillna(False).astype(bool)
+
+
+_VALID = {"isin": is_valid_isin, "cusip": is_valid_cusip, "sedol": is_valid_sedol, "lei": is_valid_lei}
+
+
+def _valid_code(text: pd.DataFrame, positions: list[int], columns: dict[int, str]) -> pd.Series:
+    """Rows with an identifier whose check digit is right (checked once per distinct value)."""
+    found = pd.Series(False, index=text.index)
+    for position in positions:
+        kinds = [columns[position]] if columns[position] in _VALID else list(_VALID)
+        values = text[position].str.upper()
+        distinct = values.dropna().unique()
+        answers = {v: any(_VALID[k](v) for k in kinds) for v in distinct}
+        found |= values.map(answers).fillna(False).astype(bool)
+    return found
 
 
 def classify_rows(
@@ -250,6 +315,9 @@ def classify_rows(
         holding = candidate & has_number
         last = position[holding].max() if holding.any() else -1
         holding |= candidate & (n_identity >= 2) & (position < last)
+        # A valid ISIN, CUSIP, SEDOL or LEI (its check digit right) names a security wherever
+        # the row sits: a position without a value at the end of a file is still a holding.
+        holding |= candidate & _valid_code(text, code_columns, columns)
     else:
         holding = candidate
     end = int(position[holding].max()) if holding.any() else None

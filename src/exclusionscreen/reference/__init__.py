@@ -10,11 +10,14 @@ from ._bundled import (
     ReferenceDataWarning,
     bundled_country_lists,
     bundled_entity_lists,
+    editions_in_force,
+    list_editions,
     list_sources,
     lists_valid_on,
     stale_lists,
     warn_stale_lists,
 )
+from ._check import PROBLEM_COLUMNS, assert_lists_valid, check_lists
 from ._countries import sipri_country_codes
 from ._research import (
     CATEGORIES,
@@ -26,11 +29,16 @@ from ._sipri import deliveries_to_exposure, read_sipri_top100, read_sipri_trade_
 
 __all__ = [
     "CATEGORIES",
+    "PROBLEM_COLUMNS",
     "INVOLVEMENT_TYPES",
     "ReferenceDataWarning",
+    "assert_lists_valid",
     "bundled_country_lists",
     "bundled_entity_lists",
+    "check_lists",
     "deliveries_to_exposure",
+    "editions_in_force",
+    "list_editions",
     "list_sources",
     "lists_valid_on",
     "read_research_list",

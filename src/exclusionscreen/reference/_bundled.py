@@ -15,6 +15,8 @@ __all__ = [
     "ReferenceDataWarning",
     "bundled_country_lists",
     "bundled_entity_lists",
+    "editions_in_force",
+    "list_editions",
     "list_sources",
     "lists_valid_on",
     "stale_lists",
@@ -74,8 +76,9 @@ def list_sources() -> pd.DataFrame:
 def lists_valid_on(frame: pd.DataFrame, as_of: object) -> pd.DataFrame:
     """The rows of a country or entity list in force on `as_of` (a new frame).
 
-    A row is in force when ``valid_from <= as_of <= valid_to``; an empty ``valid_from`` means
-    in force before any screened date and an empty ``valid_to`` means still in force.
+    Validity is half-open: a row is in force when ``valid_from <= as_of < valid_to``, so a listing
+    removed on a day is no longer in force that day. An empty ``valid_from`` means in force before
+    any screened date and an empty ``valid_to`` means still in force.
     """
     for column in _DATE_COLUMNS:
         if column not in frame.columns:
@@ -83,8 +86,36 @@ def lists_valid_on(frame: pd.DataFrame, as_of: object) -> pd.DataFrame:
     when = pd.Timestamp(as_of)
     start = pd.to_datetime(frame["valid_from"])
     end = pd.to_datetime(frame["valid_to"])
-    mask = (start.isna() | (start <= when)) & (end.isna() | (when <= end))
+    mask = (start.isna() | (start <= when)) & (end.isna() | (when < end))
     return frame.loc[mask].copy()
+
+
+# Publications that make a list what it is on their date; removal and withdrawn notices do not.
+_EDITION_KINDS = ("full edition", "additions", "snapshot")
+
+
+def list_editions() -> pd.DataFrame:
+    """One row per publication of each bundled list: edition, removal notice, withdrawn notice, snapshot.
+
+    Columns ``list_id``, ``edition`` (its date), ``kind``, ``title``, ``document_url``, ``source``,
+    ``note`` and ``retrieved``. A withdrawn notice is recorded and changes nothing.
+    """
+    frame = _read("list_editions.csv").copy()
+    frame["edition"] = pd.to_datetime(frame["edition"], format="%Y-%m-%d")
+    return frame
+
+
+def editions_in_force(as_of: object, editions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per list, the edition in force on `as_of`: the latest edition or snapshot dated on or before it.
+
+    Removal notices and withdrawn notices are not editions. A list whose first edition is later
+    than `as_of` has no row.
+    """
+    table = list_editions() if editions is None else editions
+    when = pd.Timestamp(as_of)
+    dated = table[table["kind"].isin(_EDITION_KINDS) & (pd.to_datetime(table["edition"]) <= when)]
+    latest = dated.sort_values(["list_id", "edition"], kind="stable").groupby("list_id").tail(1)
+    return latest.reset_index(drop=True)
 
 
 def stale_lists(as_of: object, *, max_age_days: int = 365, sources: pd.DataFrame | None = None) -> pd.DataFrame:

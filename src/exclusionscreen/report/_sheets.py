@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..display import dates_text, ownership_text
+from ..reference import editions_in_force
 from ..result import ScreenResult
 
 __all__ = [
@@ -494,6 +495,9 @@ def _about(result: ScreenResult) -> DocumentSheet:
         ]
     if len(result.list_sources):
         blocks.append(_table(result.list_sources, title="Reference lists used, with their dates"))
+        used = editions_in_force(result.as_of)
+        used = used[used["list_id"].isin(result.list_sources["list_id"])]
+        blocks.append(_table(used, title="Edition of each list in force on the as-of date"))
     else:
         blocks += [
             Line("Reference lists used, with their dates", "section"),
