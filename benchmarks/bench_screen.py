@@ -47,11 +47,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sql_names import suffix_pattern as _suffix_pattern
 
 import exclusionscreen as xs
 from exclusionscreen.evaluate import PAI14_CRITERIA
 from exclusionscreen.identifiers import isin_check_digit
-from exclusionscreen.names import _suffix_pattern
 from exclusionscreen.resolve import NOT_SCREENABLE
 from exclusionscreen.rules import Policy
 from exclusionscreen.vocabulary import Evidence

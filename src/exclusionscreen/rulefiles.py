@@ -1,11 +1,13 @@
 """Reading and validating criterion and policy files.
 
 Rule files are YAML read with the safe loader (no code in a rule file is ever run; no anchors,
-aliases or duplicate keys, see ``_yaml``). The
-``schema_version`` is checked before anything else; unknown keys are rejected with the list of
-valid ones; every problem names the file, the key path and, where the parser knows it, the line. A
-policy may only make a criterion stricter; a policy that loosens one is rejected with a message
-saying which criterion, which key and how.
+aliases or duplicate keys, see ``_yaml``), parsed once into plain data and the line of every key.
+The ``schema_version`` is checked before anything else; the schema itself is declared as pydantic
+models in :mod:`~exclusionscreen.rule_schema` (unknown keys refused, each field's rule named in its
+type, one model per kind of evidence, chosen by the ``evidence`` key), and each problem pydantic
+finds becomes a :class:`~exclusionscreen.errors.RuleProblem` naming the file, the key path and the
+line. A policy may only make a criterion stricter; a policy that loosens one is rejected with a
+message saying which criterion, which key and how.
 """
 
 from __future__ import annotations
@@ -13,17 +15,18 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
+from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ._resources import bundled_dir
 from ._yaml import load_yaml
 from .errors import RuleFileError, RuleProblem
+from .rule_schema import CRITERION_FILE, ID_RE, SETTINGS, PolicyEntry, PolicyFile, explain
 from .rules import Criterion, Ownership, Policy, Reference
-from .vocabulary import Action, Basis, Evidence
+from .vocabulary import Action
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -36,66 +39,15 @@ __all__ = [
 ]
 
 SCHEMA_VERSION = 1
-_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-_VERSION_RE = re.compile(r"^\d+\.\d+(\.\d+)?$")
-
-_COMMON_KEYS = {
-    "schema_version",
-    "id",
-    "version",
-    "title",
-    "basis",
-    "evidence",
-    "definition",
-    "references",
-    "action",
-    "notes",
-}
-_KEYS_BY_EVIDENCE = {
-    Evidence.INVOLVEMENT: {"categories", "involvement_types", "revenue_threshold", "ownership"},
-    Evidence.COUNTRY_EXPOSURE: {"country_lists", "lookback_years", "ownership"},
-    Evidence.SOVEREIGN: {"country_lists"},
-    Evidence.ENTITY_LIST: {"entity_lists", "ownership"},
-}
-_REQUIRED_BY_EVIDENCE = {
-    Evidence.INVOLVEMENT: {"categories", "involvement_types", "revenue_threshold"},
-    Evidence.COUNTRY_EXPOSURE: {"country_lists", "lookback_years"},
-    Evidence.SOVEREIGN: {"country_lists"},
-    Evidence.ENTITY_LIST: {"entity_lists"},
-}
-_REFERENCE_KEYS = {"instrument", "provision", "url", "note"}
-_OWNERSHIP_KEYS = {"parent_min_share", "subsidiary_min_share"}
-_POLICY_KEYS = {
-    "schema_version",
-    "id",
-    "version",
-    "title",
-    "description",
-    "references",
-    "applies_from",
-    "applies_until",
-    "criteria",
-    "notes",
-}
-_POLICY_ENTRY_KEYS = {
-    "criterion",
-    "categories",
-    "involvement_types",
-    "revenue_threshold",
-    "ownership",
-    "action",
-    "country_lists",
-    "lookback_years",
-    "entity_lists",
-}
+_LISTS = ("categories", "involvement_types", "country_lists", "entity_lists")
 
 
 # --------------------------------------------------------------------------------------------
-# YAML with line numbers
+# rule files with the line of every key
 
 
 class _Document:
-    """A parsed YAML document with the line of every key path, for pointing errors at lines."""
+    """A rule file's data with the line of every key path, and the problems found in it."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -120,7 +72,7 @@ class _Document:
         self.lines.setdefault(prefix, node.start_mark.line + 1)
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
-                path = f"{prefix}.{key.value}" if prefix else str(key.value)
+                path = _join(prefix, key.value)
                 self.lines[path] = key.start_mark.line + 1
                 self._index(value, path)
         elif isinstance(node, yaml.SequenceNode):
@@ -128,9 +80,7 @@ class _Document:
                 self._index(item, f"{prefix}[{i}]")
 
     def problem(self, key_path: str, message: str, line: int | None = None) -> None:
-        if line is None:
-            line = self._line(key_path)
-        self.problems.append(RuleProblem(self.name, key_path, message, line))
+        self.problems.append(RuleProblem(self.name, key_path, message, self._line(key_path) if line is None else line))
 
     def _line(self, key_path: str) -> int | None:
         """The line of `key_path`, or of its nearest parent the file has (a bare list item)."""
@@ -140,161 +90,37 @@ class _Document:
             path = "" if parent == path else parent
         return self.lines.get(path)
 
-
-# --------------------------------------------------------------------------------------------
-# field readers: each returns the value or None after recording a problem
-
-
-def _known_keys(doc: _Document, mapping: dict, allowed: set[str], prefix: str) -> None:
-    for key in mapping:
-        if key not in allowed:
-            valid = ", ".join(sorted(allowed))
-            doc.problem(_join(prefix, key), f"unknown key {key!r}; valid keys here: {valid}")
+    def validate(self, kind: str, schema: TypeAdapter | type[BaseModel]):
+        """The file's data as `schema`, or None after recording every problem; the schema_version and
+        the id (lower-case, the file's name) are checked here once for every kind of rule file."""
+        data = self.data
+        if self.problems:
+            return None
+        where, message = "", None
+        if not isinstance(data, dict):
+            message = f"a {kind} file must be a YAML mapping of keys, got {type(data).__name__}"
+        elif "schema_version" not in data:
+            message = f"missing required key 'schema_version' (this library reads version {SCHEMA_VERSION})"
+        elif data["schema_version"] != SCHEMA_VERSION:
+            where = "schema_version"
+            message = f"schema_version {data['schema_version']!r} is not supported; this library reads {SCHEMA_VERSION}"
+        if message:  # nothing else is checked before the version is known
+            self.problem(where, message)
+            return None
+        ident = data.get("id")
+        if isinstance(ident, str) and ID_RE.match(ident) and ident != self.path.stem:
+            self.problem("id", f"id {ident!r} must match the file name {self.path.name!r}")
+        try:
+            model = schema.validate_python(data) if isinstance(schema, TypeAdapter) else schema.model_validate(data)
+        except ValidationError as exc:
+            for error in exc.errors():
+                self.problem(*explain(error, data, schema))
+            return None
+        return None if self.problems else model
 
 
 def _join(prefix: str, key: object) -> str:
     return f"{prefix}.{key}" if prefix else str(key)
-
-
-def _text(doc: _Document, mapping: dict, key: str, prefix: str = "", required: bool = True):
-    value = mapping.get(key)
-    if value is None:
-        if required:
-            where = _join(prefix, key) if key in mapping else prefix
-            doc.problem(where, f"missing required key {key!r}")
-        return None
-    if not isinstance(value, str) or not value.strip():
-        doc.problem(_join(prefix, key), f"must be non-empty text, got {value!r}")
-        return None
-    return value.strip()
-
-
-def _choice(doc: _Document, mapping: dict, key: str, enum: type, prefix: str = ""):
-    value = _text(doc, mapping, key, prefix)
-    if value is None:
-        return None
-    try:
-        return enum(value)
-    except ValueError:
-        options = ", ".join(e.value for e in enum)
-        doc.problem(_join(prefix, key), f"{value!r} is not one of: {options}")
-        return None
-
-
-def _share(doc: _Document, mapping: dict, key: str, prefix: str = "", required: bool = False):
-    if key not in mapping or mapping[key] is None:
-        if required:
-            doc.problem(prefix, f"missing required key {key!r}")
-        return None
-    value = mapping[key]
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
-        doc.problem(_join(prefix, key), f"must be a fraction between 0 and 1 (0.05 for 5 %), got {value!r}")
-        return None
-    return float(value)
-
-
-def _words(doc: _Document, mapping: dict, key: str, prefix: str = "", required: bool = True):
-    if key not in mapping:
-        if required:
-            doc.problem(prefix, f"missing required key {key!r}")
-        return None
-    value = mapping[key]
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and _ID_RE.match(v) for v in value):
-        doc.problem(
-            _join(prefix, key),
-            f"must be a non-empty list of lower-case identifiers (letters, digits, _), got {value!r}",
-        )
-        return None
-    if len(set(value)) != len(value):
-        doc.problem(_join(prefix, key), "lists a value more than once")
-    return tuple(value)
-
-
-def _positive_int(doc: _Document, mapping: dict, key: str, prefix: str = ""):
-    if key not in mapping:
-        return None
-    value = mapping[key]
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        doc.problem(_join(prefix, key), f"must be a whole number of at least 1, got {value!r}")
-        return None
-    return value
-
-
-def _date(doc: _Document, mapping: dict, key: str, prefix: str = ""):
-    value = mapping.get(key)
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        doc.problem(_join(prefix, key), f"must be a date as YYYY-MM-DD, got {value!r}")
-        return None
-
-
-def _references(doc: _Document, mapping: dict, prefix: str = "") -> tuple[Reference, ...]:
-    value = mapping.get("references")
-    if not isinstance(value, list) or not value:
-        doc.problem(
-            _join(prefix, "references") if "references" in mapping else prefix,
-            "must list at least one legal or normative reference",
-        )
-        return ()
-    refs = []
-    for i, item in enumerate(value):
-        path = _join(prefix, f"references[{i}]")
-        if not isinstance(item, dict):
-            doc.problem(path, "each reference is a mapping with instrument, provision, url, note")
-            continue
-        _known_keys(doc, item, _REFERENCE_KEYS, path)
-        instrument = _text(doc, item, "instrument", path)
-        provision = _text(doc, item, "provision", path, required=False)
-        url = _text(doc, item, "url", path, required=False)
-        if url and not url.startswith(("https://", "http://")):
-            doc.problem(_join(path, "url"), f"must be an http(s) address, got {url!r}")
-        note = _text(doc, item, "note", path, required=False)
-        if instrument:
-            refs.append(Reference(instrument, provision, url, note))
-    return tuple(refs)
-
-
-def _ownership(doc: _Document, mapping: dict, prefix: str = "") -> Ownership | None:
-    if "ownership" not in mapping:
-        return None
-    value = mapping["ownership"]
-    path = _join(prefix, "ownership")
-    if not isinstance(value, dict):
-        doc.problem(path, "must be a mapping with parent_min_share and/or subsidiary_min_share")
-        return None
-    _known_keys(doc, value, _OWNERSHIP_KEYS, path)
-    return Ownership(
-        _share(doc, value, "parent_min_share", path),
-        _share(doc, value, "subsidiary_min_share", path),
-    )
-
-
-def _header(doc: _Document, kind: str) -> dict | None:
-    """Check the document is a mapping with the right schema_version; return it or None."""
-    data = doc.data
-    if doc.problems:
-        return None
-    if not isinstance(data, dict):
-        doc.problem("", f"a {kind} file must be a YAML mapping of keys, got {type(data).__name__}")
-        return None
-    if "schema_version" not in data:
-        doc.problem(
-            "",
-            f"missing required key 'schema_version' (this library reads version {SCHEMA_VERSION})",
-        )
-        return None
-    if data["schema_version"] != SCHEMA_VERSION:
-        doc.problem(
-            "schema_version",
-            f"schema_version {data['schema_version']!r} is not supported; this library reads {SCHEMA_VERSION}",
-        )
-        return None
-    return data
 
 
 # --------------------------------------------------------------------------------------------
@@ -302,47 +128,13 @@ def _header(doc: _Document, kind: str) -> dict | None:
 
 
 def _parse_criterion(doc: _Document) -> Criterion | None:
-    data = _header(doc, "criterion")
-    if data is None:
+    model = doc.validate("criterion", CRITERION_FILE)
+    if model is None:
         return None
-    evidence = _choice(doc, data, "evidence", Evidence)
-    allowed = _COMMON_KEYS | (_KEYS_BY_EVIDENCE[evidence] if evidence else set())
-    _known_keys(doc, data, allowed, "")
-    ident = _text(doc, data, "id")
-    if ident and not _ID_RE.match(ident):
-        doc.problem("id", f"must be lower-case letters, digits and _, got {ident!r}")
-    if ident and doc.path.stem != ident:
-        doc.problem("id", f"id {ident!r} must match the file name {doc.path.name!r}")
-    version = _text(doc, data, "version")
-    if version and not _VERSION_RE.match(version):
-        doc.problem("version", f"must look like 1.0 or 1.0.0, got {version!r}")
-    fields = {
-        "id": ident,
-        "version": version,
-        "title": _text(doc, data, "title"),
-        "basis": _choice(doc, data, "basis", Basis),
-        "evidence": evidence,
-        "definition": _text(doc, data, "definition"),
-        "references": _references(doc, data),
-        "action": _choice(doc, data, "action", Action),
-        "notes": _text(doc, data, "notes", required=False),
-    }
-    if evidence:
-        for key in sorted(_REQUIRED_BY_EVIDENCE[evidence] - set(data)):
-            doc.problem("", f"missing required key {key!r} for evidence {evidence.value!r}")
-        present = _KEYS_BY_EVIDENCE[evidence] & set(data)  # other keys were reported as unknown
-        for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
-            if key in present:
-                fields[key] = _words(doc, data, key)
-        if "revenue_threshold" in present:
-            fields["revenue_threshold"] = _share(doc, data, "revenue_threshold", required=True)
-        if "lookback_years" in present:
-            fields["lookback_years"] = _positive_int(doc, data, "lookback_years")
-        ownership = _ownership(doc, data) if "ownership" in present else None
-        if ownership is not None:
-            fields["ownership"] = ownership
-    if doc.problems:
-        return None
+    fields = {key: getattr(model, key) for key in type(model).model_fields if key != "schema_version"}
+    fields["references"] = tuple(Reference(**r.model_dump()) for r in model.references)
+    if "ownership" in fields:
+        fields["ownership"] = Ownership(**model.ownership.model_dump())
     return Criterion(**fields, source_file=doc.name)
 
 
@@ -358,8 +150,7 @@ def load_criterion(path: str | Path) -> Criterion:
 def load_catalogue(directory: str | Path | None = None) -> dict[str, Criterion]:
     """Every criterion in `directory` (default: the shipped ``criteria/``), by id."""
     folder = Path(directory) if directory is not None else bundled_dir("criteria")
-    criteria: dict[str, Criterion] = {}
-    problems: list[RuleProblem] = []
+    criteria, problems = {}, []
     for path in sorted(folder.glob("*.yaml")):
         doc = _Document(path)
         criterion = _parse_criterion(doc)
@@ -382,162 +173,90 @@ def shipped_criteria() -> dict[str, Criterion]:
 # policies
 
 
-def _tighten(doc: _Document, base: Criterion, entry: dict, prefix: str) -> Criterion:
+def _loosening(key: str, old: Any, new: Any) -> str | None:
+    """How setting `key` from `old` to `new` loosens a criterion, or None when it does not."""
+    if key == "revenue_threshold" and new > old:
+        return f"raises the revenue threshold from {old:g} to {new:g}"
+    if key in _LISTS and (missing := [v for v in old if v not in new]):
+        return f"drops {', '.join(missing)}"
+    if key == "lookback_years" and new < old:
+        return f"shortens the look-back from {old} to {new} years"
+    if key == "action" and old is Action.EXCLUDE and new is Action.WATCH:
+        return "turns exclude into watch"
+    if key.endswith("_min_share") and old is not None and new is None:
+        return f"removes the ownership share of {old:g}"
+    if key.endswith("_min_share") and old is not None and new > old:
+        return f"raises the ownership share from {old:g} to {new:g}"
+    return None
+
+
+def _tighten(doc: _Document, base: Criterion, entry: PolicyEntry, prefix: str) -> Criterion:
     """Apply a policy entry to a criterion, recording a problem for every loosening."""
+    settings = {}
+    for key in sorted(entry.model_fields_set - {"criterion"}, key=list(PolicyEntry.model_fields).index):
+        if key not in SETTINGS[base.evidence] | {"action"}:
+            doc.problem(
+                _join(prefix, key), f"criterion {base.id!r} (evidence {base.evidence.value!r}) has no {key!r} to set"
+            )
+        elif key == "ownership":  # each share given sets that share alone
+            settings.update({f"ownership.{k}": getattr(entry.ownership, k) for k in entry.ownership.model_fields_set})
+        else:
+            settings[key] = getattr(entry, key)
     changes: dict[str, Any] = {}
-    cid = base.id
-
-    def loosen(key: str, how: str) -> None:
-        doc.problem(
-            _join(prefix, key),
-            f"would loosen criterion {cid!r}: {how}; a policy may only make a criterion stricter",
-        )
-
-    def not_applicable(key: str) -> None:
-        doc.problem(
-            _join(prefix, key),
-            f"criterion {cid!r} (evidence {base.evidence.value!r}) has no {key!r} to set",
-        )
-
-    allowed_here = _KEYS_BY_EVIDENCE[base.evidence] | {"action"}
-    for key in entry:
-        if key in _POLICY_ENTRY_KEYS and key not in allowed_here and key != "criterion":
-            not_applicable(key)
-
-    if "revenue_threshold" in entry and "revenue_threshold" in allowed_here:
-        value = _share(doc, entry, "revenue_threshold", prefix)
-        if value is not None and base.revenue_threshold is not None:
-            if value > base.revenue_threshold:
-                loosen(
-                    "revenue_threshold",
-                    f"raises the revenue threshold from {base.revenue_threshold:g} to {value:g}",
-                )
-            changes["revenue_threshold"] = value
-    for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
-        if key in entry and key in allowed_here:
-            value = _words(doc, entry, key, prefix)
-            if value is not None:
-                missing = [v for v in getattr(base, key) if v not in value]
-                if missing:
-                    loosen(key, f"drops {', '.join(missing)}")
-                old = tuple(getattr(base, key))
-                changes[key] = old + tuple(v for v in value if v not in old)
-    if "lookback_years" in entry and "lookback_years" in allowed_here:
-        value = _positive_int(doc, entry, "lookback_years", prefix)
-        if value is not None and base.lookback_years is not None:
-            if value < base.lookback_years:
-                loosen(
-                    "lookback_years",
-                    f"shortens the look-back from {base.lookback_years} to {value} years",
-                )
-            changes["lookback_years"] = value
-    if "action" in entry:
-        value = _choice(doc, entry, "action", Action, prefix)
-        if value is not None:
-            if base.action is Action.EXCLUDE and value is Action.WATCH:
-                loosen("action", "turns exclude into watch")
-            changes["action"] = value
-    if "ownership" in entry and "ownership" in allowed_here:
-        value = _ownership(doc, entry, prefix)
-        if value is not None:
-            merged = {}
-            for key in ("parent_min_share", "subsidiary_min_share"):
-                old = getattr(base.ownership, key)
-                new = getattr(value, key)
-                given = entry["ownership"]
-                removed = key in given and given[key] is None
-                if key not in given or (new is None and not removed):  # absent, or invalid
-                    merged[key] = old
-                elif old is not None and (removed or new > old):
-                    how = (
-                        f"removes the ownership share of {old:g}"
-                        if new is None
-                        else f"raises the ownership share from {old:g} to {new:g}"
-                    )
-                    loosen(f"ownership.{key}", how)
-                    merged[key] = old
-                else:
-                    merged[key] = new
-            changes["ownership"] = Ownership(**merged)
-    return _replace(base, changes)
-
-
-def _replace(base: Criterion, changes: dict[str, Any]) -> Criterion:
+    for path, new in settings.items():
+        key = path.removeprefix("ownership.")
+        old = getattr(base.ownership if key != path else base, key)
+        how = _loosening(key, old, new)
+        if how:
+            message = f"would loosen criterion {base.id!r}: {how}; a policy may only make a criterion stricter"
+            doc.problem(_join(prefix, path), message)
+        elif key in _LISTS:
+            changes[key] = old + tuple(v for v in new if v not in old)
+        else:
+            changes[path] = new
+    shares = {k.removeprefix("ownership."): changes.pop(k) for k in list(changes) if k.startswith("ownership.")}
+    if shares:
+        changes["ownership"] = replace(base.ownership, **shares)
     return replace(base, **changes) if changes else base
 
 
 def _parse_policy(doc: _Document, catalogue: dict[str, Criterion]) -> Policy | None:
-    data = _header(doc, "policy")
-    if data is None:
+    model = doc.validate("policy", PolicyFile)
+    if model is None:
         return None
-    _known_keys(doc, data, _POLICY_KEYS, "")
-    ident = _text(doc, data, "id")
-    if ident and not _ID_RE.match(ident):
-        doc.problem("id", f"must be lower-case letters, digits and _, got {ident!r}")
-    if ident and doc.path.stem != ident:
-        doc.problem("id", f"id {ident!r} must match the file name {doc.path.name!r}")
-    version = _text(doc, data, "version")
-    if version and not _VERSION_RE.match(version):
-        doc.problem("version", f"must look like 1.0 or 1.0.0, got {version!r}")
-    applies_from = _date(doc, data, "applies_from")
-    applies_until = _date(doc, data, "applies_until")
-    if applies_from and applies_until and applies_from > applies_until:
-        doc.problem("applies_until", f"{applies_until} is before applies_from {applies_from}")
-    entries = data.get("criteria")
-    chosen: list[Criterion] = []
-    if not isinstance(entries, list) or not entries:
-        doc.problem("criteria" if "criteria" in data else "", "must list at least one criterion")
-        entries = []
-    seen: set[str] = set()
-    for i, entry in enumerate(entries):
-        path = f"criteria[{i}]"
-        if isinstance(entry, str):
-            entry = {"criterion": entry}
-        if not isinstance(entry, dict):
-            doc.problem(
-                path,
-                "each entry is a criterion id or a mapping with 'criterion' and stricter settings",
-            )
-            continue
-        _known_keys(doc, entry, _POLICY_ENTRY_KEYS, path)
-        cid = _text(doc, entry, "criterion", path)
-        if cid is None:
-            continue
-        if cid in seen:
-            doc.problem(_join(path, "criterion"), f"criterion {cid!r} is listed twice")
-            continue
-        seen.add(cid)
-        if cid not in catalogue:
-            known = ", ".join(sorted(catalogue))
-            doc.problem(_join(path, "criterion"), f"unknown criterion {cid!r}; known criteria: {known}")
-            continue
-        chosen.append(_tighten(doc, catalogue[cid], entry, path))
-    fields = dict(
-        id=ident,
-        version=version,
-        title=_text(doc, data, "title"),
-        description=_text(doc, data, "description"),
-        references=_references(doc, data),
-        applies_from=applies_from,
-        applies_until=applies_until,
-        notes=_text(doc, data, "notes", required=False),
-    )
+    if model.applies_from and model.applies_until and model.applies_from > model.applies_until:
+        doc.problem("applies_until", f"{model.applies_until} is before applies_from {model.applies_from}")
+    chosen: dict[str, Criterion] = {}
+    for i, entry in enumerate(model.criteria):
+        path, cid = f"criteria[{i}].criterion", entry.criterion
+        if cid in chosen:
+            doc.problem(path, f"criterion {cid!r} is listed twice")
+        elif cid not in catalogue:
+            doc.problem(path, f"unknown criterion {cid!r}; known criteria: {', '.join(sorted(catalogue))}")
+        else:
+            chosen[cid] = _tighten(doc, catalogue[cid], entry, f"criteria[{i}]")
     if doc.problems:
         return None
-    return Policy(**fields, criteria=tuple(chosen), source_file=doc.name)
+    fields = {key: getattr(model, key) for key in PolicyFile.model_fields if key not in {"schema_version", "criteria"}}
+    fields["references"] = tuple(Reference(**r.model_dump()) for r in model.references)
+    return Policy(**fields, criteria=tuple(chosen.values()), source_file=doc.name)
 
 
-def shipped_policies() -> dict[str, Policy]:
-    """The policies that ship with exclusionscreen, by id."""
-    catalogue = shipped_criteria()
-    folder = bundled_dir("criteria") / "policies"
-    policies, problems = {}, []
-    for path in sorted(folder.glob("*.yaml")):
+def _policies(paths: Iterable[Path], catalogue: dict[str, Criterion], problems: list[RuleProblem]) -> dict[str, Policy]:
+    policies = {}
+    for path in paths:
         doc = _Document(path)
         policy = _parse_policy(doc, catalogue)
         problems.extend(doc.problems)
         if policy is not None:
             policies[policy.id] = policy
+    return policies
+
+
+def shipped_policies() -> dict[str, Policy]:
+    """The policies that ship with exclusionscreen, by id."""
+    problems: list[RuleProblem] = []
+    policies = _policies(sorted((bundled_dir("criteria") / "policies").glob("*.yaml")), shipped_criteria(), problems)
     if problems:
         raise RuleFileError(problems)
     return policies
@@ -562,24 +281,18 @@ def load_policy(name_or_path: str | Path | Policy, *, criteria_dir: str | Path |
         path = shipped
     if not path.is_file():
         raise RuleFileError([RuleProblem(str(path), "", "no such file")])
-    doc = _Document(path)
-    policy = _parse_policy(doc, catalogue)
-    if policy is None:
-        raise RuleFileError(doc.problems)
-    return policy
-
-
-def _kind(path: Path, data: Any) -> str:
-    if isinstance(data, dict) and "criteria" in data:
-        return "policy"
-    return "criterion"
+    problems: list[RuleProblem] = []
+    policies = _policies([path], catalogue, problems)
+    if problems:
+        raise RuleFileError(problems)
+    return next(iter(policies.values()))
 
 
 def validate_rule_files(paths: Iterable[str | Path], *, criteria_dir: str | Path | None = None) -> list[RuleProblem]:
     """Check criterion and policy files (or folders of them); return every problem found.
 
-    A policy's criteria are looked up among the criterion files given, then in `criteria_dir`
-    (default: the shipped catalogue).
+    A file whose mapping has a ``criteria`` key is a policy. A policy's criteria are looked up among
+    the criterion files given, then in `criteria_dir` (default: the shipped catalogue).
     """
     files: list[Path] = []
     problems: list[RuleProblem] = []
@@ -592,24 +305,18 @@ def validate_rule_files(paths: Iterable[str | Path], *, criteria_dir: str | Path
         else:
             problems.append(RuleProblem(str(p), "", "no such file or folder"))
     docs = [_Document(p) for p in files]
+    policy_docs = [d for d in docs if not d.problems and isinstance(d.data, dict) and "criteria" in d.data]
     catalogue: dict[str, Criterion] = {}
-    policy_docs: list[_Document] = []
     for doc in docs:
-        if doc.problems:
+        if doc not in policy_docs:
+            criterion = _parse_criterion(doc)
             problems.extend(doc.problems)
-            continue
-        if _kind(doc.path, doc.data) == "policy":
-            policy_docs.append(doc)
-            continue
-        criterion = _parse_criterion(doc)
-        problems.extend(doc.problems)
-        if criterion is not None:
-            catalogue[criterion.id] = criterion
+            if criterion is not None:
+                catalogue[criterion.id] = criterion
     if policy_docs:
         base = load_catalogue(criteria_dir) if criteria_dir is not None else _shipped_or_empty()
-        base.update(catalogue)
         for doc in policy_docs:
-            _parse_policy(doc, base)
+            _parse_policy(doc, {**base, **catalogue})
             problems.extend(doc.problems)
     return problems
 

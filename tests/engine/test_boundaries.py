@@ -1,0 +1,154 @@
+"""Core rules at their exact boundaries: each test pins the day, the year or the share where a rule
+switches, with a case on each side, so that moving the boundary by one makes it fail.
+
+Every company, state and source here is fictional. States use ISO 3166 user-assigned codes (XA-XZ).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pandas as pd
+
+from exclusionscreen.identifiers import isin_check_digit
+from exclusionscreen.rulefiles import shipped_criteria
+from exclusionscreen.rules import Ownership, Policy
+from exclusionscreen.screen import screen
+from exclusionscreen.universe import Universe
+from exclusionscreen.vocabulary import Action
+
+AS_OF = "2026-09-30"
+SOURCE = "Fictional test evidence"
+# conventional weapons (arms revenue of 5 % or more) as a policy may tighten it: exclude, and parents
+# of an involved company are caught
+ARMS = replace(
+    shipped_criteria()["conventional_weapons"], action=Action.EXCLUDE, ownership=Ownership(parent_min_share=0.5)
+)
+EXPOSURE = shipped_criteria()["arms_sales_rights_violating_regimes"]  # five-year look-back
+LISTS = shipped_criteria()["official_military_lists"]
+
+
+POLICY = Policy(
+    id="boundaries",
+    version="1.0.0",
+    title="Boundary tests",
+    description="The shipped criteria, conventional weapons made an exclusion.",
+    references=shipped_criteria()["conventional_weapons"].references,
+    criteria=(ARMS, EXPOSURE, LISTS),
+)
+
+
+def isin(n: int) -> str:
+    body = f"XS00BOUN{n:03d}"
+    return body + isin_check_digit(body)
+
+
+def screen_issuers(issuers: list[dict], **frames: list[dict]):
+    """Screen one holding of each issuer (by ISIN) against a universe of these issuers and frames."""
+    issuers = [{"issuer_type": "corporate", "country": "GB", **row} for row in issuers]
+    securities = [dict(isin=isin(n), issuer_id=row["issuer_id"]) for n, row in enumerate(issuers)]
+    universe = Universe.from_frames(
+        issuers=pd.DataFrame(issuers),
+        securities=pd.DataFrame(securities),
+        **{name: pd.DataFrame(rows) for name, rows in frames.items()},
+    )
+    holdings = pd.DataFrame(
+        [
+            dict(portfolio_id="P", holding_id=f"P:{n}", isin=s["isin"], security_name=s["issuer_id"], market_value=1.0)
+            for n, s in enumerate(securities)
+        ]
+    )
+    return screen(holdings, universe, POLICY, as_of=AS_OF)
+
+
+def flags_of(result, criterion_id: str) -> pd.DataFrame:
+    flags = result.flags
+    return flags[flags["criterion_id"] == criterion_id].set_index("issuer_id")
+
+
+def status_of(result, issuer_id: str) -> str:
+    return result.holdings.set_index("security_name").loc[issuer_id, "status"]
+
+
+def test_revenue_share_exactly_at_the_threshold_is_caught():
+    assert ARMS.revenue_threshold == 0.05
+    shares = {"AT": 0.05, "BELOW": 0.0499, "ABOVE": 0.0501}
+    involvement = [
+        dict(
+            issuer_id=issuer,
+            category="conventional_weapons",
+            involvement_type="arms_revenue",
+            revenue_share=share,
+            source=SOURCE,
+        )
+        for issuer, share in shares.items()
+    ]
+    result = screen_issuers([dict(issuer_id=i, issuer_name=f"{i} Arms Ltd") for i in shares], involvement=involvement)
+    flags = flags_of(result, "conventional_weapons")
+    assert set(flags.index) == {"AT", "ABOVE"}
+    assert flags.loc["AT", "revenue_share"] == 0.05 and flags.loc["AT", "action"] == "exclude"
+    assert (status_of(result, "AT"), status_of(result, "BELOW")) == ("excluded", "clear")
+
+
+def test_exclude_evidence_wins_over_watch_evidence_for_one_criterion():
+    # BOTH has its own evidence of unknown revenue share (a watch, met directly) and owns an involved
+    # subsidiary whose share is above the bar (an exclude, met through the parent rule): the hit kept
+    # for the criterion is the exclude, though the watch is the more direct evidence. TWICE has a
+    # watch and an exclude met directly, the watch listed first.
+    issuers = [
+        dict(issuer_id="BOTH", issuer_name="Bothwick Defence Holdings plc"),
+        dict(issuer_id="BOTH_SUB", issuer_name="Bothwick Arms Ltd", parent_issuer_id="BOTH", parent_ownership=1.0),
+        dict(issuer_id="TWICE", issuer_name="Twiceford Ordnance plc"),
+        dict(issuer_id="WATCH_ONLY", issuer_name="Watchley Arms plc"),
+    ]
+    arms = dict(category="conventional_weapons", involvement_type="arms_revenue", source=SOURCE)
+    involvement = [
+        dict(issuer_id="BOTH", **arms),
+        dict(issuer_id="BOTH_SUB", revenue_share=0.3, **arms),
+        dict(issuer_id="TWICE", **arms),
+        dict(issuer_id="TWICE", revenue_share=0.2, **arms),
+        dict(issuer_id="WATCH_ONLY", **arms),
+    ]
+    result = screen_issuers(issuers, involvement=involvement)
+    flags = flags_of(result, "conventional_weapons")
+    assert (flags.loc["BOTH", "action"], flags.loc["BOTH", "via"]) == ("exclude", "parent")
+    assert (flags.loc["TWICE", "action"], flags.loc["TWICE", "revenue_share"]) == ("exclude", 0.2)
+    assert flags.loc["WATCH_ONLY", "action"] == "watch"
+    assert [status_of(result, i) for i in ("BOTH", "TWICE", "WATCH_ONLY")] == ["excluded", "excluded", "watch"]
+
+
+def test_first_year_of_a_country_exposure_look_back_counts():
+    assert EXPOSURE.lookback_years == 5  # screening on 2026-09-30: 2022 to 2026
+    years = {"FIRST_YEAR": 2022, "YEAR_BEFORE": 2021, "SCREEN_YEAR": 2026, "NEXT_YEAR": 2027}
+    exposure = [
+        dict(issuer_id=issuer, recipient_country="XR", year=year, description="rifles", source=SOURCE)
+        for issuer, year in years.items()
+    ]
+    lists = [dict(list_id="un_arms_embargo", country="XR", valid_from="2000-01-01", source=SOURCE)]
+    result = screen_issuers(
+        [dict(issuer_id=i, issuer_name=f"{i} Rifles AB", country="SE") for i in years],
+        country_exposure=exposure,
+        country_lists=lists,
+    )
+    flags = flags_of(result, EXPOSURE.id)
+    assert set(flags.index) == {"FIRST_YEAR", "SCREEN_YEAR"}
+    assert "2022" in flags.loc["FIRST_YEAR", "evidence_note"]
+
+
+def test_list_entry_whose_valid_to_is_the_screening_date_no_longer_applies():
+    # validity is half-open, valid_from <= day < valid_to: valid_to is the first day off the list
+    dates = {
+        "ENDS_TODAY": ("2021-01-01", AS_OF),
+        "ENDS_TOMORROW": ("2021-01-01", "2026-10-01"),
+        "STARTS_TODAY": (AS_OF, None),
+        "STARTS_TOMORROW": ("2026-10-01", None),
+    }
+    name = {issuer: f"{issuer.title().replace('_', ' ')} Electronics Co" for issuer in dates}
+    entries = [
+        dict(list_id="us_dod_1260h", name=name[i], source=SOURCE, valid_from=start, valid_to=end)
+        for i, (start, end) in dates.items()
+    ]
+    result = screen_issuers([dict(issuer_id=i, issuer_name=name[i]) for i in dates], entity_lists=entries)
+    flags = flags_of(result, LISTS.id)
+    assert set(flags.index) == {"ENDS_TOMORROW", "STARTS_TODAY"}
+    assert status_of(result, "ENDS_TODAY") == "clear" and status_of(result, "ENDS_TOMORROW") == "excluded"
