@@ -151,8 +151,8 @@ def test_edition_in_force_per_list():
 
 
 def _copy(tmp_path):
-    for name in ("country_lists.csv", "entity_lists.csv", "list_editions.csv"):
-        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
+    for path in data_dir().glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
     return tmp_path
 
 
@@ -224,3 +224,40 @@ def test_historical_embargoes_at_their_boundaries():
     assert typed["valid_from_source"].str.contains("http").all()
     closed = typed[typed["valid_to"].notna()]
     assert (closed["valid_to_source"].str.contains("http") | closed["scope_source"].str.contains("http")).all()
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "line"),
+    [
+        ("country_names.csv", "basis", 20),  # below the eight comment lines and the header
+        ("legal_forms.csv", "retrieved", 2),
+        ("sipri_country_names.csv", "basis", 2),
+    ],
+)
+def test_check_names_a_row_of_any_bundled_file_without_source_or_date(tmp_path, name, column, line):
+    folder = _copy(tmp_path)
+    text = (folder / name).read_text(encoding="utf-8")
+    comments = [row for row in text.splitlines() if row.startswith("#")]
+    frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False, comment="#" if comments else None)
+    frame.loc[line - 2 - len(comments), column] = ""
+    body = frame.to_csv(index=False, lineterminator="\n")
+    (folder / name).write_text("".join(c + "\n" for c in comments) + body, encoding="utf-8")
+    problems = check_lists(folder)
+    assert problems[["file", "line", "check"]].values.tolist() == [[name, line, "sourced"]]
+    assert column in problems["message"].iloc[0]
+
+
+def test_typed_country_names_match_cldr():
+    babel = pytest.importorskip("babel")
+    table = pd.read_csv(data_dir() / "country_names.csv", comment="#", dtype=str, keep_default_na=False)
+    typed = table[table["source"].eq("project") & table["basis"].str.startswith("Unicode CLDR")]
+    assert len(typed) == 77
+    locales = {
+        name: babel.Locale.parse(code)
+        for code, name in [("de", "German"), ("it", "Italian"), ("nl", "Dutch"), ("es", "Spanish"), ("en", "English")]
+    }
+    for row in typed.itertuples():
+        assert any(
+            language in row.basis and locale.territories.get(row.alpha2) == row.name
+            for language, locale in locales.items()
+        ), row
