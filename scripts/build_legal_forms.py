@@ -2,7 +2,8 @@
 
 Reads ``identifiers/gleif_elf-codes-1.4.1.csv`` from the shared data folder (default: ``../shared/data``
 beside the repository) and writes ``src/exclusionscreen/data/legal_forms.csv``: one row per legal-form
-abbreviation in Latin script, normalised the way names are, with how many jurisdictions use it.
+abbreviation in Latin script, normalised the way names are, with how many jurisdictions use it, its
+source and the retrieval date of the GLEIF file.
 Running it twice gives the same bytes.
 
 Usage: python scripts/build_legal_forms.py [SHARED_DATA_DIR]
@@ -21,6 +22,10 @@ OUT = ROOT / "src" / "exclusionscreen" / "data" / "legal_forms.csv"
 SOURCE = "GLEIF ISO 20275 Entity Legal Forms code list, version 1.4.1 (CC0)"
 SOURCE_URL = "https://www.gleif.org/en/about-lei/code-lists/iso-20275-entity-legal-forms-code-list"
 MAX_TOKENS = 4
+# The date the GLEIF file was taken into the shared data folder (the snapshot the reference lists are
+# built from; the same date as RETRIEVED in build_reference_lists.py). A constant, so a rebuild gives
+# the same bytes.
+RETRIEVED = "2026-11-22"
 
 
 def normalise(text: str) -> str:
@@ -48,9 +53,9 @@ def main(shared: Path) -> None:
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with OUT.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
-        writer.writerow(["form", "jurisdictions", "source", "source_url"])
+        writer.writerow(["form", "jurisdictions", "source", "source_url", "retrieved"])
         for form in sorted(forms, key=lambda f: (-len(f), f)):
-            writer.writerow([form, len(forms[form]), SOURCE, SOURCE_URL])
+            writer.writerow([form, len(forms[form]), SOURCE, SOURCE_URL, RETRIEVED])
     print(f"wrote {len(forms)} legal forms to {OUT.relative_to(ROOT)}")
 
 

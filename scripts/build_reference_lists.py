@@ -923,8 +923,8 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
                 "https://staging.unric.org/fr/le-conseil-de-securite-impose-des-sanctions-a-lerythree",
             ),
         ),
-        "an earlier UN embargo on Eritrea and Ethiopia (resolution 1298, May 2000 to May 2001) is not "
-        "recorded: its days were not established",
+        "the earlier UN embargo on Eritrea and Ethiopia (resolution 1298, 17 May 2000 to 17 May 2001) is the "
+        "row UN-SC1298-ER",
     ),
     PastEmbargo(
         "un_arms_embargo",
@@ -985,8 +985,8 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
                 "https://www.defenceweb.co.za/security/civil-security/un-council-exempts-liberia-govt-from-arms-embargo/",
             ),
         ),
-        "the UN embargoes on Liberia of 1992 (resolution 788) and 2001 (resolution 1343) are not recorded: "
-        "their days were not established",
+        "the UN embargo of 1992 (resolution 788) is the row UN-SC788; that of resolution 1343 (2001) is not "
+        "recorded: the day its arms measures took effect was not established",
     ),
     PastEmbargo(
         "un_arms_embargo",
@@ -1048,6 +1048,480 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
         "the EU embargo on Côte d'Ivoire (Common Position 2004/852/CFSP of 13 December 2004, lifted in June "
         "2016) is not recorded: the day it was lifted was not established",
     ),
+    # ---- UN embargoes in force at some time since 1990, lifted since (every day cited) ----------
+    PastEmbargo(
+        "un_arms_embargo",
+        "ZA",
+        "UN-SC418",
+        "UN Security Council mandatory arms embargo on South Africa",
+        Instrument(
+            "1977-11-04",
+            "UNSC resolution 418 (1977) of 4 November 1977 established a mandatory arms embargo against South Africa",
+            (
+                "http://unscr.com/en/resolutions/418",
+                "http://wayback.archive.org/web/20091114065831/http:/www.anc.org.za/ancdocs/history/aam/abdul-16.html",
+            ),
+        ),
+        "1994-05-25",
+        "the Security Council terminated the mandatory arms embargo on 25 May 1994, after the elections of April "
+        "1994 (the number of the resolution was not confirmed in the pages found)",
+        (
+            "http://www.sahistory.org.za/dated-event/united-nations-lifts-arms-embargo-south-africa",
+            "https://www.un-ilibrary.org/united-nations/yearbook-of-the-united-nations-1994_d43d9df3-en",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 418 (1977): the acquisition by South Africa of arms and related materiel is a threat to "
+            "the peace; a mandatory arms embargo against South Africa",
+            ("http://unscr.com/en/resolutions/418",),
+        ),
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "IQ",
+        "UN-SC661",
+        "UN Security Council arms embargo on Iraq (resolution 661, continued by resolutions 687, 1483 and 1546)",
+        Instrument(
+            "1990-08-06",
+            "UNSC resolution 661 (1990), adopted 6 August 1990: comprehensive sanctions on Iraq including "
+            "weapons and any other military equipment",
+            (
+                "https://sipri.org/databases/embargoes/un_arms_embargoes/iraq",
+                "https://philgooch.github.io/chilcot-interactive/page803.html",
+            ),
+        ),
+        "",
+        "",
+        (),
+        Scope(
+            NATIONAL,
+            "resolution 661 (1990) embargoed arms to the whole of Iraq; resolution 1546 (2004) of 8 June 2004, "
+            "paragraph 21: the prohibitions do not apply to arms required by the Government of Iraq or the "
+            "multinational force; the embargo continues for other recipients",
+            (
+                "https://www.un.org/securitycouncil/sanctions/1518/arms-embargo",
+                "https://www.sipri.org/databases/embargoes/2004",
+                "http://unis.unvienna.org/unis/en/pressrels/2004/sc8117.html",
+            ),
+            valid_to="2004-06-08",
+        ),
+        "the UN arms embargo on Iraq is not among the programme files (UN-SC1518 there is marked only for "
+        "asset measures), so it is typed in; it stays open for non-governmental recipients",
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "SO",
+        "UN-SC733",
+        "UN Security Council arms embargo on Somalia (resolution 733)",
+        Instrument(
+            "1992-01-23",
+            "UNSC resolution 733 (1992) of 23 January 1992, paragraph 5: a general and complete embargo on all "
+            "deliveries of weapons and military equipment to Somalia",
+            (
+                "https://press.un.org/en/1996/19960923.sc6268.html",
+                "https://en.wikisource.org/wiki/United_Nations_Security_Council_Resolution_733",
+            ),
+        ),
+        "2023-12-01",
+        "UNSC resolution 2714 (2023), adopted 1 December 2023, fully lifted the arms embargo on the Federal "
+        "Republic of Somalia established under resolution 733 (1992); Al-Shabaab stays under resolution 2713 (2023)",
+        ("http://unscr.com/en/resolutions/2714", "http://en.people.cn/n3/2023/1202/c90000-20105089.html"),
+        Scope(
+            NATIONAL,
+            "resolution 733 (1992): all deliveries of weapons to Somalia; resolution 2093 (2013) of 6 March 2013: "
+            "the embargo no longer applies to supplies solely for the development of the security forces of "
+            "the Federal Government of Somalia (advance notification; heavy weapons still barred), so from that "
+            "day the Government is outside the embargo",
+            (
+                "https://reliefweb.int/report/somalia/security-council-extends-mandate-african-union-mission-somalia-one-year-partially",
+                "http://hitchhikersgui.de/United_Nations_Security_Council_Resolution_2093",
+            ),
+            valid_to="2013-03-06",
+        ),
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "LY",
+        "UN-SC748",
+        "UN Security Council arms embargo on Libya (resolution 748)",
+        Instrument(
+            "1992-04-15",
+            "UNSC resolution 748 (1992) of 31 March 1992 imposed an arms and air embargo on Libya, in effect from "
+            "15 April 1992",
+            (
+                "https://international.vlex.com/vid/extended-discussions-bringing-suspected-53360419",
+                "https://www.globalpolicy.org/component/content/article/195-libya/42383.html",
+            ),
+        ),
+        "1999-04-05",
+        "suspended: the Security Council noted (S/PRST/1999/10, 8 April 1999) that the conditions for suspending "
+        "the arms measures were fulfilled as of 5 April 1999, 14.00 EST; resolution 1506 (2003) of 12 September "
+        "2003 lifted them formally",
+        (
+            "https://www.globalpolicy.org/component/content/article/195-libya/42383.html",
+            "https://www.sipri.org/databases/embargoes/un_arms_embargoes/libya/libya-1992",
+            "https://nl.wikisource.org/wiki/en:United_Nations_Security_Council_Resolution_1506",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 748 (1992): Libya was not to receive arms and related materiel of all types",
+            ("https://international.vlex.com/vid/extended-discussions-bringing-suspected-53360419",),
+        ),
+        "suspended from 5 April 1999 to its lifting on 12 September 2003: not in force in that period",
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "LR",
+        "UN-SC788",
+        "UN Security Council arms embargo on Liberia (resolution 788)",
+        Instrument(
+            "1992-11-19",
+            "UNSC resolution 788 (1992) of 19 November 1992: all States to implement immediately a general and "
+            "complete embargo on all deliveries of weapons and military equipment to Liberia",
+            (
+                "https://645012.skal.fun/resolutions/SC95/985SC95.html",
+                "https://wikimili.com/en/United_Nations_Security_Council_Resolution_788",
+            ),
+        ),
+        "2001-03-07",
+        "UNSC resolution 1343 (2001) of 7 March 2001 terminated the embargo of resolution 788 (1992)",
+        (
+            "http://es.knowledger.de/0428263/UnitedNationsSecurityCouncilResolution1343",
+            "http://legislation.di.uoa.gr/eli/dec/2001/%CE%A6.3467_5_%CE%91%CE%A3600",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 788 (1992): all deliveries of weapons and military equipment to Liberia, except for the "
+            "ECOWAS peace-keeping forces",
+            ("https://645012.skal.fun/resolutions/SC95/985SC95.html",),
+        ),
+        "the new embargo of resolution 1343 (2001), paragraph 5, that ran until resolution 1521 (2003) is not "
+        "recorded: the day its arms measures took effect was not established",
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "HT",
+        "UN-SC841",
+        "UN Security Council embargo on Haiti (resolution 841), until its suspension",
+        Instrument(
+            "1993-06-23",
+            "UNSC resolution 841 (1993) of 16 June 1993: a trade embargo including arms and related materiel, in "
+            "force from 00.01 EST on 23 June 1993",
+            (
+                "https://sipri.org/databases/embargoes/un_arms_embargoes/haiti",
+                "https://en.wikipedia.org/wiki/United_Nations_Security_Council_Resolution_841",
+            ),
+        ),
+        "1993-08-27",
+        "suspended by UNSC resolution 861 (1993) of 27 August 1993",
+        (
+            "https://sipri.org/databases/embargoes/un_arms_embargoes/haiti",
+            "https://unsanctionsapp.com/cases/haiti-i/episodes/haiti1-ep-2",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 841 (1993): arms and related materiel to Haiti, then ruled by the de facto military "
+            "authorities (arms embargo on government forces)",
+            (
+                "https://sipri.org/databases/embargoes/un_arms_embargoes/haiti",
+                "https://unsanctionsapp.com/cases/haiti-i/episodes/haiti1-ep-2",
+            ),
+        ),
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "HT",
+        "UN-SC873",
+        "UN Security Council embargo on Haiti, re-applied by resolution 873",
+        Instrument(
+            "1993-10-18",
+            "UNSC resolution 873 (1993) of 13 October 1993 ended the suspension of the measures of resolution 841 "
+            "(1993) as of 23.59 EST on 18 October 1993",
+            (
+                "http://unscr.com/en/resolutions/873",
+                "https://sipri.org/databases/embargoes/un_arms_embargoes/haiti",
+            ),
+        ),
+        "1994-10-16",
+        "UNSC resolution 944 (1994) of 29 September 1994 terminated the measures at 00.01 EST on the day after "
+        "President Aristide's return, which resolution 948 (1994) records on 15 October 1994",
+        (
+            "http://fr.knowledger.de/09229355/LaResolution944DeConseilDeSecuriteDesNationsUnies",
+            "https://digitallibrary.un.org/record/162512",
+            "https://sipri.org/databases/embargoes/un_arms_embargoes/haiti",
+        ),
+        Scope(
+            NATIONAL,
+            "the measures of resolution 841 (1993): arms and related materiel to Haiti",
+            ("https://sipri.org/databases/embargoes/un_arms_embargoes/haiti",),
+        ),
+        "in force from the last minute of 18 October 1993: the day counts",
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "AO",
+        "UN-SC864",
+        "UN Security Council arms embargo on UNITA (Angola)",
+        Instrument(
+            "1993-09-25",
+            "UNSC resolution 864 (1993) of 15 September 1993: arms and petroleum to the territory of Angola only "
+            "through points of entry named by the Government; in force ten days after adoption, at midnight on "
+            "25 September 1993",
+            (
+                "https://international.vlex.com/vid/embargo-imposed-territory-controlled-53360442",
+                "https://www.sipri.org/databases/embargoes/un_arms_embargoes/angola",
+            ),
+        ),
+        "2002-12-09",
+        "UNSC resolution 1448 (2002), adopted 9 December 2002, lifted the remaining sanctions on UNITA",
+        (
+            "https://www.sipri.org/databases/embargoes/un_arms_embargoes/angola",
+            "https://www.upi.com/Business_News/Security-Industry/2002/12/09/UN-Council-lifts-9-year-Angola-sanctions/UPI-44591039479454/",
+            "https://news.un.org/en/story/2002/12/53702-angola-security-council-lifts-sanctions-against-unita",
+        ),
+        Scope(
+            TARGETED,
+            "the embargo bound UNITA; the Government of Angola named the points of entry and was not embargoed",
+            (
+                "https://www.sipri.org/databases/embargoes/un_arms_embargoes/angola",
+                "https://international.vlex.com/vid/embargo-imposed-territory-controlled-53360442",
+            ),
+        ),
+        "whether 'midnight on 25 September' is its start or its end is not settled; the row starts on 25 "
+        "September. A press release of the UN Information Service in Vienna dates the adoption of resolution "
+        "1448 on 11 December; SIPRI and UPI give 9 December",
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "RW",
+        "UN-SC918",
+        "UN Security Council arms embargo on Rwanda (resolution 918, limited by resolution 1011)",
+        Instrument(
+            "1994-05-17",
+            "UNSC resolution 918 (1994) of 17 May 1994, paragraph 13: a general and complete embargo on all "
+            "deliveries of weapons and military equipment to Rwanda",
+            (
+                "http://old.radicali.it/search_view.php?id=21713",
+                "https://international.vlex.com/vid/commission-investigate-efforts-arms-embargo-53567444",
+            ),
+        ),
+        "2008-07-10",
+        "UNSC resolution 1823 (2008) of 10 July 2008 terminated the prohibitions of resolution 1011 (1995) on "
+        "arms for non-governmental forces (press release SC/9393)",
+        ("https://press.un.org/en/2008/sc9393.doc.htm", "https://sipri.org/databases/embargoes/developments-in-2008"),
+        Scope(
+            NATIONAL,
+            "resolution 918 (1994) embargoed all deliveries to Rwanda; resolution 1011 (1995) of 16 August 1995 "
+            "allowed arms for the Government of Rwanda through points of entry it designates, so from that day "
+            "the Government is outside the embargo",
+            (
+                "https://international.vlex.com/vid/commission-investigate-efforts-arms-embargo-53567444",
+                "https://press.un.org/en/2008/sc9393.doc.htm",
+            ),
+            valid_to="1995-08-16",
+        ),
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "SL",
+        "UN-SC1132",
+        "UN Security Council arms embargo on Sierra Leone (resolution 1132, limited by resolution 1171)",
+        Instrument(
+            "1997-10-08",
+            "UNSC resolution 1132 (1997) of 8 October 1997: petroleum and arms and related materiel of all types "
+            "to Sierra Leone, then under military rule",
+            (
+                "https://www.sipri.org/databases/embargoes/un_arms_embargoes/sierra_leone",
+                "https://lawglobalhub.com/united-nations-security-council-resolution-1171-sierra-leone",
+            ),
+        ),
+        "2010-09-29",
+        "UNSC resolution 1940 (2010), adopted 29 September 2010, terminated the remaining measures with immediate "
+        "effect",
+        (
+            "https://www.sipri.org/databases/embargoes/un_arms_embargoes/sierra_leone",
+            "https://www.foxnews.com/world/un-lifts-arms-embargo-on-sierra-leone",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 1132 (1997) embargoed Sierra Leone; resolution 1171 (1998) of 5 June 1998 ended it and "
+            "embargoed only non-governmental forces (arms to the Government through named points of entry)",
+            (
+                "https://www.sipri.org/databases/embargoes/un_arms_embargoes/sierra_leone",
+                "https://lawglobalhub.com/united-nations-security-council-resolution-1171-sierra-leone",
+            ),
+            valid_to="1998-06-05",
+        ),
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "RS",
+        "UN-SC1160",
+        "UN Security Council arms embargo on the Federal Republic of Yugoslavia (resolution 1160)",
+        Instrument(
+            "1998-03-31",
+            "UNSC resolution 1160 (1998) of 31 March 1998: arms and related materiel of all types to the Federal "
+            "Republic of Yugoslavia, including Kosovo",
+            (
+                "https://phdn.org/archives/www.ess.uwe.ac.uk/Kosovo/Kosovo-Documents6.htm",
+                "http://www.un.org/News/Press/docs/2001/SC7138.doc.htm",
+            ),
+        ),
+        "2001-09-10",
+        "UNSC resolution 1367 (2001) of 10 September 2001 terminated the prohibitions (press release SC/7138)",
+        (
+            "http://www.un.org/News/Press/docs/2001/SC7138.doc.htm",
+            "https://www.armscontrol.org/act/2001-10/un-lifts-arms-embargo-yugoslavia",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 1160 (1998): the sale or supply to the Federal Republic of Yugoslavia of arms and related "
+            "materiel of all types",
+            ("https://phdn.org/archives/www.ess.uwe.ac.uk/Kosovo/Kosovo-Documents6.htm",),
+        ),
+        "the Federal Republic of Yugoslavia (Serbia and Montenegro) has no ISO 3166-1 code of its own today; the "
+        "project records the row under RS (Serbia)",
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "ER",
+        "UN-SC1298-ER",
+        "UN Security Council arms embargo on Eritrea and Ethiopia (resolution 1298)",
+        Instrument(
+            "2000-05-17",
+            "UNSC resolution 1298 (2000) of 17 May 2000: a twelve-month mandatory arms embargo on Eritrea and Ethiopia",
+            (
+                "https://api.parliament.uk/historic-hansard/written-answers/2000/may/18/ethiopia-and-eritrea",
+                "https://www.armscontrol.org/act/2000-06/news/un-imposes-arms-embargo-ethiopia-and-eritrea",
+            ),
+        ),
+        "2001-05-17",
+        "expired: the Council did not extend it beyond 16 May 2001 (presidential statement of 15 May 2001)",
+        (
+            "https://armscontrol.org/node/855",
+            "https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 1298 (2000): arms and related materiel to Eritrea and Ethiopia (government forces)",
+            ("https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",),
+        ),
+    ),
+    PastEmbargo(
+        "un_arms_embargo",
+        "ET",
+        "UN-SC1298-ET",
+        "UN Security Council arms embargo on Eritrea and Ethiopia (resolution 1298)",
+        Instrument(
+            "2000-05-17",
+            "UNSC resolution 1298 (2000) of 17 May 2000: a twelve-month mandatory arms embargo on Eritrea and Ethiopia",
+            (
+                "https://api.parliament.uk/historic-hansard/written-answers/2000/may/18/ethiopia-and-eritrea",
+                "https://www.armscontrol.org/act/2000-06/news/un-imposes-arms-embargo-ethiopia-and-eritrea",
+            ),
+        ),
+        "2001-05-17",
+        "expired: the Council did not extend it beyond 16 May 2001 (presidential statement of 15 May 2001)",
+        (
+            "https://armscontrol.org/node/855",
+            "https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 1298 (2000): arms and related materiel to Eritrea and Ethiopia (government forces)",
+            ("https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",),
+        ),
+    ),
+    # ---- EU embargoes of the period ------------------------------------------------------------
+    PastEmbargo(
+        "eu_arms_embargo",
+        "CN",
+        "EU-CHN-1989",
+        "EU arms embargo on China (European Council declaration, Madrid, 27 June 1989)",
+        Instrument(
+            "1989-06-27",
+            "declaration of the European Council in Madrid of 27 June 1989, after the events in Tiananmen Square: "
+            "interruption of military cooperation and an embargo on trade in arms with China",
+            (
+                "https://paperzz.com/doc/9452646/eu-council-secretariat---council-of-the-european-union",
+                "https://um.fi/sanktioner-enligt-land/-/asset_publisher/KAxRP03b1Ybr/content/kiina-pakotteet/385142",
+            ),
+        ),
+        "",
+        "",
+        (),
+        Scope(
+            UNSETTLED,
+            "the embargo is a political declaration, not a legal act; the Council Secretariat notes that its "
+            "scope is not clearly defined and that Member States interpret it in different ways",
+            (
+                "https://paperzz.com/doc/9452646/eu-council-secretariat---council-of-the-european-union",
+                "http://crossick.blogactiv.eu/2010/02/04/revisiting-china-arms-embargo/",
+            ),
+        ),
+        "not in the programme files (the EU lists no restrictive-measures programme for it); still in force",
+    ),
+    PastEmbargo(
+        "eu_arms_embargo",
+        "LY",
+        "EU-LBY-1986",
+        "EU (European Community) arms embargo on Libya of 1986",
+        Instrument(
+            "",
+            "imposed by the member states of the European Community in 1986 for Libya's support of terrorism; "
+            "the day in 1986 was not established, so valid_from is empty (in force before any screened date)",
+            (
+                "https://www.dw.com/en/eu-lifts-arms-ban-against-libya/a-1357493",
+                "http://news.bbc.co.uk/2/hi/europe/3732514.stm",
+            ),
+        ),
+        "2004-10-11",
+        "lifted by the General Affairs and External Relations Council of 11 October 2004 (press release 12770/04)",
+        (
+            "https://docslib.org/doc/3388/council-of-the-eu-press-release-on-libya-embargo",
+            "https://www.sipri.org/databases/embargoes/2004",
+        ),
+        Scope(
+            NATIONAL,
+            "an arms embargo against Libya as a state, for its support of terrorism; the Council lifted 'the arms "
+            "embargo against that country'",
+            (
+                "https://docslib.org/doc/3388/council-of-the-eu-press-release-on-libya-embargo",
+                "https://www.arabnews.com/node/256463",
+            ),
+        ),
+    ),
+    PastEmbargo(
+        "eu_arms_embargo",
+        "NG",
+        "EU-NGA-1995",
+        "EU arms embargo on Nigeria (Common Position 95/515/CFSP)",
+        Instrument(
+            "1995-11-20",
+            "Council Common Position 95/515/CFSP of 20 November 1995 on Nigeria (OJ L 298, 11.12.1995), after the "
+            "execution of Ken Saro-Wiwa; continued by Common Position 98/614/CFSP of 30 October 1998",
+            (
+                "https://sipri.org/databases/embargoes/eu_arms_embargoes/nigeria",
+                "https://eurlex.europa.eu/legal-content/RO/AUTO/?uri=celex:31995E0515",
+                "https://api.parliament.uk/historic-hansard/written_answers/1998/nov/19/nigeria",
+            ),
+        ),
+        "1999-06-02",
+        "Common Position 98/614/CFSP was repealed by Council Decision 1999/347/CFSP (SIPRI: May 1999); EUR-Lex "
+        "gives its end of validity as 1 June 1999, read as its last day in force",
+        (
+            "https://eur-lex.europa.eu/legal-content/CS/ALL/?uri=CELEX%3A31998E0614",
+            "https://sipri.org/databases/embargoes/eu_arms_embargoes/nigeria",
+        ),
+        Scope(
+            NATIONAL,
+            "an embargo on arms, munitions and military equipment to Nigeria, then under military rule",
+            (
+                "https://api.parliament.uk/historic-hansard/written_answers/1998/nov/19/nigeria",
+                "https://sipri.org/databases/embargoes/eu_arms_embargoes/nigeria",
+            ),
+        ),
+    ),
 )
 
 
@@ -1057,6 +1531,10 @@ def past_embargo_rows(countries: CountryIndex) -> pd.DataFrame:
     for p in PAST_EMBARGOES:
         if p.valid_to and p.valid_to <= p.imposed.valid_from:
             raise BuildError(f"{p.programme}: lifted on {p.valid_to}, not after it began on {p.imposed.valid_from}")
+        if p.country not in countries.display:
+            raise BuildError(f"{p.programme}: {p.country!r} is not an ISO 3166-1 code in countries/country_codes.csv")
+        if p.programme in SCOPES or sum(q.programme == p.programme for q in PAST_EMBARGOES) > 1:
+            raise BuildError(f"{p.programme}: the key of a typed embargo must be unique and not a programme's")
         rows.append(
             {
                 "list_id": p.list_id,
@@ -1181,7 +1659,8 @@ def state_rows(embargoes: pd.DataFrame) -> pd.DataFrame:
     programmes are left out: no sovereign exclusion without an established national embargo.
     """
     national = embargoes[embargoes["scope"].eq(NATIONAL)]
-    exempted = national["programme"].map(lambda key: SCOPES[key].valid_to if key in SCOPES else "")
+    scopes = {**SCOPES, **{p.programme: p.scope for p in PAST_EMBARGOES}}
+    exempted = national["programme"].map(lambda key: scopes[key].valid_to if key in scopes else "")
     valid_to = exempted.where(exempted.ne(""), national["valid_to"])
     problems = [
         f"{key}: the state was exempted on {end}, before the embargo began on {start}"

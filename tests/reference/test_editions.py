@@ -82,7 +82,18 @@ def test_a_listing_is_not_in_force_on_the_day_it_ends():
 
 @pytest.mark.parametrize(
     ("country", "excluded_on", "not_excluded_on"),
-    [("ER", "2013-12-06", "2019-06-30"), ("CI", "2010-01-01", "2017-01-01")],
+    [
+        ("ER", "2013-12-06", "2019-06-30"),
+        ("CI", "2010-01-01", "2017-01-01"),
+        # EU embargo of 1986 (the UN one was suspended from 5 April 1999), lifted by the Council on 11 October 2004
+        ("LY", "2000-01-01", "2004-10-11"),
+        # UN resolution 418 (1977), terminated on 25 May 1994
+        ("ZA", "1990-06-30", "1994-05-25"),
+        # UN resolution 1160 (1998) on the Federal Republic of Yugoslavia, terminated by resolution 1367 (2001)
+        ("RS", "1999-06-30", "2001-09-10"),
+        # UN resolution 1132 (1997); resolution 1171 (1998) exempted the Government on 5 June 1998
+        ("SL", "1998-01-01", "1998-06-05"),
+    ],
 )
 def test_sovereign_bonds_of_lifted_embargoes(country, excluded_on, not_excluded_on):
     issuers = pd.DataFrame(
@@ -140,8 +151,8 @@ def test_edition_in_force_per_list():
 
 
 def _copy(tmp_path):
-    for name in ("country_lists.csv", "entity_lists.csv", "list_editions.csv"):
-        (tmp_path / name).write_bytes((data_dir() / name).read_bytes())
+    for path in data_dir().glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
     return tmp_path
 
 
@@ -180,3 +191,73 @@ def test_cli_check_passes_and_fails_with_the_row(tmp_path):
     )
     assert bad.returncode == 1
     assert "country_lists.csv:5:" in bad.stderr and "the row has no source" in bad.stderr
+
+
+def test_historical_embargoes_at_their_boundaries():
+    lists = bundled_country_lists()
+
+    def on(list_id: str, day: str) -> set[str]:
+        return set(lists_valid_on(lists[lists["list_id"].eq(list_id)], day)["country"])
+
+    # UN Libya: in force from 15 April 1992, suspended from 5 April 1999
+    assert "LY" not in on("un_arms_embargo", "1992-04-14")
+    assert "LY" in on("un_arms_embargo", "1992-04-15")
+    assert "LY" in on("un_arms_embargo", "1999-04-04")
+    assert "LY" not in on("un_arms_embargo", "1999-04-05")
+    assert "LY" in on("eu_arms_embargo", "1999-04-05")  # the EU embargo of 1986 ran on
+    # UN Iraq since resolution 661: the state until resolution 1546 of 8 June 2004, other recipients still
+    assert "IQ" not in on("un_arms_embargo", "1990-08-05")
+    assert "IQ" in on("un_arms_embargo_state", "2004-06-07")
+    assert "IQ" not in on("un_arms_embargo_state", "2004-06-08")
+    assert "IQ" in on("un_arms_embargo", "2026-01-01")
+    # UN Haiti: suspended between resolution 861 (27 August 1993) and 18 October 1993
+    assert "HT" in on("un_arms_embargo_state", "1993-08-26")
+    assert "HT" not in on("un_arms_embargo_state", "1993-09-15")
+    assert "HT" in on("un_arms_embargo_state", "1993-10-18")
+    assert "HT" not in on("un_arms_embargo_state", "1994-10-16")
+    # targeted or unsettled embargoes stay off the state lists: UNITA (Angola), China (EU, 1989)
+    assert "AO" in on("un_arms_embargo", "2000-01-01") and "AO" not in on("un_arms_embargo_state", "2000-01-01")
+    assert "CN" in on("eu_arms_embargo", "1989-06-27") and "CN" not in on("eu_arms_embargo", "1989-06-26")
+    assert "CN" not in on("eu_arms_embargo_state", "2020-01-01")
+    # every typed row cites what imposed it, and every closed one what ended it
+    typed = lists[lists["source"].str.contains("typed in by the project")]
+    assert typed["valid_from_source"].str.contains("http").all()
+    closed = typed[typed["valid_to"].notna()]
+    assert (closed["valid_to_source"].str.contains("http") | closed["scope_source"].str.contains("http")).all()
+
+
+@pytest.mark.parametrize(
+    ("name", "column", "line"),
+    [
+        ("country_names.csv", "basis", 20),  # below the eight comment lines and the header
+        ("legal_forms.csv", "retrieved", 2),
+        ("sipri_country_names.csv", "basis", 2),
+    ],
+)
+def test_check_names_a_row_of_any_bundled_file_without_source_or_date(tmp_path, name, column, line):
+    folder = _copy(tmp_path)
+    text = (folder / name).read_text(encoding="utf-8")
+    comments = [row for row in text.splitlines() if row.startswith("#")]
+    frame = pd.read_csv(folder / name, dtype=str, keep_default_na=False, comment="#" if comments else None)
+    frame.loc[line - 2 - len(comments), column] = ""
+    body = frame.to_csv(index=False, lineterminator="\n")
+    (folder / name).write_text("".join(c + "\n" for c in comments) + body, encoding="utf-8")
+    problems = check_lists(folder)
+    assert problems[["file", "line", "check"]].values.tolist() == [[name, line, "sourced"]]
+    assert column in problems["message"].iloc[0]
+
+
+def test_typed_country_names_match_cldr():
+    babel = pytest.importorskip("babel")
+    table = pd.read_csv(data_dir() / "country_names.csv", comment="#", dtype=str, keep_default_na=False)
+    typed = table[table["source"].eq("project") & table["basis"].str.startswith("Unicode CLDR")]
+    assert len(typed) == 77
+    locales = {
+        name: babel.Locale.parse(code)
+        for code, name in [("de", "German"), ("it", "Italian"), ("nl", "Dutch"), ("es", "Spanish"), ("en", "English")]
+    }
+    for row in typed.itertuples():
+        assert any(
+            language in row.basis and locale.territories.get(row.alpha2) == row.name
+            for language, locale in locales.items()
+        ), row

@@ -1,8 +1,9 @@
 """Invariants of the bundled reference lists: dated, sourced, half-open, never overlapping.
 
-``check_lists(folder)`` reads ``country_lists.csv``, ``entity_lists.csv`` and ``list_editions.csv``
-from a folder (the shipped data by default) and returns one row per problem, naming the file, its
-line, the list and the entity; ``assert_lists_valid`` raises an InputFileError listing them all.
+``check_lists(folder)`` reads ``country_lists.csv``, ``entity_lists.csv``, ``list_editions.csv`` and
+the other bundled files of facts from a folder (the shipped data by default) and returns one row
+per problem, naming the file, its line, the list and the entity; ``assert_lists_valid`` raises an
+InputFileError listing them all.
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ __all__ = ["PROBLEM_COLUMNS", "assert_lists_valid", "check_lists"]
 
 PROBLEM_COLUMNS = ["file", "line", "list_id", "entity", "check", "message"]
 _FILES = ("country_lists.csv", "entity_lists.csv", "list_editions.csv")
+# Every other bundled file of facts, with the columns that give each row its source and its date.
+# (research_list_template.csv holds fictional example rows, not facts, and is not checked.)
+_PROVENANCE = {
+    "list_sources.csv": (("source",), "retrieved", "list_id"),
+    "list_editions.csv": (("source",), "retrieved", "edition"),
+    "sipri_country_names.csv": (("basis",), "retrieved", "name"),
+    "country_names.csv": (("source", "basis"), "retrieved", "name"),
+    "legal_forms.csv": (("source",), "retrieved", "form"),
+}
 # Publications whose date may close a listing: an edition that omits it or a dated removal notice.
 _CLOSING = ("full edition", "additions", "removal notice")
 
@@ -33,8 +43,33 @@ def _read(folder: Path, name: str) -> pd.DataFrame:
     path = folder / name
     if not path.is_file():
         raise InputFileError(path, "reference list file not found")
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return frame.assign(line_no=range(2, len(frame) + 2))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    # comment lines above the header (country_names.csv) count in the line numbers
+    skipped = next((i for i, line in enumerate(lines) if not line.startswith("#")), len(lines))
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False, skiprows=skipped)
+    return frame.assign(line_no=range(2 + skipped, len(frame) + 2 + skipped))
+
+
+def _provenance(folder: Path, out: list[dict]) -> None:
+    """Every row of every bundled file of facts names its source and a YYYY-MM-DD date."""
+    for name, (sources, date, entity) in _PROVENANCE.items():
+        frame = _read(folder, name)
+        missing = [c for c in (*sources, date) if c not in frame.columns]
+        if missing:
+            raise InputFileError(folder / name, f"the file has no column {', '.join(missing)}")
+        for row in frame.itertuples():
+            where = {
+                "file": name,
+                "line": int(row.line_no),
+                "list_id": getattr(row, "list_id", ""),
+                "entity": getattr(row, entity),
+            }
+            for column in sources:
+                if not str(getattr(row, column)).strip():
+                    out.append({**where, "check": "sourced", "message": f"the row has no {column}"})
+            value = str(getattr(row, date))
+            if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) or pd.isna(pd.to_datetime(value, errors="coerce")):
+                out.append({**where, "check": "sourced", "message": f"{date} {value!r} is not a YYYY-MM-DD date"})
 
 
 def _problem(file: str, row, check: str, message: str, entity: str) -> dict:
@@ -140,11 +175,12 @@ def _closed(entity: pd.DataFrame, editions: pd.DataFrame, out: list[dict]) -> No
 def check_lists(folder: str | Path | None = None) -> pd.DataFrame:
     """Problems in the reference lists of `folder` (the shipped lists by default), one row each.
 
-    Checks: every row has a source and a retrieval date; dates are YYYY-MM-DD and every range
-    ``[valid_from, valid_to)`` is non-empty; no entity (by normalised name) or state has two
-    listings on one list that share a day; every entity listing on a list published in editions is
-    closed on the date of an edition or a dated removal notice, or is open and named in the
-    latest edition; every closed country listing cites what closed it.
+    Checks: every row of every bundled file of facts (the lists, their sources and editions, the
+    country names, SIPRI names and legal forms) has a source and a YYYY-MM-DD retrieval date;
+    dates are YYYY-MM-DD and every range ``[valid_from, valid_to)`` is non-empty; no entity (by
+    normalised name) or state has two listings on one list that share a day; every entity listing
+    on a list published in editions is closed on the date of an edition or a dated removal
+    notice, or is open and named in the latest edition; every closed country listing cites what closed it.
     """
     where = Path(folder) if folder is not None else data_dir()
     country, entity, editions = (_read(where, name) for name in _FILES)
@@ -155,6 +191,7 @@ def check_lists(folder: str | Path | None = None) -> pd.DataFrame:
         keys = frame[name].map(_key) if name == "name" else frame["country"] + "|" + frame.get("programme", "")
         _overlaps(frame, parsed, file, keys, name, out)
     _closed(entity, editions, out)
+    _provenance(where, out)
     fh = set(editions.loc[editions["list_id"].eq("fh_not_free"), "edition"])
     for row in country[country["valid_to"].ne("")].itertuples():
         cited = (
