@@ -80,16 +80,16 @@ def read_holdings(
     for result in parsed.values():
         has_number |= result.values.notna()
 
-    joined = row_text(text)
-    reason, end = classify_rows(text, header, mapped, has_number & body, joined)
+    reason, end = classify_rows(text, header, mapped, has_number & body)
     keep = reason.isna()
+    joined = row_text(text[~keep])  # the text of each row that is no holding
     rows = grid.rows
     skipped = pd.DataFrame(
         {
             "source_file": source.name,
             "source_row": rows[~keep].astype("int64"),
             "reason": reason[~keep],
-            "text": joined[~keep].str.slice(0, 200),
+            "text": joined.str.slice(0, 200),
         },
         columns=SKIPPED_COLUMNS,
     ).reset_index(drop=True)
@@ -125,7 +125,7 @@ def read_holdings(
     out["portfolio_id"] = portfolio
     out["source_file"] = source.name
     out["source_row"] = rows[keep].astype("int64")
-    out = col.check_identifiers(out)
+    # identifiers are checked by load_holdings, once for every file read (check_identifiers)
 
     sums = _weight_sums(values.get("weight"), portfolio)
     for pid, total in sums.items():

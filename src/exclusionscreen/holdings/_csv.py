@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 from collections import Counter
 
 import numpy as np
@@ -26,7 +27,8 @@ from ._table import Grid
 __all__ = ["DELIMITERS", "decode", "read_delimited"]
 
 DELIMITERS = (",", ";", "\t", "|")
-_SNIFF_CHARS = 65_536
+_SNIFF_CHARS = 16_384
+"""How much of the start of a file the delimiter is decided from (whole lines)."""
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
@@ -62,6 +64,8 @@ def _delimiter(text: str) -> str:
     "key, value" lines split by another character.
     """
     sample = text[:_SNIFF_CHARS]
+    if len(text) > _SNIFF_CHARS and "\n" in sample:
+        sample = sample[: sample.rfind("\n")]  # whole lines only
     best, best_score = DELIMITERS[0], (-1, 0)
     for delimiter in DELIMITERS:
         try:
@@ -76,8 +80,28 @@ def _delimiter(text: str) -> str:
     return best
 
 
-def _within(records: list[list[str]], starts: list[int], path: str, limits: ReadLimits) -> int:
-    """The width of the widest record that holds something, after checking every limit."""
+def _within(records: list[list[str]], starts: list[int], path: str, limits: ReadLimits, size: int) -> int:
+    """The width of the widest record that holds something, after checking every limit.
+
+    When the file as a whole is within every limit (its `size` in characters, its widest record,
+    its longest field, its count of fields), no record can break one and the record-by-record
+    check, which names the line, is not needed.
+    """
+    widest = max(map(len, records), default=0)
+    if (
+        size <= limits.max_text_chars
+        and widest <= limits.max_columns
+        and sum(map(len, records)) <= limits.max_cells
+        and len(records) * widest <= limits.max_cells
+        and (
+            size <= limits.max_cell_chars
+            or max(map(len, itertools.chain.from_iterable(records))) <= limits.max_cell_chars
+        )
+    ):
+        width = widest
+        while width and not any(len(r) >= width and r[width - 1] for r in records):
+            width -= 1  # empty fields at the end of every record hold nothing
+        return width
     width = cells = chars = 0
     for record, line in zip(records, starts, strict=True):
         used = len(record)
@@ -142,7 +166,7 @@ def read_delimited(data: bytes, path: str, limits: ReadLimits = DEFAULT_LIMITS) 
         ) from None
     del text
     check_quoting(records, starts, delimiter, path)
-    width = _within(records, starts, path, limits)
+    width = _within(records, starts, path, limits, len(data))
     dense = np.full((len(records), width), None, dtype=object)
     for position, record in enumerate(records):
         used = min(len(record), width)

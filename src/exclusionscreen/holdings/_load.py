@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ..contracts import Holdings, validate
 from ..errors import ArgumentError, InputFileError
 from ._aliases import CANONICAL
+from ._checks import checked_once
 from ._dispatch import is_lock_file, read_input
 from ._limits import DEFAULT_LIMITS, ReadLimits
 from ._positions import duplicate_positions, holding_ids
@@ -189,14 +189,9 @@ def load_holdings(
         if missing:
             notes.append(f"column_map names columns no file has: {', '.join(map(repr, missing))}")
 
-    validated = []
     hids, id_notes = holding_ids(frames, labels)
     notes.extend(id_notes)
-    for frame, report, hid in zip(frames, reports, hids, strict=True):
-        frame = frame.assign(holding_id=hid)
-        label = "line" if report.format == "csv" else "row"  # as the file counts them (source_row)
-        validated.append(validate(frame, Holdings, source=report.path, row_label=label))
-    combined = pd.concat(validated, ignore_index=True) if len(validated) > 1 else validated[0].reset_index(drop=True)
+    combined = checked_once(frames, hids, [r.path for r in reports], [r.format for r in reports])
     duplicates = duplicate_positions(combined)
     final = []
     for position, report in enumerate(reports):
