@@ -178,10 +178,12 @@ def load_holdings(
     bar = tqdm(
         list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings", unit="file", disable=disable
     )
+    read_labels: list[str] = []  # one per frame: a workbook gives a frame per sheet with a table
     for item, label, pid, own in bar:
-        frame, report = read_input(item, label, pid, mapping, sheet, own, limits)
-        frames.append(frame)
-        reports.append(report)
+        for frame, report in read_input(item, label, pid, mapping, sheet, own, limits):
+            frames.append(frame)
+            reports.append(report)
+            read_labels.append(label)
 
     if mapping:
         found = {k for r in reports for k in r.column_mapping} | {k for r in reports for k in r.unmapped_columns}
@@ -189,13 +191,15 @@ def load_holdings(
         if missing:
             notes.append(f"column_map names columns no file has: {', '.join(map(repr, missing))}")
 
-    hids, id_notes = holding_ids(frames, labels)
+    hids, id_notes = holding_ids(frames, read_labels)
     notes.extend(id_notes)
     combined = checked_once(frames, hids, [r.path for r in reports], [r.format for r in reports])
     duplicates = duplicate_positions(combined)
     final = []
     for position, report in enumerate(reports):
         mine = duplicates[duplicates["source_file"] == report.path]
+        if sum(r.path == report.path for r in reports) > 1:  # the sheets of one workbook
+            mine = mine[mine["portfolio_id"] == report.portfolio_id]
         extra = [f"{len(mine)} rows hold a position that another row also holds (kept)"] if len(mine) else []
         extra += notes if position == 0 else []
         final.append(
