@@ -7,18 +7,23 @@ listed in the :class:`LoadReport` that :func:`load_report` returns.
 """
 
 from ._aliases import CANONICAL
+from ._asof import AS_OF_WINDOW_DAYS, EARLIEST_AS_OF, check_as_of, implausible_as_of
 from ._assets import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from ._limits import ReadLimits
 from ._load import load_holdings, load_report
 from ._report import FileReport, LoadReport
 
 __all__ = [
+    "AS_OF_WINDOW_DAYS",
     "ASSET_CLASSES",
     "CANONICAL",
+    "EARLIEST_AS_OF",
     "NOT_SCREENABLE",
     "FileReport",
     "LoadReport",
     "ReadLimits",
+    "check_as_of",
+    "implausible_as_of",
     "load_holdings",
     "load_report",
     "normalise_asset_class",

@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import _columns as col
 from ._aliases import LANGUAGE_NAMES, NUMERIC_COLUMNS, header_key, header_language
+from ._asof import implausible_as_of, storable
 from ._locate import Table, choose_table, sheet_tables
 from ._numbers import infer_format
 from ._report import SKIPPED_COLUMNS, FileReport
@@ -130,6 +131,19 @@ def read_holdings(
     out["portfolio_id"] = portfolio
     out["source_file"] = source.name
     out["source_row"] = rows[keep].astype("int64")
+    if dates is not None:
+        line = "line" if source.format == "csv" else "row"
+        stated = None
+        if as_of_source and as_of_source.startswith("preamble row"):
+            stated = {source.name: as_of_source.replace("preamble row", f"preamble {line}", 1)}
+        warnings.extend(implausible_as_of(out, where=stated, row_label=line))
+        out["as_of"], unstorable = storable(out["as_of"])
+        if unstorable:
+            warnings.append(
+                f"as-of date(s) {', '.join(unstorable)} lie beyond the dates a frame can hold (1677 to 2262) "
+                "and were left missing"
+            )
+            as_of = None if as_of is None or f"{as_of:%Y-%m-%d}" in unstorable else as_of
     # identifiers are checked by load_holdings, once for every file read (check_identifiers)
 
     sums = _weight_sums(values.get("weight"), portfolio)
