@@ -31,6 +31,8 @@ DELIMITERS = (",", ";", "\t", "|")
 _SNIFF_CHARS = 16_384
 """How much of the start of a file the delimiter is decided from (whole lines)."""
 
+_READABLE = 0.95  # share of printable characters in text decoded as UTF-16 without a BOM
+
 
 def _utf16_without_bom(head: bytes) -> str | None:
     """'utf-16-le' or 'utf-16-be' when NUL bytes sit on every other byte as UTF-16 text puts them
@@ -41,10 +43,14 @@ def _utf16_without_bom(head: bytes) -> str | None:
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = len(head) // 2
     if odd >= 0.3 * half and even <= 0.02 * half:
-        return "utf-16-le"
-    if even >= 0.3 * half and odd <= 0.02 * half:
-        return "utf-16-be"
-    return None
+        codec = "utf-16-le"
+    elif even >= 0.3 * half and odd <= 0.02 * half:
+        codec = "utf-16-be"
+    else:
+        return None
+    text = head.decode(codec, errors="replace")
+    readable = sum(1 for c in text if c.isprintable() or c in "\t\r\n")
+    return codec if readable >= _READABLE * len(text) else None  # else binary with NULs in a row
 
 
 def decode(data: bytes, path: str) -> tuple[str, str]:
