@@ -88,7 +88,10 @@ def test_german_file_decimal_comma_semicolons_cp1252_total_line():
         13: "blank",
         14: "disclaimer",
     }
-    assert report.details == {"encoding": "cp1252 (not valid UTF-8)", "delimiter": ";"}
+    assert report.details == {
+        "encoding": "cp1252 (not valid UTF-8; detected by charset-normalizer, German text)",
+        "delimiter": ";",
+    }
     assert report.locale.startswith("German column names, decimal comma")
     assert report.column_mapping["Emittententicker"] == "ticker"
     assert report.column_mapping["Gewichtung (%)"] == "weight"

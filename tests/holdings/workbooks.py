@@ -11,7 +11,7 @@ from pathlib import Path
 
 import openpyxl
 
-from exclusionscreen.identifiers import cusip_check_digit
+from exclusionscreen.identifiers import cusip_check_digit, isin_check_digit
 
 
 def title_block_second_sheet(path: Path) -> Path:
@@ -135,3 +135,21 @@ def zip_bomb(folder: Path, megabytes: int = 24) -> Path:
     plain = title_block_second_sheet(folder / "plain.xlsx")
     padding = b"<x/>" + b" " * (megabytes * 1024 * 1024)
     return _rewrite(plain, folder / "bomb.xlsx", {}, {"xl/media/padding.xml": padding})
+
+
+def many_sheets(path: Path, sheets: int = 50, rows: int = 3) -> Path:
+    """A cover sheet, an empty sheet, then `sheets` sheets "Fund 01"... of `rows` holdings each
+    (header on row 1, weights in percent summing to 100). ISINs are made up with valid check digits."""
+    book = openpyxl.Workbook()
+    cover = book.active
+    cover.title = "Cover"
+    cover["A1"] = "Umbrella fund: one sheet per sub-fund"
+    book.create_sheet("Notes")
+    for s in range(1, sheets + 1):
+        sheet = book.create_sheet(f"Fund {s:02d}")
+        sheet.append(["ISIN", "Security Name", "Market Value", "Weight (%)"])
+        for r in range(rows):
+            body = f"XS{s:04d}{r:05d}"
+            sheet.append([body + isin_check_digit(body), f"FICTIVE HOLDING {s:02d}-{r}", 1000.0 * (r + 1), 100 / rows])
+    book.save(path)
+    return path

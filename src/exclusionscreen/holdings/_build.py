@@ -7,17 +7,20 @@ holding or a skipped row with a reason.
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 
 from . import _columns as col
 from ._aliases import LANGUAGE_NAMES, NUMERIC_COLUMNS, header_key, header_language
-from ._locate import choose_table
+from ._asof import implausible_as_of, storable
+from ._locate import Table, choose_table, sheet_tables
 from ._numbers import infer_format
 from ._report import SKIPPED_COLUMNS, FileReport
 from ._sources import Source
 from ._table import classify_rows, row_text
 
-__all__ = ["WEIGHT_SUM_TOLERANCE", "read_holdings"]
+__all__ = ["WEIGHT_SUM_TOLERANCE", "read_holdings", "read_sheets"]
 
 WEIGHT_SUM_TOLERANCE = 0.02
 """How far (as a fraction) a portfolio's weights may sum from 100 % before a warning."""
@@ -51,9 +54,12 @@ def read_holdings(
     column_map: dict[str, str | None] | None = None,
     sheet: str | int | None = None,
     portfolio_from_file: bool = True,
+    table: Table | None = None,
 ) -> tuple[pd.DataFrame, FileReport]:
-    """The holdings of one source (without holding ids) and the report on how it was read."""
-    table = choose_table(source, column_map, sheet)
+    """The holdings of one source (or of one of its sheets' `table`), without holding ids, and the
+    report on how it was read."""
+    if table is None:
+        table = choose_table(source, column_map, sheet)
     grid, text, header = table.grid, table.text, table.header_position
     mapped = table.columns.columns  # grid position -> canonical
     positions = {c: p for p, c in mapped.items()}
@@ -80,16 +86,16 @@ def read_holdings(
     for result in parsed.values():
         has_number |= result.values.notna()
 
-    joined = row_text(text)
-    reason, end = classify_rows(text, header, mapped, has_number & body, joined)
+    reason, end = classify_rows(text, header, mapped, has_number & body)
     keep = reason.isna()
+    joined = row_text(text[~keep])  # the text of each row that is no holding
     rows = grid.rows
     skipped = pd.DataFrame(
         {
             "source_file": source.name,
             "source_row": rows[~keep].astype("int64"),
             "reason": reason[~keep],
-            "text": joined[~keep].str.slice(0, 200),
+            "text": joined.str.slice(0, 200),
         },
         columns=SKIPPED_COLUMNS,
     ).reset_index(drop=True)
@@ -125,7 +131,20 @@ def read_holdings(
     out["portfolio_id"] = portfolio
     out["source_file"] = source.name
     out["source_row"] = rows[keep].astype("int64")
-    out = col.check_identifiers(out)
+    if dates is not None:
+        line = "line" if source.format == "csv" else "row"
+        stated = None
+        if as_of_source and as_of_source.startswith("preamble row"):
+            stated = {source.name: as_of_source.replace("preamble row", f"preamble {line}", 1)}
+        warnings.extend(implausible_as_of(out, where=stated, row_label=line))
+        out["as_of"], unstorable = storable(out["as_of"])
+        if unstorable:
+            warnings.append(
+                f"as-of date(s) {', '.join(unstorable)} lie beyond the dates a frame can hold (1677 to 2262) "
+                "and were left missing"
+            )
+            as_of = None if as_of is None or f"{as_of:%Y-%m-%d}" in unstorable else as_of
+    # identifiers are checked by load_holdings, once for every file read (check_identifiers)
 
     sums = _weight_sums(values.get("weight"), portfolio)
     for pid, total in sums.items():
@@ -163,3 +182,33 @@ def read_holdings(
         notes=table.columns.notes,
     )
     return out.reset_index(drop=True), report
+
+
+def read_sheets(
+    source: Source,
+    portfolio_id: str,
+    column_map: dict[str, str | None] | None = None,
+    sheet: str | int | None = None,
+    portfolio_from_file: bool = True,
+) -> list[tuple[pd.DataFrame, FileReport]]:
+    """The holdings of every sheet of `source` that holds a table, each with its report.
+
+    Without `sheet`, each sheet of a workbook that holds a table is read as a portfolio of its own:
+    named ``<portfolio>:<sheet>`` when the portfolio is named after the file (the default), or
+    the portfolio given for the file otherwise. A sheet without a table is listed in the first
+    report's details ("sheets skipped") with the reason. With `sheet`, or for a file with one
+    table, this is :func:`read_holdings`.
+    """
+    if sheet is not None or source.format != "xlsx":
+        return [read_holdings(source, portfolio_id, column_map, sheet, portfolio_from_file)]
+    tables, skipped = sheet_tables(source, column_map)
+    several = len(tables) > 1
+    out = []
+    for table in tables:
+        pid = f"{portfolio_id}:{table.grid.sheet}" if several and portfolio_from_file else portfolio_id
+        out.append(read_holdings(source, pid, column_map, None, portfolio_from_file, table))
+    if skipped:
+        frame, report = out[0]
+        listed = "; ".join(f"{name}: {why}" for name, why in skipped.items())
+        out[0] = (frame, dataclasses.replace(report, details=report.details | {"sheets skipped": listed}))
+    return out

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._build import read_holdings
+from ._build import read_sheets
 from ._limits import DEFAULT_LIMITS, ReadLimits
 from ._nport import is_nport, read_nport
 from ._report import FileReport
@@ -48,20 +48,21 @@ def read_input(
     sheet: str | int | None,
     portfolio_from_file: bool,
     limits: ReadLimits = DEFAULT_LIMITS,
-) -> tuple[pd.DataFrame, FileReport]:
-    """The holdings of one input (without holding ids) and its report; files are read within `limits`."""
+) -> list[tuple[pd.DataFrame, FileReport]]:
+    """The holdings of one input (without holding ids) and its report, one pair per sheet read from
+    a workbook with several tables; files are read within `limits`."""
     if isinstance(item, pd.DataFrame):
         mapping = typed_columns(item, column_map)
         if mapping is not None:
-            return read_typed(item, mapping, label, "frame", portfolio_id, portfolio_from_file)
+            return [read_typed(item, mapping, label, "frame", portfolio_id, portfolio_from_file)]
     else:
         head = _head(item)
         if is_nport(head):
-            return read_nport(Path(item).read_bytes(), label, portfolio_id)
+            return [read_nport(Path(item).read_bytes(), label, portfolio_id)]
         if head.startswith(b"PAR1"):
             frame = read_parquet_file(str(item))
             mapping = typed_columns(frame, column_map) if frame is not None else None
             if mapping is not None:
-                return read_typed(frame, mapping, label, "parquet", portfolio_id, portfolio_from_file, _sha256(item))
+                return [read_typed(frame, mapping, label, "parquet", portfolio_id, portfolio_from_file, _sha256(item))]
     source = read_source(item, label, limits)
-    return read_holdings(source, portfolio_id, column_map, sheet, portfolio_from_file=portfolio_from_file)
+    return read_sheets(source, portfolio_id, column_map, sheet, portfolio_from_file=portfolio_from_file)

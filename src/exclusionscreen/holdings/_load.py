@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 from tqdm import tqdm
 
-from ..contracts import Holdings, validate
 from ..errors import ArgumentError, InputFileError
 from ._aliases import CANONICAL
+from ._checks import checked_once
 from ._dispatch import is_lock_file, read_input
 from ._limits import DEFAULT_LIMITS, ReadLimits
 from ._positions import duplicate_positions, holding_ids
@@ -179,10 +179,12 @@ def load_holdings(
     bar = tqdm(
         list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings", unit="file", disable=disable
     )
+    read_labels: list[str] = []  # one per frame: a workbook gives a frame per sheet with a table
     for item, label, pid, own in bar:
-        frame, report = read_input(item, label, pid, mapping, sheet, own, limits)
-        frames.append(frame)
-        reports.append(report)
+        for frame, report in read_input(item, label, pid, mapping, sheet, own, limits):
+            frames.append(frame)
+            reports.append(report)
+            read_labels.append(label)
 
     if mapping:
         found = {k for r in reports for k in r.column_mapping} | {k for r in reports for k in r.unmapped_columns}
@@ -190,18 +192,15 @@ def load_holdings(
         if missing:
             notes.append(f"column_map names columns no file has: {', '.join(map(repr, missing))}")
 
-    validated = []
-    hids, id_notes = holding_ids(frames, labels)
+    hids, id_notes = holding_ids(frames, read_labels)
     notes.extend(id_notes)
-    for frame, report, hid in zip(frames, reports, hids, strict=True):
-        frame = frame.assign(holding_id=hid)
-        label = "line" if report.format == "csv" else "row"  # as the file counts them (source_row)
-        validated.append(validate(frame, Holdings, source=report.path, row_label=label))
-    combined = pd.concat(validated, ignore_index=True) if len(validated) > 1 else validated[0].reset_index(drop=True)
+    combined = checked_once(frames, hids, [r.path for r in reports], [r.format for r in reports])
     duplicates = duplicate_positions(combined)
     final = []
     for position, report in enumerate(reports):
         mine = duplicates[duplicates["source_file"] == report.path]
+        if sum(r.path == report.path for r in reports) > 1:  # the sheets of one workbook
+            mine = mine[mine["portfolio_id"] == report.portfolio_id]
         extra = [f"{len(mine)} rows hold a position that another row also holds (kept)"] if len(mine) else []
         extra += notes if position == 0 else []
         final.append(

@@ -13,7 +13,7 @@ from ._aliases import ALIASES, IDENTITY_COLUMNS
 from ._sources import Source
 from ._table import ColumnChoice, Grid, cell_text, choose_columns, find_header
 
-__all__ = ["Table", "choose_table"]
+__all__ = ["Table", "choose_table", "sheet_tables"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -94,3 +94,30 @@ def choose_table(source: Source, column_map: dict | None, sheet: str | int | Non
         return int(table.text.iloc[start + 1 :].notna().any(axis=1).sum())
 
     return max(usable, key=lambda ts: (ts[1], rows_below(ts[0])))[0]
+
+
+def sheet_tables(source: Source, column_map: dict | None) -> tuple[list[Table], dict[str, str]]:
+    """Every sheet of a workbook that holds a table, and why each other sheet was skipped.
+
+    With fewer than two sheets holding a table, the one table is chosen as :func:`choose_table`
+    chooses it (its error when there is none).
+    """
+    if source.format != "xlsx" or len(source.grids) < 2:
+        return [choose_table(source, column_map, None)], {}
+    tables: list[Table] = []
+    skipped: dict[str, str] = {}
+    for grid in source.grids:
+        if grid.cells.empty or grid.cells.isna().all().all():
+            skipped[str(grid.sheet)] = "empty"
+            continue
+        table, _, shown = _locate(grid, column_map)
+        if table is None:
+            found = f"; its most table-like row: {', '.join(shown)}" if shown else ""
+            skipped[str(grid.sheet)] = (
+                "no holdings table (no row names a column that identifies a security" + found + ")"
+            )
+        else:
+            tables.append(table)
+    if len(tables) < 2:
+        return [choose_table(source, column_map, None)], skipped
+    return tables, skipped

@@ -27,6 +27,7 @@ from lxml import etree
 
 from ..errors import InputFileError
 from ..vocabulary import IssuerType
+from ._asof import implausible_as_of
 from ._columns import check_identifiers
 from ._report import SKIPPED_COLUMNS, FileReport
 
@@ -199,6 +200,8 @@ def read_nport(data: bytes, name: str, portfolio_id: str) -> tuple[pd.DataFrame,
     frame["source_file"] = name
     frame["source_row"] = rows
     frame = check_identifiers(frame)  # ISINs derived from CUSIPs of securities only
+    if as_of is not None:
+        warnings.extend(implausible_as_of(frame, where={name: f"genInfo/repPdDate {as_of_text!r}"}))
     total = float(frame["weight"].sum())
     if frame["weight"].abs().gt(1).any():
         big = frame.loc[frame["weight"].abs().gt(1), "source_row"].head(3).tolist()

@@ -24,7 +24,11 @@ def check_quoting(records: list[list[str]], starts: list[int], delimiter: str, p
     if not widths:
         return
     width = widths.most_common(1)[0][0]
-    for record, line in zip(records, starts, strict=True):
+    # Only a record that runs over several lines can hold a line break (a blank line is a record).
+    spans = [i for i in range(len(records) - 1) if starts[i + 1] - starts[i] > 1]
+    if records and records[-1]:
+        spans.append(len(records) - 1)
+    for record, line in ((records[i], starts[i]) for i in spans):
         for field in record:
             if "\n" not in field and "\r" not in field:
                 continue

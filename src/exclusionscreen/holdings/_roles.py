@@ -15,6 +15,7 @@ them.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -120,11 +121,13 @@ def header_currency(name: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def role_from_words(name: str) -> str | None:
-    """The role the words of a header name, if any rule matches."""
-    words = header_words(name)
-    for code in CURRENCY_CODES:  # "Market Value USD": the code is no word of the role
-        words = words.replace(f" {code.lower()} ", " ")
+    """The role the words of a header name, if any rule matches (remembered per text: the header
+    search asks about every short cell near the top of each file, and a folder repeats them)."""
+    # "Market Value USD": the code is no word of the role
+    kept = [word for word in header_words(name).split() if word.upper() not in CURRENCY_CODES]
+    words = " " + " ".join(kept) + " "
     return next((canonical for canonical, pattern in _COMPILED if pattern.search(words)), None)
 
 

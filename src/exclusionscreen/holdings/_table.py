@@ -285,13 +285,12 @@ def classify_rows(
     header_position: int | None,
     columns: dict[int, str],
     has_number: pd.Series,
-    joined: pd.Series,
 ) -> tuple[pd.Series, int | None]:
     """The reason each row is not a holding (missing for holdings), and the last holding's position.
 
     `text` is the whole grid as text, `columns` the mapped grid columns, `has_number` whether a
-    body row has any readable number in a numeric column (all False when there is none),
-    `joined` each row's text (:func:`row_text`).
+    body row has any readable number in a numeric column (all False when there is none). Each
+    row's text (:func:`row_text`) is read for legal wording only where the row is no holding.
     """
     start = -1 if header_position is None else header_position
     blank = text.isna().all(axis=1)
@@ -321,7 +320,10 @@ def classify_rows(
     else:
         holding = candidate
     end = int(position[holding].max()) if holding.any() else None
-    legal = joined.str.contains(_LEGAL).fillna(False).astype(bool)
+    legal = pd.Series(False, index=text.index)
+    others = body & ~holding & ~blank
+    if others.any():
+        legal[others] = row_text(text[others]).str.contains(_LEGAL).fillna(False).astype(bool)
 
     reason = pd.Series(pd.NA, index=text.index, dtype="string")
     reason[~body] = "preamble"

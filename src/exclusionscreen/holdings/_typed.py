@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from ._aliases import IDENTITY_COLUMNS, NUMERIC_COLUMNS, alias_index, header_key
+from ._asof import implausible_as_of
 from ._assets import asset_class_from_name, normalise_asset_class
 from ._build import WEIGHT_SUM_TOLERANCE
 from ._columns import check_identifiers
@@ -187,6 +188,8 @@ def read_typed(
     out["source_file"] = name
     out["source_row"] = row_numbers.astype("int64")
     out = check_identifiers(out)
+    if "as_of" in out:
+        warnings.extend(implausible_as_of(out, row_label="row"))
     sums: dict[str, float] = {}
     if "weight" in out:
         sums = {str(k): float(v) for k, v in out["weight"].groupby(portfolio, sort=False).sum().items()}
