@@ -22,6 +22,11 @@ def values(path: Path) -> dict[str, list[tuple]]:
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book}
 
 
+def opened(link) -> str:
+    """The address a click on `link` opens: its target, and the fragment the file keeps apart."""
+    return link.target + (f"#{link.location}" if link.location else "")
+
+
 def test_same_inputs_give_the_same_workbook(hostile_report, tmp_path):
     again = hostile_screen()  # screened anew, at another run time
     a = values(hostile_report)
@@ -97,8 +102,8 @@ def test_links_past_excels_limit_stay_text_and_the_summary_says_so(hostile_resul
 
 
 def test_source_links_keep_their_exact_address_on_every_part_of_a_split_sheet(hostile_result, tmp_path, monkeypatch):
-    """Links are streamed from disk into the sheet and its relationships: ampersands, quotes and
-    the cell each link belongs to survive, on each numbered part of a split sheet."""
+    """Ampersands, quotes, escapes and fragments survive in the address a click opens, and each link
+    belongs to its cell, on each numbered part of a split sheet."""
     monkeypatch.setattr(_sheets, "MAX_ROWS_PER_SHEET", 3)  # 2 rows and the header per sheet
     flags = hostile_result.flags
     n = len(flags)
@@ -108,7 +113,7 @@ def test_source_links_keep_their_exact_address_on_every_part_of_a_split_sheet(ho
     parts = [name for name in book.sheetnames if name.startswith("Flags")]
     assert len(parts) == (n + 1) // 2 > 1
     linked = [
-        (c.value, c.hyperlink.target, c.hyperlink.ref == c.coordinate)
+        (c.value, opened(c.hyperlink), c.hyperlink.ref == c.coordinate)
         for name in parts
         for row in book[name].iter_rows(min_row=2)
         for c in row

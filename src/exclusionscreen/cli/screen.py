@@ -13,6 +13,7 @@ from ..display import result_text
 from ..errors import ExclusionScreenError
 from ..holdings import load_holdings
 from ..reference import read_research_list, read_sipri_top100
+from ..report import write_report, write_restricted_list
 from ..result import ScreenResult
 from ..rulefiles import load_policy
 from ..screen import screen as run_screen
@@ -143,8 +144,6 @@ def screen(
 
 
 def _write(result: ScreenResult, *, out, restricted_list, parquet, previous) -> None:
-    from ..report import write_report, write_restricted_list
-
     if parquet is not None:
         result.save(parquet)
     if out is not None:

@@ -1,6 +1,6 @@
 """What each sheet of the report holds, built from the result's frames and summary methods.
 
-Nothing here touches openpyxl: a sheet is a plain description (tables of frames with a kind per
+Nothing here touches a spreadsheet library: a sheet is a plain description (tables of frames with a kind per
 column, lines of text, a chart over a table) that :mod:`._writer` puts into cells. The Summary
 draws its figures from ``result.overview()``, ``summary()``, ``criteria_summary()`` and ``pai14()``
 and never recomputes them.
@@ -8,15 +8,19 @@ and never recomputes them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ..display import dates_text, ownership_text
-from ..result import ScreenResult
+
+if TYPE_CHECKING:
+    from ..result import ScreenResult
 
 __all__ = [
     "Chart",
@@ -31,13 +35,15 @@ __all__ = [
     "TableSheet",
     "build_sheets",
     "column_kinds",
+    "hidden_characters",
     "link_mask",
 ]
 
 #: rows of a worksheet in Excel (header included)
 MAX_ROWS_PER_SHEET = 1_048_576
-#: hyperlinks Excel keeps on one worksheet ("Excel specifications and limits"); further URLs stay text
-MAX_LINKS_PER_SHEET = 66_530
+#: hyperlinks Excel keeps on one worksheet ("Excel specifications and limits"); further URLs stay text.
+#: The writer holds each link of a sheet until the sheet is closed, so this also bounds its memory.
+MAX_LINKS_PER_SHEET = 65_530
 #: portfolios drawn in the Summary's chart (a bar each per criterion); the table beside it has them all
 MAX_CHART_SERIES = 12
 #: the longest link target Excel accepts
@@ -52,6 +58,15 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("exempt", "a flag set aside by an approved override (see Overrides)"),
 )
 _URL = re.compile(r"^https?://[^\s\"<>\\^`{|}]+\Z", re.IGNORECASE)
+#: Unicode control (Cc) and format (Cf) characters: C0 and C1 controls, and the invisible ones that
+#: change how text is shown, among them the bidirectional controls (U+061C, U+200E, U+200F,
+#: U+202A-U+202E, U+2066-U+2069) with which a link's text can hide where it leads
+_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 # ---------------------------------------------------------------------------- descriptions
@@ -198,11 +213,30 @@ def column_kinds(frame: pd.DataFrame, **overrides: str) -> dict[str, str]:
     return kinds
 
 
+def hidden_characters(values: pd.Series) -> pd.Series:
+    """Which values hold a control or invisible format character (a bidirectional control among them)."""
+    return values.astype("str").str.contains(_HIDDEN).fillna(False).astype(bool)
+
+
 def link_mask(values: pd.Series) -> pd.Series:
-    """Which values are web links the report may make clickable: http(s) URLs of a sane length."""
+    """Which values are web links the report may make clickable: http(s) URLs of a sane length,
+    without a control or bidirectional character that could hide where the link leads."""
     text = values.astype("str")
     ok = text.str.match(_URL).fillna(False).astype(bool)
-    return ok & (text.str.len() <= MAX_LINK_LENGTH).fillna(False)
+    return ok & (text.str.len() <= MAX_LINK_LENGTH).fillna(False) & ~hidden_characters(text)
+
+
+def _not_linked(frame: pd.DataFrame, kinds: Mapping[str, str]) -> tuple[int, int]:
+    """Source addresses in `frame`'s link columns shown as text: (with hidden characters, other)."""
+    hidden = other = 0
+    for column in (c for c, k in kinds.items() if k == "link"):
+        text = frame[column].dropna().astype("str")
+        text = text[text.str.strip() != ""]
+        linked = link_mask(text)
+        with_hidden = hidden_characters(text) & text.str.match(r"(?i)^\s*https?:")
+        hidden += int(with_hidden.sum())
+        other += int((~linked & ~with_hidden).sum())
+    return hidden, other
 
 
 def _ordered(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:
@@ -318,6 +352,17 @@ def _sheet_notes(sheets: list[TableSheet], name: str) -> list[str]:
     for sheet in sheets:
         columns = [c for c, k in sheet.table.kinds.items() if k == "link"]
         links = sum(int(link_mask(sheet.table.frame[c]).sum()) for c in columns)
+        hidden, other = _not_linked(sheet.table.frame, sheet.table.kinds)
+        if hidden:
+            notes.append(
+                f"{sheet.name}: {hidden:,} source address(es) hold a control or bidirectional character, which "
+                "can make a link show one address and open another: they are shown as text, not as links."
+            )
+        if other:
+            notes.append(
+                f"{sheet.name}: {other:,} source address(es) are not http(s) web addresses (or are too long to be "
+                "one): they are shown as text, not as links."
+            )
         if links > MAX_LINKS_PER_SHEET:
             notes.append(
                 f"{sheet.name}: {links:,} source links, more than the {MAX_LINKS_PER_SHEET:,} hyperlinks Excel keeps "
@@ -507,8 +552,8 @@ def _about(result: ScreenResult) -> DocumentSheet:
 
 def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | None = None) -> list[Sheet]:
     """Every sheet of the report, in order."""
-    if previous is not None and not isinstance(previous, ScreenResult):
-        previous = ScreenResult.load(previous)
+    if isinstance(previous, str | os.PathLike):  # a folder written by ScreenResult.save
+        previous = type(result).load(previous)
     flags = _split("Flags", _table(_ordered(result.flags, _FLAG_ORDER)))
     holdings = _split("Holdings", _table(_ordered(result.holdings, _HOLDING_ORDER)))
     review = _split("Review", _table(result.review))
