@@ -31,6 +31,8 @@ __all__ = [
     "Line",
     "MAX_LINKS_PER_SHEET",
     "MAX_ROWS_PER_SHEET",
+    "NOT_CLEAR_SHEET",
+    "alerts",
     "Table",
     "TableSheet",
     "build_sheets",
@@ -44,6 +46,8 @@ MAX_ROWS_PER_SHEET = 1_048_576
 #: hyperlinks Excel keeps on one worksheet ("Excel specifications and limits"); further URLs stay text.
 #: The writer holds each link of a sheet until the sheet is closed, so this also bounds its memory.
 MAX_LINKS_PER_SHEET = 65_530
+#: the sheet of the holdings that are not clear (all holdings go to files beside the workbook)
+NOT_CLEAR_SHEET = "Holdings not clear"
 #: portfolios drawn in the Summary's chart (a bar each per criterion); the table beside it has them all
 MAX_CHART_SERIES = 12
 #: the longest link target Excel accepts
@@ -443,6 +447,45 @@ def _notes(result: ScreenResult, split_notes: list[str], previous: ScreenResult 
     return lines
 
 
+#: coverage (share of the value of screenable holdings resolved to an issuer) below which the
+#: Summary warns that the figures say little
+LOW_COVERAGE = 0.5
+#: how a holding is resolved when no issuer data was given: by name against the bundled lists, or not
+_NAME_ONLY = {"name_exact", "name_fuzzy", "none", "not_applicable"}
+
+
+def alerts(result: ScreenResult) -> list[str]:
+    """What a reader must see before any figure: no issuer data, low coverage."""
+    out = []
+    methods = set(result.holdings["resolution_method"].dropna().astype("str")) if len(result.holdings) else set()
+    if methods <= _NAME_ONLY:
+        by_lists = [c.id for c in result.policy.criteria if c.evidence.value in ("entity_list", "sovereign")]
+        others = [c.id for c in result.policy.criteria if c.id not in by_lists]
+        text = (
+            "NO ISSUER DATA: no holding was matched to an issuer by an identifier (ISIN, CUSIP, SEDOL, LEI or "
+            "ticker), so this screen rests on security names compared with the names on the reference lists. "
+        )
+        if by_lists:
+            text += f"Evaluated that way: {', '.join(by_lists)}. "
+        if others:
+            text += (
+                f"Not evaluated for want of issuer data: {', '.join(others)}. "
+                "A holding counted as clear here has not been screened against these criteria."
+            )
+        out.append(text.strip())
+    overview = result.overview()
+    low = overview[overview["coverage"] < LOW_COVERAGE]  # a portfolio of cash alone has no coverage
+    if len(low):
+        names = ", ".join(str(p) for p in low["portfolio_id"].head(10))
+        more = f" and {len(low) - 10:,} more" if len(low) > 10 else ""
+        out.append(
+            f"LOW COVERAGE: in {len(low):,} of {len(overview):,} portfolio(s) less than {LOW_COVERAGE:.0%} of the "
+            f"value is resolved to an issuer ({names}{more}); the unresolved holdings are not screened "
+            "(see the sheet Review and the column Coverage)."
+        )
+    return out
+
+
 def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResult | None) -> DocumentSheet:
     p = result.policy
     overview = result.overview()
@@ -472,6 +515,7 @@ def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResul
     )
     blocks: list = [
         Line(f"Exclusion screen as of {result.as_of.date()}: {p.title}", "title"),
+        *[Line(text, "alert") for text in alerts(result)],
         facts,
         Line("Warnings and notes", "section"),
         *_notes(result, split_notes, previous),
@@ -550,14 +594,38 @@ def _about(result: ScreenResult) -> DocumentSheet:
 # ---------------------------------------------------------------------------- the workbook
 
 
-def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | None = None) -> list[Sheet]:
-    """Every sheet of the report, in order."""
+def build_sheets(
+    result: ScreenResult,
+    previous: ScreenResult | str | Path | None = None,
+    *,
+    all_holdings: bool = False,
+    holdings_files: tuple[str, ...] = (),
+) -> list[Sheet]:
+    """Every sheet of the report, in order.
+
+    The workbook lists the holdings that are not clear (sheet "Holdings not clear"); with
+    `all_holdings` every holding (sheet "Holdings"). `holdings_files` names the files beside the
+    workbook that hold every holding, for the Summary's note.
+    """
     if isinstance(previous, str | os.PathLike):  # a folder written by ScreenResult.save
         previous = type(result).load(previous)
     flags = _split("Flags", _table(_ordered(result.flags, _FLAG_ORDER)))
-    holdings = _split("Holdings", _table(_ordered(result.holdings, _HOLDING_ORDER)))
+    every = _ordered(result.holdings, _HOLDING_ORDER)
+    if all_holdings:
+        holdings = _split("Holdings", _table(every))
+    else:
+        holdings = _split(NOT_CLEAR_SHEET, _table(every[every["status"].astype("str") != "clear"]))
     review = _split("Review", _table(result.review))
-    split_notes = _sheet_notes(flags, "Flags") + _sheet_notes(holdings, "Holdings") + _sheet_notes(review, "Review")
+    split_notes = (
+        _sheet_notes(flags, "Flags") + _sheet_notes(holdings, holdings[0].name) + _sheet_notes(review, "Review")
+    )
+    if not all_holdings:
+        where = f" are in {' and '.join(holdings_files)} beside this workbook" if holdings_files else " are not in it"
+        split_notes.insert(
+            0,
+            f"The sheet {NOT_CLEAR_SHEET} lists the {len(holdings_frame_rows(holdings)):,} holdings that are not "
+            f"clear; all {len(result.holdings):,} holdings{where}.",
+        )
 
     sheets: list[Sheet] = [_summary(result, split_notes, previous), *flags, *holdings]
     if len(result.skipped):
@@ -573,3 +641,8 @@ def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | Non
     sheets.append(TableSheet("Criteria", _table(_criteria_frame(result))))
     sheets.append(_about(result))
     return sheets
+
+
+def holdings_frame_rows(sheets: list[TableSheet]) -> pd.DataFrame:
+    """The rows of a table split across `sheets`, together."""
+    return pd.concat([s.table.frame for s in sheets]) if len(sheets) > 1 else sheets[0].table.frame

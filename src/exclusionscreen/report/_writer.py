@@ -45,7 +45,15 @@ from ._sheets import (
 if TYPE_CHECKING:
     from ..result import ScreenResult
 
-__all__ = ["ReportError", "write_report", "write_restricted_list", "write_sheets"]
+__all__ = [
+    "ReportError",
+    "check_writable",
+    "holdings_paths",
+    "write_holdings",
+    "write_report",
+    "write_restricted_list",
+    "write_sheets",
+]
 
 #: rows prepared at once; bounds the memory used for cell values whatever the number of rows
 CHUNK_ROWS = 4_096
@@ -94,7 +102,20 @@ def _check_target(result: ScreenResult, path: str | Path, suffixes: tuple[str, .
     for item in inputs:  # a handful of input files
         if Path(str(item)).expanduser().resolve() == resolved:
             raise ReportError(f"{target}: is an input of this screen ({item}); write the report to another file")
+    check_writable(target)
     return target
+
+
+def check_writable(target: Path) -> None:
+    """Refuse a read-only `target` (it is not silently replaced) and a folder where no file can be made."""
+    if target.is_file() and not target.stat().st_mode & 0o222:
+        raise ReportError(f"{target}: is read-only; make it writable or write to another file")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+    except OSError as exc:
+        raise ReportError(f"{target}: cannot write in the folder {target.parent} ({exc.strerror})") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _atomic(target: Path, write: Callable[[Path, Path], None]) -> Path:
@@ -569,15 +590,34 @@ def write_sheets(book: _Book, sheets) -> None:
             _write_document_sheet(book, sheet)
 
 
-def write_report(result: ScreenResult, path: str | Path, *, previous: ScreenResult | str | Path | None = None) -> Path:
+def holdings_paths(path: str | Path) -> tuple[Path, Path]:
+    """The Parquet and CSV files of every holding beside the workbook `path`."""
+    target = Path(path).expanduser()
+    return target.with_name(f"{target.stem}_holdings.parquet"), target.with_name(f"{target.stem}_holdings.csv")
+
+
+def write_report(
+    result: ScreenResult,
+    path: str | Path,
+    *,
+    previous: ScreenResult | str | Path | None = None,
+    all_holdings: bool = False,
+) -> Path:
     """Write the quarterly exclusion report of `result` to the .xlsx file `path`; returns the path.
 
-    Sheets: Summary, Flags, Holdings, (Skipped), Review, Changes (against `previous`, a result or
-    a folder written by ``ScreenResult.save``), Overrides, Criteria, About. The file is replaced
-    only once the new one is complete; `path` may not be one of the screen's input files.
+    Sheets: Summary, Flags, Holdings not clear (every holding with `all_holdings`: Holdings),
+    (Skipped), Review, Changes (against `previous`, a result or a folder written by
+    ``ScreenResult.save``), Overrides, Criteria, About. Every holding also goes to
+    ``<name>_holdings.parquet`` and ``<name>_holdings.csv`` beside the workbook (see
+    :func:`write_holdings`). Each file is replaced only once the new one is complete; none may be
+    one of the screen's input files.
     """
     target = _check_target(result, path, (".xlsx",))
-    sheets = build_sheets(result, previous)
+    parquet, text = holdings_paths(target)
+    for other in (parquet, text):
+        _check_target(result, other, ())
+    sheets = build_sheets(result, previous, all_holdings=all_holdings, holdings_files=(parquet.name, text.name))
+    write_holdings(result, parquet, text)
 
     def write(tmp: Path, scratch: Path) -> None:
         book = _Book(result, tmp, scratch)
@@ -587,6 +627,38 @@ def write_report(result: ScreenResult, path: str | Path, *, previous: ScreenResu
     return _atomic(target, write)
 
 
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with text that a spreadsheet would run as a formula prefixed with an apostrophe."""
+    text = {
+        c: _text(frame[c])
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and not pd.api.types.is_bool_dtype(frame[c].dtype)
+        and not pd.api.types.is_datetime64_any_dtype(frame[c].dtype)
+    }
+    return frame.assign(**{c: t.mask(t.str.match(_FORMULA_START).fillna(False), "'" + t) for c, t in text.items()})
+
+
+def write_holdings(result: ScreenResult, parquet: str | Path, csv_path: str | Path | None = None) -> Path:
+    """Write every screened holding (``result.holdings``) to the Parquet file `parquet` and, when
+    given, to the CSV file `csv_path` (UTF-8; text a spreadsheet would run as a formula gets an
+    apostrophe, as in the restricted list); returns the Parquet path."""
+    frame = result.holdings.copy()
+    frame.attrs = {}
+    frame = frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
+    target = _check_target(result, parquet, (".parquet",)) if str(parquet).endswith(".parquet") else None
+    if target is None:
+        raise ReportError(f"{parquet}: the holdings file is Parquet; give a file name ending in .parquet")
+    _atomic(target, lambda tmp, scratch: frame.to_parquet(tmp, index=False))
+    if csv_path is not None:
+        safe = _csv_safe(frame)
+        _atomic(
+            _check_target(result, csv_path, ()),
+            lambda tmp, scratch: safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"),
+        )
+    return target
+
+
 def write_restricted_list(result: ScreenResult, path: str | Path) -> Path:
     """Write ``result.restricted_list()`` to the CSV file `path` (UTF-8, one row per security).
 
@@ -594,13 +666,7 @@ def write_restricted_list(result: ScreenResult, path: str | Path) -> Path:
     ``+``, ``-``, ``@``) is prefixed with an apostrophe; identifiers never start so.
     """
     target = _check_target(result, path, ())
-    frame = result.restricted_list()
-    text = {
-        c: _text(frame[c])
-        for c in frame.columns
-        if not pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)
-    }
-    safe = frame.assign(**{c: t.mask(t.str.match(_FORMULA_START).fillna(False), "'" + t) for c, t in text.items()})
+    safe = _csv_safe(result.restricted_list())
 
     def write(tmp: Path, scratch: Path) -> None:
         safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
