@@ -216,3 +216,22 @@ def test_libreoffice_renders_the_report_to_pdf(hostile_report, tmp_path):
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
     assert len(data) > 20_000  # nine sheets of text and a chart, not an empty document
+
+
+@pytest.mark.skipif(_soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice or pdftotext absent")
+def test_printed_demo_report_has_summary_on_one_page_and_few_pages_per_sheet(sample_report, tmp_path):
+    """Each page's footer names its sheet ("Flags ... Page 2 of 11"): count the pages of each sheet."""
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [_soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(sample_report)],
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = tmp_path / (sample_report.stem + ".pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    footers = [line.split()[0] for line in text.splitlines() if " Page " in line and " of " in line]
+    pages = {name: footers.count(name) for name in dict.fromkeys(footers)}
+    assert pages["Summary"] == 1
+    assert set(pages) >= {"Summary", "Flags", "Review", "Overrides", "Criteria", "About"}
+    assert all(n <= 4 for n in pages.values()), pages
