@@ -16,6 +16,7 @@ import pytest
 from exclusionscreen._resources import bundled_dir
 from exclusionscreen.holdings import load_holdings
 from exclusionscreen.identifiers import isin_check_digit
+from exclusionscreen.report import write_report
 from exclusionscreen.rulefiles import load_policy
 from exclusionscreen.screen import screen
 from exclusionscreen.universe import Universe, load_universe
@@ -173,9 +174,10 @@ def sample_results(sample_folder):
 
 @pytest.fixture(scope="session")
 def sample_report(sample_results, tmp_path_factory) -> Path:
-    """The Q3 report of the fictional fund, with changes against Q2."""
+    """The Q3 report of the fictional fund, with changes against Q2 and every holding in the workbook."""
     previous, current = sample_results
-    return current.to_excel(tmp_path_factory.mktemp("report") / "2026Q3_exclusions.xlsx", previous=previous)
+    target = tmp_path_factory.mktemp("report") / "2026Q3_exclusions.xlsx"
+    return write_report(current, target, previous=previous, all_holdings=True)
 
 
 @pytest.fixture(scope="session")

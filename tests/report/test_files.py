@@ -22,10 +22,15 @@ def values(path: Path) -> dict[str, list[tuple]]:
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book}
 
 
+def opened(link) -> str:
+    """The address a click on `link` opens: its target, and the fragment the file keeps apart."""
+    return link.target + (f"#{link.location}" if link.location else "")
+
+
 def test_same_inputs_give_the_same_workbook(hostile_report, tmp_path):
     again = hostile_screen()  # screened anew, at another run time
     a = values(hostile_report)
-    b = values(again.to_excel(tmp_path / "b.xlsx"))
+    b = values(again.to_excel(tmp_path / hostile_report.name))  # the same name: the Summary names its files
     run_row = next(i for i, row in enumerate(a["About"]) if row[0] == "Run at (UTC)")
     a["About"].pop(run_row)
     b["About"].pop(run_row)
@@ -44,7 +49,12 @@ def test_a_crash_leaves_the_previous_report_untouched(hostile_result, tmp_path, 
     with pytest.raises(RuntimeError, match="disk full"):
         hostile_result.to_excel(target)
     assert target.read_bytes() == before
-    assert [p.name for p in tmp_path.iterdir()] == ["report.xlsx"]  # no half-written file left behind
+    # no half-written or temporary file left behind: the report and the holdings files beside it
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "report.xlsx",
+        "report_holdings.csv",
+        "report_holdings.parquet",
+    ]
 
 
 def test_the_target_is_never_an_input(sample_results):
@@ -73,7 +83,7 @@ def test_bad_targets_are_named(hostile_result, tmp_path):
 
 def test_a_sheet_past_the_row_limit_is_split_and_the_summary_says_so(hostile_result, tmp_path, monkeypatch):
     monkeypatch.setattr(_sheets, "MAX_ROWS_PER_SHEET", 6)  # 5 rows and the header per sheet
-    book = openpyxl.load_workbook(hostile_result.to_excel(tmp_path / "split.xlsx"))
+    book = openpyxl.load_workbook(write_report(hostile_result, tmp_path / "split.xlsx", all_holdings=True))
     parts = [name for name in book.sheetnames if name.startswith("Holdings")]
     assert parts == ["Holdings", "Holdings (2)", "Holdings (3)"]
     rows = [list(book[name].iter_rows(values_only=True)) for name in parts]
@@ -97,8 +107,8 @@ def test_links_past_excels_limit_stay_text_and_the_summary_says_so(hostile_resul
 
 
 def test_source_links_keep_their_exact_address_on_every_part_of_a_split_sheet(hostile_result, tmp_path, monkeypatch):
-    """Links are streamed from disk into the sheet and its relationships: ampersands, quotes and
-    the cell each link belongs to survive, on each numbered part of a split sheet."""
+    """Ampersands, quotes, escapes and fragments survive in the address a click opens, and each link
+    belongs to its cell, on each numbered part of a split sheet."""
     monkeypatch.setattr(_sheets, "MAX_ROWS_PER_SHEET", 3)  # 2 rows and the header per sheet
     flags = hostile_result.flags
     n = len(flags)
@@ -108,7 +118,7 @@ def test_source_links_keep_their_exact_address_on_every_part_of_a_split_sheet(ho
     parts = [name for name in book.sheetnames if name.startswith("Flags")]
     assert len(parts) == (n + 1) // 2 > 1
     linked = [
-        (c.value, c.hyperlink.target, c.hyperlink.ref == c.coordinate)
+        (c.value, opened(c.hyperlink), c.hyperlink.ref == c.coordinate)
         for name in parts
         for row in book[name].iter_rows(min_row=2)
         for c in row
@@ -127,7 +137,7 @@ def test_a_source_url_ending_in_a_line_break_is_text_and_the_report_is_written(h
     cells = [row[column - 1] for row in ws.iter_rows(min_row=2)]
     assert cells[0].hyperlink is None and cells[0].value.startswith("https://example.org/broken")
     assert all(c.hyperlink is not None and c.hyperlink.target == "https://example.org/ok" for c in cells[1:])
-    assert list(tmp_path.iterdir()) == [tmp_path / "newline.xlsx"]  # no temporary file left behind
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporary file left behind
 
 
 def test_a_screen_without_flags_still_has_every_sheet(tmp_path):
@@ -206,3 +216,22 @@ def test_libreoffice_renders_the_report_to_pdf(hostile_report, tmp_path):
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and data.rstrip().endswith(b"%%EOF")
     assert len(data) > 20_000  # nine sheets of text and a chart, not an empty document
+
+
+@pytest.mark.skipif(_soffice() is None or shutil.which("pdftotext") is None, reason="LibreOffice or pdftotext absent")
+def test_printed_demo_report_has_summary_on_one_page_and_few_pages_per_sheet(sample_report, tmp_path):
+    """Each page's footer names its sheet ("Flags ... Page 2 of 11"): count the pages of each sheet."""
+    profile = tmp_path / "profile"
+    subprocess.run(
+        [_soffice(), f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf"]
+        + ["--outdir", str(tmp_path), str(sample_report)],
+        capture_output=True,
+        timeout=300,
+    )
+    pdf = tmp_path / (sample_report.stem + ".pdf")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    footers = [line.split()[0] for line in text.splitlines() if " Page " in line and " of " in line]
+    pages = {name: footers.count(name) for name in dict.fromkeys(footers)}
+    assert pages["Summary"] == 1
+    assert set(pages) >= {"Summary", "Flags", "Review", "Overrides", "Criteria", "About"}
+    assert all(n <= 4 for n in pages.values()), pages

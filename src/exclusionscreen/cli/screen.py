@@ -13,7 +13,7 @@ from ..display import result_text
 from ..errors import ExclusionScreenError
 from ..holdings import load_holdings
 from ..reference import read_research_list, read_sipri_top100
-from ..report import write_report, write_restricted_list
+from ..report import ReportError, check_writable, holdings_paths, summary_alerts, write_report, write_restricted_list
 from ..result import ScreenResult
 from ..rulefiles import load_policy
 from ..screen import screen as run_screen
@@ -69,6 +69,12 @@ def screen(
     parquet: Path | None = typer.Option(
         None, "--parquet", file_okay=False, help="Save the result as Parquet in this folder (for --previous)."
     ),
+    holdings_in_workbook: bool = typer.Option(
+        False,
+        "--holdings-in-workbook",
+        help="Put every holding in the report (sheet Holdings); by default it lists the holdings that are not "
+        "clear, and every holding goes to <report>_holdings.parquet and .csv beside it.",
+    ),
     sipri_top100: Path | None = typer.Option(
         None, "--sipri-top100", exists=True, dir_okay=False, help="Your copy of the SIPRI Top 100 workbook."
     ),
@@ -107,6 +113,14 @@ def screen(
         raise typer.BadParameter("--sipri-year is needed with --sipri-top100", param_hint="--sipri-year")
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
+        inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list]
+        if Path(policy).expanduser().exists():
+            inputs.append(Path(policy))
+        _check_outputs(
+            {"--out": out, "--restricted-list": restricted_list, "--parquet": parquet},
+            [p for p in inputs if p is not None],
+            folders=[p for p in holdings if p.is_dir()],
+        )
         stages.next()
         loaded = load_holdings(holdings, portfolio_id=portfolio_id, column_map=parse_column_map(column), sheet=sheet)
         stages.done()
@@ -131,23 +145,76 @@ def screen(
         )
         stages.done()
         stages.next()
-        _write(result, out=out, restricted_list=restricted_list, parquet=parquet, previous=previous)
+        _write(
+            result,
+            out=out,
+            restricted_list=restricted_list,
+            parquet=parquet,
+            previous=previous,
+            all_holdings=holdings_in_workbook,
+        )
         stages.done()
     except (ExclusionScreenError, OSError) as exc:
         stages.close()
         raise _fail(exc) from None
     stages.close()
     typer.echo(result_text(result))
+    for alert in summary_alerts(result):
+        typer.echo(f"warning: {alert}", err=True)
     for label, path in (("report", out), ("restricted list", restricted_list), ("result", parquet)):
         if path is not None:
             typer.echo(f"Wrote {label}: {path}")
+    if out is not None:
+        typer.echo(f"Wrote every holding: {', '.join(str(p) for p in holdings_paths(out))}")
 
 
-def _write(result: ScreenResult, *, out, restricted_list, parquet, previous) -> None:
+def _inside(path: Path, folder: Path) -> bool:
+    return path == folder or folder in path.parents
+
+
+def _check_outputs(outputs: dict[str, Path | None], inputs: list[Path], *, folders: list[Path]) -> None:
+    """Refuse, before anything is read, output paths that would overwrite an input, each other, or land
+    in a holdings folder (the next run would read them as holdings), and targets that cannot be written.
+
+    The report's own files (its holdings Parquet and CSV beside it) count as outputs too.
+    """
+    given = {option: Path(p).expanduser() for option, p in outputs.items() if p is not None}
+    if "--out" in given:
+        parquet, text = holdings_paths(given["--out"])
+        given["--out (every holding, Parquet)"], given["--out (every holding, CSV)"] = parquet, text
+    resolved_inputs = [(p, p.expanduser().resolve()) for p in inputs]
+    resolved_folders = [f.expanduser().resolve() for f in folders]
+    seen: dict[Path, str] = {}
+    for option, path in given.items():
+        where = path.resolve()
+        for item, resolved in resolved_inputs:
+            if where == resolved or (option == "--parquet" and _inside(resolved, where)):
+                raise ReportError(f"{path} ({option}): is an input of this screen ({item}); write to another path")
+        for folder in resolved_folders:
+            if _inside(where, folder):
+                raise ReportError(
+                    f"{path} ({option}): is inside the holdings folder {folder}; the next screen of that folder "
+                    "would read it as holdings. Write it elsewhere"
+                )
+        if where in seen:
+            raise ReportError(f"{path}: given for both {seen[where]} and {option}; give each output its own path")
+        seen[where] = option
+        if option == "--parquet":
+            if path.exists() and not path.is_dir():
+                raise ReportError(f"{path} ({option}): is a file; give a folder")
+            continue
+        if path.is_dir():
+            raise ReportError(f"{path} ({option}): is a folder; give a file name")
+        if not path.parent.is_dir():
+            raise ReportError(f"{path} ({option}): the folder {path.parent} does not exist")
+        check_writable(path)
+
+
+def _write(result: ScreenResult, *, out, restricted_list, parquet, previous, all_holdings: bool = False) -> None:
     if parquet is not None:
         result.save(parquet)
     if out is not None:
-        write_report(result, out, previous=previous)
+        write_report(result, out, previous=previous, all_holdings=all_holdings)
     if restricted_list is not None:
         write_restricted_list(result, restricted_list)
 

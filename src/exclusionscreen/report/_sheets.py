@@ -1,6 +1,6 @@
 """What each sheet of the report holds, built from the result's frames and summary methods.
 
-Nothing here touches openpyxl: a sheet is a plain description (tables of frames with a kind per
+Nothing here touches a spreadsheet library: a sheet is a plain description (tables of frames with a kind per
 column, lines of text, a chart over a table) that :mod:`._writer` puts into cells. The Summary
 draws its figures from ``result.overview()``, ``summary()``, ``criteria_summary()`` and ``pai14()``
 and never recomputes them.
@@ -8,6 +8,7 @@ and never recomputes them.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -31,17 +32,23 @@ __all__ = [
     "Line",
     "MAX_LINKS_PER_SHEET",
     "MAX_ROWS_PER_SHEET",
+    "NOT_CLEAR_SHEET",
+    "alerts",
     "Table",
     "TableSheet",
     "build_sheets",
     "column_kinds",
+    "hidden_characters",
     "link_mask",
 ]
 
 #: rows of a worksheet in Excel (header included)
 MAX_ROWS_PER_SHEET = 1_048_576
-#: hyperlinks Excel keeps on one worksheet ("Excel specifications and limits"); further URLs stay text
-MAX_LINKS_PER_SHEET = 66_530
+#: hyperlinks Excel keeps on one worksheet ("Excel specifications and limits"); further URLs stay text.
+#: The writer holds each link of a sheet until the sheet is closed, so this also bounds its memory.
+MAX_LINKS_PER_SHEET = 65_530
+#: the sheet of the holdings that are not clear (all holdings go to files beside the workbook)
+NOT_CLEAR_SHEET = "Holdings not clear"
 #: portfolios drawn in the Summary's chart (a bar each per criterion); the table beside it has them all
 MAX_CHART_SERIES = 12
 #: the longest link target Excel accepts
@@ -56,6 +63,15 @@ LEGEND: tuple[tuple[str, str], ...] = (
     ("exempt", "a flag set aside by an approved override (see Overrides)"),
 )
 _URL = re.compile(r"^https?://[^\s\"<>\\^`{|}]+\Z", re.IGNORECASE)
+#: Unicode control (Cc) and format (Cf) characters: C0 and C1 controls, and the invisible ones that
+#: change how text is shown, among them the bidirectional controls (U+061C, U+200E, U+200F,
+#: U+202A-U+202E, U+2066-U+2069) with which a link's text can hide where it leads
+_HIDDEN = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 # ---------------------------------------------------------------------------- descriptions
@@ -202,11 +218,30 @@ def column_kinds(frame: pd.DataFrame, **overrides: str) -> dict[str, str]:
     return kinds
 
 
+def hidden_characters(values: pd.Series) -> pd.Series:
+    """Which values hold a control or invisible format character (a bidirectional control among them)."""
+    return values.astype("str").str.contains(_HIDDEN).fillna(False).astype(bool)
+
+
 def link_mask(values: pd.Series) -> pd.Series:
-    """Which values are web links the report may make clickable: http(s) URLs of a sane length."""
+    """Which values are web links the report may make clickable: http(s) URLs of a sane length,
+    without a control or bidirectional character that could hide where the link leads."""
     text = values.astype("str")
     ok = text.str.match(_URL).fillna(False).astype(bool)
-    return ok & (text.str.len() <= MAX_LINK_LENGTH).fillna(False)
+    return ok & (text.str.len() <= MAX_LINK_LENGTH).fillna(False) & ~hidden_characters(text)
+
+
+def _not_linked(frame: pd.DataFrame, kinds: Mapping[str, str]) -> tuple[int, int]:
+    """Source addresses in `frame`'s link columns shown as text: (with hidden characters, other)."""
+    hidden = other = 0
+    for column in (c for c, k in kinds.items() if k == "link"):
+        text = frame[column].dropna().astype("str")
+        text = text[text.str.strip() != ""]
+        linked = link_mask(text)
+        with_hidden = hidden_characters(text) & text.str.match(r"(?i)^\s*https?:")
+        hidden += int(with_hidden.sum())
+        other += int((~linked & ~with_hidden).sum())
+    return hidden, other
 
 
 def _ordered(frame: pd.DataFrame, first: list[str]) -> pd.DataFrame:
@@ -322,6 +357,17 @@ def _sheet_notes(sheets: list[TableSheet], name: str) -> list[str]:
     for sheet in sheets:
         columns = [c for c, k in sheet.table.kinds.items() if k == "link"]
         links = sum(int(link_mask(sheet.table.frame[c]).sum()) for c in columns)
+        hidden, other = _not_linked(sheet.table.frame, sheet.table.kinds)
+        if hidden:
+            notes.append(
+                f"{sheet.name}: {hidden:,} source address(es) hold a control or bidirectional character, which "
+                "can make a link show one address and open another: they are shown as text, not as links."
+            )
+        if other:
+            notes.append(
+                f"{sheet.name}: {other:,} source address(es) are not http(s) web addresses (or are too long to be "
+                "one): they are shown as text, not as links."
+            )
         if links > MAX_LINKS_PER_SHEET:
             notes.append(
                 f"{sheet.name}: {links:,} source links, more than the {MAX_LINKS_PER_SHEET:,} hyperlinks Excel keeps "
@@ -402,6 +448,45 @@ def _notes(result: ScreenResult, split_notes: list[str], previous: ScreenResult 
     return lines
 
 
+#: coverage (share of the value of screenable holdings resolved to an issuer) below which the
+#: Summary warns that the figures say little
+LOW_COVERAGE = 0.5
+#: how a holding is resolved when no issuer data was given: by name against the bundled lists, or not
+_NAME_ONLY = {"name_exact", "name_fuzzy", "none", "not_applicable"}
+
+
+def alerts(result: ScreenResult) -> list[str]:
+    """What a reader must see before any figure: no issuer data, low coverage."""
+    out = []
+    methods = set(result.holdings["resolution_method"].dropna().astype("str")) if len(result.holdings) else set()
+    if methods <= _NAME_ONLY:
+        by_lists = [c.id for c in result.policy.criteria if c.evidence.value in ("entity_list", "sovereign")]
+        others = [c.id for c in result.policy.criteria if c.id not in by_lists]
+        text = (
+            "NO ISSUER DATA: no holding was matched to an issuer by an identifier (ISIN, CUSIP, SEDOL, LEI or "
+            "ticker), so this screen rests on security names compared with the names on the reference lists. "
+        )
+        if by_lists:
+            text += f"Evaluated that way: {', '.join(by_lists)}. "
+        if others:
+            text += (
+                f"Not evaluated for want of issuer data: {', '.join(others)}. "
+                "A holding counted as clear here has not been screened against these criteria."
+            )
+        out.append(text.strip())
+    overview = result.overview()
+    low = overview[overview["coverage"] < LOW_COVERAGE]  # a portfolio of cash alone has no coverage
+    if len(low):
+        names = ", ".join(str(p) for p in low["portfolio_id"].head(10))
+        more = f" and {len(low) - 10:,} more" if len(low) > 10 else ""
+        out.append(
+            f"LOW COVERAGE: in {len(low):,} of {len(overview):,} portfolio(s) less than {LOW_COVERAGE:.0%} of the "
+            f"value is resolved to an issuer ({names}{more}); the unresolved holdings are not screened "
+            "(see the sheet Review and the column Coverage)."
+        )
+    return out
+
+
 def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResult | None) -> DocumentSheet:
     p = result.policy
     overview = result.overview()
@@ -431,6 +516,7 @@ def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResul
     )
     blocks: list = [
         Line(f"Exclusion screen as of {result.as_of.date()}: {p.title}", "title"),
+        *[Line(text, "alert") for text in alerts(result)],
         facts,
         Line("Warnings and notes", "section"),
         *_notes(result, split_notes, previous),
@@ -512,14 +598,38 @@ def _about(result: ScreenResult) -> DocumentSheet:
 # ---------------------------------------------------------------------------- the workbook
 
 
-def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | None = None) -> list[Sheet]:
-    """Every sheet of the report, in order."""
-    if previous is not None and not isinstance(previous, type(result)):
+def build_sheets(
+    result: ScreenResult,
+    previous: ScreenResult | str | Path | None = None,
+    *,
+    all_holdings: bool = False,
+    holdings_files: tuple[str, ...] = (),
+) -> list[Sheet]:
+    """Every sheet of the report, in order.
+
+    The workbook lists the holdings that are not clear (sheet "Holdings not clear"); with
+    `all_holdings` every holding (sheet "Holdings"). `holdings_files` names the files beside the
+    workbook that hold every holding, for the Summary's note.
+    """
+    if isinstance(previous, str | os.PathLike):  # a folder written by ScreenResult.save
         previous = type(result).load(previous)
     flags = _split("Flags", _table(_ordered(result.flags, _FLAG_ORDER)))
-    holdings = _split("Holdings", _table(_ordered(result.holdings, _HOLDING_ORDER)))
+    every = _ordered(result.holdings, _HOLDING_ORDER)
+    if all_holdings:
+        holdings = _split("Holdings", _table(every))
+    else:
+        holdings = _split(NOT_CLEAR_SHEET, _table(every[every["status"].astype("str") != "clear"]))
     review = _split("Review", _table(result.review))
-    split_notes = _sheet_notes(flags, "Flags") + _sheet_notes(holdings, "Holdings") + _sheet_notes(review, "Review")
+    split_notes = (
+        _sheet_notes(flags, "Flags") + _sheet_notes(holdings, holdings[0].name) + _sheet_notes(review, "Review")
+    )
+    if not all_holdings:
+        where = f" are in {' and '.join(holdings_files)} beside this workbook" if holdings_files else " are not in it"
+        split_notes.insert(
+            0,
+            f"The sheet {NOT_CLEAR_SHEET} lists the {len(holdings_frame_rows(holdings)):,} holdings that are not "
+            f"clear; all {len(result.holdings):,} holdings{where}.",
+        )
 
     sheets: list[Sheet] = [_summary(result, split_notes, previous), *flags, *holdings]
     if len(result.skipped):
@@ -535,3 +645,8 @@ def build_sheets(result: ScreenResult, previous: ScreenResult | str | Path | Non
     sheets.append(TableSheet("Criteria", _table(_criteria_frame(result))))
     sheets.append(_about(result))
     return sheets
+
+
+def holdings_frame_rows(sheets: list[TableSheet]) -> pd.DataFrame:
+    """The rows of a table split across `sheets`, together."""
+    return pd.concat([s.table.frame for s in sheets]) if len(sheets) > 1 else sheets[0].table.frame

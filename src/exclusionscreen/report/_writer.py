@@ -1,38 +1,35 @@
-"""Put the report's sheets into an .xlsx file: streamed rows, styled cells, written atomically.
+"""Put the report's sheets into an .xlsx file with XlsxWriter: streamed rows, styled cells, written atomically.
 
-The workbook is opened in openpyxl's write-only mode, so rows go to disk as they are written and
-memory stays flat however many rows there are. Every text cell is written as an explicit string:
-text from an input file never becomes a formula, an error value or a link; only source URLs the
-report itself recognises become links. The file is written to a temporary file beside the target
-and moved into place when complete.
+The workbook is written in XlsxWriter's ``constant_memory`` mode: each row goes to a temporary file
+as soon as the next row starts, so memory stays flat however many rows there are. Links are the
+exception: XlsxWriter keeps each hyperlink of a sheet until the sheet is closed (a few hundred bytes
+each), and Excel keeps at most 65,530 per sheet, so memory for links is bounded by that cap.
+
+Every text cell is written with ``write_string``: text from an input file never becomes a formula,
+an error value, a number or a link; only source URLs that :func:`._sheets.link_mask` accepts become
+links. The file is written to a temporary file beside the target (XlsxWriter's own temporary files
+in a temporary folder beside it) and moved into place when complete; on any failure both are removed.
 """
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import os
 import re
+import shutil
 import tempfile
 import textwrap
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
-from zipfile import ZIP_DEFLATED, ZipFile
 
 import numpy as np
 import pandas as pd
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.chart import BarChart, Reference
-from openpyxl.styles import Alignment
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.hyperlink import Hyperlink
+import xlsxwriter
 
 from ..errors import ReportError
 from . import _sheets, _styles
-from ._links import ReportExcelWriter, spool_links
 from ._sheets import (
     Chart,
     DocumentSheet,
@@ -48,7 +45,15 @@ from ._sheets import (
 if TYPE_CHECKING:  # the renderer reads the result's type; the result imports the renderer
     from ..result import ScreenResult
 
-__all__ = ["ReportError", "write_report", "write_restricted_list"]
+__all__ = [
+    "ReportError",
+    "check_writable",
+    "holdings_paths",
+    "write_holdings",
+    "write_report",
+    "write_restricted_list",
+    "write_sheets",
+]
 
 #: rows prepared at once; bounds the memory used for cell values whatever the number of rows
 CHUNK_ROWS = 4_096
@@ -57,16 +62,28 @@ _WIDTH_SAMPLE = 200
 _MAX_WIDTH = 60
 _MAX_WRAP_WIDTH = 80
 _MIN_WIDTH = 6
+#: points per line of 11-point text, for the height of a row whose cells wrap
+_LINE_HEIGHT = 15.0
+_MAX_ROW_HEIGHT = 409.0  # the tallest row Excel allows
 _MAX_TEXT = 32_767  # characters Excel keeps in a cell
-# characters XML 1.0 forbids (openpyxl would refuse them)
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+# characters XML 1.0 forbids (they cannot be written at all)
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 # a spreadsheet reads text starting with one of these as a formula when it is edited or imported
 _FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _FIRST_EXCEL_DATE = pd.Timestamp("1900-03-01")  # before it Excel's serial numbers are off by one
 _NUMERIC = {"money", "number", "count", "percent", "score"}
 _RIGHT_ALIGNED = _NUMERIC | {"date", "datetime"}
-_LEFT = Alignment(horizontal="left", vertical="top")
+# XlsxWriter's options: text is text (no guessing of numbers, formulas or links from strings)
+_BOOK_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_numbers": False,
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "max_url_length": _sheets.MAX_LINK_LENGTH,
+}
+_PAPER_A4 = 9
+_PIXELS_PER_CM = 37.8
 
 
 # ---------------------------------------------------------------------------- targets and files
@@ -85,16 +102,31 @@ def _check_target(result: ScreenResult, path: str | Path, suffixes: tuple[str, .
     for item in inputs:  # a handful of input files
         if Path(str(item)).expanduser().resolve() == resolved:
             raise ReportError(f"{target}: is an input of this screen ({item}); write the report to another file")
+    check_writable(target)
     return target
 
 
-def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
-    """Call `write` on a temporary file beside `target`, then move it into place; on failure leave `target` as is."""
+def check_writable(target: Path) -> None:
+    """Refuse a read-only `target` (it is not silently replaced) and a folder where no file can be made."""
+    if target.is_file() and not target.stat().st_mode & 0o222:
+        raise ReportError(f"{target}: is read-only; make it writable or write to another file")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+    except OSError as exc:
+        raise ReportError(f"{target}: cannot write in the folder {target.parent} ({exc.strerror})") from None
+    os.close(fd)
+    os.unlink(probe)
+
+
+def _atomic(target: Path, write: Callable[[Path, Path], None]) -> Path:
+    """Call `write(file, scratch)` on a temporary file and folder beside `target`, then move the file
+    into place; on failure leave `target` as is and remove both."""
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
     try:
-        write(tmp)
+        write(tmp, scratch)
         mask = os.umask(0)
         os.umask(mask)
         mode = target.stat().st_mode & 0o777 if target.exists() else 0o666 & ~mask
@@ -103,6 +135,8 @@ def _atomic(target: Path, write: Callable[[Path], None]) -> Path:
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     return target
 
 
@@ -157,58 +191,78 @@ def effective_kind(series: pd.Series, kind: str) -> str:
 # ---------------------------------------------------------------------------- cells
 
 
-class _Column:
-    """Writes one column of a table: template cells (one per style the column uses), reused row after row.
+class _Formats:
+    """The XlsxWriter formats of one workbook, each created once from a :class:`_styles.CellFormat`."""
 
-    A template cell carries the column's style and data type; each row only sets its value. Text is
-    always of type string ("s"), so a value such as ``=HYPERLINK(...)`` stays text; text that a
-    spreadsheet would read as a formula when edited also gets Excel's quote prefix.
+    def __init__(self, wb: xlsxwriter.Workbook):
+        self.wb = wb
+        self._made: dict[tuple[str, bool, bool], object] = {}
+
+    def get(self, cell_format: _styles.CellFormat, *, quoted: bool = False, left: bool = False):
+        key = (cell_format.name, quoted, left)
+        made = self._made.get(key)
+        if made is None:
+            made = self._made[key] = self.wb.add_format(cell_format.properties(quoted=quoted, left=left))
+        return made
+
+
+class _Sheet:
+    """One worksheet being written: its rows go out in order, and it keeps its budget of links."""
+
+    def __init__(self, book: _Book, name: str):
+        self.book = book
+        self.ws = book.wb.add_worksheet(name)
+        self.name = name
+        self.links_left = _sheets.MAX_LINKS_PER_SHEET
+        self.row = 0  # the next row to write (0-based)
+
+
+class _Column:
+    """Writes one column of a table: values encoded a chunk at a time, each with its method and format.
+
+    Text is always written with ``write_string``, so a value such as ``=HYPERLINK(...)`` stays text;
+    text that a spreadsheet would read as a formula when edited also gets Excel's quote prefix.
     """
 
-    def __init__(self, ws, index: int, kind: str, links: list[int] | None = None):
-        self.ws = ws
+    def __init__(self, sheet: _Sheet, index: int, kind: str, *, left: bool = False):
+        self.sheet = sheet
         self.index = index
         self.kind = kind
-        self.links = links  # shared per sheet: [links still allowed]
-        fmt = _styles.format_for(kind)
-        self.plain = self._template("n" if kind in _NUMERIC or kind in ("date", "datetime") else "s", fmt)
-        if kind == "bool":
-            self.plain.data_type = "b"
-        self.quoted = self._template("s", fmt, quote=True)
-        self.text = self._template("s", None)
-        self.status = {v: self._template("s", f) for v, f in _styles.STATUS_FORMATS.items()}
-        self.link = self._template("s", _styles.LINK) if kind == "link" else None
+        formats, ws = sheet.book.formats, sheet.ws
+        base = _styles.format_for(kind)
+        self.plain = formats.get(base, left=left)
+        self.quoted = formats.get(base, quoted=True, left=left)
+        self.text = formats.get(_styles.PLAIN, left=left)
+        self.status = {v: formats.get(f) for v, f in _styles.STATUS_FORMATS.items()}
+        self.link = formats.get(_styles.LINK)
+        if kind in _NUMERIC or kind in ("date", "datetime"):
+            self.write = ws.write_number
+        elif kind == "bool":
+            self.write = ws.write_boolean
+        else:
+            self.write = ws.write_string
 
-    def _template(self, data_type: str, fmt: _styles.CellFormat | None, quote: bool = False) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws)
-        cell.column = self.index
-        if fmt is not None:
-            cell.style = fmt.style_name
-        if quote:
-            cell.quotePrefix = True
-        cell.data_type = data_type
-        return cell
-
-    def encode(self, series: pd.Series, first_row: int) -> tuple[list, list]:
-        """The values of `series` (rows from `first_row`) and the cell each is written with."""
+    def encode(self, series: pd.Series) -> tuple[list, list, list]:
+        """The values of `series`, the method that writes each and its format."""
         n = len(series)
         kind = self.kind
+        ws = self.sheet.ws
         if kind in _NUMERIC:
             values, _ = _numbers(series)
-            return values, [self.plain] * n
+            return values, [self.write] * n, [self.plain] * n
         if kind in ("date", "datetime"):
             serial, missing = _excel_dates(series)
             values = _objects(serial, missing)
-            cells = [self.plain] * n
+            writes, cells = [self.write] * n, [self.plain] * n
             early = missing & series.notna().to_numpy(dtype=bool)
             if early.any():  # before 1900-03-01: written as ISO text rather than lost
                 iso = series.astype("str").to_numpy(dtype=object)
                 for i in np.flatnonzero(early):
-                    values[i], cells[i] = iso[i], self.text
-            return values, cells
+                    values[i], writes[i], cells[i] = iso[i], ws.write_string, self.text
+            return values, writes, cells
         if kind == "bool":
             values = series.astype(object).where(series.notna(), None).tolist()
-            return values, [self.plain] * n
+            return values, [self.write] * n, [self.plain] * n
         text = _text(series)
         values = text.to_numpy(dtype=object, na_value=None).tolist()
         quoted = text.str.match(_FORMULA_START).fillna(False).to_numpy(dtype=bool)
@@ -218,75 +272,30 @@ class _Column:
         else:
             cells = np.full(n, self.plain, dtype=object)
         cells[quoted] = self.quoted
+        writes = [self.write] * n
         if kind == "link":
-            self._links(text, cells, first_row)
-        return values, cells.tolist()
-
-    def _links(self, text: pd.Series, cells: np.ndarray, first_row: int) -> None:
-        """Link cells for the http(s) URLs, within the sheet's budget of links.
-
-        On a sheet with a link spool (a table sheet) the cell is the column's link template and the
-        link goes to the spool; elsewhere (a few links on a document sheet) each link is a new cell
-        carrying openpyxl's hyperlink.
-        """
-        rows = np.flatnonzero(link_mask(text).to_numpy(dtype=bool))[: max(self.links[0], 0)]
-        if not len(rows):
-            return
-        self.links[0] -= len(rows)
-        letter = get_column_letter(self.index)
-        targets = text.to_numpy(dtype=object)
-        spool = getattr(self.ws, "_link_spool", None)
-        if spool is not None:
+            # judged on the text as given: an address that held a control character stays text
+            rows = np.flatnonzero(link_mask(series).to_numpy(dtype=bool))[: max(self.sheet.links_left, 0)]
+            self.sheet.links_left -= len(rows)
             cells[rows] = self.link
-            spool.add([f"{letter}{first_row + i}" for i in rows], targets[rows].tolist())
-            return
-        for i in rows:  # one new cell per link (a hyperlink belongs to one cell)
-            cell = WriteOnlyCell(self.ws)
-            cell.style = _styles.LINK.style_name
-            cell.column, cell.row, cell.data_type = self.index, first_row + i, "s"
-            cell._hyperlink = Hyperlink(ref=f"{letter}{first_row + i}", target=targets[i])
-            cells[i] = cell
+            for i in rows:
+                writes[i] = self._write_link
+        return values, writes, cells.tolist()
+
+    def _write_link(self, row: int, col: int, url: str, cell_format) -> None:
+        self.sheet.ws.write_url(row, col, url, cell_format, url)
 
 
-def _stream_cells(row: list, row_idx: int) -> Iterator[WriteOnlyCell]:
-    """Replaces the write-only sheet's per-row conversion: the cells are ready, only their row is set."""
-    for col_idx, cell in enumerate(row, 1):
-        if cell is not None:
-            cell.row = row_idx
-            cell.column = col_idx
-            yield cell
-
-
-def _new_sheet(wb: Workbook, name: str, *, fit_width: bool):
-    ws = wb.create_sheet(name)
-    # cells arrive ready-made (see _Column): skip openpyxl's value-by-value type guessing, which
-    # would also turn text starting with "=" into a formula; without this hook the output is the same
-    if hasattr(ws, "_values_to_row"):
-        ws._values_to_row = _stream_cells
-    ws.page_setup.orientation = "landscape"
-    if fit_width:  # a document sheet prints one page wide; a table runs over pages with its header repeated
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-    return ws
-
-
-def _cell(ws, value, kind: str, *, left: bool = False) -> WriteOnlyCell | None:
-    """One cell for a value outside a table column (titles, facts, legend), encoded like a column."""
+def _write_value(sheet: _Sheet, col: int, value, kind: str, *, left: bool = False) -> None:
+    """One cell outside a table column (titles, facts, legend) on the current row, encoded like a column."""
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    column = _Column(ws, 1, kind, links=[0])
-    values, cells = column.encode(pd.Series([value]), 1)
-    if values[0] is None:
-        return None
-    cell = cells[0]
-    cell._value = values[0]
-    if left:
-        cell.alignment = _LEFT
-    return cell
+        return
+    values, writes, cells = _Column(sheet, col, kind, left=left).encode(pd.Series([value]))
+    if values[0] is not None:
+        writes[0](sheet.row, col, values[0], cells[0])
 
 
-# ---------------------------------------------------------------------------- widths
+# ---------------------------------------------------------------------------- widths and heights
 
 
 def _shown_length(value, kind: str) -> int:
@@ -328,36 +337,62 @@ def _sample_values(series: pd.Series, kind: str) -> list:
     return _text(series).to_numpy(dtype=object, na_value=None).tolist()
 
 
+def _per_line(width: float) -> int:
+    """Characters of ordinary text that fit on one line of a column `width` wide (a little fewer than
+    the width, which counts digits: a row is then rather too tall than too short)."""
+    return max(int(width * 0.95) - 1, 4)
+
+
+def _lines(text: pd.Series, width: float) -> np.ndarray:
+    """Lines each text takes when wrapped in a column `width` wide (a missing value takes one)."""
+    per_line = _per_line(width)
+    parts = text.fillna("").astype("str").str.split("\n")
+    return parts.map(lambda lines: sum(max(1, -(-len(line) // per_line)) for line in lines)).to_numpy(dtype=int)
+
+
+def _heights(frame: pd.DataFrame, kinds: list[str], widths: list[float]) -> np.ndarray | None:
+    """Points for each row whose wrapped cells need more than one line (0 for one line), or None."""
+    wrapped = [i for i, k in enumerate(kinds) if k == "wrap"]
+    if not wrapped:
+        return None
+    lines = np.ones(len(frame), dtype=int)
+    for i in wrapped:
+        lines = np.maximum(lines, _lines(frame.iloc[:, i], widths[i]))
+    return np.where(lines > 1, np.minimum(lines * _LINE_HEIGHT, _MAX_ROW_HEIGHT), 0.0)
+
+
 # ---------------------------------------------------------------------------- tables
 
 
-def _header(ws, table: Table, kinds: list[str]) -> list:
-    return [
-        _cell(ws, table.label(c), "header_number" if k in _RIGHT_ALIGNED else "header")
-        for c, k in zip(table.frame.columns, kinds, strict=True)
-    ]
+def _header(sheet: _Sheet, table: Table, kinds: list[str]) -> None:
+    for col, (name, kind) in enumerate(zip(table.frame.columns, kinds, strict=True)):
+        _write_value(sheet, col, table.label(name), "header_number" if kind in _RIGHT_ALIGNED else "header")
+    sheet.row += 1
 
 
-def _write_rows(ws, table: Table, kinds: list[str], first_row: int, links: list[int]) -> int:
-    """Stream the rows of `table` from `first_row`, a chunk at a time; returns the number of rows."""
-    columns = [_Column(ws, i, kind, links) for i, kind in enumerate(kinds, 1)]
+def _write_rows(sheet: _Sheet, table: Table, kinds: list[str], widths: list[float]) -> int:
+    """Stream the rows of `table` from the sheet's current row, a chunk at a time; returns the number of rows."""
+    columns = [_Column(sheet, i, kind) for i, kind in enumerate(kinds)]
     frame = table.frame
     n = len(frame)
+    set_row = sheet.ws.set_row
     for start in range(0, n, CHUNK_ROWS):
         chunk = frame.iloc[start : start + CHUNK_ROWS]
-        encoded = [col.encode(chunk[name], first_row + start) for col, name in zip(columns, frame.columns, strict=True)]
-        value_rows = zip(*[values for values, _ in encoded], strict=True)
-        cell_rows = zip(*[cells for _, cells in encoded], strict=True)
-        for values, cells in zip(value_rows, cell_rows, strict=True):
-            row = []
-            append = row.append
-            for cell, value in zip(cells, values):  # noqa: B905 - same length by construction
-                if value is None:
-                    append(None)
-                else:
-                    cell._value = value
-                    append(cell)
-            ws.append(row)
+        first = sheet.row + start
+        heights = _heights(chunk, kinds, widths)
+        if heights is not None:
+            for i in np.flatnonzero(heights):  # before the row's cells: XlsxWriter writes rows in order
+                set_row(first + int(i), float(heights[i]))
+        encoded = [col.encode(chunk[name]) for col, name in zip(columns, frame.columns, strict=True)]
+        # each row: value, method and format of column 0, then of column 1, ...
+        rows = zip(*[part for column in encoded for part in column], strict=True)
+        offsets = [(c, 3 * c) for c in range(len(encoded))]
+        for r, row in enumerate(rows, first):
+            for c, k in offsets:
+                value = row[k]
+                if value is not None:
+                    row[k + 1](r, c, value, row[k + 2])
+    sheet.row += n
     return n
 
 
@@ -365,20 +400,37 @@ def _kinds(table: Table) -> list[str]:
     return [effective_kind(table.frame[c], table.kinds.get(c, "text")) for c in table.frame.columns]
 
 
-def _write_table_sheet(wb: Workbook, sheet: TableSheet) -> None:
-    ws = _new_sheet(wb, sheet.name, fit_width=False)
-    spool_links(ws)
-    table = sheet.table
+def _print_setup(sheet: _Sheet, *, title_rows: int | None) -> None:
+    """Landscape A4, one page wide, the header row on every page, the fund, date and page in the margins."""
+    ws = sheet.ws
+    ws.set_landscape()
+    ws.set_paper(_PAPER_A4)
+    ws.fit_to_pages(1, 0)
+    ws.set_margins(left=0.4, right=0.4, top=0.75, bottom=0.6)
+    if title_rows is not None:
+        ws.repeat_rows(title_rows)
+    ws.set_header(sheet.book.page_header)
+    ws.set_footer(f"&L{_header_text(sheet.name)}&RPage &P of &N")
+
+
+def _header_text(text: str) -> str:
+    """Text for a page header or footer: "&" doubled (a single one starts a code), cut short."""
+    return text.replace("&", "&&")[:80]
+
+
+def _write_table_sheet(book: _Book, sheet_spec: TableSheet) -> None:
+    sheet = _Sheet(book, sheet_spec.name)
+    ws = sheet.ws
+    table = sheet_spec.table
     kinds = _kinds(table)
-    for i, width in enumerate(_widths(table, kinds), 1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "A2"
-    ws.print_title_rows = "1:1"
-    ws.print_title_cols = "A:B"
-    ws.append(_header(ws, table, kinds))
-    n = _write_rows(ws, table, kinds, 2, [_sheets.MAX_LINKS_PER_SHEET])
-    last = get_column_letter(max(len(kinds), 1))
-    ws.auto_filter.ref = f"A1:{last}{n + 1}"
+    widths = _widths(table, kinds)
+    for i, width in enumerate(widths):
+        ws.set_column(i, i, width)
+    ws.freeze_panes(1, 0)
+    _print_setup(sheet, title_rows=0)
+    _header(sheet, table, kinds)
+    n = _write_rows(sheet, table, kinds, widths)
+    ws.autofilter(0, 0, n, max(len(kinds), 1) - 1)
 
 
 # ---------------------------------------------------------------------------- document sheets
@@ -389,23 +441,23 @@ def _document_widths(sheet: DocumentSheet) -> dict[int, float]:
     for block in sheet.blocks:
         table = block.table if isinstance(block, Chart) else block
         if isinstance(table, Table):
-            for i, w in enumerate(_widths(table, _kinds(table)), 1):
+            for i, w in enumerate(_widths(table, _kinds(table))):
                 widths[i] = max(widths.get(i, 0), w)
         elif isinstance(block, Facts):
             longest = max(len(label) for label, _, _ in block.rows)
-            widths[1] = max(widths.get(1, 0), longest + 2)
+            widths[0] = max(widths.get(0, 0), longest + 2)
         elif isinstance(block, Legend):
-            widths[1] = max(widths.get(1, 0), max(len(s) for s, _ in block.entries) + 2)
+            widths[0] = max(widths.get(0, 0), max(len(s) for s, _ in block.entries) + 2)
     return widths
 
 
 def _header_height(table: Table, widths: dict[int, float]) -> float:
     """Points for a header row whose labels wrap (bold text is wider than the width's digits)."""
     lines = 1
-    for i, column in enumerate(table.frame.columns, 1):
+    for i, column in enumerate(table.frame.columns):
         per_line = max(int((widths.get(i, _MIN_WIDTH) - 2) * 0.85), 4)
         lines = max(lines, len(textwrap.wrap(table.label(column), per_line)))
-    return 15.0 * lines + 3
+    return _LINE_HEIGHT * lines + 3
 
 
 def _blank_between(previous, block) -> bool:
@@ -417,149 +469,194 @@ def _blank_between(previous, block) -> bool:
     return not (isinstance(previous, Line) and isinstance(block, Line) and block.kind not in ("section", "title"))
 
 
-def _write_document_sheet(wb: Workbook, sheet: DocumentSheet) -> None:
-    ws = _new_sheet(wb, sheet.name, fit_width=sheet.fit_width)
-    widths = _document_widths(sheet)
-    for i, width in widths.items():
-        ws.column_dimensions[get_column_letter(i)].width = width
-    row = 1
-    links = [_sheets.MAX_LINKS_PER_SHEET]
+def _line_height(text: str, kind: str, width: float) -> float | None:
+    """Points for a line of notes that wraps across the sheet's columns (None: one line is enough)."""
+    if kind not in ("note", "warning", "alert"):
+        return None
+    lines = sum(max(1, -(-len(part) // _per_line(width))) for part in text.split("\n"))
+    size = 1.3 if kind == "alert" else 1.0
+    return min(lines * _LINE_HEIGHT * size + 2, _MAX_ROW_HEIGHT) if lines > 1 or kind == "alert" else None
 
-    def blank():
-        nonlocal row
-        ws.append([])
-        row += 1
+
+def _write_document_sheet(book: _Book, spec: DocumentSheet) -> None:
+    sheet = _Sheet(book, spec.name)
+    ws = sheet.ws
+    widths = _document_widths(spec)
+    for i, width in widths.items():
+        ws.set_column(i, i, width)
+    _print_setup(sheet, title_rows=None)
+    if spec.fit_width:
+        ws.fit_to_pages(1, 1)
+    # notes span the columns of the sheet's tables, so that they wrap at the width of the page
+    span = max(len(widths), 1)
+    span_width = sum(widths.values()) if widths else 60.0
 
     previous = None
-    for block in sheet.blocks:
+    for block in spec.blocks:
         if _blank_between(previous, block):
-            blank()
+            sheet.row += 1
         previous = block
         if isinstance(block, Line):
-            ws.append([_cell(ws, block.text, block.kind)])
-            row += 1
+            height = _line_height(block.text, block.kind, span_width)
+            if height is not None and span > 1:
+                ws.set_row(sheet.row, height)
+                fmt = book.formats.get(_styles.format_for(block.kind))
+                text = _text(pd.Series([block.text])).iloc[0]
+                ws.merge_range(sheet.row, 0, sheet.row, span - 1, "", fmt)
+                ws.write_string(sheet.row, 0, text, fmt)
+            else:
+                _write_value(sheet, 0, block.text, block.kind)
+            sheet.row += 1
         elif isinstance(block, Facts):
             for label, value, kind in block.rows:
-                ws.append([_cell(ws, label, "label"), _cell(ws, value, kind, left=True)])
-                row += 1
+                _write_value(sheet, 0, label, "label")
+                _write_value(sheet, 1, value, kind, left=True)
+                sheet.row += 1
         elif isinstance(block, Legend):
             for status, meaning in block.entries:
-                ws.append([_cell(ws, status, "status"), _cell(ws, meaning, "note")])
-                row += 1
+                _write_value(sheet, 0, status, "status")
+                _write_value(sheet, 1, meaning, "text")
+                sheet.row += 1
         else:
             table = block.table if isinstance(block, Chart) else block
             if table.title:
-                ws.append([_cell(ws, table.title, "section")])
-                row += 1
-            ws.row_dimensions[row].height = _header_height(table, widths)
+                _write_value(sheet, 0, table.title, "section")
+                sheet.row += 1
+            ws.set_row(sheet.row, _header_height(table, widths))
             kinds = _kinds(table)
-            ws.append(_header(ws, table, kinds))
-            header_row = row
-            row += 1
-            row += _write_rows(ws, table, kinds, row, links)
+            header_row = sheet.row
+            _header(sheet, table, kinds)
+            _write_rows(sheet, table, kinds, [widths.get(i, _MIN_WIDTH) for i in range(len(kinds))])
             if isinstance(block, Chart):
-                _add_chart(ws, block, header_row, row - 1)
+                _add_chart(sheet, block, header_row, sheet.row - 1)
 
 
-def _add_chart(ws, chart_block: Chart, header_row: int, last_row: int) -> None:
+def _add_chart(sheet: _Sheet, chart_block: Chart, header_row: int, last_row: int) -> None:
+    """A bar chart of `chart_block`'s table (rows `header_row` to `last_row`), placed below it."""
     columns = list(chart_block.table.frame.columns)
-    chart = BarChart()
-    chart.type = "bar"
-    chart.style = 10
-    chart.title = chart_block.title
-    chart.y_axis.title = chart_block.axis_title
-    chart.y_axis.number_format = "0%"
-    chart.y_axis.majorGridlines = chart.y_axis.majorGridlines  # keep the default gridlines
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.x_axis.scaling.orientation = "maxMin"  # first criterion at the top, as in the table
-    chart.y_axis.crosses = "max"  # with the categories reversed, keep the value axis at the bottom
-    first = columns.index(chart_block.values[0]) + 1
-    last = columns.index(chart_block.values[-1]) + 1
-    data = Reference(ws, min_col=first, max_col=last, min_row=header_row, max_row=last_row)
-    cats = Reference(ws, min_col=columns.index(chart_block.category) + 1, min_row=header_row + 1, max_row=last_row)
-    chart.add_data(data, titles_from_data=True)
-    chart.set_categories(cats)
+    chart = sheet.book.wb.add_chart({"type": "bar"})
+    category = columns.index(chart_block.category)
+    for name in chart_block.values:
+        col = columns.index(name)
+        chart.add_series(
+            {
+                "name": [sheet.name, header_row, col],
+                "categories": [sheet.name, header_row + 1, category, last_row, category],
+                "values": [sheet.name, header_row + 1, col, last_row, col],
+            }
+        )
+    chart.set_title({"name": chart_block.title, "name_font": {"size": 12, "bold": True}})
+    chart.set_x_axis({"name": chart_block.axis_title, "num_format": "0%", "major_gridlines": {"visible": True}})
+    # first criterion at the top, as in the table; the value axis stays at the bottom
+    chart.set_y_axis({"reverse": True, "crossing": "max"})
+    chart.set_legend({"position": "bottom"})
     bars = len(chart_block.values)
-    chart.height = max(7.5, (last_row - header_row) * (0.3 + 0.3 * bars) + 3)  # centimetres
-    chart.width = 28
-    ws.add_chart(chart, f"{get_column_letter(len(columns) + 2)}{header_row}")
+    height_cm = max(7.5, (last_row - header_row) * (0.3 + 0.3 * bars) + 3)
+    chart.set_size({"width": int(24 * _PIXELS_PER_CM), "height": int(height_cm * _PIXELS_PER_CM)})
+    sheet.ws.insert_chart(last_row + 2, 0, chart)
+    sheet.row = last_row + 2 + int(height_cm * _PIXELS_PER_CM / 20) + 1  # rows of 20 px under the chart
 
 
 # ---------------------------------------------------------------------------- entry points
 
 
-def _workbook(result: ScreenResult) -> Workbook:
-    wb = Workbook(write_only=True)
-    _styles.register(wb)
-    when = datetime.combine(result.as_of.date(), datetime.min.time())
-    props = wb.properties
-    props.creator = "exclusionscreen"
-    props.lastModifiedBy = "exclusionscreen"
-    props.title = f"Exclusion screen {result.policy.id} as of {result.as_of.date()}"
-    props.created = when
-    props.modified = when
-    return wb
+class _Book:
+    """An XlsxWriter workbook of the report, its formats, and the page header of its sheets."""
+
+    def __init__(self, result: ScreenResult, path: Path, scratch: Path):
+        self.wb = xlsxwriter.Workbook(str(path), {**_BOOK_OPTIONS, "tmpdir": str(scratch)})
+        self.formats = _Formats(self.wb)
+        when = datetime.combine(result.as_of.date(), datetime.min.time())
+        self.wb.set_properties(
+            {
+                "title": f"Exclusion screen {result.policy.id} as of {result.as_of.date()}",
+                "author": "exclusionscreen",
+                "created": when,
+            }
+        )
+        title = _header_text(result.policy.title)
+        self.page_header = f"&L&B{title}&RScreened as of {result.as_of.date()}"
+
+    def close(self) -> None:
+        self.wb.close()
 
 
-def _save(wb: Workbook, path: Path) -> None:
-    # openpyxl's Workbook.save stamps the modification time with the clock; the report keeps the
-    # as-of date so that the same inputs give the same workbook
-    archive = ZipFile(path, "w", ZIP_DEFLATED, allowZip64=True)
-    try:
-        ReportExcelWriter(wb, archive).save()
-    finally:
-        archive.close()
-
-
-def _discard(wb: Workbook) -> None:
-    """Close the sheets of a workbook that will not be saved and delete their temporary files."""
-    for ws in wb.worksheets:
-        spool = getattr(ws, "_link_spool", None)
-        if spool is not None:
-            spool.close()
-        writer = getattr(ws, "_writer", None)
-        if writer is None:
-            continue
-        for step in (getattr(ws._rows, "close", None), writer.close, writer.cleanup):
-            with contextlib.suppress(Exception):
-                if step is not None:
-                    step()
-
-
-def write_sheets(wb: Workbook, sheets) -> None:
-    """Write `sheets` (from :func:`._sheets.build_sheets`) into the write-only workbook `wb`.
-
-    Save `wb` with :func:`_save`, not ``wb.save``: the links of table sheets are written by the
-    report's own workbook writer.
-    """
+def write_sheets(book: _Book, sheets) -> None:
+    """Write `sheets` (from :func:`._sheets.build_sheets`) into `book`, in order."""
     for sheet in sheets:
         if isinstance(sheet, TableSheet):
-            _write_table_sheet(wb, sheet)
+            _write_table_sheet(book, sheet)
         else:
-            _write_document_sheet(wb, sheet)
+            _write_document_sheet(book, sheet)
 
 
-def write_report(result: ScreenResult, path: str | Path, *, previous: ScreenResult | str | Path | None = None) -> Path:
+def holdings_paths(path: str | Path) -> tuple[Path, Path]:
+    """The Parquet and CSV files of every holding beside the workbook `path`."""
+    target = Path(path).expanduser()
+    return target.with_name(f"{target.stem}_holdings.parquet"), target.with_name(f"{target.stem}_holdings.csv")
+
+
+def write_report(
+    result: ScreenResult,
+    path: str | Path,
+    *,
+    previous: ScreenResult | str | Path | None = None,
+    all_holdings: bool = False,
+) -> Path:
     """Write the quarterly exclusion report of `result` to the .xlsx file `path`; returns the path.
 
-    Sheets: Summary, Flags, Holdings, (Skipped), Review, Changes (against `previous`, a result or
-    a folder written by ``ScreenResult.save``), Overrides, Criteria, About. The file is replaced
-    only once the new one is complete; `path` may not be one of the screen's input files.
+    Sheets: Summary, Flags, Holdings not clear (every holding with `all_holdings`: Holdings),
+    (Skipped), Review, Changes (against `previous`, a result or a folder written by
+    ``ScreenResult.save``), Overrides, Criteria, About. Every holding also goes to
+    ``<name>_holdings.parquet`` and ``<name>_holdings.csv`` beside the workbook (see
+    :func:`write_holdings`). Each file is replaced only once the new one is complete; none may be
+    one of the screen's input files.
     """
     target = _check_target(result, path, (".xlsx",))
-    sheets = build_sheets(result, previous)
+    parquet, text = holdings_paths(target)
+    for other in (parquet, text):
+        _check_target(result, other, ())
+    sheets = build_sheets(result, previous, all_holdings=all_holdings, holdings_files=(parquet.name, text.name))
+    write_holdings(result, parquet, text)
 
-    def write(tmp: Path) -> None:
-        wb = _workbook(result)
-        try:
-            write_sheets(wb, sheets)
-            _save(wb, tmp)
-        except BaseException:
-            _discard(wb)
-            raise
+    def write(tmp: Path, scratch: Path) -> None:
+        book = _Book(result, tmp, scratch)
+        write_sheets(book, sheets)
+        book.close()
 
     return _atomic(target, write)
+
+
+def _csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with text that a spreadsheet would run as a formula prefixed with an apostrophe."""
+    text = {
+        c: _text(frame[c])
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and not pd.api.types.is_bool_dtype(frame[c].dtype)
+        and not pd.api.types.is_datetime64_any_dtype(frame[c].dtype)
+    }
+    return frame.assign(**{c: t.mask(t.str.match(_FORMULA_START).fillna(False), "'" + t) for c, t in text.items()})
+
+
+def write_holdings(result: ScreenResult, parquet: str | Path, csv_path: str | Path | None = None) -> Path:
+    """Write every screened holding (``result.holdings``) to the Parquet file `parquet` and, when
+    given, to the CSV file `csv_path` (UTF-8; text a spreadsheet would run as a formula gets an
+    apostrophe, as in the restricted list); returns the Parquet path."""
+    frame = result.holdings.copy()
+    frame.attrs = {}
+    frame = frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object})
+    target = _check_target(result, parquet, (".parquet",)) if str(parquet).endswith(".parquet") else None
+    if target is None:
+        raise ReportError(f"{parquet}: the holdings file is Parquet; give a file name ending in .parquet")
+    _atomic(target, lambda tmp, scratch: frame.to_parquet(tmp, index=False))
+    if csv_path is not None:
+        safe = _csv_safe(frame)
+        _atomic(
+            _check_target(result, csv_path, ()),
+            lambda tmp, scratch: safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n"),
+        )
+    return target
 
 
 def write_restricted_list(result: ScreenResult, path: str | Path) -> Path:
@@ -569,15 +666,9 @@ def write_restricted_list(result: ScreenResult, path: str | Path) -> Path:
     ``+``, ``-``, ``@``) is prefixed with an apostrophe; identifiers never start so.
     """
     target = _check_target(result, path, ())
-    frame = result.restricted_list()
-    text = {
-        c: _text(frame[c])
-        for c in frame.columns
-        if not pd.api.types.is_numeric_dtype(frame[c].dtype) and not pd.api.types.is_bool_dtype(frame[c].dtype)
-    }
-    safe = frame.assign(**{c: t.mask(t.str.match(_FORMULA_START).fillna(False), "'" + t) for c, t in text.items()})
+    safe = _csv_safe(result.restricted_list())
 
-    def write(tmp: Path) -> None:
+    def write(tmp: Path, scratch: Path) -> None:
         safe.to_csv(tmp, index=False, encoding="utf-8", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
 
     return _atomic(target, write)
