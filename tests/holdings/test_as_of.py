@@ -36,8 +36,8 @@ def test_a_preamble_date_in_1901_warns_with_the_line(tmp_path):
 def test_a_date_in_2999_warns_and_is_left_missing(tmp_path):
     path = tmp_path / "future.csv"
     path.write_text("ISIN,Name,Weight (%),As of date\nFR000FICT030,FICTIVE SA,60,2999-03-31\n", encoding="utf-8")
-    frame = load_holdings(path)
-    warnings = load_report(frame)[0].warnings
+    frame, loaded_report = load_holdings(path)
+    warnings = loaded_report[0].warnings
     assert any(
         w.startswith(f"{path}: as-of date 2999-03-31 (line 2) is more than a year after today") for w in warnings
     )

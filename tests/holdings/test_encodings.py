@@ -8,7 +8,7 @@ import random
 import pytest
 
 from exclusionscreen.errors import InputFileError
-from exclusionscreen.holdings import load_holdings, load_report
+from exclusionscreen.holdings import load_holdings
 from exclusionscreen.identifiers import isin_check_digit
 
 NAMES = ["架空重工業株式会社", "仮想電機ホールディングス", "見本精密機器株式会社", "例示化学工業株式会社"]
@@ -28,9 +28,9 @@ def _table(names: list[str] = NAMES) -> str:
 def test_shift_jis_names_decode(tmp_path):
     path = tmp_path / "fund_sjis.csv"
     path.write_bytes(_table().encode("shift_jis"))
-    frame = load_holdings(path)
+    frame, loaded_report = load_holdings(path)
     assert frame["security_name"].tolist() == NAMES
-    encoding = load_report(frame)[0].details["encoding"]
+    encoding = loaded_report[0].details["encoding"]
     assert encoding.split(" ")[0] in ("cp932", "shift_jis", "shift_jis_2004")
     assert "detected by charset-normalizer" in encoding
 
@@ -39,19 +39,19 @@ def test_shift_jis_names_decode(tmp_path):
 def test_utf16_without_bom_decodes(tmp_path, codec):
     path = tmp_path / "fund16.csv"
     path.write_bytes(_table().encode(codec))
-    frame = load_holdings(path)
+    frame, loaded_report = load_holdings(path)
     assert frame["security_name"].tolist() == NAMES
     assert frame["weight"].sum() == pytest.approx(1.0)
-    assert load_report(frame)[0].details["encoding"].startswith(f"{codec} (no byte order mark")
+    assert loaded_report[0].details["encoding"].startswith(f"{codec} (no byte order mark")
 
 
 def test_utf16_with_bom_and_utf8(tmp_path):
     for codec, expected in (("utf-16", "utf-16"), ("utf-8", "utf-8"), ("utf-8-sig", "utf-8 (with BOM)")):
         path = tmp_path / f"fund_{codec}.csv"
         path.write_bytes(_table().encode(codec))
-        frame = load_holdings(path)
+        frame, loaded_report = load_holdings(path)
         assert frame["security_name"].tolist() == NAMES
-        assert load_report(frame)[0].details["encoding"] == expected
+        assert loaded_report[0].details["encoding"] == expected
 
 
 def test_an_undecodable_file_is_refused_with_the_byte(tmp_path):

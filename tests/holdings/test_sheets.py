@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from exclusionscreen.errors import ColumnMappingError
-from exclusionscreen.holdings import load_holdings, load_report
+from exclusionscreen.holdings import load_holdings
 
 from . import workbooks
 
 
 def test_fifty_sheets_are_fifty_portfolios(tmp_path):
     path = workbooks.many_sheets(tmp_path / "umbrella.xlsx", sheets=50, rows=3)
-    frame = load_holdings(path)
-    report = load_report(frame)
+    frame, loaded_report = load_holdings(path)
+    report = loaded_report
     assert len(report) == 50
     assert len(frame) == 150
     expected = [f"umbrella:Fund {s:02d}" for s in range(1, 51)]
@@ -29,8 +29,8 @@ def test_fifty_sheets_are_fifty_portfolios(tmp_path):
 
 def test_a_named_sheet_reads_that_sheet_alone(tmp_path):
     path = workbooks.many_sheets(tmp_path / "umbrella.xlsx", sheets=5, rows=2)
-    frame = load_holdings(path, sheet="Fund 04")
-    assert len(load_report(frame)) == 1
+    frame, loaded_report = load_holdings(path, sheet="Fund 04")
+    assert len(loaded_report) == 1
     assert frame["portfolio_id"].unique().tolist() == ["umbrella"]
     assert frame["security_name"].tolist() == ["FICTIVE HOLDING 04-0", "FICTIVE HOLDING 04-1"]
     with pytest.raises(ColumnMappingError):
@@ -39,13 +39,13 @@ def test_a_named_sheet_reads_that_sheet_alone(tmp_path):
 
 def test_one_portfolio_id_for_the_file_covers_every_sheet(tmp_path):
     path = workbooks.many_sheets(tmp_path / "umbrella.xlsx", sheets=2, rows=2)
-    frame = load_holdings(path, portfolio_id="UMB")
+    frame, loaded_report = load_holdings(path, portfolio_id="UMB")
     assert frame["portfolio_id"].unique().tolist() == ["UMB"]
     assert len(frame) == 4 and frame["holding_id"].is_unique
 
 
 def test_one_table_among_sheets_keeps_the_file_name(tmp_path):
     path = workbooks.title_block_second_sheet(tmp_path / "fund.xlsx")
-    frame = load_holdings(path)
+    frame, loaded_report = load_holdings(path)
     assert frame["portfolio_id"].unique().tolist() == ["fund"]
-    assert load_report(frame)[0].details["sheets skipped"].startswith("Cover: no holdings table")
+    assert loaded_report[0].details["sheets skipped"].startswith("Cover: no holdings table")
