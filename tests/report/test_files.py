@@ -3,7 +3,9 @@ past Excel's row limit; the restricted list; and a rendering by LibreOffice wher
 
 from __future__ import annotations
 
+import re
 import shutil
+import statistics
 import subprocess
 from dataclasses import replace
 from pathlib import Path
@@ -89,9 +91,16 @@ def test_a_sheet_past_the_row_limit_is_split_and_the_summary_says_so(hostile_res
     rows = [list(book[name].iter_rows(values_only=True)) for name in parts]
     assert all(r[0] == rows[0][0] for r in rows)  # each part has the header
     assert sum(len(r) - 1 for r in rows) == len(hostile_result.holdings)
-    ids = [row[1] for r in rows for row in r[1:]]
+    ids = [row[rows[0][0].index("holding_id")] for r in rows for row in r[1:]]
     assert ids == hostile_result.holdings["holding_id"].tolist()
-    notes = [v for row in book["Summary"].iter_rows(values_only=True) for v in row if v]
+    notes = [
+        v
+        for name in ("Summary", "Warnings")
+        if name in book.sheetnames
+        for row in book[name].iter_rows(values_only=True)
+        for v in row
+        if v
+    ]
     assert any("split across the sheets Holdings, Holdings (2), Holdings (3)" in str(v) for v in notes)
 
 
@@ -102,7 +111,14 @@ def test_links_past_excels_limit_stay_text_and_the_summary_says_so(hostile_resul
     linked = [c for row in ws.iter_rows() for c in row if c.hyperlink is not None]
     urls = [c for row in ws.iter_rows() for c in row if str(c.value).startswith("https://")]
     assert len(linked) == 1 and len(urls) > 1
-    notes = [v for row in book["Summary"].iter_rows(values_only=True) for v in row if v]
+    notes = [
+        v
+        for name in ("Summary", "Warnings")
+        if name in book.sheetnames
+        for row in book[name].iter_rows(values_only=True)
+        for v in row
+        if v
+    ]
     assert any("the first 1 are clickable" in str(v) for v in notes)
 
 
@@ -145,7 +161,7 @@ def test_a_screen_without_flags_still_has_every_sheet(tmp_path):
     assert result.flags.empty
     book = openpyxl.load_workbook(result.to_excel(tmp_path / "clean.xlsx"))
     assert [c.value for c in book["Flags"][1]] and book["Flags"].max_row == 1
-    assert len(book["Summary"]._charts) == 1
+    assert len(book["By portfolio"]._charts) == 1
     # the restricted list covers the universe, held or not
     restricted = pd.read_csv(write_restricted_list(result, tmp_path / "restricted.csv"))
     assert len(restricted) == len(result.restricted_list()) > 0 and not restricted["held"].any()
@@ -154,7 +170,7 @@ def test_a_screen_without_flags_still_has_every_sheet(tmp_path):
 def test_the_chart_draws_at_most_a_dozen_portfolios(hostile_result, tmp_path, monkeypatch):
     monkeypatch.setattr(_sheets, "MAX_CHART_SERIES", 1)
     book = openpyxl.load_workbook(hostile_result.to_excel(tmp_path / "chart.xlsx"))
-    (chart,) = book["Summary"]._charts
+    (chart,) = book["By portfolio"]._charts
     assert len(chart.series) == 1 and hostile_result.holdings["portfolio_id"].nunique() == 2
     title = "".join(r.t for p in chart.title.tx.rich.p for r in (p.r or []))
     assert "first 1 portfolios" in title
@@ -235,3 +251,13 @@ def test_printed_demo_report_has_summary_on_one_page_and_few_pages_per_sheet(sam
     assert pages["Summary"] == 1
     assert set(pages) >= {"Summary", "Flags", "Review", "Overrides", "Criteria", "About"}
     assert all(n <= 4 for n in pages.values()), pages
+    # readable: the words of the table sheets' pages are printed 7 points high or more (before: under 1
+    # point on Flags, 33 columns fitted to one page width), the Summary's 5.5 or more (before: under 3)
+    bbox = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True).stdout
+    least = {"Summary": 5.5, "Flags": 7.0, "Holdings": 7.0, "Review": 7.0, "Overrides": 7.0, "Criteria": 7.0}
+    for name, page in zip(footers, bbox.split("<page ")[1:], strict=True):
+        heights = [
+            float(m.group(2)) - float(m.group(1))
+            for m in re.finditer(r'<word xMin="[\d.]+" yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">', page)
+        ]
+        assert statistics.median(heights) >= least.get(name, 0.0), (name, statistics.median(heights))

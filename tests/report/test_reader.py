@@ -14,7 +14,14 @@ from .conftest import hostile_screen
 
 
 def summary_lines(book) -> list[str]:
-    return [str(v) for row in book["Summary"].iter_rows(values_only=True) for v in row if v is not None]
+    return [
+        str(v)
+        for name in ("Summary", "Warnings")
+        if name in book.sheetnames
+        for row in book[name].iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    ]
 
 
 def test_the_workbook_lists_the_holdings_that_are_not_clear(hostile_report, hostile_book, hostile_result):

@@ -10,7 +10,18 @@ from openpyxl.chart import BarChart
 
 from exclusionscreen.report import _styles
 
-SHEETS = ["Summary", "Flags", "Holdings", "Skipped", "Review", "Changes", "Overrides", "Criteria", "About"]
+SHEETS = [
+    "Summary",
+    "Flags",
+    "Holdings",
+    "Skipped",
+    "Review",
+    "Changes",
+    "By portfolio",
+    "Overrides",
+    "Criteria",
+    "About",
+]
 
 
 def header(ws) -> list:
@@ -99,8 +110,8 @@ def test_status_cells_are_coloured(sample_book):
     assert fills["exempt"] == _styles.STATUS_FORMATS["exempt"].fill
 
 
-def test_legend_on_summary(sample_book):
-    ws = sample_book["Summary"]
+def test_legend_beside_the_tables_by_portfolio(sample_book):
+    ws = sample_book["By portfolio"]
     legend = {
         row[0].value: row[0].fill.fgColor.rgb[-6:]
         for row in ws.iter_rows(max_col=1)
@@ -149,7 +160,7 @@ def test_summary_figures_are_the_results(sample_book, sample_results):
     ):
         assert pai[label].tolist() == pytest.approx(expected[name].tolist()), label
 
-    both = section(ws, "Flags by portfolio and criterion")
+    both = section(sample_book["By portfolio"], "Flags by portfolio and criterion")
     expected = result.summary()
     assert both["Criterion"].tolist() == expected["criterion_id"].tolist()
     for label, name in (
@@ -161,7 +172,7 @@ def test_summary_figures_are_the_results(sample_book, sample_results):
     ):
         assert both[label].tolist() == pytest.approx(expected[name].tolist()), label
 
-    by_criterion = section(ws, "Flags by criterion (all portfolios)")
+    by_criterion = section(ws, "Flags by criterion (all portfolios; titles on the sheet Criteria)")
     expected = result.criteria_summary()
     assert by_criterion["Criterion"].tolist() == expected["criterion_id"].tolist()
     assert by_criterion["Holdings excluded"].tolist() == expected["holdings_excluded"].tolist()
@@ -181,16 +192,18 @@ def test_summary_states_date_policy_warnings_and_skipped_rows(sample_book, sampl
 
 def test_native_bar_chart_of_weight_flagged(sample_book, sample_results):
     result = sample_results[1]
-    charts = sample_book["Summary"]._charts
+    charts = sample_book["By portfolio"]._charts
     assert len(charts) == 1 and isinstance(charts[0], BarChart)
     chart = charts[0]
     assert len(chart.series) == len(result.overview())  # one series per portfolio
     refs = chart.series[0].val.numRef.f
-    assert refs.startswith("'Summary'!") or refs.startswith("Summary!")
+    assert refs.startswith("'By portfolio'!")
     table = section(
-        sample_book["Summary"],
+        sample_book["By portfolio"],
         next(
-            r[0] for r in sample_book["Summary"].iter_rows(values_only=True) if str(r[0]).startswith("Weight flagged")
+            r[0]
+            for r in sample_book["By portfolio"].iter_rows(values_only=True)
+            if str(r[0]).startswith("Weight flagged")
         ),
     )
     s = result.summary()

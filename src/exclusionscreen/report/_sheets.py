@@ -87,6 +87,9 @@ class Table:
     title: str | None = None
     #: on a document sheet: how many characters of a header decide the column width (it wraps)
     header_width: int | None = None
+    #: on a table sheet: the leading columns a printed page shows (the others stay in the sheet,
+    #: right of the print area); empty: every column is printed
+    print_columns: tuple[str, ...] = ()
 
     def label(self, column: str) -> str:
         return self.labels.get(column, column)
@@ -139,8 +142,10 @@ class DocumentSheet:
 
     name: str
     blocks: tuple[Line | Facts | Legend | Table | Chart, ...]
-    #: printed one page wide (the Summary); otherwise wide tables run over pages at full size
+    #: printed one page wide; otherwise wide tables run over pages at full size
     fit_width: bool = False
+    #: printed on one page, upright (the Summary)
+    one_page: bool = False
 
 
 Sheet = TableSheet | DocumentSheet
@@ -253,6 +258,16 @@ def _table(frame: pd.DataFrame, **kw) -> Table:
     return Table(frame=frame, kinds=column_kinds(frame), **kw)
 
 
+def _printed(frame: pd.DataFrame, columns: list[str], wrap: tuple[str, ...] = ()) -> Table:
+    """A table whose printed page shows `columns` (those present), placed first; the other columns
+    follow them in the sheet, outside the print area. Columns in `wrap` wrap their text, so that a
+    long name takes more lines rather than a wider column."""
+    present = [c for c in columns if c in frame.columns]
+    ordered = frame[present + [c for c in frame.columns if c not in present]]
+    kinds = column_kinds(ordered, **{c: "wrap" for c in wrap})
+    return Table(frame=ordered, kinds=kinds, print_columns=tuple(present))
+
+
 # ---------------------------------------------------------------------------- data sheets
 
 _FLAG_ORDER = [
@@ -271,6 +286,36 @@ _FLAG_ORDER = [
     "cause_issuer_id",
     "cause_name",
 ]
+#: what a printed page of each sheet shows, most needed first (the writer prints as many as one
+#: readable page width holds); every other column stays in the sheet
+_FLAG_PRINT = [
+    "portfolio_id",
+    "security_name",
+    "isin",
+    "issuer_name",
+    "criterion_id",
+    "outcome",
+    "override",
+    "cause_name",
+    "market_value",
+    "share_of_portfolio",
+]
+_HOLDING_PRINT = [
+    "portfolio_id",
+    "security_name",
+    "isin",
+    "status",
+    "criteria_hit",
+    "issuer_name",
+    "reason",
+    "market_value",
+    "share_of_portfolio",
+]
+_REVIEW_PRINT = ["kind", "portfolio_id", "security_name", "isin", "reason", "candidate_name", "candidate_score"]
+_OVERRIDE_PRINT = ["issuer_id", "isin", "criterion_id", "decision", "state", "approver", "approved_on", "rationale"]
+_CRITERIA_PRINT = ["criterion_id", "title", "action", "threshold", "definition"]
+_SKIPPED_PRINT = ["source_file", "source_row", "reason", "text"]
+_NAMES_WRAP = ("security_name", "issuer_name", "cause_name", "candidate_name", "title", "criteria_hit")
 _HOLDING_ORDER = [
     "portfolio_id",
     "holding_id",
@@ -341,7 +386,9 @@ def _split(name: str, table: Table) -> list[TableSheet]:
         return [TableSheet(name, table)]
     parts = []
     for i, start in enumerate(range(0, n, per_sheet), 1):
-        part = Table(table.frame.iloc[start : start + per_sheet], table.kinds, table.labels)
+        part = Table(
+            table.frame.iloc[start : start + per_sheet], table.kinds, table.labels, print_columns=table.print_columns
+        )
         parts.append(TableSheet(name if i == 1 else f"{name} ({i})", part))
     return parts
 
@@ -405,6 +452,8 @@ _LABELS = {
 }
 _PAI14_LABELS = {**_LABELS, "coverage": "Coverage (share of all investments)"}
 _HEADER_WIDTH = 16
+#: on the Summary, headers of figures wrap at fewer characters, so that its tables fit a page
+_SUMMARY_HEADER_WIDTH = 10
 _PORTFOLIO = "portfolio:"
 
 
@@ -423,28 +472,59 @@ def _weight_flagged(result: ScreenResult, portfolios: list[str]) -> pd.DataFrame
     return pd.concat([crit.reset_index(drop=True), wide.reset_index(drop=True)], axis=1)
 
 
-def _notes(result: ScreenResult, split_notes: list[str], previous: ScreenResult | None) -> list[Line]:
-    lines = [Line(w, "warning") for w in result.warnings]
-    lines += [Line(n, "warning") for n in split_notes]
+#: warnings and notes the Summary shows before pointing to the sheet Warnings (it is printed on one page)
+MAX_SUMMARY_NOTES = 8
+#: portfolios the Summary's tables list; with more, they are on the sheet By portfolio
+MAX_SUMMARY_PORTFOLIOS = 10
+WARNINGS_SHEET = "Warnings"
+BY_PORTFOLIO_SHEET = "By portfolio"
+
+
+def _all_notes(
+    result: ScreenResult, split_notes: list[str], previous: ScreenResult | None, load_warnings: tuple[str, ...]
+) -> list[tuple[str, str]]:
+    """Every warning and note of the Summary, with where it comes from: (source, text)."""
+    notes = [("load", w) for w in load_warnings]
+    notes += [("screen", w) for w in result.warnings]
+    notes += [("report", n) for n in split_notes]
     skipped = len(result.skipped)
     if skipped:
+        notes.append(
+            (
+                "load",
+                f"{skipped:,} row(s) of the holdings files were not read as holdings (title blocks, notes, "
+                "totals): the sheet Skipped lists each with its reason.",
+            )
+        )
+    review = len(result.review)
+    if review:
+        notes.append(("screen", f"{review:,} item(s) await an analyst's decision: see the sheet Review."))
+    return notes
+
+
+def _notes(notes: list[tuple[str, str]], result: ScreenResult, previous: ScreenResult | None) -> list[Line]:
+    """The Summary's lines of warnings and notes: the first few, then where the others are."""
+    warned = [text for source, text in notes]
+    if len(warned) > MAX_SUMMARY_NOTES:
+        shown = warned[: MAX_SUMMARY_NOTES - 1]
+        lines = [Line(w, "warning") for w in shown]
         lines.append(
             Line(
-                f"{skipped:,} row(s) of the holdings files were not read as holdings (title blocks, notes, "
-                "totals): the sheet Skipped lists each with its reason."
+                f"{len(warned) - len(shown):,} more warning(s) and note(s) (all {len(warned):,}): see the sheet "
+                f"{WARNINGS_SHEET}.",
+                "warning",
             )
         )
     else:
+        lines = [Line(w, "warning") for w in warned]
+    if not result.warnings:
+        lines.insert(0, Line("No warnings from the screen."))
+    if not len(result.skipped):
         lines.append(Line("No row of the holdings files was skipped on loading."))
-    review = len(result.review)
-    if review:
-        lines.append(Line(f"{review:,} item(s) await an analyst's decision: see the sheet Review.", "warning"))
     if previous is None:
         lines.append(Line("No previous screen was given, so the sheet Changes lists no changes."))
     else:
         lines.append(Line(f"Changes are against the screen as of {previous.as_of.date()} (sheet Changes)."))
-    if not result.warnings and not split_notes:
-        lines.insert(0, Line("No warnings from the screen."))
     return lines
 
 
@@ -487,7 +567,11 @@ def alerts(result: ScreenResult) -> list[str]:
     return out
 
 
-def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResult | None) -> DocumentSheet:
+def _summary(
+    result: ScreenResult, notes: list[tuple[str, str]], previous: ScreenResult | None
+) -> tuple[DocumentSheet, DocumentSheet]:
+    """The Summary (printed on one page) and the sheet By portfolio (the tables per portfolio and
+    criterion, and the chart)."""
     p = result.policy
     overview = result.overview()
     pai14 = result.pai14()[
@@ -514,33 +598,54 @@ def _summary(result: ScreenResult, split_notes: list[str], previous: ScreenResul
             ("Rows skipped on loading", len(result.skipped), "count"),
         )
     )
+    portfolio_table = Table(overview, column_kinds(overview), _LABELS, "Portfolios", _SUMMARY_HEADER_WIDTH)
+    pai14_table = Table(
+        pai14,
+        column_kinds(pai14),
+        _PAI14_LABELS,
+        "SFDR PAI 14: investments in companies involved in controversial weapons "
+        "(anti-personnel mines, cluster munitions, chemical and biological weapons)",
+        _SUMMARY_HEADER_WIDTH,
+    )
+    few = len(portfolios) <= MAX_SUMMARY_PORTFOLIOS
     blocks: list = [
         Line(f"Exclusion screen as of {result.as_of.date()}: {p.title}", "title"),
         *[Line(text, "alert") for text in alerts(result)],
         facts,
         Line("Warnings and notes", "section"),
-        *_notes(result, split_notes, previous),
-        Line("Status colours", "section"),
-        Legend(LEGEND),
-        Table(overview, column_kinds(overview), _LABELS, "Portfolios", _HEADER_WIDTH),
-        Table(
-            pai14,
-            column_kinds(pai14),
-            _PAI14_LABELS,
-            "SFDR PAI 14: investments in companies involved in controversial weapons "
-            "(anti-personnel mines, cluster munitions, chemical and biological weapons)",
-            _HEADER_WIDTH,
-        ),
-        Table(by_criterion, column_kinds(by_criterion), _LABELS, "Flags by criterion (all portfolios)", _HEADER_WIDTH),
-        Table(by_both, column_kinds(by_both), _LABELS, "Flags by portfolio and criterion", _HEADER_WIDTH),
+        *_notes(notes, result, previous),
     ]
+    if few:
+        blocks += [portfolio_table, pai14_table]
+    else:
+        blocks.append(
+            Line(
+                f"{len(portfolios):,} portfolios: their figures and PAI 14 are on the sheet {BY_PORTFOLIO_SHEET}.",
+                "note",
+            )
+        )
+    blocks += [
+        Table(
+            by_criterion.drop(columns="title"),
+            column_kinds(by_criterion.drop(columns="title")),
+            _LABELS,
+            "Flags by criterion (all portfolios; titles on the sheet Criteria)",
+            _SUMMARY_HEADER_WIDTH,
+        ),
+    ]
+    detail: list = [Line(f"By portfolio, as of {result.as_of.date()}", "title")]
+    if not few:
+        detail += [portfolio_table, pai14_table]
+    detail.append(Table(by_both, column_kinds(by_both), _LABELS, "Flags by portfolio and criterion", _HEADER_WIDTH))
+    detail += [Line("Status colours", "section"), Legend(LEGEND)]
     if portfolios:
         charted = tuple(_PORTFOLIO + p for p in portfolios[:MAX_CHART_SERIES])
         title = "Weight flagged by criterion"
         if len(portfolios) > MAX_CHART_SERIES:
             title += f" (first {MAX_CHART_SERIES} portfolios; the table has all)"
-        blocks.append(Chart(title, chart_table, "title", charted, "Share of portfolio flagged"))
-    return DocumentSheet("Summary", tuple(blocks), fit_width=True)
+        detail.append(Chart(title, chart_table, "title", charted, "Share of portfolio flagged"))
+    summary = DocumentSheet("Summary", tuple(blocks), fit_width=True, one_page=True)
+    return summary, DocumentSheet(BY_PORTFOLIO_SHEET, tuple(detail), fit_width=True)
 
 
 # ---------------------------------------------------------------------------- about
@@ -604,22 +709,23 @@ def build_sheets(
     *,
     all_holdings: bool = False,
     holdings_files: tuple[str, ...] = (),
+    load_warnings: tuple[str, ...] = (),
 ) -> list[Sheet]:
     """Every sheet of the report, in order.
 
     The workbook lists the holdings that are not clear (sheet "Holdings not clear"); with
     `all_holdings` every holding (sheet "Holdings"). `holdings_files` names the files beside the
-    workbook that hold every holding, for the Summary's note.
+    workbook that hold every holding, for the Summary's note. `load_warnings` are the warnings of
+    the load report (``LoadReport.warnings``), shown with the screen's.
     """
     if isinstance(previous, str | os.PathLike):  # a folder written by ScreenResult.save
         previous = type(result).load(previous)
-    flags = _split("Flags", _table(_ordered(result.flags, _FLAG_ORDER)))
+    flags = _split("Flags", _printed(_ordered(result.flags, _FLAG_ORDER), _FLAG_PRINT, _NAMES_WRAP))
     every = _ordered(result.holdings, _HOLDING_ORDER)
-    if all_holdings:
-        holdings = _split("Holdings", _table(every))
-    else:
-        holdings = _split(NOT_CLEAR_SHEET, _table(every[every["status"].astype("str") != "clear"]))
-    review = _split("Review", _table(result.review))
+    if not all_holdings:
+        every = every[every["status"].astype("str") != "clear"]
+    holdings = _split("Holdings" if all_holdings else NOT_CLEAR_SHEET, _printed(every, _HOLDING_PRINT, _NAMES_WRAP))
+    review = _split("Review", _printed(result.review, _REVIEW_PRINT, _NAMES_WRAP))
     split_notes = (
         _sheet_notes(flags, "Flags") + _sheet_notes(holdings, holdings[0].name) + _sheet_notes(review, "Review")
     )
@@ -631,9 +737,11 @@ def build_sheets(
             f"clear; all {len(result.holdings):,} holdings{where}.",
         )
 
-    sheets: list[Sheet] = [_summary(result, split_notes, previous), *flags, *holdings]
+    notes = _all_notes(result, split_notes, previous, tuple(load_warnings))
+    summary, by_portfolio = _summary(result, notes, previous)
+    sheets: list[Sheet] = [summary, *flags, *holdings]
     if len(result.skipped):
-        sheets += _split("Skipped", _table(result.skipped))
+        sheets += _split("Skipped", _printed(result.skipped, _SKIPPED_PRINT))
     sheets += review
     if previous is None:
         sheets.append(
@@ -641,8 +749,12 @@ def build_sheets(
         )
     else:
         sheets += _split("Changes", _table(result.compare(previous)))
-    sheets.append(TableSheet("Overrides", _table(result.overrides)))
-    sheets.append(TableSheet("Criteria", _table(_criteria_frame(result))))
+    sheets.append(by_portfolio)
+    if len(notes) > MAX_SUMMARY_NOTES:
+        frame = pd.DataFrame(notes, columns=["source", "text"])
+        sheets.append(TableSheet(WARNINGS_SHEET, _printed(frame, ["source", "text"])))
+    sheets.append(TableSheet("Overrides", _printed(result.overrides, _OVERRIDE_PRINT)))
+    sheets.append(TableSheet("Criteria", _printed(_criteria_frame(result), _CRITERIA_PRINT, ("title",))))
     sheets.append(_about(result))
     return sheets
 

@@ -83,6 +83,13 @@ _BOOK_OPTIONS = {
     "max_url_length": _sheets.MAX_LINK_LENGTH,
 }
 _PAPER_A4 = 9
+#: column widths (in characters of the default font) a printed landscape A4 page holds at a scale
+#: that keeps 11-point text readable: about 145 fit at 100 %, so 175 prints at about 83 % (9 points)
+PRINT_WIDTH = 175
+#: the widest a printed column of names or ids is made, and of long text (definitions, notes),
+#: in characters: wider text wraps and takes more lines instead
+_PRINT_MAX_WIDTH = 36
+_PRINT_MAX_WRAP_WIDTH = 60
 _PIXELS_PER_CM = 37.8
 
 
@@ -418,19 +425,50 @@ def _header_text(text: str) -> str:
     return text.replace("&", "&&")[:80]
 
 
+def printed_columns(table: Table, kinds: list[str], widths: list[float]) -> tuple[int, list[str], list[float]]:
+    """How many leading columns of `table` a printed page shows, and every column's kind and width.
+
+    The candidates are ``table.print_columns`` (all columns when it is empty); text wider than a
+    printed column's widest wraps at that width, and the candidates are taken in order while their
+    widths add up to at most :data:`PRINT_WIDTH` (at least one column), so that the page is readable
+    when fitted to one page wide."""
+    candidates = len(table.print_columns) if table.print_columns else len(widths)
+    kinds, widths = list(kinds), list(widths)
+    total, shown = 0.0, 0
+    for i in range(candidates):
+        if kinds[i] == "wrap":
+            widths[i] = min(widths[i], _PRINT_MAX_WRAP_WIDTH)
+        elif kinds[i] == "text" and widths[i] > _PRINT_MAX_WIDTH:
+            kinds[i], widths[i] = "wrap", _PRINT_MAX_WIDTH
+        if shown and total + widths[i] > PRINT_WIDTH:
+            break
+        total += widths[i]
+        shown += 1
+    return shown, kinds, widths
+
+
 def _write_table_sheet(book: _Book, sheet_spec: TableSheet) -> None:
     sheet = _Sheet(book, sheet_spec.name)
     ws = sheet.ws
     table = sheet_spec.table
     kinds = _kinds(table)
-    widths = _widths(table, kinds)
+    shown, kinds, widths = printed_columns(table, kinds, _widths(table, kinds))
+    if shown < len(kinds):  # rows as tall as their printed cells need; text beyond the page stays on one line
+        kinds = kinds[:shown] + ["text" if k == "wrap" else k for k in kinds[shown:]]
     for i, width in enumerate(widths):
         ws.set_column(i, i, width)
     ws.freeze_panes(1, 0)
     _print_setup(sheet, title_rows=0)
+    n_columns = max(len(kinds), 1)
+    if shown < len(kinds):
+        ws.print_area(0, 0, len(table.frame), shown - 1)
+        ws.set_footer(
+            f"&L{_header_text(sheet.name)}&CPrinted: the first {shown} of {n_columns} columns; "
+            f"the others are in the workbook&RPage &P of &N"
+        )
     _header(sheet, table, kinds)
     n = _write_rows(sheet, table, kinds, widths)
-    ws.autofilter(0, 0, n, max(len(kinds), 1) - 1)
+    ws.autofilter(0, 0, n, n_columns - 1)
 
 
 # ---------------------------------------------------------------------------- document sheets
@@ -441,7 +479,10 @@ def _document_widths(sheet: DocumentSheet) -> dict[int, float]:
     for block in sheet.blocks:
         table = block.table if isinstance(block, Chart) else block
         if isinstance(table, Table):
-            for i, w in enumerate(_widths(table, _kinds(table))):
+            kinds = _kinds(table)
+            for i, w in enumerate(_widths(table, kinds)):
+                if kinds[i] == "wrap":  # long text wraps at a printed column's width
+                    w = min(w, _PRINT_MAX_WIDTH)
                 widths[i] = max(widths.get(i, 0), w)
         elif isinstance(block, Facts):
             longest = max(len(label) for label, _, _ in block.rows)
@@ -485,8 +526,10 @@ def _write_document_sheet(book: _Book, spec: DocumentSheet) -> None:
     for i, width in widths.items():
         ws.set_column(i, i, width)
     _print_setup(sheet, title_rows=None)
-    if spec.fit_width:
+    if spec.one_page:
+        ws.set_portrait()
         ws.fit_to_pages(1, 1)
+
     # notes span the columns of the sheet's tables, so that they wrap at the width of the page
     span = max(len(widths), 1)
     span_width = sum(widths.values()) if widths else 60.0
@@ -498,8 +541,9 @@ def _write_document_sheet(book: _Book, spec: DocumentSheet) -> None:
         previous = block
         if isinstance(block, Line):
             height = _line_height(block.text, block.kind, span_width)
-            if height is not None and span > 1:
-                ws.set_row(sheet.row, height)
+            if block.kind in ("note", "warning", "alert") and span > 1:  # wraps across the page, not in one cell
+                if height is not None:
+                    ws.set_row(sheet.row, height)
                 fmt = book.formats.get(_styles.format_for(block.kind))
                 text = _text(pd.Series([block.text])).iloc[0]
                 ws.merge_range(sheet.row, 0, sheet.row, span - 1, "", fmt)
