@@ -79,3 +79,26 @@ def test_generic_words_do_not_carry_a_fuzzy_match():
     found = pd.concat([matches, doubtful])
     assert not found["entry_id"].eq("1").any()  # L3HARRIS / HUAWEI: only TECHNOLOGIES in common
     assert found.loc[found["entry_id"].eq("2"), "matched_name"].tolist() == ["WIDGETEX SYSTEMS"]
+
+
+def test_review_rows_name_the_holding_once_per_entity_and_come_largest_first():
+    listed = _listed("us_dod_1260h", "Aisino Corporation")
+    lists = es.bundled_entity_lists()
+    editions = lists[lists["list_id"].eq("us_dod_1260h") & lists["name"].eq(listed)]
+    if len(editions) < 2:
+        pytest.skip("the bundled 1260H list names this entity in one edition only")
+    # the same security twice, and a larger holding of another share class, all placed outside China
+    result = _screen(
+        [
+            dict(security_name=listed, country="JP"),
+            dict(security_name=listed, country="JP"),
+            dict(security_name=f"{listed} Class A", country="JP"),
+        ]
+    )
+    rows = result.review[result.review["kind"].eq("entity list us_dod_1260h")]
+    assert rows["evidence_name"].eq(listed).all()
+    assert sorted(rows["holding_id"]) == ["P:0", "P:1", "P:2"]  # one row each, not one per edition
+    assert rows["security_name"].notna().all() and rows["portfolio_id"].eq("P").all()
+    assert rows["market_value"].tolist() == sorted(rows["market_value"], reverse=True)
+    assert result.review["market_value"].fillna(-1).is_monotonic_decreasing
+    assert rows["evidence_source"].str.contains(" | ", regex=False).all()  # every edition named
