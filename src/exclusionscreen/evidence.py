@@ -14,25 +14,68 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+from rapidfuzz import fuzz
 
-from ._fast import isin, value_set
+from ._fast import isin, lookup, value_set
 from .names import NameIndex, best_matches, legal_form_tails, normalise_names
 from .resolve import PreparedUniverse
 from .universe import Universe
 
 __all__ = [
+    "GENERIC_WORDS",
+    "LIST_COUNTRY",
     "PreparedEvidence",
+    "implausible_places",
     "match_names",
     "prepare_evidence",
     "subject_index",
     "subject_names",
     "tie_evidence",
     "match_list_identifiers",
+    "subject_countries",
     "valid_on",
 ]
 
 _MIN_FUZZY_LENGTH = 6
 _SHORT_ALIAS = 5
+
+#: words that describe a company without naming it: in a fuzzy match, the rest of the two names must
+#: reach the review bar on their own ("L3HARRIS TECHNOLOGIES" is not "HUAWEI TECHNOLOGIES")
+GENERIC_WORDS = frozenset(
+    {
+        "TECHNOLOGY",
+        "TECHNOLOGIES",
+        "SYSTEMS",
+        "SYSTEM",
+        "GROUP",
+        "INDUSTRIES",
+        "INDUSTRY",
+        "INDUSTRIAL",
+        "HOLDINGS",
+        "HOLDING",
+        "ELECTRIC",
+        "ELECTRONICS",
+        "UNITED",
+        "GENERAL",
+        "NATIONAL",
+        "INTERNATIONAL",
+        "CORPORATION",
+        "COMPANY",
+        "AND",
+        "OF",
+    }
+)
+
+#: the country in which a list places every one of its entities. Section 1260H of the National Defense
+#: Authorization Act for Fiscal Year 2021 (Public Law 116-283) lists "Chinese military companies", and
+#: Executive Order 14032 of 3 June 2021 the "Chinese military-industrial complex" (NS-CMIC); a name match
+#: to a holding placed elsewhere goes to review unless identifiers agree
+LIST_COUNTRY = {"us_dod_1260h": "CN", "us_ns_cmic": "CN"}
+#: where a security of a company located in a list's country may also be placed: Hong Kong and Macau,
+#: the offshore registers that groups listed abroad are incorporated in (Cayman Islands, Bermuda,
+#: British Virgin Islands), and the United States (depositary receipts carry a US ISIN)
+_USER_ASSIGNED = r"AA|Q[M-Z]|X[A-Z]|ZZ"
+_ALSO_PLAUSIBLE = {"CN": frozenset({"CN", "HK", "MO", "KY", "BM", "VG", "US"})}
 
 
 def subject_names(issuer_names: pd.DataFrame, holding_names: pd.Series) -> pd.DataFrame:
@@ -74,8 +117,13 @@ def match_names(
     match_threshold: float,
     review_threshold: float,
     index: NameIndex | None = None,
+    fuzzy_flags: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Match each entry (columns ``entry_id``, ``name``, optional ``aliases``) to subjects.
+
+    A fuzzy score is the lower of the two names' score and that of their words other than
+    :data:`GENERIC_WORDS` (when both have such words). With `fuzzy_flags` false (official lists), a
+    fuzzy match is never a match, whatever its score: it goes to review.
 
     Returns (matches, doubtful): matches with ``entry_id``, ``subject_id``, ``matched_name``,
     ``match_method`` (name_exact or name_fuzzy) and ``match_confidence``; doubtful ones (between the
@@ -109,6 +157,8 @@ def match_names(
         choices = subject_index(subjects) if index is None else index
         best = best_matches(rest["norm"], choices, min_score=review_threshold)
         named = subjects[isin(subjects["norm"], best["match_name"])].drop_duplicates("norm").set_index("norm")["name"]
+        best = best.assign(score=_distinctive_scores(best["query"], best["match_name"], best["score"]))
+        best = best[best["score"] >= review_threshold]
         fuzzy = rest.merge(best, left_on="norm", right_on="query")
         fuzzy = fuzzy.assign(
             subject_id=fuzzy["match_key"],
@@ -135,10 +185,56 @@ def match_names(
     found.loc[orphan_fuzzy, "reason"] = "fuzzy match to a security name with no issuer data"
     found.loc[short_alias, "reason"] = "matched only on the short alias " + found.loc[short_alias, "entry_name"]
     good = ~clash & ~orphan_fuzzy & ~short_alias & (found["match_confidence"] >= match_threshold)
+    if not fuzzy_flags:
+        listed_fuzzy = (found["match_method"] == "name_fuzzy") & found["reason"].isna()
+        found.loc[listed_fuzzy, "reason"] = "fuzzy name match to a list entry: only an exact name or identifier flags"
+        good &= found["match_method"] != "name_fuzzy"
     matches = found[good].drop_duplicates(["entry_id", "subject_id"])[columns]
     doubtful = found[~good & ~found["entry_id"].isin(matches["entry_id"])]
     doubtful = doubtful.assign(reason=doubtful["reason"].fillna("name match below the confidence bar"))
     return matches.reset_index(drop=True), doubtful[columns + ["reason"]].reset_index(drop=True)
+
+
+def _distinctive_scores(query: pd.Series, choice: pd.Series, score: pd.Series) -> pd.Series:
+    """`score`, lowered to the token-sort ratio of the names' words other than :data:`GENERIC_WORDS`
+    where both names have such words (one score per pair: a few hundred pairs at most)."""
+    out = score.to_numpy(dtype=float).copy()
+    for i, (a, b) in enumerate(zip(query.astype(str), choice.astype(str), strict=True)):
+        a_words = [w for w in a.split() if w not in GENERIC_WORDS]
+        b_words = [w for w in b.split() if w not in GENERIC_WORDS]
+        if a_words and b_words and (len(a_words) < len(a.split()) or len(b_words) < len(b.split())):
+            rest = fuzz.token_sort_ratio(" ".join(a_words), " ".join(b_words)) / 100.0
+            out[i] = min(out[i], rest)
+    return pd.Series(out, index=score.index)
+
+
+def subject_countries(issuers: pd.DataFrame, identifiers: pd.DataFrame | None) -> pd.Series:
+    """Where each subject is placed, by subject id: an issuer's country, else a holding's own country,
+    else its ISIN's prefix (two letters, upper case); codes that name no country are left out."""
+    parts = [issuers.reindex(columns=["issuer_id", "country"]).rename(columns={"issuer_id": "subject_id"})]
+    if identifiers is not None and len(identifiers):
+        ids = identifiers.reindex(columns=["subject_id", "country", "isin"])
+        country = ids["country"].astype("string").str.strip().str.upper()
+        prefix = ids["isin"].astype("string").str.strip().str.upper().str[:2]
+        country = country.where(country.str.fullmatch(r"[A-Z]{2}").fillna(False).astype(bool), prefix)
+        parts.append(pd.DataFrame({"subject_id": ids["subject_id"], "country": country}))
+    table = pd.concat(parts, ignore_index=True).dropna()
+    table = table.assign(country=table["country"].astype("string").str.upper())
+    # codes ISO 3166 leaves to its users (XA-XZ, QM-QZ, AA, ZZ; an ISIN's XS is international) place nothing
+    table = table[~table["country"].str.fullmatch(_USER_ASSIGNED).fillna(True).astype(bool)]
+    return table.drop_duplicates("subject_id").set_index("subject_id")["country"]
+
+
+def implausible_places(list_ids: pd.Series, subject_ids: pd.Series, countries: pd.Series) -> pd.Series:
+    """For each (list, subject) pair, the reason the subject cannot be an entity of the list by its
+    place (:data:`LIST_COUNTRY`), or missing when it can or when either place is unknown."""
+    placed = lookup(subject_ids.astype("string"), countries).astype("string")
+    listed = list_ids.map(LIST_COUNTRY).astype("string")
+    allowed = listed.map(lambda c: _ALSO_PLAUSIBLE.get(c, frozenset({c})) if isinstance(c, str) else frozenset())
+    ok = pd.Series([p in a for p, a in zip(placed.fillna(""), allowed, strict=True)], index=list_ids.index)
+    bad = listed.notna() & placed.notna() & ~ok
+    why = "the list places its entities in " + listed + "; the holding is placed in " + placed
+    return why.where(bad)
 
 
 # ---------------------------------------------------------------------------------------- the stage
@@ -292,7 +388,19 @@ def prepare_evidence(
         match_threshold=match_threshold,
         review_threshold=review_threshold,
         index=index,
+        fuzzy_flags=False,
     )
+    # a name match to a holding the list cannot mean by its place goes to review, with the reason
+    list_of = lists.set_index("entry_id")["list_id"]
+    places = subject_countries(universe.issuers, identifiers)
+    if len(doubtful):
+        why = implausible_places(doubtful["entry_id"].map(list_of), doubtful["subject_id"], places)
+        doubtful = doubtful.assign(reason=doubtful["reason"].where(why.isna(), doubtful["reason"] + "; " + why))
+    where = implausible_places(matches["entry_id"].map(list_of), matches["subject_id"], places)
+    if where.notna().any():
+        moved = matches[where.notna()].assign(reason=where[where.notna()])
+        matches = matches[where.isna()]
+        doubtful = pd.concat([doubtful, moved], ignore_index=True)
     entity_matches = lists.merge(pd.concat([by_id, matches], ignore_index=True), on="entry_id")
     if len(doubtful):
         d = lists.merge(doubtful, on="entry_id")
@@ -340,7 +448,7 @@ def tie_evidence(
         match_threshold=match_threshold,
         review_threshold=review_threshold,
         index=subject_index(subjects, start=prepared.name_index),
-        identifiers=securities.reindex(columns=["isin", "ticker", "exchange"])
+        identifiers=securities.reindex(columns=["isin", "ticker", "exchange", "country"])
         .assign(subject_id=per_security["subject_id"])
         .loc[orphan],
     )

@@ -206,9 +206,10 @@ def universe_frames() -> dict[str, pd.DataFrame]:
                     source=SOURCE,
                     valid_from="2021-06-03",
                 ),
-                # listed and then removed: not on the list on the screening date
+                # listed and then removed: not on the list on the screening date (on a list that places
+                # its entities in no one country, as the issuer is placed in DE)
                 dict(
-                    list_id="us_dod_1260h",
+                    list_id="eu_833_annex_iv",
                     name="Sunnybrook Bakeries",
                     source=SOURCE,
                     valid_from="2021-01-01",

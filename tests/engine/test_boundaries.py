@@ -148,7 +148,9 @@ def test_list_entry_whose_valid_to_is_the_screening_date_no_longer_applies():
         dict(list_id="us_dod_1260h", name=name[i], source=SOURCE, valid_from=start, valid_to=end)
         for i, (start, end) in dates.items()
     ]
-    result = screen_issuers([dict(issuer_id=i, issuer_name=name[i]) for i in dates], entity_lists=entries)
+    # placed in China, where the list places its entities (a GB issuer would go to review instead)
+    issuers = [dict(issuer_id=i, issuer_name=name[i], country="CN") for i in dates]
+    result = screen_issuers(issuers, entity_lists=entries)
     flags = flags_of(result, LISTS.id)
     assert set(flags.index) == {"ENDS_TOMORROW", "STARTS_TODAY"}
     assert status_of(result, "ENDS_TODAY") == "clear" and status_of(result, "ENDS_TOMORROW") == "excluded"

@@ -5,7 +5,7 @@ import random
 import pandas as pd
 import pytest
 
-from exclusionscreen.names import CLASS_WORDS, name_suffixes, normalise_names
+from exclusionscreen.names import CLASS_WORDS, legal_form_tails, name_suffixes, normalise_names
 from exclusionscreen.names._normalise import _clean, strip_suffixes
 
 
@@ -48,3 +48,11 @@ def test_normalised_names_agree_with_the_rule_name_by_name():
     got = normalise_names(series)
     expected = pd.Series(by_rule, dtype="string")
     pd.testing.assert_series_equal(got.reset_index(drop=True), expected, check_names=False)
+
+
+def test_share_letters_inverted_articles_and_chinese_limited_forms():
+    names = pd.Series(["CRRC CORP LTD A", "CRRC CORP LTD H", "CRRC Corporation Limited", "BOEING CO/THE", "Boeing"])
+    assert normalise_names(names).tolist() == ["CRRC", "CRRC", "CRRC", "BOEING", "BOEING"]
+    tails = legal_form_tails(pd.Series(["Zhejiang Dahua Technology Co., Ltd.", "ZHEJIANG DAHUA TECHNOLOGY LTD A"]))
+    assert tails.tolist() == ["LTD", "LTD"]
+    assert legal_form_tails(pd.Series(["Costar Group Co., Ltd.", "COSTAR GROUP INC"])).tolist() == ["LTD", "INC"]

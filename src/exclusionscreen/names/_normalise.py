@@ -50,12 +50,17 @@ _SHARE_WORDS = (
     "A",
     "B",
     "C",
+    "H",  # Chinese share classes listed in Hong Kong (H), New York (N), Singapore (S)
+    "N",
+    "S",
     "HOLDINGS",
     "HOLDING",
 )
 # words that end names without being legal forms: descriptors and share-class words
 _NOT_A_FORM = frozenset({"GROUP", *CLASS_WORDS, *(word for phrase in _SHARE_WORDS for word in phrase.split())})
 _SAME_FORM = {"CORPORATION": "CORP", "INCORPORATED": "INC", "LIMITED": "LTD", "COMPANY": "CO"}
+# one limited company however the words before LIMITED are written ("Co., Ltd.", "Corporation Limited")
+_SAME_TAIL = {"CO LTD": "LTD", "CORP LTD": "LTD"}
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +123,8 @@ def _clean(values: pd.Series) -> pd.Series:
     text = text.str.upper().str.replace("&", " AND ", regex=False).str.replace(".", "", regex=False)
     text = text.str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
     # Arrow's own kernel: pandas runs this anchored pattern through Python, ten times slower
-    the = pc.replace_substring_regex(pa.array(text.array), pattern=r"^THE\s+", replacement="")
+    # a custodian's inverted article ("BOEING CO/THE") is dropped like a leading one
+    the = pc.replace_substring_regex(pa.array(text.array), pattern=r"^THE\s+|\s+THE$", replacement="")
     return pd.Series(text.dtype.__from_arrow__(the), index=text.index)
 
 
@@ -169,6 +175,7 @@ def legal_form_tails(names: pd.Series) -> pd.Series:
     for full, stripped in zip(cleaned, core, strict=True):  # once per distinct name
         words = str(full)[len(str(stripped)) :].split() if str(full).startswith(str(stripped)) else []
         words = [_SAME_FORM.get(w, w) for w in words if w not in _NOT_A_FORM and len(w) > 1]
-        tails.append(" ".join(words))
+        tail = " ".join(words)
+        tails.append(_SAME_TAIL.get(tail, tail))
     mapping = pd.Series(tails, index=distinct.to_numpy())
     return names.map(mapping).fillna("").astype("string")
