@@ -270,8 +270,9 @@ def check_decisions(
             ],
         )
     day = pd.Timestamp(as_of)
-    unknown = ~decisions["holding_key"].isin(holding_keys)
     later = decisions["decided_on"] > day
+    _refuse_conflicting_decisions(decisions[~later], name)
+    unknown = ~decisions["holding_key"].isin(holding_keys)
     warnings = [
         f"{name}: line {n}: no holding has the key {k!r}; the decision is not applied"
         for n, k in zip(lines[unknown], decisions["holding_key"][unknown], strict=True)
@@ -281,6 +282,32 @@ def check_decisions(
         for n, d in zip(lines[later], decisions["decided_on"][later], strict=True)
     ]
     return decisions[~later], warnings
+
+
+def _refuse_conflicting_decisions(decisions: pd.DataFrame, name: str) -> None:
+    """Two decisions in force for one holding key that say different things (another decision, or
+    another issuer) are an error naming both lines: the screen would otherwise apply whichever came
+    last. Repeating the same decision is harmless; a changed decision replaces the old row."""
+    said = decisions["decision"].astype("string") + "|" + decisions["issuer_id"].astype("string")
+    per_key = said.groupby(decisions["holding_key"], dropna=False).transform("nunique")
+    clash = decisions[per_key.to_numpy() > 1]
+    if clash.empty:
+        return
+    cases = []
+    for key, rows in clash.groupby("holding_key", sort=False):
+        lines = rows["source_line"].tolist()
+        cases += [
+            _case(
+                name,
+                line,
+                key,
+                f"decision {row.decision} of issuer {row.issuer_id} conflicts with line(s) "
+                + ", ".join(str(n) for n in lines if n != line)
+                + " for the same holding key; keep one",
+            )
+            for line, row in zip(lines, rows.itertuples(), strict=True)
+        ]
+    raise _fail(name, sorted(cases, key=lambda c: c["line"]))
 
 
 def decisions_in_force(

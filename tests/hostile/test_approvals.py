@@ -97,3 +97,33 @@ def test_decisions_after_the_screening_date_are_pending_and_unknown_keys_reporte
     ]
     with pytest.raises(OverrideError, match=r"decisions.csv: line 2: unknown issuer_id 'ACME'"):
         check_decisions(decisions, holding_keys=keys, issuers=pd.Series(["OTHER"]), as_of="2026-09-30")
+
+
+def test_conflicting_decisions_for_one_holding_are_refused_naming_both_lines(tmp_path):
+    path = tmp_path / "decisions.csv"
+    path.write_text(
+        "holding_key,issuer_id,decision,decided_by,decided_on,note\n"
+        "isin:US0000000001,ACME,confirmed,A. Analyst,2026-08-01,\n"
+        "isin:US0000000002,ACME,confirmed,A. Analyst,2026-08-01,\n"
+        "isin:US0000000001,ACME,rejected,B. Analyst,2026-08-02,\n",
+        encoding="utf-8",
+    )
+    decisions = read_decisions(path)
+    keys = pd.Series(["isin:US0000000001", "isin:US0000000002"])
+    with pytest.raises(OverrideError) as caught:
+        check_decisions(decisions, holding_keys=keys, issuers=pd.Series(["ACME"]), as_of="2026-09-30")
+    cases = caught.value.failure_cases
+    assert cases["line"].tolist() == [2, 4]
+    assert "conflicts with line(s) 4" in cases["problem"].iloc[0]
+    # the same decision twice is no conflict, and a later one still pending does not clash
+    path.write_text(
+        "holding_key,issuer_id,decision,decided_by,decided_on,note\n"
+        "isin:US0000000001,ACME,confirmed,A. Analyst,2026-08-01,\n"
+        "isin:US0000000001,ACME,confirmed,B. Analyst,2026-08-02,\n"
+        "isin:US0000000001,ACME,rejected,B. Analyst,2026-10-01,\n",
+        encoding="utf-8",
+    )
+    applied, warnings = check_decisions(
+        read_decisions(path), holding_keys=keys, issuers=pd.Series(["ACME"]), as_of="2026-09-30"
+    )
+    assert len(applied) == 2 and any("pending" in w for w in warnings)
