@@ -150,7 +150,7 @@ class ContractError(ExclusionScreenError):
         if "key" not in cases.columns and "column" in cases.columns:
             cases["key"] = cases["column"]
         if "problem" not in cases.columns and "check" in cases.columns:
-            cases["problem"] = cases["check"].astype("string")
+            cases["problem"] = cases["check"].astype("str")
         if "file" not in cases.columns:
             cases["file"] = source
         super().__init__(message, failure_cases=failure_frame(cases))

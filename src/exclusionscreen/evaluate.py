@@ -184,7 +184,7 @@ def _list_note(m: pd.DataFrame) -> pd.Series:
         + (" = " + m["matched_name"]).where(how.eq(""), m["matched_name"])
     )
     if "parent_name" in m.columns:
-        parent = m["parent_name"].astype("string")
+        parent = m["parent_name"]
         note = note + ("; linked parent " + parent).where(parent.notna() & parent.ne(""), "")
     return note
 
