@@ -5,6 +5,7 @@ import pytest
 
 from exclusionscreen.contracts import (
     CONTRACTS,
+    TEXT,
     CountryExposure,
     CountryLists,
     EntityLists,
@@ -13,6 +14,7 @@ from exclusionscreen.contracts import (
     Involvement,
     Issuers,
     Securities,
+    conform,
     validate,
 )
 from exclusionscreen.errors import ContractError
@@ -117,3 +119,33 @@ def test_flags_contract_is_defined():
         "entity_lists",
         "flags",
     }
+
+
+def _text_columns(model) -> list[str]:
+    return [name for name, column in model.to_schema().columns.items() if column.dtype.type == TEXT]
+
+
+def test_every_text_column_of_every_contract_is_pandas_default_str():
+    assert TEXT == "str" and TEXT.storage == "pyarrow" and TEXT.na_value is not pd.NA
+    for model in CONTRACTS.values():
+        declared = {name: str(column.dtype.type) for name, column in model.to_schema().columns.items()}
+        text = _text_columns(model)
+        assert text, model.__name__
+        # no text column is declared in another text type ("string", object)
+        assert all(t in ("str", "float64", "Int64", "datetime64[ns]") for t in declared.values()), declared
+
+
+@pytest.mark.parametrize("model", list(GOOD), ids=lambda m: m.__name__)
+@pytest.mark.parametrize("given", ["object", "string", "str"])
+def test_validate_and_conform_give_text_columns_the_contract_type(model, given):
+    frame = pd.DataFrame(GOOD[model])
+    present = [c for c in _text_columns(model) if c in frame.columns]
+    missing = [c for c in _text_columns(model) if c not in frame.columns]
+    assert present and missing
+    frame = frame.astype(dict.fromkeys(present, given))
+    # present text columns are converted, missing ones are added empty in the contract's type
+    out = validate(frame, model)
+    assert all(out[c].dtype == TEXT for c in present + missing)
+    added = conform(frame, model)
+    assert all(added[c].dtype == TEXT and added[c].isna().all() for c in missing)
+    assert all(validate(frame, model, only=present)[c].dtype == TEXT for c in present)

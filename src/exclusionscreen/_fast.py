@@ -19,7 +19,7 @@ __all__ = ["distinct_rows", "isin", "joined_runs", "lookup", "spans", "value_set
 
 def _arrow_text(values: pd.Series) -> pa.Array:
     """The column as an Arrow string array (without a copy when pandas already keeps it in Arrow)."""
-    array = pa.array(values.astype("string").array)
+    array = pa.array(values.astype("str").array)
     if isinstance(array, pa.ChunkedArray):
         array = array.combine_chunks()
     return array.cast(pa.large_string())
@@ -27,7 +27,7 @@ def _arrow_text(values: pd.Series) -> pa.Array:
 
 def value_set(allowed) -> pa.Array:
     """The distinct text values of `allowed`, ready for :func:`isin` (to test several columns against)."""
-    allowed = pd.Series(list(allowed) if isinstance(allowed, set | frozenset) else allowed, dtype="string")
+    allowed = pd.Series(list(allowed) if isinstance(allowed, set | frozenset) else allowed, dtype="str")
     return pc.unique(_arrow_text(allowed.dropna()))
 
 
@@ -49,7 +49,7 @@ def distinct_rows(frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """
     if not len(frame.columns):
         return np.zeros(len(frame), dtype=np.intp), np.zeros(min(len(frame), 1), dtype=np.intp)
-    hashes = pd.util.hash_pandas_object(frame.astype("string"), index=False).to_numpy()
+    hashes = pd.util.hash_pandas_object(frame.astype("str"), index=False).to_numpy()
     codes, _ = pd.factorize(hashes)
     # codes are numbered as they first appear: the running maximum rises exactly at a first row
     rising = np.diff(np.maximum.accumulate(codes), prepend=-1) > 0

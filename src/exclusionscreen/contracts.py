@@ -5,10 +5,16 @@ carried along (``strict = False``); values are coerced to the declared types. Us
 :func:`validate` rather than ``Model.validate``: it runs every check (``lazy=True``), names the
 frame's source, and raises :class:`~exclusionscreen.errors.ContractError` whose
 ``failure_cases`` lists every failing row. ``docs/data-model.md`` documents every column.
+
+Every text column of every contract has one type, :data:`TEXT`: pandas' default string type
+(``"str"``, Arrow-backed, missing values are NaN). It is what pandas itself makes of text (the
+constructor, ``read_csv``, ``.str`` methods, ``concat``), so frames that pass a contract and the
+frames the stages derive from them share one type and need no conversion between them.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -27,11 +33,15 @@ __all__ = [
     "Issuers",
     "ScreenedHoldings",
     "Securities",
+    "TEXT",
     "conform",
     "validate",
 ]
 
 _ALPHA2 = r"^[A-Z]{2}$"
+
+#: The type of every text column: pandas' default ``"str"`` (Arrow storage, missing as NaN).
+TEXT = pd.StringDtype("pyarrow", na_value=np.nan)
 
 
 def _dates_ordered(df: pd.DataFrame) -> pd.Series:

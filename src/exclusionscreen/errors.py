@@ -48,7 +48,7 @@ def failure_frame(rows: Sequence[dict] | pd.DataFrame = ()) -> pd.DataFrame:
         if column not in frame.columns:
             frame[column] = pd.NA
     rest = [c for c in frame.columns if c not in FAILURE_COLUMNS]
-    out = frame[FAILURE_COLUMNS + rest].astype({"file": "string", "key": "string", "problem": "string"})
+    out = frame[FAILURE_COLUMNS + rest].astype({"file": "str", "key": "str", "problem": "str"})
     out["line"] = pd.to_numeric(out["line"], errors="coerce").astype("Int64")
     return out.reset_index(drop=True)
 
@@ -150,7 +150,7 @@ class ContractError(ExclusionScreenError):
         if "key" not in cases.columns and "column" in cases.columns:
             cases["key"] = cases["column"]
         if "problem" not in cases.columns and "check" in cases.columns:
-            cases["problem"] = cases["check"].astype("string")
+            cases["problem"] = cases["check"].astype("str")
         if "file" not in cases.columns:
             cases["file"] = source
         super().__init__(message, failure_cases=failure_frame(cases))

@@ -62,7 +62,7 @@ def _frame(rows: pd.DataFrame, criterion: Criterion, via: Via, **columns) -> pd.
         elif name == "evidence_date":
             out[name] = pd.to_datetime(pd.Series(value, index=rows.index), errors="coerce")
         else:
-            out[name] = pd.Series(value, index=rows.index, dtype="object")
+            out[name] = pd.Series(value, index=rows.index, dtype="str")
     if criterion is not None:
         out["criterion_id"] = criterion.id
     out["via"] = via.value
@@ -184,7 +184,7 @@ def _list_note(m: pd.DataFrame) -> pd.Series:
         + (" = " + m["matched_name"]).where(how.eq(""), m["matched_name"])
     )
     if "parent_name" in m.columns:
-        parent = m["parent_name"].astype("string")
+        parent = m["parent_name"]
         note = note + ("; linked parent " + parent).where(parent.notna() & parent.ne(""), "")
     return note
 
@@ -230,7 +230,7 @@ def _spread(criteria, hits: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame
                 + " %]"
             ).str.strip()
             out.append(spread[HIT_COLUMNS])
-    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(columns=HIT_COLUMNS)
+    return pd.concat(out, ignore_index=True) if out else hits[HIT_COLUMNS].iloc[:0]
 
 
 def evaluate_criteria(

@@ -85,7 +85,7 @@ def subject_names(issuer_names: pd.DataFrame, holding_names: pd.Series) -> pd.Da
     Returns ``subject_id``, ``name``, ``norm``. Orphan holdings become subjects ``name:<normalised>``.
     """
     table = issuer_names.rename(columns={"issuer_id": "subject_id"})[["subject_id", "name", "norm"]]
-    orphans = pd.DataFrame({"name": holding_names.dropna().drop_duplicates().astype("string")})
+    orphans = pd.DataFrame({"name": holding_names.dropna().drop_duplicates()})
     orphans["norm"] = normalise_names(orphans["name"])
     orphans = orphans.dropna(subset=["norm"]).drop_duplicates("norm")
     orphans["subject_id"] = "name:" + orphans["norm"]
@@ -138,7 +138,7 @@ def match_names(
         alias = entries[["entry_id", "aliases"]].dropna()
         alias = alias.assign(name=alias["aliases"].str.split("|")).explode("name")[["entry_id", "name"]]
         names = pd.concat([names, alias.assign(is_alias=True)], ignore_index=True)
-    names = names.assign(name=names["name"].astype("string").str.strip())
+    names = names.assign(name=names["name"].astype("str").str.strip())
     names["norm"] = normalise_names(names["name"])
     names = names.dropna(subset=["norm"]).drop_duplicates(["entry_id", "norm"])
     columns = ["entry_id", "entry_name", "subject_id", "matched_name", "match_method", "match_confidence"]
@@ -173,7 +173,7 @@ def match_names(
     entry_form = legal_form_tails(found["entry_name"])
     subject_form = legal_form_tails(found["matched_name"])
     clash = (entry_form != "") & (subject_form != "") & (entry_form != subject_form)
-    found["reason"] = pd.Series(pd.NA, index=found.index, dtype="string")
+    found["reason"] = pd.Series(pd.NA, index=found.index, dtype="str")
     agree = clash & (found["match_confidence"] >= match_threshold)
     found.loc[agree, "reason"] = (
         "names agree but legal forms differ (" + entry_form[agree] + " / " + subject_form[agree] + ")"
@@ -282,12 +282,8 @@ def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd
     found = []
     isins = _split_ids(lists, "isins")
     ids = identifiers.assign(
-        isin=identifiers["isin"].astype("string").str.strip().str.upper(),
-        ticker=(
-            identifiers["ticker"].astype("string").str.strip().str.upper()
-            + " "
-            + identifiers["exchange"].astype("string").str.strip().str.upper()
-        ),
+        isin=identifiers["isin"].str.strip().str.upper(),
+        ticker=(identifiers["ticker"].str.strip().str.upper() + " " + identifiers["exchange"].str.strip().str.upper()),
     )
     by_isin = isins.merge(ids[["subject_id", "isin"]].dropna(), left_on="value", right_on="isin")
     found.append(by_isin.assign(match_method="isin"))

@@ -69,7 +69,7 @@ def _valid_isins(values: pd.Series) -> pd.Series:
     present = values.notna()
     if not present.any():
         return valid
-    text = values[present].astype("string")
+    text = values[present].astype("str")
     shaped = text.str.fullmatch(_ISIN_RE.pattern).fillna(False).to_numpy(dtype=bool)
     ok = np.zeros(len(text), dtype=bool)
     if shaped.any():
@@ -142,12 +142,12 @@ def _clean(series: pd.Series) -> pd.Series:
 
     Works on the distinct values (a million holdings share a few thousand identifiers).
     """
-    codes, uniques = pd.factorize(series.astype("string"))
-    text = pd.Series(uniques, dtype="string").str.strip().str.upper().str.replace(r"\s+", "", regex=True)
+    codes, uniques = pd.factorize(series.astype("str"))
+    text = pd.Series(uniques, dtype="str").str.strip().str.upper().str.replace(r"\s+", "", regex=True)
     text = text.mask(text.isin(_MISSING))
     cleaned = text.to_numpy(dtype=object, na_value=None)
     values = np.where(codes >= 0, cleaned[np.maximum(codes, 0)] if len(cleaned) else None, None)
-    return pd.Series(values, index=series.index, dtype="string")
+    return pd.Series(values, index=series.index, dtype="str")
 
 
 def _per_distinct(series: pd.Series, func) -> pd.Series:
@@ -182,8 +182,8 @@ def normalise_identifiers(frame: pd.DataFrame, *, derive_isin: bool = True) -> p
     done = _normalise_rows(frame.iloc[first][columns].reset_index(drop=True), derive_isin=derive_isin)
     out = frame.copy()
     for column in (*IDENTIFIER_COLUMNS, "identifier_issues"):
-        values = done[column].astype("string").array.take(codes)
-        out[column] = pd.Series(values, index=frame.index, dtype="string")
+        values = done[column].astype("str").array.take(codes)
+        out[column] = pd.Series(values, index=frame.index, dtype="str")
     return out
 
 
@@ -192,13 +192,13 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
     notes: list[pd.Series] = []
     for column in IDENTIFIER_COLUMNS:
         if column not in out.columns:
-            out[column] = pd.Series(pd.NA, index=out.index, dtype="string")
+            out[column] = pd.Series(pd.NA, index=out.index, dtype="str")
         out[column] = _clean(out[column])
 
     if out["cusip"].notna().any():
         original = out["cusip"]
-        out["cusip"] = _per_distinct(original, lambda v: _cusip_verdict(v)[0]).astype("string")
-        notes.append(_per_distinct(original, lambda v: _cusip_verdict(v)[1]).astype("string"))
+        out["cusip"] = _per_distinct(original, lambda v: _cusip_verdict(v)[0]).astype("str")
+        notes.append(_per_distinct(original, lambda v: _cusip_verdict(v)[1]).astype("str"))
 
     checks = {"isin": _valid_isins, "sedol": is_valid_sedol, "lei": is_valid_lei}
     # cusip is reported by _cusip_verdict above
@@ -209,9 +209,9 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
 
     if derive_isin:
         country = (
-            out["country"].astype("string").str.strip().str.upper()
+            out["country"].astype("str").str.strip().str.upper()
             if "country" in out.columns
-            else pd.Series(pd.NA, index=out.index, dtype="string")
+            else pd.Series(pd.NA, index=out.index, dtype="str")
         )
         country = country.replace({"UNITED STATES": "US", "CANADA": "CA", "UNITED KINGDOM": "GB", "UK": "GB"})
         cusip_ok = _per_distinct(out["cusip"], is_valid_cusip).fillna(False).astype(bool)
@@ -230,9 +230,9 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
         out.loc[from_sedol, "isin"] = _per_distinct(out.loc[from_sedol, "sedol"], isin_from_sedol)
         notes.append(pd.Series("isin: derived from sedol", index=out.index).where(from_sedol))
 
-    issues = pd.Series("", index=out.index, dtype="string")
+    issues = pd.Series("", index=out.index, dtype="str")
     for note in notes:
-        issues = issues + ("; " + note.astype("string")).fillna("")
+        issues = issues + ("; " + note.astype("str")).fillna("")
     issues = issues.str.removeprefix("; ")
     out["identifier_issues"] = issues.mask(issues == "")
     return out

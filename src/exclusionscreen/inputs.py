@@ -31,7 +31,7 @@ def _present(report: LoadReport | None, holdings: pd.DataFrame) -> list[tuple[Fi
         return []
     if "source_file" not in holdings.columns:
         return [(f, f.holdings) for f in report]
-    counts = holdings["source_file"].astype("string").value_counts()
+    counts = holdings["source_file"].astype("str").value_counts()
     kept = [(f, int(counts.get(f.path, 0))) for f in report]
     filtered = any(n < f.holdings for f, n in kept) or sum(n for _, n in kept) < len(holdings)
     return [(f, n) for f, n in kept if n or (f.holdings == 0 and not filtered)]

@@ -58,7 +58,7 @@ def join_hits(
         flags["subject_id"] = flags["subject_id"].astype(object)
     flags["ultimate_parent_name"] = lookup(flags["ultimate_parent_id"], names)
     flags["outcome"] = flags["action"]
-    flags["override"] = pd.Series(pd.NA, index=flags.index, dtype="string")
-    flags["override_rationale"] = pd.Series(pd.NA, index=flags.index, dtype="string")
+    flags["override"] = pd.Series(pd.NA, index=flags.index, dtype="str")
+    flags["override_rationale"] = pd.Series(pd.NA, index=flags.index, dtype="str")
     flags["_row"] = flag_rows
     return flags

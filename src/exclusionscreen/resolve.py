@@ -72,7 +72,7 @@ def screenable(asset_class: pd.Series) -> pd.Series:
 
     Accepts the loader's vocabulary ("cash", "fx") and a file's own wording ("Cash Collateral").
     """
-    text = asset_class.astype("string").str.strip().str.lower()
+    text = asset_class.str.strip().str.lower()
     canon = text.where(text.isin(ASSET_CLASSES), normalise_asset_class(asset_class))
     return ~canon.isin(NOT_SCREENABLE).fillna(False).astype(bool)
 
@@ -83,18 +83,18 @@ def holding_keys(frame: pd.DataFrame) -> pd.Series:
     ``isin:US0378331005``, ``cusip:...``, ``sedol:...``, ``lei:...``, ``ticker:LMT@NYSE`` (exchange
     when known), ``name:<security name>``.
     """
-    ticker = frame["ticker"].astype("string")
-    ticker_key = ticker + ("@" + frame["exchange"].astype("string").str.upper()).fillna("")
-    key = pd.Series(pd.NA, index=frame.index, dtype="string")
+    ticker = frame["ticker"]
+    ticker_key = ticker + ("@" + frame["exchange"].str.upper()).fillna("")
+    key = pd.Series(pd.NA, index=frame.index, dtype="str")
     for prefix, values in (
         ("isin", frame["isin"]),
         ("cusip", frame["cusip"]),
         ("sedol", frame["sedol"]),
         ("lei", frame["lei"]),
         ("ticker", ticker_key),
-        ("name", frame["security_name"].astype("string").str.strip()),
+        ("name", frame["security_name"].str.strip()),
     ):
-        key = key.fillna(prefix + ":" + values.astype("string"))
+        key = key.fillna(prefix + ":" + values)
     return key
 
 
@@ -164,22 +164,22 @@ def resolve_distinct(
     names keyed by issuer id), to share with other name matching; without it one is built here.
     """
     securities = securities[isin(securities["issuer_id"], issuers["issuer_id"])]  # others are reported
-    d = distinct[SECURITY_COLUMNS].astype("string")
+    d = distinct[SECURITY_COLUMNS].astype("str")
     n = len(d)
-    issuer = pd.Series(pd.NA, index=d.index, dtype="string")
-    method = pd.Series("none", index=d.index, dtype="string")
-    reason = pd.Series(pd.NA, index=d.index, dtype="string")
-    cand_id = pd.Series(pd.NA, index=d.index, dtype="string")
+    issuer = pd.Series(pd.NA, index=d.index, dtype="str")
+    method = pd.Series("none", index=d.index, dtype="str")
+    reason = pd.Series(pd.NA, index=d.index, dtype="str")
+    cand_id = pd.Series(pd.NA, index=d.index, dtype="str")
     cand_score = pd.Series(np.nan, index=d.index)
 
     def take(keys: pd.Series, table: pd.DataFrame, key: str, name: str) -> None:
         open_ = issuer.isna() & reason.isna()
         unique, several = _unique_map(table, key, keys[open_])
-        hit = lookup(keys, unique).astype("string")
+        hit = lookup(keys, unique)
         found = open_ & hit.notna()
         issuer[found] = hit[found]
         method[found] = name
-        clash = lookup(keys, several).astype("string")
+        clash = lookup(keys, several)
         doubtful = open_ & ~found & clash.notna()
         reason[doubtful] = f"{name} names several issuers: " + clash[doubtful]
 
@@ -205,9 +205,9 @@ def resolve_distinct(
             choices = issuer_name_index(names) if name_index is None else name_index
             matches = best_matches(norm[todo], choices, min_score=review_threshold).set_index("query")
             score = norm.map(matches["score"])
-            key = norm.map(matches["match_key"]).astype("string")
+            key = norm.map(matches["match_key"]).astype("str")
             runner_up = norm.map(matches["runner_up_score"])
-            rival = norm.map(matches["runner_up_key"]).astype("string")
+            rival = norm.map(matches["runner_up_key"]).astype("str")
             # two different issuers that match almost equally well: an analyst decides
             tie = todo & (score >= match_threshold) & (runner_up >= score - _TIE) & (rival != key).fillna(False)
             accept = todo & (score >= match_threshold) & ~tie
@@ -290,10 +290,10 @@ def _apply_decisions(resolved: pd.DataFrame, decisions: pd.DataFrame, issuers: p
     if unknown:
         raise OverrideError(f"decisions name issuer(s) not in the universe: {', '.join(unknown)}")
     out = resolved.copy()
-    decided_issuer = out["holding_key"].map(latest["issuer_id"]).astype("string")
-    decision = out["holding_key"].map(latest["decision"]).astype("string")
-    who = out["holding_key"].map(latest["decided_by"]).astype("string").fillna("?")
-    when = out["holding_key"].map(latest["decided_on"].astype("string")).fillna("?")
+    decided_issuer = out["holding_key"].map(latest["issuer_id"]).astype("str")
+    decision = out["holding_key"].map(latest["decision"]).astype("str")
+    who = out["holding_key"].map(latest["decided_by"]).astype("str").fillna("?")
+    when = out["holding_key"].map(latest["decided_on"].astype("str")).fillna("?")
     confirmed = decision.eq("confirmed").fillna(False).astype(bool)
     out.loc[confirmed, "issuer_id"] = decided_issuer[confirmed]
     out.loc[confirmed, "resolution_method"] = "analyst_confirmed"
@@ -400,7 +400,7 @@ def resolve_securities(
         # a holding known only by an ISIN is a name-only subject keyed by it, so list ISINs can reach it
         subject_id=per_security["issuer_id"]
         .fillna("name:" + orphan_norm)
-        .fillna("name:isin:" + securities["isin"].where(orphan).astype("string").str.upper()),
+        .fillna("name:isin:" + securities["isin"].where(orphan).str.upper()),
         issuer_name=lookup(per_security["issuer_id"], prepared.names),
         ultimate_parent_id=lookup(per_security["issuer_id"], prepared.parent_of),
         asset_class=securities["asset_class"],

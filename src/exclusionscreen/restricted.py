@@ -39,7 +39,7 @@ def restricted_list(
     rows = securities.merge(excluded, on="issuer_id", how="inner")
     rows = adjust_restricted(rows, overrides, securities)
     rows = rows.drop_duplicates([*_SECURITY, "criterion_id", "via"])
-    rows = rows.assign(_key=pd.util.hash_pandas_object(rows[_SECURITY].astype("string"), index=False).to_numpy())
+    rows = rows.assign(_key=pd.util.hash_pandas_object(rows[_SECURITY].astype("str"), index=False).to_numpy())
     # per security: its criteria (sorted) and the ways they reach it, in the order of its criteria
     ordered = rows.sort_values(["_key", "criterion_id", "via"], kind="stable")
     criteria = ordered.drop_duplicates(["_key", "criterion_id"])

@@ -238,7 +238,7 @@ class ScreenResult:
         for column in _COMPARED:
             a, b = merged[column], merged[f"{column}_previous"]
             changed |= both & ~((a == b).fillna(False) | (a.isna() & b.isna()))
-        merged["change"] = pd.Series(pd.NA, index=merged.index, dtype="string")
+        merged["change"] = pd.Series(pd.NA, index=merged.index, dtype="str")
         merged.loc[merged["_merge"] == "left_only", "change"] = "new_flag"
         merged.loc[merged["_merge"] == "right_only", "change"] = "cleared_flag"
         merged.loc[changed, "change"] = "changed_flag"
@@ -251,7 +251,7 @@ class ScreenResult:
         old_h = prev.holdings.drop_duplicates(hk)[hk + ["security_name", "status"]]
         hm = cur_h.merge(old_h, on=hk, how="outer", suffixes=("", "_previous"), indicator=True)
         hm["security_name"] = hm["security_name"].fillna(hm["security_name_previous"])
-        hm["change"] = pd.Series(pd.NA, index=hm.index, dtype="string")
+        hm["change"] = pd.Series(pd.NA, index=hm.index, dtype="str")
         hm.loc[hm["_merge"] == "left_only", "change"] = "holding_added"
         hm.loc[hm["_merge"] == "right_only", "change"] = "holding_removed"
         hm.loc[(hm["_merge"] == "both") & (hm["status"] != hm["status_previous"]), "change"] = "status_changed"

@@ -84,9 +84,9 @@ def _reason(codes, per_security, index, *, unresolved, not_screenable, named_onl
     # asset-class note (k + i), then the two texts for holdings flagged by name only (2k, 2k + 1)
     texts = pd.concat(
         [
-            per_security["review_reason"].astype("string"),
-            "not a security with an issuer (" + per_security["asset_class"].astype("string").fillna("?") + ")",
-            pd.Series([_NAMED_ONLY, _ENFORCED], dtype="string"),
+            per_security["review_reason"],
+            "not a security with an issuer (" + per_security["asset_class"].fillna("?") + ")",
+            pd.Series([_NAMED_ONLY, _ENFORCED], dtype="str"),
         ],
         ignore_index=True,
     )
@@ -103,10 +103,10 @@ def _criteria_hit(flags: pd.DataFrame, index: pd.Index) -> pd.Series:
     hit = flags.loc[flags["outcome"] != "exempt", ["_row", "criterion_id"]].drop_duplicates()
     hit = hit.sort_values(["_row", "criterion_id"])
     if hit.empty:
-        return pd.Series(pd.NA, index=index, dtype="string")
+        return pd.Series(pd.NA, index=index, dtype="str")
     rows = hit["_row"].to_numpy()
     first = np.flatnonzero(np.diff(rows, prepend=-1) != 0)
     where = np.full(len(index), -1)
     where[rows[first]] = np.arange(len(first))
     joined = joined_runs(rows, hit["criterion_id"].to_numpy(dtype=object))
-    return pd.Series(pd.array(joined, dtype="string").take(where, allow_fill=True), index=index)
+    return pd.Series(pd.array(joined, dtype="str").take(where, allow_fill=True), index=index)

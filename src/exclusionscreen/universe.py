@@ -165,10 +165,10 @@ def _prepare(name: str, frame: pd.DataFrame, source: str, row_label: str = "row"
     if name == "securities":
         frame = normalise_identifiers(frame, derive_isin=False)
     if name == "issuers" and "lei" in frame.columns:
-        frame = frame.assign(lei=frame["lei"].astype("string").str.strip().str.upper())
+        frame = frame.assign(lei=frame["lei"].astype("str").str.strip().str.upper())
     for column in ("country", "recipient_country"):
         if column in frame.columns:
-            frame = frame.assign(**{column: frame[column].astype("string").str.strip().str.upper()})
+            frame = frame.assign(**{column: frame[column].astype("str").str.strip().str.upper()})
     return validate(frame, model, source=source, row_label=row_label).reset_index(drop=True)
 
 

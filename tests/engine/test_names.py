@@ -46,7 +46,7 @@ def test_normalised_names_agree_with_the_rule_name_by_name():
     cleaned = _clean(series)
     by_rule = [None if pd.isna(c) else (strip_suffixes(c) or c) or None for c in cleaned.to_numpy(dtype=object)]
     got = normalise_names(series)
-    expected = pd.Series(by_rule, dtype="string")
+    expected = pd.Series(by_rule, dtype="str")
     pd.testing.assert_series_equal(got.reset_index(drop=True), expected, check_names=False)
 
 

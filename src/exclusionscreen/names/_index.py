@@ -208,7 +208,7 @@ def best_matches(
     choices in choice order.
     """
     columns = ["query", "match_key", "match_name", "score", "runner_up_score", "runner_up_key"]
-    q = pd.Series(queries.dropna().unique(), dtype="string")
+    q = pd.Series(queries.dropna().unique(), dtype="str")
     index = choices if isinstance(choices, NameIndex) else NameIndex(choices)
     if q.empty or not len(index):
         return pd.DataFrame(columns=columns)

@@ -115,11 +115,11 @@ def strip_suffixes(name: str) -> str:
 
 def _clean(values: pd.Series) -> pd.Series:
     """Upper case ASCII letters and digits, words parted by single spaces, a leading THE dropped."""
-    text = values.astype("string")
+    text = values.astype("str")
     accented = text.str.contains(r"[^\x00-\x7f]", regex=True).fillna(False).astype(bool)
     if accented.any():  # accents folded to ASCII (most names have none)
         folded = text[accented].str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
-        text = text.mask(accented, folded.astype("string"))
+        text = text.mask(accented, folded.astype("str"))
     text = text.str.upper().str.replace("&", " AND ", regex=False).str.replace(".", "", regex=False)
     text = text.str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
     # Arrow's own kernel: pandas runs this anchored pattern through Python, ten times slower
@@ -133,16 +133,16 @@ def _normalise_distinct(values: pd.Series) -> pd.Series:
     trailing word); a name is never stripped down to nothing ("AG" alone stays "AG")."""
     text = _clean(values)
     stripped = [t if t is None else strip_suffixes(t) or t for t in text.to_numpy(dtype=object, na_value=None)]
-    return pd.Series(stripped, index=text.index, dtype="string")
+    return pd.Series(stripped, index=text.index, dtype="str")
 
 
 def normalise_names(names: pd.Series) -> pd.Series:
     """Normalised company names, computed once per distinct name; missing stays missing."""
-    names = names.astype("string")
+    names = names.astype("str")
     codes, distinct = pd.factorize(names)
     if not len(distinct):
-        return pd.Series(pd.NA, index=names.index, dtype="string")
-    done = _normalise_distinct(pd.Series(distinct, dtype="string"))
+        return pd.Series(pd.NA, index=names.index, dtype="str")
+    done = _normalise_distinct(pd.Series(distinct, dtype="str"))
     done = done.mask(done == "")
     return pd.Series(done.array.take(codes, allow_fill=True), index=names.index)
 
@@ -165,10 +165,10 @@ def legal_form_tails(names: pd.Series) -> pd.Series:
     so "TransDigm Group" and "TRANSDIGM GROUP INC" have tails "" and "INC". Used to tell apart two
     companies whose names agree once their (different) legal forms are dropped.
     """
-    names = names.astype("string")
+    names = names.astype("str")
     distinct = names.dropna().drop_duplicates()
     if distinct.empty:
-        return pd.Series("", index=names.index, dtype="string")
+        return pd.Series("", index=names.index, dtype="str")
     cleaned = _clean(distinct).to_numpy()
     core = _normalise_distinct(distinct).to_numpy()
     tails = []
@@ -178,4 +178,4 @@ def legal_form_tails(names: pd.Series) -> pd.Series:
         tail = " ".join(words)
         tails.append(_SAME_TAIL.get(tail, tail))
     mapping = pd.Series(tails, index=distinct.to_numpy())
-    return names.map(mapping).fillna("").astype("string")
+    return names.map(mapping).fillna("").astype("str")
