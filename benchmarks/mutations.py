@@ -69,7 +69,7 @@ MUTATIONS: list[Mutation] = [
         "evaluate.py",
         'action = rows["criterion_action"].where(~unknown, Action.WATCH.value)',
         'action = rows["criterion_action"]',
-        (SCREEN, "-k", "revenue_thresholds"),
+        (SCREEN, BOUNDARIES, "-k", "revenue_thresholds or exclude_evidence_wins"),
     ),
     Mutation(
         "unknown share dropped",
@@ -110,7 +110,7 @@ MUTATIONS: list[Mutation] = [
         "evaluate.py",
         '("parent_min_share", ancestors, Via.PARENT)',
         '("subsidiary_min_share", ancestors, Via.PARENT)',
-        (SCREEN, "-k", "every_via or thirty_percent"),
+        (BOUNDARIES, "-k", "own_floor"),
     ),
     Mutation(
         "subsidiary rule walks upwards",
@@ -118,7 +118,7 @@ MUTATIONS: list[Mutation] = [
         "evaluate.py",
         '("subsidiary_min_share", descendants, Via.SUBSIDIARY)',
         '("subsidiary_min_share", ancestors, Via.SUBSIDIARY)',
-        (SCREEN, "-k", "every_via or unheld_subsidiary"),
+        (BOUNDARIES, "-k", "own_floor"),
     ),
     # ------------------------------------------------------------------ overrides
     Mutation(
@@ -159,7 +159,7 @@ MUTATIONS: list[Mutation] = [
         "overrides.py",
         'flags.loc[target, "outcome"] = "exempt" if row["decision"] == "exempt" else "exclude"',
         'flags.loc[target, "outcome"] = "exempt"',
-        (SCREEN, "-k", "overrides_active"),
+        (BOUNDARIES, "-k", "watch_flag_into"),
     ),
     Mutation(
         "override applies to every criterion of the issuer",
@@ -191,7 +191,7 @@ MUTATIONS: list[Mutation] = [
         "overrides.py",
         'active = table[table["state"].str.startswith(APPLIED)]',
         "active = table",
-        (SCREEN, "-k", "restricted or override"),
+        (BOUNDARIES, "-k", "restricted_list"),
     ),
     # ------------------------------------------------------------------ approvals
     Mutation(
@@ -266,7 +266,7 @@ MUTATIONS: list[Mutation] = [
         "evaluate.py",
         '(pairs["valid_from"] <= year_end)',
         '(pairs["valid_from"] <= year_start)',
-        (BOUNDARIES, SCREEN, "-k", "look_back or embargo or exposure or country_lists or dates_decide"),
+        (BOUNDARIES, "-k", "delivery_year"),
     ),
     Mutation(
         "embargo ended in the delivery year ignored",
@@ -274,7 +274,15 @@ MUTATIONS: list[Mutation] = [
         "evaluate.py",
         '(pairs["valid_to"] > year_start)',
         '(pairs["valid_to"] > year_end)',
-        (BOUNDARIES, SCREEN, "-k", "look_back or embargo or exposure or country_lists or dates_decide"),
+        (BOUNDARIES, "-k", "delivery_year"),
+    ),
+    Mutation(
+        "embargo beginning after the screening date counts",
+        "exposure",
+        "evaluate.py",
+        ".clip(upper=as_of)",
+        "",
+        (BOUNDARIES, "-k", "delivery_year"),
     ),
     # ------------------------------------------------------------------ sovereigns
     Mutation(
@@ -283,7 +291,7 @@ MUTATIONS: list[Mutation] = [
         "evaluate.py",
         'lists = lists[lists["list_id"].isin(c.country_lists) & valid_on(lists, as_of)]',
         'lists = lists[lists["list_id"].isin(c.country_lists)]',
-        (SCREEN, "-k", "dates_decide"),
+        (BOUNDARIES, "-k", "states_on_a_list"),
     ),
     Mutation(
         "companies of an embargoed state taken as the state",
@@ -291,7 +299,7 @@ MUTATIONS: list[Mutation] = [
         "evaluate.py",
         'states = issuers.loc[issuers["issuer_type"] == "sovereign", ["issuer_id", "issuer_name", "country"]]',
         'states = issuers.loc[:, ["issuer_id", "issuer_name", "country"]]',
-        (SCREEN, "-k", "every_via or every_status or sovereign"),
+        (BOUNDARIES, "-k", "states_on_a_list"),
     ),
     # ------------------------------------------------------------------ hit dedupe
     Mutation(
@@ -356,8 +364,8 @@ MUTATIONS: list[Mutation] = [
         "restricted list CSV not escaped",
         "escaping",
         "report/_writer.py",
-        'return frame.assign(**{c: t.mask(t.str.match(_FORMULA_START).fillna(False), "\'" + t) for c, t in text.items()})',
-        "return frame.assign(**text)",
+        't.mask(t.str.match(_FORMULA_START).fillna(False), "\'" + t)',
+        "t",
         (FILES, "-k", "restricted"),
     ),
     Mutation(
