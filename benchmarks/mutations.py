@@ -51,7 +51,6 @@ SAFETY = "tests/report/test_safety.py"
 FILES = "tests/report/test_files.py"
 LINKS = "tests/report/test_links.py"
 ROWS = "tests/holdings/test_roles_and_rows.py"
-HOLDINGS_DIR = "tests/holdings"
 
 MUTATIONS: list[Mutation] = [
     # ------------------------------------------------------------------ revenue thresholds
@@ -349,7 +348,7 @@ MUTATIONS: list[Mutation] = [
         "status.py",
         'hit = flags.loc[flags["outcome"] != "exempt", ["_row", "criterion_id"]].drop_duplicates()',
         'hit = flags.loc[:, ["_row", "criterion_id"]].drop_duplicates()',
-        (SCREEN, "-k", "overrides or exempting"),
+        (BOUNDARIES, "-k", "restricted_list"),
     ),
     # ------------------------------------------------------------------ injection escaping
     Mutation(
@@ -407,7 +406,7 @@ MUTATIONS: list[Mutation] = [
         "holdings/_table.py",
         "total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank",
         "total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~blank",
-        (HOLDINGS_DIR, "-k", "total"),
+        (ROWS, "-k", "named_total"),
     ),
     # ------------------------------------------------------------------ identifiers
     Mutation(
@@ -448,7 +447,7 @@ MUTATIONS: list[Mutation] = [
         "identifiers.py",
         "% 97 == 1",
         "% 97 in (0, 1)",
-        (IDENTIFIERS,),
+        (IDENTIFIERS, "-k", "lei"),
     ),
     Mutation(
         "CINS code without country gets a US ISIN",

@@ -285,6 +285,13 @@ def test_only_an_exemption_in_force_lifts_a_security_from_the_restricted_list():
         "APPROVED_TODAY": "exempt",
         "APPROVED_TOMORROW": "exclude",
     }
+    holdings = result.holdings.set_index("security_name")
+    assert holdings.loc["EXPIRED_YESTERDAY", ["status", "criteria_hit"]].tolist() == [
+        "excluded",
+        "conventional_weapons",
+    ]
+    assert holdings.loc["EXPIRES_TODAY", "status"] == "clear"
+    assert pd.isna(holdings.loc["EXPIRES_TODAY", "criteria_hit"])  # an exempt flag is not a criterion hit
 
 
 SOVEREIGN = shipped_criteria()["sovereign_arms_embargo"]
