@@ -357,7 +357,7 @@ MUTATIONS: list[Mutation] = [
         "report/_writer.py",
         '_FORMULA_START = re.compile(r"^[=+\\-@\\t\\r]")',
         '_FORMULA_START = re.compile(r"^[=+@\\t\\r]")',
-        (SAFETY,),
+        (SAFETY, "-k", "hostile_names"),
     ),
     Mutation(
         "restricted list CSV not escaped",
