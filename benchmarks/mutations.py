@@ -40,7 +40,424 @@ class Mutation:
     tests: tuple[str, ...]
 
 
-MUTATIONS: list[Mutation] = []
+#: the test modules the mutations name
+BOUNDARIES = "tests/engine/test_boundaries.py"
+SCREEN = "tests/engine/test_screen.py"
+STAGES = "tests/engine/test_stages.py"
+OWNERSHIP = "tests/engine/test_ownership.py"
+APPROVALS = "tests/hostile/test_approvals.py"
+IDENTIFIERS = "tests/test_identifiers.py"
+SAFETY = "tests/report/test_safety.py"
+FILES = "tests/report/test_files.py"
+LINKS = "tests/report/test_links.py"
+ROWS = "tests/holdings/test_roles_and_rows.py"
+
+MUTATIONS: list[Mutation] = [
+    # ------------------------------------------------------------------ revenue thresholds
+    Mutation(
+        "share at the threshold not caught",
+        "thresholds",
+        "evaluate.py",
+        "(share >= threshold)]",
+        "(share > threshold)]",
+        (BOUNDARIES, "-k", "threshold"),
+    ),
+    Mutation(
+        "unknown share excluded, not watched",
+        "thresholds",
+        "evaluate.py",
+        'action = rows["criterion_action"].where(~unknown, Action.WATCH.value)',
+        'action = rows["criterion_action"]',
+        (SCREEN, BOUNDARIES, "-k", "revenue_thresholds or exclude_evidence_wins"),
+    ),
+    Mutation(
+        "unknown share dropped",
+        "thresholds",
+        "evaluate.py",
+        "rows = rows[(threshold == 0) | share.isna() | (share >= threshold)]",
+        "rows = rows[(threshold == 0) | (share >= threshold)]",
+        (SCREEN, "-k", "revenue_thresholds"),
+    ),
+    # ------------------------------------------------------------------ ownership
+    Mutation(
+        "owner at exactly the floor not caught",
+        "ownership",
+        "ownership.py",
+        "keep = (share >= floor[row] - 1e-12)",
+        "keep = (share > floor[row])",
+        (OWNERSHIP,),
+    ),
+    Mutation(
+        "shares not multiplied along a chain",
+        "ownership",
+        "ownership.py",
+        "share = np.repeat(share, size) * links.share[edge]",
+        "share = links.share[edge]",
+        (OWNERSHIP,),
+    ),
+    Mutation(
+        "link without a share taken as full control",
+        "ownership",
+        "ownership.py",
+        'share = linked["parent_ownership"].fillna(PRESUMED_SHARE)',
+        'share = linked["parent_ownership"].fillna(1.0)',
+        (OWNERSHIP,),
+    ),
+    Mutation(
+        "parent rule uses the subsidiary floor",
+        "ownership",
+        "evaluate.py",
+        '("parent_min_share", ancestors, Via.PARENT)',
+        '("subsidiary_min_share", ancestors, Via.PARENT)',
+        (BOUNDARIES, "-k", "own_floor"),
+    ),
+    Mutation(
+        "subsidiary rule walks upwards",
+        "ownership",
+        "evaluate.py",
+        '("subsidiary_min_share", descendants, Via.SUBSIDIARY)',
+        '("subsidiary_min_share", ancestors, Via.SUBSIDIARY)',
+        (BOUNDARIES, "-k", "own_floor"),
+    ),
+    # ------------------------------------------------------------------ overrides
+    Mutation(
+        "override expires on its expiry date",
+        "overrides",
+        "overrides.py",
+        '(table["expires_on"] < as_of)',
+        '(table["expires_on"] <= as_of)',
+        (STAGES, "-k", "expiry"),
+    ),
+    Mutation(
+        "override pending on its approval date",
+        "overrides",
+        "overrides.py",
+        '(table["approved_on"] > as_of)',
+        '(table["approved_on"] >= as_of)',
+        (STAGES, "-k", "approval"),
+    ),
+    Mutation(
+        "override applied the day before its approval",
+        "overrides",
+        "overrides.py",
+        '(table["approved_on"] > as_of)',
+        '(table["approved_on"] > as_of + pd.Timedelta(days=1))',
+        (STAGES, "-k", "approval"),
+    ),
+    Mutation(
+        "dates win over criterion not in policy",
+        "overrides",
+        "overrides.py",
+        "np.select([not_in_policy, not_yet, expired], [NOT_IN_POLICY, NOT_YET_APPROVED, EXPIRED]",
+        "np.select([not_yet, expired, not_in_policy], [NOT_YET_APPROVED, EXPIRED, NOT_IN_POLICY]",
+        (STAGES, "-k", "outside_the_policy"),
+    ),
+    Mutation(
+        "enforce treated as exempt",
+        "overrides",
+        "overrides.py",
+        'flags.loc[target, "outcome"] = "exempt" if row["decision"] == "exempt" else "exclude"',
+        'flags.loc[target, "outcome"] = "exempt"',
+        (BOUNDARIES, "-k", "watch_flag_into"),
+    ),
+    Mutation(
+        "override applies to every criterion of the issuer",
+        "overrides",
+        "overrides.py",
+        'target = target.fillna(False) & (flags["criterion_id"] == row["criterion_id"])',
+        "target = target.fillna(False)",
+        (SCREEN, "-k", "exempting_one_security"),
+    ),
+    Mutation(
+        "exemption not lifted from the restricted list",
+        "overrides",
+        "overrides.py",
+        'rows = rows[rows["_lifted"].isna()].drop(columns="_lifted")',
+        'rows = rows.drop(columns="_lifted")',
+        (SCREEN, "-k", "restricted or exempting"),
+    ),
+    Mutation(
+        "exemption lifts every criterion from the restricted list",
+        "overrides",
+        "overrides.py",
+        'rows = rows.merge(lifted.drop_duplicates(), on=[key, "criterion_id"], how="left")',
+        'rows = rows.merge(lifted.drop(columns="criterion_id").drop_duplicates(), on=key, how="left")',
+        (SCREEN, "-k", "exempting_one_security"),
+    ),
+    Mutation(
+        "expired exemption still lifts the restricted list",
+        "overrides",
+        "overrides.py",
+        'active = table[table["state"].str.startswith(APPLIED)]',
+        "active = table",
+        (BOUNDARIES, "-k", "restricted_list"),
+    ),
+    # ------------------------------------------------------------------ approvals
+    Mutation(
+        "blank approver accepted",
+        "approvals",
+        "overrides.py",
+        'for column in ("criterion_id", "rationale", "approver", "approved_on"):',
+        'for column in ("criterion_id", "rationale", "approved_on"):',
+        (APPROVALS, "-k", "real_approval"),
+    ),
+    Mutation(
+        "a rationale of spaces accepted",
+        "approvals",
+        "overrides.py",
+        'frame[column] = stripped.mask(stripped == "")',
+        "frame[column] = frame[column]",
+        (APPROVALS, "-k", "real_approval"),
+    ),
+    Mutation(
+        "review decision of the screening date pending",
+        "approvals",
+        "overrides.py",
+        'later = decisions["decided_on"] > day',
+        'later = decisions["decided_on"] >= day',
+        (APPROVALS, "-k", "decision"),
+    ),
+    # ------------------------------------------------------------------ list validity
+    Mutation(
+        "list entry still in force on its valid_to",
+        "list validity",
+        "evidence.py",
+        'ends = frame["valid_to"].isna() | (frame["valid_to"] > day)',
+        'ends = frame["valid_to"].isna() | (frame["valid_to"] >= day)',
+        (BOUNDARIES, "-k", "valid_to"),
+    ),
+    Mutation(
+        "list entry not yet in force on its valid_from",
+        "list validity",
+        "evidence.py",
+        'starts = frame["valid_from"].isna() | (frame["valid_from"] <= day)',
+        'starts = frame["valid_from"].isna() | (frame["valid_from"] < day)',
+        (BOUNDARIES, "-k", "valid_to"),
+    ),
+    # ------------------------------------------------------------------ country exposure
+    Mutation(
+        "first look-back year left out",
+        "exposure",
+        "evaluate.py",
+        '(ex["year"] >= first_year)',
+        '(ex["year"] > first_year)',
+        (BOUNDARIES, "-k", "look_back"),
+    ),
+    Mutation(
+        "look-back one year too long",
+        "exposure",
+        "evaluate.py",
+        "first_year = as_of.year - (c.lookback_years or 1) + 1",
+        "first_year = as_of.year - (c.lookback_years or 1)",
+        (BOUNDARIES, "-k", "look_back"),
+    ),
+    Mutation(
+        "deliveries dated after the screening year count",
+        "exposure",
+        "evaluate.py",
+        'ex = ex[(ex["year"] >= first_year) & (ex["year"] <= as_of.year)]',
+        'ex = ex[ex["year"] >= first_year]',
+        (BOUNDARIES, "-k", "look_back"),
+    ),
+    Mutation(
+        "embargo must cover the whole delivery year",
+        "exposure",
+        "evaluate.py",
+        '(pairs["valid_from"] <= year_end)',
+        '(pairs["valid_from"] <= year_start)',
+        (BOUNDARIES, "-k", "delivery_year"),
+    ),
+    Mutation(
+        "embargo ended in the delivery year ignored",
+        "exposure",
+        "evaluate.py",
+        '(pairs["valid_to"] > year_start)',
+        '(pairs["valid_to"] > year_end)',
+        (BOUNDARIES, "-k", "delivery_year"),
+    ),
+    Mutation(
+        "embargo beginning after the screening date counts",
+        "exposure",
+        "evaluate.py",
+        ".clip(upper=as_of)",
+        "",
+        (BOUNDARIES, "-k", "delivery_year"),
+    ),
+    # ------------------------------------------------------------------ sovereigns
+    Mutation(
+        "sovereign hit by an embargo that has ended",
+        "sovereigns",
+        "evaluate.py",
+        'lists = lists[lists["list_id"].isin(c.country_lists) & valid_on(lists, as_of)]',
+        'lists = lists[lists["list_id"].isin(c.country_lists)]',
+        (BOUNDARIES, "-k", "states_on_a_list"),
+    ),
+    Mutation(
+        "companies of an embargoed state taken as the state",
+        "sovereigns",
+        "evaluate.py",
+        'states = issuers.loc[issuers["issuer_type"] == "sovereign", ["issuer_id", "issuer_name", "country"]]',
+        'states = issuers.loc[:, ["issuer_id", "issuer_name", "country"]]',
+        (BOUNDARIES, "-k", "states_on_a_list"),
+    ),
+    # ------------------------------------------------------------------ hit dedupe
+    Mutation(
+        "dedupe keeps the more direct watch over an exclude",
+        "dedupe",
+        "evaluate.py",
+        'np.lexsort((rank["confidence"], rank["share"], rank["via_rank"], rank["action_rank"]))',
+        'np.lexsort((rank["confidence"], rank["share"], rank["action_rank"], rank["via_rank"]))',
+        (BOUNDARIES, "-k", "exclude_evidence_wins"),
+    ),
+    Mutation(
+        "dedupe ranks watch first",
+        "dedupe",
+        "evaluate.py",
+        '"action_rank": (hits["action"] != Action.EXCLUDE.value).astype(int)',
+        '"action_rank": (hits["action"] == Action.EXCLUDE.value).astype(int)',
+        (BOUNDARIES, "-k", "exclude_evidence_wins"),
+    ),
+    # ------------------------------------------------------------------ statuses
+    Mutation(
+        "a holding's status follows its weakest flag",
+        "statuses",
+        "status.py",
+        '_OUTCOMES = (Action.EXCLUDE.value, Action.WATCH.value, "exempt")',
+        '_OUTCOMES = (Action.WATCH.value, Action.EXCLUDE.value, "exempt")',
+        (SCREEN, "-k", "every_status or revenue_thresholds or exempting_one_security"),
+    ),
+    Mutation(
+        "cash and FX screened",
+        "statuses",
+        "status.py",
+        "(~screenable, Status.NOT_APPLICABLE),\n",
+        "",
+        (SCREEN, "-k", "every_status"),
+    ),
+    Mutation(
+        "unresolved holdings reported clear",
+        "statuses",
+        "status.py",
+        "default=Status.UNRESOLVED,",
+        "default=Status.CLEAR,",
+        (SCREEN, "-k", "every_status"),
+    ),
+    Mutation(
+        "exempt criteria listed as hit",
+        "statuses",
+        "status.py",
+        'hit = flags.loc[flags["outcome"] != "exempt", ["_row", "criterion_id"]].drop_duplicates()',
+        'hit = flags.loc[:, ["_row", "criterion_id"]].drop_duplicates()',
+        (BOUNDARIES, "-k", "restricted_list"),
+    ),
+    # ------------------------------------------------------------------ injection escaping
+    Mutation(
+        "text starting with - not quoted in the workbook",
+        "escaping",
+        "report/_writer.py",
+        '_FORMULA_START = re.compile(r"^[=+\\-@\\t\\r]")',
+        '_FORMULA_START = re.compile(r"^[=+@\\t\\r]")',
+        (SAFETY, "-k", "hostile_names"),
+    ),
+    Mutation(
+        "restricted list CSV not escaped",
+        "escaping",
+        "report/_writer.py",
+        't.mask(t.str.match(_FORMULA_START).fillna(False), "\'" + t)',
+        "t",
+        (FILES, "-k", "restricted"),
+    ),
+    Mutation(
+        "any scheme becomes a link",
+        "escaping",
+        "report/_sheets.py",
+        '_URL = re.compile(r"^https?://',
+        '_URL = re.compile(r"^[a-z]+:',
+        (LINKS,),
+    ),
+    Mutation(
+        "links with hidden characters clickable",
+        "escaping",
+        "report/_sheets.py",
+        "return ok & (text.str.len() <= MAX_LINK_LENGTH).fillna(False) & ~hidden_characters(text)",
+        "return ok & (text.str.len() <= MAX_LINK_LENGTH).fillna(False)",
+        (LINKS,),
+    ),
+    # ------------------------------------------------------------------ row accounting
+    Mutation(
+        "rows with a valid ISIN and no value dropped",
+        "row accounting",
+        "holdings/_table.py",
+        "holding |= candidate & _valid_code(text, code_columns, columns)",
+        "pass",
+        (ROWS, "-k", "valid_isin"),
+    ),
+    Mutation(
+        "rows without a number neither kept nor skipped",
+        "row accounting",
+        "holdings/_build.py",
+        "keep = reason.isna()",
+        "keep = reason.isna() & has_number",
+        (ROWS, "-k", "valid_isin"),
+    ),
+    Mutation(
+        "a holding named Total... skipped as a total line",
+        "row accounting",
+        "holdings/_table.py",
+        "total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank",
+        "total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~blank",
+        (ROWS, "-k", "named_total"),
+    ),
+    # ------------------------------------------------------------------ identifiers
+    Mutation(
+        "ISIN column check doubles the wrong digits",
+        "identifiers",
+        "identifiers.py",
+        "doubled = position % 2 == 0",
+        "doubled = position % 2 == 1",
+        (IDENTIFIERS,),
+    ),
+    Mutation(
+        "ISIN check digit doubles the wrong digits",
+        "identifiers",
+        "identifiers.py",
+        "sum([_DOUBLED[c] for c in digits[0::2]]) + sum([_SINGLE[c] for c in digits[1::2]])",
+        "sum([_DOUBLED[c] for c in digits[1::2]]) + sum([_SINGLE[c] for c in digits[0::2]])",
+        (IDENTIFIERS,),
+    ),
+    Mutation(
+        "CUSIP doubles the wrong positions",
+        "identifiers",
+        "identifiers.py",
+        "if position % 2 == 1:",
+        "if position % 2 == 0:",
+        (IDENTIFIERS,),
+    ),
+    Mutation(
+        "SEDOL weight mistyped",
+        "identifiers",
+        "identifiers.py",
+        "weights = (1, 3, 1, 7, 3, 9)",
+        "weights = (1, 3, 1, 7, 3, 7)",
+        (IDENTIFIERS,),
+    ),
+    Mutation(
+        "LEI remainder of 0 accepted",
+        "identifiers",
+        "identifiers.py",
+        "% 97 == 1",
+        "% 97 in (0, 1)",
+        (IDENTIFIERS, "-k", "lei"),
+    ),
+    Mutation(
+        "CINS code without country gets a US ISIN",
+        "identifiers",
+        "identifiers.py",
+        'country.isna() & out["cusip"].str[0].str.isdigit().fillna(False).astype(bool)',
+        "country.isna()",
+        (IDENTIFIERS, "-k", "cins"),
+    ),
+]
 
 
 def _copy_tree(target: Path) -> Path:
@@ -54,6 +471,8 @@ def _copy_tree(target: Path) -> Path:
 
 def _apply(package: Path, mutation: Mutation) -> bool:
     path = package / mutation.file
+    if not path.is_file():
+        return False
     text = path.read_text(encoding="utf-8")
     if text.count(mutation.old) != 1:
         return False
@@ -61,38 +480,94 @@ def _apply(package: Path, mutation: Mutation) -> bool:
     return True
 
 
-def run(mutation: Mutation, python: str) -> tuple[str, float]:
-    """'killed', 'survived' or 'stale', and the seconds the tests took."""
+def stale(mutation: Mutation) -> bool:
+    """True when the mutation's text is not found exactly once in the working tree's package."""
+    path = PACKAGE / mutation.file
+    return not path.is_file() or path.read_text(encoding="utf-8").count(mutation.old) != 1
+
+
+#: a pytest plugin loaded in the child: it writes down which exclusionscreen the tests imported, so
+#: that a run against the working tree's package (an editable install, a path set by a plugin or a
+#: conftest) is caught rather than reported as a surviving mutation
+_GUARD = """
+import os
+
+def pytest_sessionfinish(session):
+    import exclusionscreen
+    with open(os.environ["EXCLUSIONSCREEN_MUTANT_IMPORTED"], "w", encoding="utf-8") as f:
+        f.write(exclusionscreen.__file__)
+"""
+
+
+def run(mutation: Mutation, python: str, timeout: float = 300.0) -> tuple[str, float, str]:
+    """The outcome ('killed', 'survived', 'stale', 'timeout' or 'error'), the seconds the tests took,
+    and for an error what went wrong.
+
+    pytest's exit status says which: 1 (tests failed) kills the mutation, 0 lets it survive; any other
+    (no test selected, a collection or usage error) is an error of the mutation's test selection.
+    """
     with tempfile.TemporaryDirectory(prefix="exclusionscreen-mutant-") as tmp:
         package = _copy_tree(Path(tmp))
         if not _apply(package, mutation):
-            return "stale", 0.0
-        env = {**os.environ, "PYTHONPATH": str(Path(tmp) / "src"), "PYTHONDONTWRITEBYTECODE": "1"}
-        command = [python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", *mutation.tests]
+            return "stale", 0.0, ""
+        guard = Path(tmp) / "guard"
+        guard.mkdir()
+        (guard / "_mutant_guard.py").write_text(_GUARD, encoding="utf-8")
+        imported = Path(tmp) / "imported.txt"
+        env = {
+            **os.environ,
+            # before site-packages, so before the editable install of the working tree
+            "PYTHONPATH": os.pathsep.join([str(Path(tmp) / "src"), str(guard)]),
+            "PYTHONDONTWRITEBYTECODE": "1",
+            "EXCLUSIONSCREEN_MUTANT_IMPORTED": str(imported),
+        }
+        command = [python, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider", "-p", "_mutant_guard"]
         start = time.perf_counter()
-        done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        try:
+            done = subprocess.run(
+                [*command, *mutation.tests], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+            )
+        except subprocess.TimeoutExpired:
+            return "timeout", time.perf_counter() - start, ""
         took = time.perf_counter() - start
-        return ("survived" if done.returncode == 0 else "killed"), took
+        where = imported.read_text(encoding="utf-8") if imported.is_file() else ""
+        if where and not Path(where).resolve().is_relative_to(package.resolve()):
+            return "error", took, f"the tests imported {where}, not the mutated copy"
+        if done.returncode == 1:
+            return "killed", took, ""
+        if done.returncode == 0:
+            return "survived", took, ""
+        tail = (done.stdout.strip().splitlines() or ["?"])[-1]
+        return "error", took, f"pytest exit status {done.returncode}: {tail}"
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", help="run only the mutations with these names")
-    parser.add_argument("--list", action="store_true", help="list the mutations and exit")
+    parser.add_argument("--area", nargs="*", help="run only the mutations of these areas")
+    parser.add_argument("--list", action="store_true", help="list the mutations (and whether each is stale) and exit")
     args = parser.parse_args(argv)
-    chosen = [m for m in MUTATIONS if not args.only or m.name in args.only]
+    chosen = [m for m in MUTATIONS if (not args.only or m.name in args.only) and (not args.area or m.area in args.area)]
     if args.list:
         for m in chosen:
-            print(f"{m.area:<14} {m.name:<44} {m.file}")
-        return 0
-    counts = {"killed": 0, "survived": 0, "stale": 0}
+            print(f"{'stale' if stale(m) else 'ok':<6} {m.area:<15} {m.name:<55} {m.file}")
+        return 1 if any(stale(m) for m in chosen) else 0
+    counts = dict.fromkeys(("killed", "survived", "stale", "timeout", "error"), 0)
     print(f"{len(chosen)} mutations of the core rules, each against the tests that cover it\n")
+    print(f"{'outcome':<9} {'area':<15} {'mutation':<55} {'seconds':>7}")
     for m in chosen:
-        outcome, took = run(m, sys.executable)
+        outcome, took, why = run(m, sys.executable)
         counts[outcome] += 1
-        print(f"{outcome:<9} {m.area:<14} {m.name:<44} {took:6.1f} s")
-    print(f"\n{counts['killed']} killed, {counts['survived']} surviving, {counts['stale']} stale")
-    return 0
+        print(f"{outcome:<9} {m.area:<15} {m.name:<55} {took:7.1f}", flush=True)
+        if outcome == "survived":
+            print(f"{'':<9} not caught by: {' '.join(m.tests)}")
+        elif why:
+            print(f"{'':<9} {why}")
+    print(
+        f"\n{counts['killed']} killed, {counts['survived']} surviving, {counts['stale']} stale"
+        + "".join(f", {counts[k]} {k}" for k in ("timeout", "error") if counts[k])
+    )
+    return 0 if counts["survived"] == counts["stale"] == counts["error"] == 0 else 1
 
 
 if __name__ == "__main__":

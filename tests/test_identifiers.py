@@ -102,3 +102,13 @@ def test_a_column_of_isins_is_checked_as_each_one_is():
     assert got[:-1].astype(bool).tolist() == [is_valid_isin(v) for v in values]
     assert got.iloc[:4].all() and not got.iloc[4:-1].any()
     assert pd.isna(got.iloc[-1])
+
+
+def test_an_lei_is_valid_only_when_its_remainder_mod_97_is_one():
+    body = "529900T8BM49AURSDO"  # the ISO 17442 example 529900T8BM49AURSDO55
+    expanded = int("".join(str(int(c, 36)) for c in body))
+    remainders = {f"{cc:02d}": (expanded * 100 + cc) % 97 for cc in range(100)}
+    zero = next(cc for cc, r in remainders.items() if r == 0)
+    assert remainders["55"] == 1 and is_valid_lei(body + "55")
+    assert not is_valid_lei(body + zero)  # divisible by 97: a remainder of 0 is a wrong check
+    assert [cc for cc in remainders if is_valid_lei(body + cc)] == ["55"]

@@ -9,6 +9,7 @@ import pytest
 from exclusionscreen.errors import InputFileError
 from exclusionscreen.holdings import load_holdings, load_report
 from exclusionscreen.holdings._roles import confirm, header_currency, role_from_words
+from exclusionscreen.identifiers import isin_check_digit
 
 DEPOT = """Depotauszug;Depot 1234567
 Stand;30.06.2025
@@ -184,3 +185,18 @@ def test_a_quoted_multiline_footer_is_no_error(tmp_path):
         encoding="utf-8",
     )
     assert len(load_holdings(path).holdings) == 1
+
+
+def test_a_holding_named_total_with_an_identifier_is_kept_and_the_total_line_skipped(tmp_path):
+    # the totals label is the whole cell; a row that also carries an ISIN is a security so named
+    kettle, named_total = (body + isin_check_digit(body) for body in ("XS00KETTLE1", "XS00TOTAL01"))
+    path = tmp_path / "total.csv"
+    path.write_text(
+        f"Name,ISIN,Market Value\nFictional Kettle Works plc,{kettle},600\nTotal,{named_total},300\nTotal,,900\n",
+        encoding="utf-8",
+    )
+    frame, loaded_report = load_holdings(path)
+    report = loaded_report[0]
+    assert frame["isin"].tolist() == [kettle, named_total]
+    assert report.skipped[["source_row", "reason"]].values.tolist() == [[1, "header"], [4, "total line"]]
+    assert report.accounted
