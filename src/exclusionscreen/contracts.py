@@ -34,6 +34,7 @@ __all__ = [
     "ScreenedHoldings",
     "Securities",
     "TEXT",
+    "as_text",
     "conform",
     "validate",
 ]
@@ -235,6 +236,22 @@ CONTRACTS: dict[str, type[_Contract]] = {
     "flags": Flags,
     "screened_holdings": ScreenedHoldings,
 }
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with every column that holds only text (Python strings or another string type) in
+    :data:`TEXT`, the contracts' text type; other columns, and the caller's frame, are left as they are.
+
+    The result's tables that no contract describes (review, overrides, skipped rows, inputs) pass
+    through it, so every text column a user sees has one type.
+    """
+    changed = {
+        column: values.astype(TEXT)
+        for column, values in frame.items()
+        if (values.dtype == object or (isinstance(values.dtype, pd.StringDtype) and values.dtype != TEXT))
+        and pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty")
+    }
+    return frame.assign(**changed) if changed else frame
 
 
 def conform(frame: pd.DataFrame, model: type[_Contract]) -> pd.DataFrame:

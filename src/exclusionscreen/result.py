@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._fast import isin
+from .contracts import as_text
 from .display import result_html, result_text
 from .errors import InputFileError
 from .report import write_report
@@ -47,6 +48,11 @@ class ScreenResult:
     run_at: datetime | None = None
     library_version: str = field(default_factory=lambda: _version())
     restricted: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def __post_init__(self) -> None:
+        # every text column of every table in the contracts' one text type (contracts.TEXT)
+        for name in ("holdings", "flags", "review", "overrides", "skipped", "pai14_flags", "inputs", "restricted"):
+            object.__setattr__(self, name, as_text(getattr(self, name)))
 
     # ------------------------------------------------------------------ summaries
 
