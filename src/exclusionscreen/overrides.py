@@ -16,6 +16,11 @@ problem).
 The screen's overrides stage is :func:`apply_overrides`: each override's state on the screening date
 (:func:`override_states`), and the applied ones written onto the flags. The restricted list takes
 its exemptions and enforcements from :func:`adjust_restricted`.
+
+Why one module of this size: the overrides and decisions files, their approval checks and the
+override stage (states on the screening date, flags exempted or enforced, the restricted list
+adjusted) are one rule set that compliance reads as a whole; split, the states would drift from
+the checks that guard them.
 """
 
 from __future__ import annotations

@@ -19,6 +19,10 @@ A workbook is a zip archive of XML parts. Three kinds of hostile file are refuse
 Values are read as openpyxl reads them with ``data_only=True`` (cached results of formulas,
 numbers as int or float, dates by the cell's number format, shared and inline strings), using
 its public number-format and date helpers.
+
+Why one module of this size: the archive checks, the sparse streaming parser and the read limits
+guard one another (each limit is checked where the parser meets the bytes it bounds); split, a
+limit could be checked after the memory it guards was spent.
 """
 
 from __future__ import annotations

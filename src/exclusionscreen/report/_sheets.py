@@ -4,6 +4,10 @@ Nothing here touches a spreadsheet library: a sheet is a plain description (tabl
 column, lines of text, a chart over a table) that :mod:`._writer` puts into cells. The Summary
 draws its figures from ``result.overview()``, ``summary()``, ``criteria_summary()`` and ``pai14()``
 and never recomputes them.
+
+Why one module of this size: it describes every sheet of the report, one builder per sheet with
+its column order and printed columns; each builder is short, and keeping them together keeps
+the order of the workbook and its shared column kinds in one place.
 """
 
 from __future__ import annotations

@@ -9,6 +9,10 @@ Every text cell is written with ``write_string``: text from an input file never 
 an error value, a number or a link; only source URLs that :func:`._sheets.link_mask` accepts become
 links. The file is written to a temporary file beside the target (XlsxWriter's own temporary files
 in a temporary folder beside it) and moved into place when complete; on any failure both are removed.
+
+Why one module of this size: it is the only code that knows XlsxWriter; every cell type, style,
+link, print setting and the atomic write sit together so that no other module touches the
+spreadsheet library.
 """
 
 from __future__ import annotations
