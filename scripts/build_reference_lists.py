@@ -894,9 +894,39 @@ _UN_1929_SCOPE = Scope(
     (_SIPRI_IRAN, "http://heinonline.org/HOL/LandingPage?div=1&handle=hein.crs%2Fgovdaba0001&src=home"),
 )
 
+
 # Embargoes lifted before the snapshot of the programme files, or imposed again outside them.
 # Every date and scope is cited; where a day could not be established the row is left out and
 # docs/reference-data.md says so.
+def _un_1298(country: str) -> PastEmbargo:
+    """Resolution 1298 (2000) embargoed Eritrea and Ethiopia alike: one row per state."""
+    return PastEmbargo(
+        "un_arms_embargo",
+        country,
+        f"UN-SC1298-{country}",
+        "UN Security Council arms embargo on Eritrea and Ethiopia (resolution 1298)",
+        Instrument(
+            "2000-05-17",
+            "UNSC resolution 1298 (2000) of 17 May 2000: a twelve-month mandatory arms embargo on Eritrea and Ethiopia",
+            (
+                "https://api.parliament.uk/historic-hansard/written-answers/2000/may/18/ethiopia-and-eritrea",
+                "https://www.armscontrol.org/act/2000-06/news/un-imposes-arms-embargo-ethiopia-and-eritrea",
+            ),
+        ),
+        "2001-05-17",
+        "expired: the Council did not extend it beyond 16 May 2001 (presidential statement of 15 May 2001)",
+        (
+            "https://armscontrol.org/node/855",
+            "https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",
+        ),
+        Scope(
+            NATIONAL,
+            "resolution 1298 (2000): arms and related materiel to Eritrea and Ethiopia (government forces)",
+            ("https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",),
+        ),
+    )
+
+
 PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
     PastEmbargo(
         "un_arms_embargo",
@@ -1382,56 +1412,7 @@ PAST_EMBARGOES: tuple[PastEmbargo, ...] = (
         "the Federal Republic of Yugoslavia (Serbia and Montenegro) has no ISO 3166-1 code of its own today; the "
         "project records the row under RS (Serbia)",
     ),
-    PastEmbargo(
-        "un_arms_embargo",
-        "ER",
-        "UN-SC1298-ER",
-        "UN Security Council arms embargo on Eritrea and Ethiopia (resolution 1298)",
-        Instrument(
-            "2000-05-17",
-            "UNSC resolution 1298 (2000) of 17 May 2000: a twelve-month mandatory arms embargo on Eritrea and Ethiopia",
-            (
-                "https://api.parliament.uk/historic-hansard/written-answers/2000/may/18/ethiopia-and-eritrea",
-                "https://www.armscontrol.org/act/2000-06/news/un-imposes-arms-embargo-ethiopia-and-eritrea",
-            ),
-        ),
-        "2001-05-17",
-        "expired: the Council did not extend it beyond 16 May 2001 (presidential statement of 15 May 2001)",
-        (
-            "https://armscontrol.org/node/855",
-            "https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",
-        ),
-        Scope(
-            NATIONAL,
-            "resolution 1298 (2000): arms and related materiel to Eritrea and Ethiopia (government forces)",
-            ("https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",),
-        ),
-    ),
-    PastEmbargo(
-        "un_arms_embargo",
-        "ET",
-        "UN-SC1298-ET",
-        "UN Security Council arms embargo on Eritrea and Ethiopia (resolution 1298)",
-        Instrument(
-            "2000-05-17",
-            "UNSC resolution 1298 (2000) of 17 May 2000: a twelve-month mandatory arms embargo on Eritrea and Ethiopia",
-            (
-                "https://api.parliament.uk/historic-hansard/written-answers/2000/may/18/ethiopia-and-eritrea",
-                "https://www.armscontrol.org/act/2000-06/news/un-imposes-arms-embargo-ethiopia-and-eritrea",
-            ),
-        ),
-        "2001-05-17",
-        "expired: the Council did not extend it beyond 16 May 2001 (presidential statement of 15 May 2001)",
-        (
-            "https://armscontrol.org/node/855",
-            "https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",
-        ),
-        Scope(
-            NATIONAL,
-            "resolution 1298 (2000): arms and related materiel to Eritrea and Ethiopia (government forces)",
-            ("https://unsanctionsapp.com/cases/ethiopia-eritrea/episodes/ethiopiaeritrea-ep-1",),
-        ),
-    ),
+    *(_un_1298(country) for country in ("ER", "ET")),
     # ---- EU embargoes of the period ------------------------------------------------------------
     PastEmbargo(
         "eu_arms_embargo",
