@@ -12,6 +12,7 @@ message saying which criterion, which key and how.
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -275,8 +276,10 @@ def load_policy(name_or_path: str | Path | Policy, *, criteria_dir: str | Path |
     if not path.suffix and not path.exists():
         shipped = bundled_dir("criteria") / "policies" / f"{path.name}.yaml"
         if not shipped.is_file():
-            names = ", ".join(sorted(p.stem for p in shipped.parent.glob("*.yaml")))
-            message = f"no shipped policy of that name; shipped policies: {names}"
+            names = sorted(p.stem for p in shipped.parent.glob("*.yaml"))
+            close = difflib.get_close_matches(path.name, names, n=1)
+            hint = f"did you mean {close[0]}? " if close else ""
+            message = f"no shipped policy of that name; {hint}shipped policies: {', '.join(names)}"
             raise RuleFileError([RuleProblem(str(name_or_path), "", message)])
         path = shipped
     if not path.is_file():

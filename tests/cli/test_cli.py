@@ -2,6 +2,7 @@
 
 import subprocess
 import sys
+from importlib.metadata import version
 from pathlib import Path
 
 import openpyxl
@@ -131,3 +132,19 @@ def test_python_m_and_console_script_agree():
     a = subprocess.run([script, "criteria", "list"], capture_output=True, text=True)
     b = run("criteria", "list")
     assert a.returncode == b.returncode == 0 and a.stdout == b.stdout
+
+
+def test_version_prints_the_installed_version():
+    done = run("--version")
+    assert done.returncode == 0
+    assert done.stdout.strip() == f"exclusionscreen {version('exclusionscreen')}"
+
+
+def test_an_unknown_id_gets_the_nearest_shipped_one():
+    criterion = run("criteria", "show", "cluster_munition")
+    assert criterion.returncode == 1
+    assert "did you mean cluster_munitions?" in criterion.stderr
+    policy = run("criteria", "show", "brod")
+    assert policy.returncode == 1 and "did you mean broad?" in policy.stderr
+    far = run("criteria", "show", "zzzz")
+    assert far.returncode == 1 and "did you mean" not in far.stderr and "shipped policies: broad" in far.stderr

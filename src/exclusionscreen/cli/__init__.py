@@ -6,6 +6,8 @@ or key), 2 on a usage error.
 
 from __future__ import annotations
 
+from importlib.metadata import PackageNotFoundError, version
+
 import typer
 
 from . import criteria as _criteria
@@ -23,6 +25,27 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        try:
+            number = version("exclusionscreen")
+        except PackageNotFoundError:  # a bare source tree, not installed
+            number = "unknown"
+        typer.echo(f"exclusionscreen {number}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    """Screen portfolio holdings against weapons-related exclusion criteria."""
+
+
 app.add_typer(_criteria.app, name="criteria")
 app.add_typer(_holdings.app, name="holdings")
 app.add_typer(_lists.app, name="lists")

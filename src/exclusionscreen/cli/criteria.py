@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Annotated
 
@@ -57,6 +58,10 @@ def show(ident: str = typer.Argument(..., metavar="ID", help="A criterion or pol
         if ident in criteria:
             typer.echo(criterion_text(criteria[ident]))
             return
+        close = difflib.get_close_matches(ident, list(criteria), n=1)
+        if close and not Path(ident).suffix:
+            typer.echo(f"error: no criterion or policy {ident!r}; did you mean {close[0]}?", err=True)
+            raise typer.Exit(1)
         typer.echo(policy_text(load_policy(ident)))
     except RuleFileError as exc:
         typer.echo(str(exc), err=True)
