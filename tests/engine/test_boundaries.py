@@ -45,20 +45,7 @@ def isin(n: int) -> str:
 
 def screen_issuers(issuers: list[dict], **frames: list[dict]):
     """Screen one holding of each issuer (by ISIN) against a universe of these issuers and frames."""
-    issuers = [{"issuer_type": "corporate", "country": "GB", **row} for row in issuers]
-    securities = [dict(isin=isin(n), issuer_id=row["issuer_id"]) for n, row in enumerate(issuers)]
-    universe = Universe.from_frames(
-        issuers=pd.DataFrame(issuers),
-        securities=pd.DataFrame(securities),
-        **{name: pd.DataFrame(rows) for name, rows in frames.items()},
-    )
-    holdings = pd.DataFrame(
-        [
-            dict(portfolio_id="P", holding_id=f"P:{n}", isin=s["isin"], security_name=s["issuer_id"], market_value=1.0)
-            for n, s in enumerate(securities)
-        ]
-    )
-    return screen(holdings, universe, POLICY, as_of=AS_OF)
+    return screen_with(POLICY, issuers, **frames)
 
 
 def flags_of(result, criterion_id: str) -> pd.DataFrame:
