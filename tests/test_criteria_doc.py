@@ -67,7 +67,7 @@ def test_criteria_table_has_one_row_per_criterion_with_its_settings(page, shippe
     assert conventional["scope"] == "conventional_weapons: arms_revenue"
     cluster = by_id["cluster_munitions"]
     assert cluster["threshold"] == "any involvement" and cluster["action"] == "exclude"
-    assert "parents owning >= 50%" in cluster["ownership"]
+    assert "controlling parents of an involved company: exclude" in cluster["ownership"]
     assert "[Convention on Cluster Munitions (Dublin, 30 May 2008), Art. 1" in cluster["references"]
     assert "](https://www.clusterconvention.org/)" in cluster["references"]
     sales = by_id["arms_sales_rights_violating_regimes"]

@@ -16,6 +16,7 @@ import pytest
 from exclusionscreen.display import criterion_text, policy_text
 from exclusionscreen.errors import RuleFileError
 from exclusionscreen.rulefiles import (
+    _loosening,
     load_catalogue,
     load_criterion,
     load_policy,
@@ -23,6 +24,7 @@ from exclusionscreen.rulefiles import (
     shipped_policies,
     validate_rule_files,
 )
+from exclusionscreen.rules import Ownership
 from exclusionscreen.vocabulary import Action, Basis, Evidence
 
 CRITERION_IDS = {
@@ -166,8 +168,9 @@ def test_shipped_criteria_settings_are_the_documented_ones():
         assert c[cid].categories == (cid,)
         assert c[cid].revenue_threshold == 0.0 and c[cid].threshold_text == "any involvement"
         assert c[cid].action is Action.EXCLUDE
-        assert c[cid].ownership.parent_min_share == 0.5
-        assert c[cid].ownership.subsidiary_min_share == 0.5
+        assert c[cid].ownership.controlling_parents is Action.EXCLUDE
+        assert c[cid].ownership.controlled_subsidiaries is Action.EXCLUDE
+        assert c[cid].ownership.minority_owners_min_share is None
     assert "delivery_systems" in c["nuclear_weapons"].involvement_types
     conventional = c["conventional_weapons"]
     assert conventional.involvement_types == ("arms_revenue",)
@@ -302,7 +305,7 @@ def test_unknown_nested_key(tmp_path):
     )
     problem = only_problem(path)
     assert problem.key_path == "ownership.sister_min_share" and problem.line == 16
-    assert "parent_min_share, subsidiary_min_share" in problem.message
+    assert "controlled_subsidiaries, controlling_parents, minority_owners_action" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -420,8 +423,13 @@ def test_policy_may_tighten(tmp_path, catalogue_dir):
     munitions, exports, listed = p.criteria
     assert munitions.revenue_threshold == 0.0
     assert munitions.involvement_types == ("production", "sale", "key_components")
-    assert munitions.ownership.parent_min_share == 0.2
-    assert munitions.ownership.subsidiary_min_share == 0.5
+    # the former key parent_min_share below 50 % reads as controlling parents plus minority owners
+    assert munitions.ownership == Ownership(
+        controlling_parents=Action.EXCLUDE,
+        controlled_subsidiaries=Action.EXCLUDE,
+        minority_owners_min_share=0.2,
+        minority_owners_action=Action.EXCLUDE,
+    )
     assert exports.action is Action.EXCLUDE and exports.lookback_years == 10
     assert exports.country_lists == ("list_a", "list_b", "list_c")
     assert listed == load_catalogue(catalogue_dir)["listed"]
@@ -444,14 +452,14 @@ def test_policy_may_tighten(tmp_path, catalogue_dir):
             "drops cluster_munitions",
         ),
         (
-            "{criterion: munitions, ownership: {parent_min_share: 0.8}}",
-            "criteria[0].ownership.parent_min_share",
-            "raises the ownership share from 0.5 to 0.8",
+            "{criterion: munitions, ownership: {controlled_subsidiaries: watch}}",
+            "criteria[0].ownership.controlled_subsidiaries",
+            "turns exclude into watch for controlled subsidiaries",
         ),
         (
             "{criterion: munitions, ownership: {subsidiary_min_share: null}}",
-            "criteria[0].ownership.subsidiary_min_share",
-            "removes the ownership share of 0.5",
+            "criteria[0].ownership.controlled_subsidiaries",
+            "stops following controlled subsidiaries",
         ),
         ("{criterion: munitions, action: watch}", "criteria[0].action", "turns exclude into watch"),
         (
@@ -538,3 +546,42 @@ def test_cli_list_prints_every_shipped_criterion_and_policy():
     listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")}
     assert listed == CRITERION_IDS | POLICY_IDS
     assert "Criteria (18):" in result.stdout and "Policies (5):" in result.stdout
+
+
+def test_a_policy_may_add_a_minority_tier_and_tighten_relations_with_the_action(tmp_path, catalogue_dir):
+    path = policy(
+        tmp_path,
+        """
+        - criterion: munitions
+          ownership: {minority_owners_min_share: 0.2, minority_owners_action: watch}
+        """,
+    )
+    [munitions] = load_policy(path, criteria_dir=catalogue_dir).criteria
+    assert munitions.ownership.minority_owners_min_share == 0.2
+    assert munitions.ownership.minority_owners_action is Action.WATCH
+    assert munitions.ownership.controlling_parents is Action.EXCLUDE
+    # a relation that took the criterion's action (watch) follows it when a policy makes it exclude
+    shipped = policy(tmp_path, "- {criterion: private_military_services, action: exclude}", name="stricter")
+    [services] = load_policy(shipped).criteria
+    assert shipped_criteria()["private_military_services"].ownership.controlling_parents is Action.WATCH
+    assert services.ownership.controlling_parents is Action.EXCLUDE
+
+
+def test_raising_a_minority_tier_is_a_loosening():
+    assert _loosening("minority_owners_min_share", 0.2, 0.3) == "raises the ownership share from 0.2 to 0.3"
+    assert _loosening("minority_owners_min_share", 0.2, 0.1) is None
+    assert _loosening("minority_owners_action", Action.EXCLUDE, Action.WATCH) == (
+        "turns exclude into watch for minority owners"
+    )
+    assert _loosening("controlling_parents", Action.WATCH, Action.EXCLUDE) is None
+
+
+def test_a_former_subsidiary_share_below_half_is_refused_with_the_new_key(tmp_path):
+    path = write(
+        tmp_path,
+        "munitions.yaml",
+        MUNITIONS.replace("      subsidiary_min_share: 0.5", "      subsidiary_min_share: 0.3"),
+    )
+    problem = only_problem(path)
+    assert problem.key_path == "ownership.subsidiary_min_share"
+    assert "controlled_subsidiaries" in problem.message

@@ -31,6 +31,7 @@ __all__ = [
     "Holdings",
     "Involvement",
     "Issuers",
+    "OwnershipLinks",
     "ScreenedHoldings",
     "Securities",
     "TEXT",
@@ -178,6 +179,29 @@ class EntityLists(_Contract):
         return _dates_ordered(df)
 
 
+class OwnershipLinks(_Contract):
+    """Who owns how much of whom: one row per owner and owned company (an issuer may have several owners).
+
+    ``share`` is the owner's share of the owned company (blank when unknown: an unknown share never
+    makes control); ``control`` states control whatever the share (true, false or blank).
+    """
+
+    owner_issuer_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    owned_issuer_id: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    share: Series[float] = pa.Field(nullable=True, ge=0.0, le=1.0)
+    control: Series[pd.BooleanDtype] = pa.Field(nullable=True)
+    source: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})
+    as_of: Series[pd.Timestamp] = pa.Field(nullable=True)
+
+    @pa.dataframe_check(error="owner_issuer_id must differ from owned_issuer_id")
+    def not_own_owner(cls, df: pd.DataFrame) -> pd.Series:
+        return df["owner_issuer_id"] != df["owned_issuer_id"]
+
+    @pa.dataframe_check(error="each (owner_issuer_id, owned_issuer_id) pair is given once")
+    def one_row_per_pair(cls, df: pd.DataFrame) -> pd.Series:
+        return ~df.duplicated(["owner_issuer_id", "owned_issuer_id"], keep=False)
+
+
 class Flags(_Contract):
     """The engine's output: one row per holding and criterion hit, with the evidence behind it."""
 
@@ -233,6 +257,7 @@ CONTRACTS: dict[str, type[_Contract]] = {
     "country_exposure": CountryExposure,
     "country_lists": CountryLists,
     "entity_lists": EntityLists,
+    "ownership_links": OwnershipLinks,
     "flags": Flags,
     "screened_holdings": ScreenedHoldings,
 }

@@ -61,12 +61,14 @@ def ownership_text(c: Criterion) -> str:
     """The ownership rules of a criterion in words."""
     if c.evidence is Evidence.SOVEREIGN:
         return "not applicable (states)"
-    parts = []
-    if c.ownership.parent_min_share is not None:
-        parts.append(f"parents owning >= {c.ownership.parent_min_share:.0%} of an involved company")
-    if c.ownership.subsidiary_min_share is not None:
-        share = c.ownership.subsidiary_min_share
-        parts.append(f"subsidiaries >= {share:.0%} owned by an involved parent")
+    o, parts = c.ownership, []
+    if o.controlling_parents is not None:
+        parts.append(f"controlling parents of an involved company: {o.controlling_parents.value}")
+    if o.controlled_subsidiaries is not None:
+        parts.append(f"subsidiaries an involved company controls: {o.controlled_subsidiaries.value}")
+    if o.minority_owners_min_share is not None:
+        action = (o.minority_owners_action or c.action).value
+        parts.append(f"owners of >= {o.minority_owners_min_share:.0%} of an involved company: {action}")
     return "; ".join(parts) if parts else "involved company only"
 
 

@@ -16,7 +16,7 @@ import pandas as pd
 
 from ._fast import lookup
 from .evidence import PreparedEvidence, valid_on
-from .ownership import ancestors, descendants
+from .ownership import OwnershipGraph, ownership_graph, ownership_links, related
 from .rulefiles import shipped_criteria
 from .rules import Criterion, Policy
 from .vocabulary import Action, Evidence, Via
@@ -206,30 +206,58 @@ def _list_hits(c: Criterion, ev: PreparedEvidence) -> pd.DataFrame:
     )
 
 
-def _spread(criteria, hits: pd.DataFrame, issuers: pd.DataFrame) -> pd.DataFrame:
-    """Hits that ownership rules add: parents and subsidiaries of the involved issuers, all criteria at once."""
+# relation -> (walks upward, control links only, how the flag arose, the relation in words)
+_RELATIONS = {
+    "controlling_parents": (True, True, Via.PARENT, "controlling parent of"),
+    "controlled_subsidiaries": (False, True, Via.SUBSIDIARY, "controlled subsidiary of"),
+    "minority_owners": (True, False, Via.PARENT, "owner of"),
+}
+
+
+def _percent(share: pd.Series) -> pd.Series:
+    return (share * 100).round(1).map("{:g} %".format)
+
+
+def _spread(criteria, hits: pd.DataFrame, graph: OwnershipGraph) -> pd.DataFrame:
+    """Hits that ownership rules add, all criteria at once: along each relation a criterion follows,
+    the companies related to an involved issuer, with the relation's action (watch where the involved
+    issuer's own hit is a watch, or where a share on the way is unknown)."""
     start = hits[hits["cause_issuer_id"].notna()].rename(columns={"subject_id": "issuer_id"})
+    # one start per issuer and criterion: its strongest hit
+    start = start.sort_values("action", key=lambda a: a.ne(Action.EXCLUDE.value), kind="stable")
+    start = start.drop_duplicates(["issuer_id", "criterion_id"])
     out = []
-    for attribute, walk, via in (
-        ("parent_min_share", ancestors, Via.PARENT),
-        ("subsidiary_min_share", descendants, Via.SUBSIDIARY),
-    ):
-        floors = {c.id: getattr(c.ownership, attribute) for c in criteria}
-        floors = {k: v for k, v in floors.items() if v is not None}
-        rows = start[start["criterion_id"].isin(floors)]
+    for relation, (upward, control_only, via, words) in _RELATIONS.items():
+        actions = {c.id: c.ownership.relations[relation].value for c in criteria if relation in c.ownership.relations}
+        rows = start[start["criterion_id"].isin(actions)]
         if rows.empty:
             continue
-        found = walk(issuers, rows.assign(min_share=rows["criterion_id"].map(floors)))
-        if len(found):
-            spread = found.drop(columns=["issuer_id", "min_share"]).rename(columns={"relative_id": "subject_id"})
-            spread["via"] = via.value
-            spread["evidence_note"] = (
-                spread["evidence_note"].fillna("").astype(str)
-                + f" [{via.value} rule: owns "
-                + (spread["share"] * 100).round(1).astype(str)
-                + " %]"
-            ).str.strip()
-            out.append(spread[HIT_COLUMNS])
+        found = related(graph, rows, upward=upward, control_only=control_only)
+        if found.empty:
+            continue
+        if control_only:
+            sure = found["controlled"]
+        else:
+            floor = found["criterion_id"].map({c.id: c.ownership.minority_owners_min_share for c in criteria})
+            found = found[found["share_most"] >= floor - 1e-12]
+            if found.empty:
+                continue
+            sure = found["share_known"] >= floor[found.index] - 1e-12
+        excluded = sure & found["action"].eq(Action.EXCLUDE.value)
+        action = found["criterion_id"].map(actions).where(excluded, Action.WATCH.value)
+        path = found["path"].where(found["path"].eq(""), " via " + found["path"])
+        share = found["share_known"].where(found["share_known"].eq(found["share_most"]))
+        shown = (", effective share " + _percent(share)).where(share.notna(), ", effective share unknown")
+        relation_note = (words + " " + found["cause_name"].fillna(found["cause_issuer_id"]) + path + shown).where(
+            sure, "ownership share unknown: possibly " + words + " " + found["cause_name"].fillna("") + path
+        )
+        spread = found.assign(
+            subject_id=found["relative_id"],
+            via=via.value,
+            action=action,
+            evidence_note=(found["evidence_note"].fillna("").astype(str) + " [" + relation_note + "]").str.strip(),
+        )
+        out.append(spread[HIT_COLUMNS])
     return pd.concat(out, ignore_index=True) if out else hits[HIT_COLUMNS].iloc[:0]
 
 
@@ -254,7 +282,8 @@ def evaluate_criteria(
     if not frames:
         return pd.DataFrame(columns=HIT_COLUMNS)
     direct = pd.concat(frames, ignore_index=True)
-    hits = pd.concat([direct, _spread(criteria, direct, universe.issuers)], ignore_index=True)
+    graph = ownership_graph(ownership_links(universe.issuers, universe.ownership_links), names)
+    hits = pd.concat([direct, _spread(criteria, direct, graph)], ignore_index=True)
     by_id = {c.id: c for c in criteria}
     hits["criterion_version"] = hits["criterion_id"].map({k: c.version for k, c in by_id.items()})
     hits["basis"] = hits["criterion_id"].map({k: c.basis.value for k, c in by_id.items()})

@@ -24,7 +24,7 @@ from .errors import OverrideError
 from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from .identifiers import IDENTIFIER_COLUMNS, normalise_identifiers
 from .names import NameIndex, best_matches, issuer_name_index, issuer_name_table, legal_form_tails, normalise_names
-from .ownership import ultimate_parents
+from .ownership import link_cycles, ownership_links, ultimate_parents
 from .universe import Universe
 
 __all__ = [
@@ -363,7 +363,8 @@ def prepare_universe(universe: Universe) -> PreparedUniverse:
     ownership cycles and the universe's unresolved references."""
     issuers = universe.issuers
     issuer_names = issuer_name_table(issuers)
-    ultimate, cycles = ultimate_parents(issuers)
+    ultimate, _ = ultimate_parents(issuers)
+    cycles = link_cycles(ownership_links(issuers, universe.ownership_links))  # parent links and the links table
     names = issuers.set_index("issuer_id")["issuer_name"]
     names.index.get_indexer(names.index[:1])  # builds the index's hash table here, once
     parent_of = pd.Series(ultimate.to_numpy(), index=names.index)

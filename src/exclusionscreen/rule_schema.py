@@ -114,7 +114,26 @@ class _Reference(_Model):
     note: OptionalText = None
 
 
+OptionalAction = Annotated[
+    Action | None,
+    _rule(
+        lambda v: v in {a.value for a in Action},
+        "{value} is not one of: " + ", ".join(a.value for a in Action),
+        optional=True,
+    ),
+]
+
+
 class _Ownership(_Model):
+    """The relations an involved company's involvement spreads along, each with its action.
+
+    ``minority_owners_action`` defaults to the criterion's action. ``parent_min_share`` and
+    ``subsidiary_min_share`` are the former keys, still read (see ``Ownership.from_legacy``)."""
+
+    controlling_parents: OptionalAction = None
+    controlled_subsidiaries: OptionalAction = None
+    minority_owners_min_share: OptionalShare = None
+    minority_owners_action: OptionalAction = None
     parent_min_share: OptionalShare = None
     subsidiary_min_share: OptionalShare = None
 
@@ -123,7 +142,13 @@ References = Annotated[
     tuple[Annotated[_Reference, _mapping("each reference is a mapping with instrument, provision, url, note")], ...],
     _rule(lambda v: isinstance(v, list) and v, "must list at least one legal or normative reference"),
 ]
-OwnershipMap = Annotated[_Ownership, _mapping("must be a mapping with parent_min_share and/or subsidiary_min_share")]
+OwnershipMap = Annotated[
+    _Ownership,
+    _mapping(
+        "must be a mapping with controlling_parents, controlled_subsidiaries (an action each) and/or "
+        "minority_owners_min_share (a fraction) with minority_owners_action"
+    ),
+]
 
 
 class _RuleFile(_Model):

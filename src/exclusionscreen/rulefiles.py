@@ -135,8 +135,38 @@ def _parse_criterion(doc: _Document) -> Criterion | None:
     fields = {key: getattr(model, key) for key in type(model).model_fields if key != "schema_version"}
     fields["references"] = tuple(Reference(**r.model_dump()) for r in model.references)
     if "ownership" in fields:
-        fields["ownership"] = Ownership(**model.ownership.model_dump())
+        settings = _ownership_settings(doc, "ownership", model.ownership, model.action)
+        if settings.get("minority_owners_min_share") is not None and settings.get("minority_owners_action") is None:
+            settings["minority_owners_action"] = model.action
+        fields["ownership"] = Ownership(**settings)
+    if doc.problems:
+        return None
     return Criterion(**fields, source_file=doc.name)
+
+
+def _ownership_settings(doc: _Document, prefix: str, model: BaseModel, action: Action) -> dict[str, Any]:
+    """The ownership keys a file sets, in today's keys: the former ``parent_min_share`` and
+    ``subsidiary_min_share`` are read with the criterion's `action` (``Ownership.from_legacy``)."""
+    given = model.model_fields_set
+    out = {k: getattr(model, k) for k in given if k not in _LEGACY_OWNERSHIP}
+    legacy = {k: getattr(model, k) for k in given & set(_LEGACY_OWNERSHIP)}
+    share = legacy.get("subsidiary_min_share")
+    if share is not None and share < 0.5:
+        doc.problem(
+            _join(prefix, "subsidiary_min_share"),
+            f"a subsidiary share below 50 % ({share:g}) is no longer read: subsidiaries are followed when "
+            "controlled; write controlled_subsidiaries: <action>",
+        )
+    for key, relation in _LEGACY_OWNERSHIP.items():
+        if key in legacy and legacy[key] is None:  # a null former key stops following its relation
+            out.setdefault(relation, None)
+    converted = Ownership.from_legacy(action, **{k: v for k, v in legacy.items() if v is not None})
+    return {**converted, **out}
+
+
+#: the former ownership keys and the relation each now stands for
+_LEGACY_OWNERSHIP = {"parent_min_share": "controlling_parents", "subsidiary_min_share": "controlled_subsidiaries"}
+_RELATIONS = ("controlling_parents", "controlled_subsidiaries", "minority_owners_action")
 
 
 def load_criterion(path: str | Path) -> Criterion:
@@ -188,6 +218,10 @@ def _loosening(key: str, old: Any, new: Any) -> str | None:
         return f"removes the ownership share of {old:g}"
     if key.endswith("_min_share") and old is not None and new > old:
         return f"raises the ownership share from {old:g} to {new:g}"
+    if key in _RELATIONS and old is not None and new is None:
+        return f"stops following {key.removesuffix('_action').replace('_', ' ')}"
+    if key in _RELATIONS and old is Action.EXCLUDE and new is Action.WATCH:
+        return f"turns exclude into watch for {key.removesuffix('_action').replace('_', ' ')}"
     return None
 
 
@@ -199,8 +233,9 @@ def _tighten(doc: _Document, base: Criterion, entry: PolicyEntry, prefix: str) -
             doc.problem(
                 _join(prefix, key), f"criterion {base.id!r} (evidence {base.evidence.value!r}) has no {key!r} to set"
             )
-        elif key == "ownership":  # each share given sets that share alone
-            settings.update({f"ownership.{k}": getattr(entry.ownership, k) for k in entry.ownership.model_fields_set})
+        elif key == "ownership":  # each relation or share given sets that one alone
+            given = _ownership_settings(doc, _join(prefix, "ownership"), entry.ownership, base.action)
+            settings.update({f"ownership.{k}": v for k, v in given.items()})
         else:
             settings[key] = getattr(entry, key)
     changes: dict[str, Any] = {}
@@ -216,8 +251,14 @@ def _tighten(doc: _Document, base: Criterion, entry: PolicyEntry, prefix: str) -
         else:
             changes[path] = new
     shares = {k.removeprefix("ownership."): changes.pop(k) for k in list(changes) if k.startswith("ownership.")}
+    action = changes.get("action", base.action)
+    if action is not base.action:  # relations that took the criterion's action follow it when tightened
+        shares = {**{k: action for k in _RELATIONS if getattr(base.ownership, k) is base.action}, **shares}
     if shares:
-        changes["ownership"] = replace(base.ownership, **shares)
+        ownership = replace(base.ownership, **shares)
+        if ownership.minority_owners_min_share is not None and ownership.minority_owners_action is None:
+            ownership = replace(ownership, minority_owners_action=action)
+        changes["ownership"] = ownership
     return replace(base, **changes) if changes else base
 
 

@@ -35,15 +35,52 @@ class Reference:
 
 @dataclass(frozen=True)
 class Ownership:
-    """When a parent or a subsidiary of an involved company is caught.
+    """Which companies an involved company's involvement also catches, each relation with its action.
 
-    parent_min_share: a parent owning at least this share of an involved company is caught.
-    subsidiary_min_share: a subsidiary owned at least this share by an involved parent is caught.
-    ``None`` means the rule does not apply.
+    controlling_parents: companies that control the involved company, directly or through companies
+    they control (control: a share of at least 50 % or a control flag, at every link).
+    controlled_subsidiaries: companies the involved company controls, directly or through others.
+    minority_owners_min_share / minority_owners_action: owners whose economic share of the involved
+    company (shares multiplied along each path, summed over the paths) is at least this share.
+    ``None`` means the relation is not followed.
     """
 
-    parent_min_share: float | None = None
-    subsidiary_min_share: float | None = None
+    controlling_parents: Action | None = None
+    controlled_subsidiaries: Action | None = None
+    minority_owners_min_share: float | None = None
+    minority_owners_action: Action | None = None
+
+    def __post_init__(self) -> None:
+        for key in ("controlling_parents", "controlled_subsidiaries", "minority_owners_action"):
+            value = getattr(self, key)
+            if value is not None and not isinstance(value, Action):
+                object.__setattr__(self, key, Action(value))
+
+    @property
+    def relations(self) -> dict[str, Action]:
+        """The relations followed, by name, with their action."""
+        out = {
+            "controlling_parents": self.controlling_parents,
+            "controlled_subsidiaries": self.controlled_subsidiaries,
+            "minority_owners": self.minority_owners_action if self.minority_owners_min_share is not None else None,
+        }
+        return {k: v for k, v in out.items() if v is not None}
+
+    @classmethod
+    def from_legacy(cls, action: Action, **keys: float | None) -> dict:
+        """The settings that the former keys ``parent_min_share`` and ``subsidiary_min_share`` stand for,
+        with the criterion's `action`: a parent share of 50 % or more reads as controlling parents, a
+        lower one adds minority owners at that share; a subsidiary share reads as controlled
+        subsidiaries (a subsidiary share below 50 % is refused by the rule-file reader)."""
+        out: dict = {}
+        parent = keys.get("parent_min_share")
+        if parent is not None:
+            out["controlling_parents"] = action
+            if parent < 0.5:
+                out["minority_owners_min_share"], out["minority_owners_action"] = parent, action
+        if keys.get("subsidiary_min_share") is not None:
+            out["controlled_subsidiaries"] = action
+        return out
 
 
 @dataclass(frozen=True)
@@ -93,7 +130,9 @@ class Criterion:
         fields["basis"], fields["evidence"] = Basis(fields["basis"]), Evidence(fields["evidence"])
         fields["action"] = Action(fields["action"])
         fields["references"] = tuple(Reference(**r) for r in fields["references"])
-        fields["ownership"] = Ownership(**fields["ownership"])
+        ownership = dict(fields["ownership"])
+        legacy = {k: ownership.pop(k) for k in ("parent_min_share", "subsidiary_min_share") if k in ownership}
+        fields["ownership"] = Ownership(**ownership, **Ownership.from_legacy(fields["action"], **legacy))
         for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
             fields[key] = tuple(fields[key])
         return cls(**fields)

@@ -83,7 +83,8 @@ def screen(
     thresholds = {"match_threshold": match_threshold, "review_threshold": review_threshold}
     per_security = resolve_securities(securities, universe, prepared, decisions=decided, **thresholds)
     warnings += [
-        f"ownership cycle among issuers {' -> '.join(c)}; their ultimate parent is left as themselves"
+        f"ownership cycle among issuers {', '.join(c)}: its links are not followed, and their ultimate parent "
+        "is left as themselves"
         for c in prepared.cycles
     ]
     # evidence and evaluate; meanwhile each holding's resolution is copied from its security's in a

@@ -1,7 +1,7 @@
 """The reference universe: issuers, securities, evidence and lists, validated at the door.
 
 A reference-data folder holds one file per contract, named after it (``issuers``, ``securities``,
-``involvement``, ``country_exposure``, ``country_lists``, ``entity_lists``), each ``.csv`` or
+``involvement``, ``country_exposure``, ``country_lists``, ``entity_lists``, ``ownership_links``), each ``.csv`` or
 ``.parquet``, any of them absent when not needed. :func:`load_universe` reads and validates them and
 merges in the lists bundled with exclusionscreen unless told not to.
 """
@@ -33,6 +33,9 @@ UNIVERSE_FILES = {
     name: CONTRACTS[name]
     for name in ("issuers", "securities", "involvement", "country_exposure", "country_lists", "entity_lists")
 }
+UNIVERSE_FILES["ownership_links"] = CONTRACTS["ownership_links"]  # owners beside parent_issuer_id
+#: how a control flag may be written in a file
+_FLAG_WORDS = {"true": True, "yes": True, "1": True, "false": False, "no": False, "0": False}
 
 
 def _empty(model) -> pd.DataFrame:
@@ -58,6 +61,8 @@ class Universe:
     country_exposure: pd.DataFrame
     country_lists: pd.DataFrame
     entity_lists: pd.DataFrame
+    #: owner-owned links beside the issuers' parent_issuer_id, so an issuer may have several owners
+    ownership_links: pd.DataFrame
     inputs: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["kind", "path", "sha256", "rows"]))
     sources: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -120,6 +125,8 @@ class Universe:
         checks = [
             ("securities", self.securities["issuer_id"], known, "name issuer ids not in issuers"),
             ("issuers", self.issuers["parent_issuer_id"].dropna(), known, "name parents not in issuers"),
+            ("ownership_links", self.ownership_links["owner_issuer_id"], known, "name owners not in issuers"),
+            ("ownership_links", self.ownership_links["owned_issuer_id"], known, "name owned issuers not in issuers"),
             ("involvement", self.involvement["issuer_id"].dropna(), known, "name issuer ids not in issuers"),
             ("country_exposure", self.country_exposure["issuer_id"], known, "name issuer ids not in issuers"),
             (
@@ -166,6 +173,13 @@ def _prepare(name: str, frame: pd.DataFrame, source: str, row_label: str = "row"
         frame = normalise_identifiers(frame, derive_isin=False)
     if name == "issuers" and "lei" in frame.columns:
         frame = frame.assign(lei=frame["lei"].astype("str").str.strip().str.upper())
+    if name == "ownership_links" and "control" in frame.columns and not pd.api.types.is_bool_dtype(frame["control"]):
+        text = frame["control"].astype("str").str.strip().str.lower()
+        flag = text.map(_FLAG_WORDS).astype("boolean")
+        # a word outside the table stays as written, so that the contract names its row
+        frame = frame.assign(
+            control=flag.astype(object).where(flag.notna() | frame["control"].isna(), frame["control"])
+        )
     for column in ("country", "recipient_country"):
         if column in frame.columns:
             frame = frame.assign(**{column: frame[column].astype("str").str.strip().str.upper()})

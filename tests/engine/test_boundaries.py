@@ -22,7 +22,9 @@ SOURCE = "Fictional test evidence"
 # conventional weapons (arms revenue of 5 % or more) as a policy may tighten it: exclude, and parents
 # of an involved company are caught
 ARMS = replace(
-    shipped_criteria()["conventional_weapons"], action=Action.EXCLUDE, ownership=Ownership(parent_min_share=0.5)
+    shipped_criteria()["conventional_weapons"],
+    action=Action.EXCLUDE,
+    ownership=Ownership(controlling_parents=Action.EXCLUDE),
 )
 EXPOSURE = shipped_criteria()["arms_sales_rights_violating_regimes"]  # five-year look-back
 LISTS = shipped_criteria()["official_military_lists"]
@@ -173,15 +175,16 @@ def test_embargo_counts_for_a_delivery_year_it_covers_for_a_day_or_more():
     assert set(flags.index) == {"BEGAN_MIDYEAR", "ENDED_MIDYEAR", "BEGAN_ON_LAST_DAY", "ON_SCREENING_DAY"}
 
 
-# each ownership rule with its own floor: parents owning half are caught, subsidiaries only when
-# wholly owned
+# control begins at exactly 50 %: parents and subsidiaries are caught from there, not below
 OWNED = Policy(
-    id="ownership_floors",
+    id="ownership_control",
     version="1.0.0",
-    title="Ownership floors",
-    description="Conventional weapons excluded; parents from 50 %, subsidiaries at 100 %.",
+    title="Ownership control",
+    description="Conventional weapons excluded; controlling parents and controlled subsidiaries too.",
     references=ARMS.references,
-    criteria=(replace(ARMS, ownership=Ownership(parent_min_share=0.5, subsidiary_min_share=1.0)),),
+    criteria=(
+        replace(ARMS, ownership=Ownership(controlling_parents=Action.EXCLUDE, controlled_subsidiaries=Action.EXCLUDE)),
+    ),
 )
 
 
@@ -206,19 +209,34 @@ def screen_with(policy: Policy, issuers: list[dict], overrides: pd.DataFrame | N
 ARMS_EVIDENCE = dict(category="conventional_weapons", involvement_type="arms_revenue", source=SOURCE)
 
 
-def test_parent_and_subsidiary_rules_each_use_their_own_floor():
+def test_control_begins_at_exactly_half_for_parents_and_subsidiaries():
     issuers = [
         dict(issuer_id="HALF_OWNER", issuer_name="Halfmoon Holdings plc"),
+        dict(issuer_id="NEAR_HALF_OWNER", issuer_name="Nearly Half Holdings plc"),
         dict(
             issuer_id="INVOLVED", issuer_name="Involved Arms Ltd", parent_issuer_id="HALF_OWNER", parent_ownership=0.5
         ),
         dict(issuer_id="HALF_SUB", issuer_name="Half Sub Ltd", parent_issuer_id="INVOLVED", parent_ownership=0.5),
-        dict(issuer_id="WHOLE_SUB", issuer_name="Whole Sub Ltd", parent_issuer_id="INVOLVED", parent_ownership=1.0),
+        dict(
+            issuer_id="NEAR_HALF_SUB",
+            issuer_name="Near Half Sub Ltd",
+            parent_issuer_id="INVOLVED",
+            parent_ownership=0.4999,
+        ),
     ]
-    result = screen_with(OWNED, issuers, involvement=[dict(issuer_id="INVOLVED", revenue_share=0.3, **ARMS_EVIDENCE)])
+    links = [
+        dict(owner_issuer_id="NEAR_HALF_OWNER", owned_issuer_id="INVOLVED", share=0.4999, source=SOURCE),
+    ]
+    result = screen_with(
+        OWNED,
+        issuers,
+        involvement=[dict(issuer_id="INVOLVED", revenue_share=0.3, **ARMS_EVIDENCE)],
+        ownership_links=links,
+    )
     via = flags_of(result, "conventional_weapons")["via"].to_dict()
-    assert via == {"INVOLVED": "direct", "HALF_OWNER": "parent", "WHOLE_SUB": "subsidiary"}
-    assert status_of(result, "HALF_SUB") == "clear"
+    assert via == {"INVOLVED": "direct", "HALF_OWNER": "parent", "HALF_SUB": "subsidiary"}
+    assert status_of(result, "NEAR_HALF_OWNER") == "clear"
+    assert status_of(result, "NEAR_HALF_SUB") == "clear"
 
 
 def _override(issuer_id: str, decision: str, approved_on: str, expires_on: str | None) -> dict:
