@@ -543,10 +543,20 @@ def _criteria_tables(policy: Policy) -> dict[str, pd.DataFrame]:
         ],
         columns=["criterion_id", "evidence", "list_id", "lookback", "action"],
     )
+    relations = [c.ownership.relations for c in criteria]
     ownership = pd.DataFrame(
-        [(c.id, c.ownership.parent_min_share, c.ownership.subsidiary_min_share) for c in criteria],
-        columns=["criterion_id", "parent_min", "subsidiary_min"],
-    ).astype({"parent_min": float, "subsidiary_min": float})
+        [
+            (
+                c.id,
+                r.get("controlling_parents"),
+                r.get("controlled_subsidiaries"),
+                c.ownership.minority_owners_min_share if "minority_owners" in r else None,
+                r.get("minority_owners"),
+            )
+            for c, r in zip(criteria, relations, strict=True)
+        ],
+        columns=["criterion_id", "parents", "subsidiaries", "minority_min", "minority_action"],
+    ).astype({"parents": str, "subsidiaries": str, "minority_min": float, "minority_action": str})
     return {"scope": scope, "crit_lists": lists, "crit_ownership": ownership}
 
 
@@ -659,33 +669,57 @@ CREATE OR REPLACE TEMP TABLE direct AS
     SELECT DISTINCT s.subject_id, c.criterion_id, c.action, 'list', NULL
     FROM list_names ln JOIN name_norm n ON n.name = ln.name JOIN subjects s ON s.norm = n.norm
     JOIN crit_lists c ON c.evidence = 'entity_list' AND c.list_id = ln.list_id;
+-- ownership: control (>= 50 %) is followed along chains; an unknown share never makes control and gives
+-- watch; minority owners by economic share (products along each path, summed over the paths)
 CREATE OR REPLACE TEMP TABLE edges AS
-    SELECT issuer_id AS child, parent_issuer_id AS parent, coalesce(parent_ownership, 0.5) AS share
+    SELECT issuer_id AS child, parent_issuer_id AS parent, parent_ownership AS share,
+           coalesce(parent_ownership >= 0.5, false) AS ctl, parent_ownership IS NULL AS unk
     FROM issuers WHERE parent_issuer_id IS NOT NULL;
 CREATE OR REPLACE TEMP TABLE spread AS
     WITH RECURSIVE
     start AS (
-        SELECT DISTINCT d.subject_id, d.criterion_id, d.action, d.revenue_share, o.parent_min, o.subsidiary_min
-        FROM direct d JOIN crit_ownership o USING (criterion_id) WHERE d.subject_id NOT LIKE 'name:%'),
-    up(start_id, criterion_id, action, revenue_share, floor, rel, share, depth) AS (
-        SELECT subject_id, criterion_id, action, revenue_share, parent_min, subject_id, 1.0, 0
-        FROM start WHERE parent_min IS NOT NULL
+        SELECT d.subject_id, d.criterion_id, min(d.action) AS action,
+               any_value(o.parents) AS parents, any_value(o.subsidiaries) AS subsidiaries,
+               any_value(o.minority_min) AS minority_min, any_value(o.minority_action) AS minority_action
+        FROM direct d JOIN crit_ownership o USING (criterion_id) WHERE d.subject_id NOT LIKE 'name:%'
+        GROUP BY d.subject_id, d.criterion_id),
+    up(start_id, criterion_id, rel, sure, depth) AS (
+        SELECT subject_id, criterion_id, subject_id, true, 0 FROM start WHERE parents IS NOT NULL
         UNION ALL
-        SELECT u.start_id, u.criterion_id, u.action, u.revenue_share, u.floor, e.parent, u.share * e.share,
-               u.depth + 1
+        SELECT u.start_id, u.criterion_id, e.parent, u.sure AND e.ctl, u.depth + 1
         FROM up u JOIN edges e ON e.child = u.rel
-        WHERE u.share * e.share >= u.floor - 1e-12 AND e.parent <> u.start_id AND u.depth < 25),
-    down(start_id, criterion_id, action, revenue_share, floor, rel, share, depth) AS (
-        SELECT subject_id, criterion_id, action, revenue_share, subsidiary_min, subject_id, 1.0, 0
-        FROM start WHERE subsidiary_min IS NOT NULL
+        WHERE (e.ctl OR e.unk) AND e.parent <> u.start_id AND u.depth < 25),
+    down(start_id, criterion_id, rel, sure, depth) AS (
+        SELECT subject_id, criterion_id, subject_id, true, 0 FROM start WHERE subsidiaries IS NOT NULL
         UNION ALL
-        SELECT d.start_id, d.criterion_id, d.action, d.revenue_share, d.floor, e.child, d.share * e.share,
-               d.depth + 1
+        SELECT d.start_id, d.criterion_id, e.child, d.sure AND e.ctl, d.depth + 1
         FROM down d JOIN edges e ON e.parent = d.rel
-        WHERE d.share * e.share >= d.floor - 1e-12 AND e.child <> d.start_id AND d.depth < 25)
-    SELECT rel AS subject_id, criterion_id, action, 'parent' AS via, revenue_share FROM up WHERE depth > 0
+        WHERE (e.ctl OR e.unk) AND e.child <> d.start_id AND d.depth < 25),
+    owners(start_id, criterion_id, rel, lo, hi, depth) AS (
+        SELECT subject_id, criterion_id, subject_id, 1.0, 1.0, 0 FROM start WHERE minority_min IS NOT NULL
+        UNION ALL
+        SELECT o.start_id, o.criterion_id, e.parent, o.lo * coalesce(e.share, 0), o.hi * coalesce(e.share, 1),
+               o.depth + 1
+        FROM owners o JOIN edges e ON e.child = o.rel
+        WHERE e.parent <> o.start_id AND o.depth < 25 AND o.hi * coalesce(e.share, 1) > 0)
+    SELECT u.rel AS subject_id, u.criterion_id,
+           CASE WHEN bool_or(u.sure) AND any_value(s.action) = 'exclude' AND any_value(s.parents) = 'exclude'
+                THEN 'exclude' ELSE 'watch' END AS action, 'parent' AS via, NULL::DOUBLE AS revenue_share
+    FROM up u JOIN start s ON s.subject_id = u.start_id AND s.criterion_id = u.criterion_id
+    WHERE u.depth > 0 GROUP BY u.start_id, u.rel, u.criterion_id
     UNION ALL
-    SELECT rel, criterion_id, action, 'subsidiary', revenue_share FROM down WHERE depth > 0;
+    SELECT d.rel, d.criterion_id,
+           CASE WHEN bool_or(d.sure) AND any_value(s.action) = 'exclude' AND any_value(s.subsidiaries) = 'exclude'
+                THEN 'exclude' ELSE 'watch' END, 'subsidiary', NULL
+    FROM down d JOIN start s ON s.subject_id = d.start_id AND s.criterion_id = d.criterion_id
+    WHERE d.depth > 0 GROUP BY d.start_id, d.rel, d.criterion_id
+    UNION ALL
+    SELECT o.rel, o.criterion_id,
+           CASE WHEN sum(o.lo) >= any_value(s.minority_min) - 1e-12 AND any_value(s.action) = 'exclude'
+                     AND any_value(s.minority_action) = 'exclude' THEN 'exclude' ELSE 'watch' END, 'parent', NULL
+    FROM owners o JOIN start s ON s.subject_id = o.start_id AND s.criterion_id = o.criterion_id
+    WHERE o.depth > 0 GROUP BY o.start_id, o.rel, o.criterion_id
+    HAVING sum(o.hi) >= any_value(s.minority_min) - 1e-12;
 -- one hit per subject and criterion: exclude before watch, then by how it arose, then by revenue share
 CREATE OR REPLACE TEMP TABLE hits AS
     SELECT subject_id, criterion_id,

@@ -13,7 +13,7 @@ from exclusionscreen.cli import app
 from exclusionscreen.contracts import CONTRACTS
 
 DOCS = Path(__file__).resolve().parents[1] / "docs"
-_TYPES = {"text": "string", "float": "float64", "date": "datetime64", "integer": "Int64"}
+_TYPES = {"text": "string", "float": "float64", "date": "datetime64", "integer": "Int64", "boolean": "boolean"}
 
 
 def _sections(text: str) -> dict[str, str]:
