@@ -23,21 +23,23 @@ def frame(rows):
     return pd.DataFrame(rows, columns=["issuer_id", "parent_issuer_id", "parent_ownership"])
 
 
-def policy_with(ownership: Ownership) -> Policy:
+def policy_with(ownership: Ownership, criterion=MINES) -> Policy:
     return Policy(
         id="ownership_test",
         version="1.0.0",
         title="Ownership test",
         description="Anti-personnel mines with the ownership rule under test.",
         references=MINES.references,
-        criteria=(replace(MINES, ownership=ownership),),
+        criteria=(replace(criterion, ownership=ownership),),
     )
 
 
 CONTROL = Ownership(controlling_parents=Action.EXCLUDE, controlled_subsidiaries=Action.EXCLUDE)
 
 
-def screen_graph(ownership: Ownership, issuers: list[tuple], links: list[tuple] = (), involved=("MINE",)):
+def screen_graph(
+    ownership: Ownership, issuers: list[tuple], links: list[tuple] = (), involved=("MINE",), criterion=MINES
+):
     """Screen one holding of each issuer. `issuers` are (id, parent id, parent share); `links` are
     (owner, owned, share, control flag)."""
     issuer_rows = [
@@ -69,7 +71,7 @@ def screen_graph(ownership: Ownership, issuers: list[tuple], links: list[tuple] 
             for k, v in isins.items()
         ]
     )
-    return screen(holdings, universe, policy_with(ownership), as_of=AS_OF)
+    return screen(holdings, universe, policy_with(ownership, criterion), as_of=AS_OF)
 
 
 def statuses(result) -> dict[str, str]:
@@ -231,6 +233,14 @@ def test_an_unknown_share_gives_a_watch_under_a_minority_tier_too():
         [("UNKNOWN", "MINE", None, None), ("SMALL", "MINE", 0.1, None)],
     )
     assert statuses(result) == {"UNKNOWN": "watch", "SMALL": "clear", "MINE": "excluded"}
+
+
+def test_a_watch_of_the_involved_company_stays_a_watch_for_its_controlling_parent():
+    # a 5 % threshold and no revenue share in the evidence: the involved company itself is a watch
+    result = screen_graph(
+        CONTROL, [("TOP", None, None), ("MINE", "TOP", 1.0)], criterion=replace(MINES, revenue_threshold=0.05)
+    )
+    assert statuses(result) == {"TOP": "watch", "MINE": "watch"}
 
 
 def test_an_ownership_cycle_is_reported_in_the_warnings_and_not_walked():
