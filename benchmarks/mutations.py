@@ -80,14 +80,6 @@ MUTATIONS: list[Mutation] = [
     ),
     # ------------------------------------------------------------------ ownership
     Mutation(
-        "owner at exactly the floor not caught",
-        "ownership",
-        "ownership.py",
-        "keep = (share >= floor[row] - 1e-12)",
-        "keep = (share > floor[row])",
-        (OWNERSHIP,),
-    ),
-    Mutation(
         "shares not multiplied along a chain",
         "ownership",
         "ownership.py",
