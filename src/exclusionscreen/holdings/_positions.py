@@ -33,9 +33,10 @@ def duplicate_positions(frame: pd.DataFrame) -> pd.DataFrame:
     """
     key = pd.Series(pd.NA, index=frame.index, dtype="string")
     for column, check in _CHECKS.items():
-        if column in frame.columns:
+        if column in frame.columns and frame[column].notna().any():  # an empty column adds no key
             values = frame[column].astype("string")
-            key = key.fillna(values.where(_valid(values, check)))
+            valid = values.where(_valid(values, check))
+            key = valid if key.isna().all() else key.fillna(valid)
     missing = key.isna().to_numpy()
     parts = [frame.loc[missing, c].astype("string").fillna("") for c in _FALLBACK if c in frame.columns]
     if parts and missing.any():
@@ -43,7 +44,9 @@ def duplicate_positions(frame: pd.DataFrame) -> pd.DataFrame:
         key[missing] = fallback
     portfolio, _ = pd.factorize(frame["portfolio_id"])
     position, _ = pd.factorize(key)
-    dup = pd.DataFrame({"p": portfolio, "k": position}).duplicated(keep=False).to_numpy() & (position >= 0)
+    # one integer per (portfolio, position) pair: hashing integers is cheaper than pairs of columns
+    pair = portfolio.astype(np.int64) * (int(position.max(initial=-1)) + 2) + (position.astype(np.int64) + 1)
+    dup = pd.Series(pair).duplicated(keep=False).to_numpy() & (position >= 0)
     found = frame.loc[dup, ["source_file", "source_row", "portfolio_id", "holding_id"]].copy()
     found["position_key"] = key[dup]
     return found.reset_index(drop=True)

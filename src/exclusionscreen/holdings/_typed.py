@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from ._aliases import IDENTITY_COLUMNS, NUMERIC_COLUMNS, alias_index, header_key
 from ._asof import implausible_as_of
-from ._assets import asset_class_from_name, normalise_asset_class
+from ._assets import asset_class_from_name, broadcast, normalise_asset_class, per_distinct
 from ._build import WEIGHT_SUM_TOLERANCE
 from ._columns import check_identifiers
 from ._countries import country_codes
@@ -94,13 +94,20 @@ def typed_columns(frame: pd.DataFrame, column_map: dict[str, str | None] | None)
     return mapping
 
 
+def _clean_text(values: pd.Series, upper: bool) -> pd.Series:
+    """Stripped text, empty text missing, upper-cased where asked: worked out once per distinct value."""
+    codes, distinct = per_distinct(values)
+    text = distinct.str.strip()
+    text = text.mask(text == "")
+    return broadcast(text.str.upper() if upper else text, codes, values.index)
+
+
 def _total_lines(columns: dict[str, pd.Series]) -> np.ndarray:
     """Rows named like a total ("Total", "Grand total") that carry no ISIN, CUSIP, SEDOL or LEI."""
     if "security_name" not in columns:
         return np.zeros(len(next(iter(columns.values()))), dtype=bool)
-    names = columns["security_name"].astype("string").str.strip()
-    codes, distinct = pd.factorize(names)
-    hit = pd.Series(distinct, dtype="string").str.match(TOTAL_PATTERN).fillna(False).to_numpy(dtype=bool)
+    codes, distinct = per_distinct(columns["security_name"])
+    hit = distinct.str.strip().str.match(TOTAL_PATTERN).fillna(False).to_numpy(dtype=bool)
     total = np.where(codes >= 0, hit[np.maximum(codes, 0)] if len(hit) else False, False)
     for code in ("isin", "cusip", "sedol", "lei"):
         if code in columns:
@@ -139,9 +146,7 @@ def read_typed(
     out = pd.DataFrame(index=index)
     for canonical in _TEXT:
         if canonical in columns:
-            text = columns[canonical].astype("string").str.strip()
-            text = text.mask(text == "")
-            out[canonical] = text.str.upper() if canonical in _UPPER else text
+            out[canonical] = _clean_text(columns[canonical], canonical in _UPPER)
     if "identifier" in out:
         warnings.append("an 'identifier' column in a typed table is kept as it is, not sorted by shape")
     for canonical in NUMERIC_COLUMNS:
@@ -167,9 +172,10 @@ def read_typed(
     else:
         classes = pd.Series(pd.NA, index=index, dtype="string")
     if "security_name" in out:
-        guessed = classes.isna() & asset_class_from_name(out["security_name"]).notna()
+        from_name = asset_class_from_name(out["security_name"])
+        guessed = classes.isna() & from_name.notna()
         if guessed.any():
-            classes = classes.fillna(asset_class_from_name(out["security_name"]).where(guessed))
+            classes = classes.fillna(from_name.where(guessed))
             warnings.append(f"asset class taken from the security name for {int(guessed.sum())} row(s)")
     out["asset_class"] = classes
     if "country" in columns:
