@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from .._fast import distinct_rows
@@ -138,21 +139,22 @@ def parse_number_columns(
     if not positions:
         return {}
     rows = cells.index[body]
+    inside = np.asarray(body, dtype=bool)
     long = pd.concat([cells.loc[rows, p] for p in positions.values()], ignore_index=True)
     result = parse_numbers(long, fmt)
+    values = result.values.to_numpy(dtype="float64")
+    percent = result.percent.to_numpy(dtype=bool)
+    unreadable = result.unreadable.to_numpy(dtype=bool)
     out = {}
     for i, canonical in enumerate(positions):
         part = slice(i * len(rows), (i + 1) * len(rows))
 
-        def back(series: pd.Series, fill, part=part) -> pd.Series:
-            piece = pd.Series(series.iloc[part].to_numpy(), index=rows)
-            return piece.reindex(cells.index, fill_value=fill)
+        def back(parsed: np.ndarray, fill, part=part) -> pd.Series:
+            whole = np.full(len(cells), fill, dtype=parsed.dtype)
+            whole[inside] = parsed[part]  # the rows outside the body get `fill`
+            return pd.Series(whole, index=cells.index)
 
-        out[canonical] = ParsedNumbers(
-            back(result.values, float("nan")).astype("float64"),
-            back(result.percent, False).astype(bool),
-            back(result.unreadable, False).astype(bool),
-        )
+        out[canonical] = ParsedNumbers(back(values, np.nan), back(percent, False), back(unreadable, False))
     return out
 
 
