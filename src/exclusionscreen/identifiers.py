@@ -205,7 +205,8 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
     for column, check in checks.items():
         valid = check(out[column]) if column == "isin" else _per_distinct(out[column], check)
         bad = out[column].notna() & ~valid.fillna(True).astype(bool)
-        notes.append((column + " " + out[column].map(repr) + ": invalid (length or check digit)").where(bad))
+        if bad.any():  # a note of only missing values adds nothing
+            notes.append((column + " " + out[column].map(repr) + ": invalid (length or check digit)").where(bad))
 
     if derive_isin:
         country = (

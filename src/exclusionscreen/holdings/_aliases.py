@@ -11,6 +11,7 @@ their CUSIP column "Identifier"); its values are sorted into those columns by th
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -330,6 +331,12 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 
 def header_key(text: object) -> str:
     """The comparison form of a column name: no case, accents, spaces or annotations."""
+    return _header_key(str(text))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _header_key(text: str) -> str:
+    """:func:`header_key` of a text, remembered: a folder of files repeats its column names."""
     value = unicodedata.normalize("NFKD", str(text)).casefold()
     value = "".join(c for c in value if not unicodedata.combining(c))
     value = _PARENTHESES.sub(lambda m: " pct " if "%" in m.group() else " ", value)

@@ -11,9 +11,17 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["ASSET_CLASSES", "NOT_SCREENABLE", "asset_class_from_name", "normalise_asset_class"]
+__all__ = [
+    "ASSET_CLASSES",
+    "NOT_SCREENABLE",
+    "asset_class_from_name",
+    "broadcast",
+    "normalise_asset_class",
+    "per_distinct",
+]
 
 ASSET_CLASSES = (
     "equity",
@@ -92,11 +100,28 @@ _TEXT_PATTERNS = tuple((name, re.compile(p)) for name, p in _BY_TEXT)
 _NAME_PATTERNS = tuple((name, re.compile(p)) for name, p in _BY_NAME)
 
 
+def per_distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(codes, distinct): each value's code (-1 for missing) and the distinct values as text.
+
+    Work done on the distinct values is given back to every row with :func:`broadcast`.
+    """
+    codes, distinct = pd.factorize(values.astype("string"))
+    return codes, pd.Series(distinct, dtype="string")
+
+
+def broadcast(answers: pd.Series, codes: np.ndarray, index: pd.Index) -> pd.Series:
+    """The answer for each row's distinct value (missing where the value is missing)."""
+    answers = answers.astype("string")
+    values = answers.array.take(codes, allow_fill=True) if len(answers) else pd.array([pd.NA] * len(codes), "string")
+    return pd.Series(values, index=index, dtype="string")
+
+
 def normalise_asset_class(raw: pd.Series) -> pd.Series:
     """The vocabulary class of each raw asset-class text (missing stays missing)."""
-    text = raw.astype("string").str.strip().str.casefold()
-    answers = {v: _first_match(v, _TEXT_PATTERNS) or "other" for v in text.dropna().unique()}
-    return text.map(answers).astype("string")
+    codes, distinct = per_distinct(raw)
+    text = distinct.str.strip().str.casefold()
+    answers = pd.Series([_first_match(v, _TEXT_PATTERNS) or "other" for v in text], dtype="string")
+    return broadcast(answers, codes, raw.index)
 
 
 def asset_class_from_name(names: pd.Series) -> pd.Series:
@@ -105,10 +130,9 @@ def asset_class_from_name(names: pd.Series) -> pd.Series:
     The patterns run over the distinct names in whole-column steps (a million holdings carry
     some ten thousand names, and a loop over them cost most of a typed table's load time).
     """
-    codes, distinct = pd.factorize(names.astype("string").str.strip().str.casefold())
-    text = pd.Series(distinct, dtype="string")
+    codes, distinct = per_distinct(names)
+    text = distinct.str.strip().str.casefold()
     answer = pd.Series(pd.NA, index=text.index, dtype="string")
     for name, pattern in reversed(_BY_NAME):  # the first pattern that matches wins
         answer = answer.mask(text.str.contains(pattern, regex=True).fillna(False).astype(bool), name)
-    values = answer.array.take(codes, allow_fill=True) if len(answer) else pd.array([pd.NA] * len(codes), "string")
-    return pd.Series(values, index=names.index, dtype="string")
+    return broadcast(answer, codes, names.index)

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
-from ..identifiers import normalise_identifiers
+from .._fast import distinct_rows
+from ..identifiers import IDENTIFIER_COLUMNS, normalise_identifiers
 from ._assets import NOT_SCREENABLE, asset_class_from_name, normalise_asset_class
 from ._countries import country_codes
 from ._dates import find_as_of, parse_dates
@@ -137,21 +139,22 @@ def parse_number_columns(
     if not positions:
         return {}
     rows = cells.index[body]
+    inside = np.asarray(body, dtype=bool)
     long = pd.concat([cells.loc[rows, p] for p in positions.values()], ignore_index=True)
     result = parse_numbers(long, fmt)
+    values = result.values.to_numpy(dtype="float64")
+    percent = result.percent.to_numpy(dtype=bool)
+    unreadable = result.unreadable.to_numpy(dtype=bool)
     out = {}
     for i, canonical in enumerate(positions):
         part = slice(i * len(rows), (i + 1) * len(rows))
 
-        def back(series: pd.Series, fill, part=part) -> pd.Series:
-            piece = pd.Series(series.iloc[part].to_numpy(), index=rows)
-            return piece.reindex(cells.index, fill_value=fill)
+        def back(parsed: np.ndarray, fill, part=part) -> pd.Series:
+            whole = np.full(len(cells), fill, dtype=parsed.dtype)
+            whole[inside] = parsed[part]  # the rows outside the body get `fill`
+            return pd.Series(whole, index=cells.index)
 
-        out[canonical] = ParsedNumbers(
-            back(result.values, float("nan")).astype("float64"),
-            back(result.percent, False).astype(bool),
-            back(result.unreadable, False).astype(bool),
-        )
+        out[canonical] = ParsedNumbers(back(values, np.nan), back(percent, False), back(unreadable, False))
     return out
 
 
@@ -238,7 +241,31 @@ def as_of_column(
 
 
 def check_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
-    """Check identifiers; derive ISINs only for securities (a cash line's CUSIP names no ISIN)."""
+    """Check identifiers; derive ISINs only for securities (a cash line's CUSIP names no ISIN).
+
+    The work is done once per distinct combination of identifiers, country and asset class; a
+    column the checks leave as it was (the usual case: clean, valid identifiers) is kept rather
+    than rebuilt row by row.
+    """
+    keys = [c for c in (*IDENTIFIER_COLUMNS, "country", "asset_class") if c in frame.columns]
+    codes, first = distinct_rows(frame[keys])
+    if len(first) == len(frame):
+        return _check_distinct(frame)
+    small = frame.iloc[first][keys].reset_index(drop=True)
+    done = _check_distinct(small)
+    changed = {}
+    for column in (*IDENTIFIER_COLUMNS, "identifier_issues"):
+        after = done[column]
+        if column in small.columns and after.equals(small[column].astype(after.dtype)):
+            changed[column] = frame[column].astype(after.dtype)
+        elif after.isna().all():
+            changed[column] = pd.Series(pd.NA, index=frame.index, dtype=after.dtype)
+        else:
+            changed[column] = pd.Series(after.array.take(codes), index=frame.index, dtype=after.dtype)
+    return frame.assign(**changed)
+
+
+def _check_distinct(frame: pd.DataFrame) -> pd.DataFrame:
     out = normalise_identifiers(frame)
     derived = out["identifier_issues"].str.contains("isin: derived from", regex=False)
     undo = derived.fillna(False).astype(bool) & out["asset_class"].isin(list(NOT_SCREENABLE))

@@ -100,6 +100,8 @@ class WeightScale:
 
 def is_native_number(values: pd.Series) -> pd.Series:
     """True where a cell already holds a number (a workbook cell typed as a number)."""
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return pd.Series(False, index=values.index)  # text and missing cells only (a CSV file)
     kinds = values.map(type)
     numeric = kinds.map(lambda k: issubclass(k, (int, float, np.number)) and not issubclass(k, bool))
     return numeric.astype(bool)

@@ -15,14 +15,15 @@ _CHECKS = {"isin": None, "cusip": is_valid_cusip, "sedol": is_valid_sedol, "lei"
 _FALLBACK = ("ticker", "exchange", "security_name", "asset_class", "identifier")
 
 
-def _valid(values: pd.Series, check) -> np.ndarray:
-    """Whether each value passes `check` (ISINs: in whole-column steps), once per distinct value."""
+def _valid(values: pd.Series, check) -> tuple[np.ndarray, np.ndarray]:
+    """Whether each value passes `check` (ISINs: in whole-column steps), once per distinct value;
+    and each value's code (equal values, equal codes; -1 for missing)."""
     codes, uniques = pd.factorize(values)
     if check is None:
         ok = _valid_isins(pd.Series(uniques, dtype="string")).fillna(False).to_numpy(dtype=bool)
     else:
         ok = np.fromiter((check(str(u)) for u in uniques), dtype=bool, count=len(uniques))
-    return np.where(codes >= 0, ok[np.maximum(codes, 0)] if len(ok) else False, False)
+    return np.where(codes >= 0, ok[np.maximum(codes, 0)] if len(ok) else False, False), codes
 
 
 def duplicate_positions(frame: pd.DataFrame) -> pd.DataFrame:
@@ -32,18 +33,31 @@ def duplicate_positions(frame: pd.DataFrame) -> pd.DataFrame:
     without one are compared by ticker, exchange, name and asset class together.
     """
     key = pd.Series(pd.NA, index=frame.index, dtype="string")
+    used = 0
     for column, check in _CHECKS.items():
-        if column in frame.columns:
+        if column in frame.columns and frame[column].notna().any():  # an empty column adds no key
             values = frame[column].astype("string")
-            key = key.fillna(values.where(_valid(values, check)))
+            ok, codes = _valid(values, check)
+            valid = values.where(ok)
+            key = valid if not used else key.fillna(valid)
+            used += 1
     missing = key.isna().to_numpy()
+    if used == 1 and not missing.any():  # one identifier, valid in every row: its codes are the keys
+        return _duplicates(frame, codes, key)
     parts = [frame.loc[missing, c].astype("string").fillna("") for c in _FALLBACK if c in frame.columns]
     if parts and missing.any():
         fallback = parts[0].str.cat(parts[1:], sep="|") if len(parts) > 1 else parts[0]
         key[missing] = fallback
-    portfolio, _ = pd.factorize(frame["portfolio_id"])
     position, _ = pd.factorize(key)
-    dup = pd.DataFrame({"p": portfolio, "k": position}).duplicated(keep=False).to_numpy() & (position >= 0)
+    return _duplicates(frame, position, key)
+
+
+def _duplicates(frame: pd.DataFrame, position: np.ndarray, key: pd.Series) -> pd.DataFrame:
+    """The rows whose position code (-1: none) another row of their portfolio shares."""
+    portfolio, _ = pd.factorize(frame["portfolio_id"])
+    # one integer per (portfolio, position) pair: hashing integers is cheaper than pairs of columns
+    pair = portfolio.astype(np.int64) * (int(position.max(initial=-1)) + 2) + (position.astype(np.int64) + 1)
+    dup = pd.Series(pair).duplicated(keep=False).to_numpy() & (position >= 0)
     found = frame.loc[dup, ["source_file", "source_row", "portfolio_id", "holding_id"]].copy()
     found["position_key"] = key[dup]
     return found.reset_index(drop=True)

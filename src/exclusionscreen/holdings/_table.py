@@ -107,9 +107,9 @@ def cell_text(cells: pd.DataFrame) -> pd.DataFrame:
 
 def row_text(text: pd.DataFrame) -> pd.Series:
     """Each row's non-empty cells joined by spaces."""
-    joined = pd.Series("", index=text.index, dtype="string")
-    for column in text.columns:
-        joined = joined.str.cat(text[column].fillna(""), sep=" ")
+    cells = text.to_numpy(dtype=object, na_value="")
+    # each cell after a space, empty cells too: the runs of spaces are collapsed below
+    joined = pd.Series(["".join(" " + v for v in row) for row in cells.tolist()], index=text.index, dtype="string")
     return joined.str.replace(SPACE + "+", " ", regex=True).str.strip()
 
 

@@ -15,7 +15,7 @@ import pyarrow.parquet as pq
 
 from ._aliases import IDENTITY_COLUMNS, NUMERIC_COLUMNS, alias_index, header_key
 from ._asof import implausible_as_of
-from ._assets import asset_class_from_name, normalise_asset_class
+from ._assets import asset_class_from_name, broadcast, normalise_asset_class, per_distinct
 from ._build import WEIGHT_SUM_TOLERANCE
 from ._columns import check_identifiers
 from ._countries import country_codes
@@ -94,13 +94,27 @@ def typed_columns(frame: pd.DataFrame, column_map: dict[str, str | None] | None)
     return mapping
 
 
-def _total_lines(columns: dict[str, pd.Series]) -> np.ndarray:
-    """Rows named like a total ("Total", "Grand total") that carry no ISIN, CUSIP, SEDOL or LEI."""
-    if "security_name" not in columns:
+def _clean_distinct(distinct: pd.Series, upper: bool) -> pd.Series:
+    text = distinct.str.strip()
+    text = text.mask(text == "")
+    return text.str.upper() if upper else text
+
+
+def _clean_text(values: pd.Series, upper: bool) -> pd.Series:
+    """Stripped text, empty text missing, upper-cased where asked: worked out once per distinct value."""
+    codes, distinct = per_distinct(values)
+    return broadcast(_clean_distinct(distinct, upper), codes, values.index)
+
+
+def _total_lines(columns: dict[str, pd.Series], names: tuple[np.ndarray, pd.Series] | None) -> np.ndarray:
+    """Rows named like a total ("Total", "Grand total") that carry no ISIN, CUSIP, SEDOL or LEI.
+
+    `names` are the codes and distinct values of the security names (:func:`per_distinct`).
+    """
+    if names is None:
         return np.zeros(len(next(iter(columns.values()))), dtype=bool)
-    names = columns["security_name"].astype("string").str.strip()
-    codes, distinct = pd.factorize(names)
-    hit = pd.Series(distinct, dtype="string").str.match(TOTAL_PATTERN).fillna(False).to_numpy(dtype=bool)
+    codes, distinct = names
+    hit = distinct.str.strip().str.match(TOTAL_PATTERN).fillna(False).to_numpy(dtype=bool)
     total = np.where(codes >= 0, hit[np.maximum(codes, 0)] if len(hit) else False, False)
     for code in ("isin", "cusip", "sedol", "lei"):
         if code in columns:
@@ -121,7 +135,9 @@ def read_typed(
     warnings: list[str] = []
     rows_read = len(frame)
     columns = {mapping[c]: frame[c].reset_index(drop=True) for c in mapping}
-    total = _total_lines(columns)
+    # the names are factorised once, for the total lines, their cleaning and the asset classes
+    names = per_distinct(columns["security_name"]) if "security_name" in columns else None
+    total = _total_lines(columns, names)
     skipped = pd.DataFrame(
         {
             "source_file": name,
@@ -134,14 +150,18 @@ def read_typed(
     row_numbers = np.flatnonzero(~total) + 1
     if total.any():
         columns = {c: v[~total].reset_index(drop=True) for c, v in columns.items()}
+        names = per_distinct(columns["security_name"])
     n = len(row_numbers)
     index = pd.RangeIndex(n)
     out = pd.DataFrame(index=index)
+    from_name = None
     for canonical in _TEXT:
-        if canonical in columns:
-            text = columns[canonical].astype("string").str.strip()
-            text = text.mask(text == "")
-            out[canonical] = text.str.upper() if canonical in _UPPER else text
+        if canonical == "security_name" and names is not None:
+            clean_names = _clean_distinct(names[1], upper=False)
+            out[canonical] = broadcast(clean_names, names[0], index)
+            from_name = broadcast(asset_class_from_name(clean_names), names[0], index)
+        elif canonical in columns:
+            out[canonical] = _clean_text(columns[canonical], canonical in _UPPER)
     if "identifier" in out:
         warnings.append("an 'identifier' column in a typed table is kept as it is, not sorted by shape")
     for canonical in NUMERIC_COLUMNS:
@@ -166,10 +186,10 @@ def read_typed(
         classes = normalise_asset_class(out["asset_class_raw"])
     else:
         classes = pd.Series(pd.NA, index=index, dtype="string")
-    if "security_name" in out:
-        guessed = classes.isna() & asset_class_from_name(out["security_name"]).notna()
+    if from_name is not None:
+        guessed = classes.isna() & from_name.notna()
         if guessed.any():
-            classes = classes.fillna(asset_class_from_name(out["security_name"]).where(guessed))
+            classes = classes.fillna(from_name.where(guessed))
             warnings.append(f"asset class taken from the security name for {int(guessed.sum())} row(s)")
     out["asset_class"] = classes
     if "country" in columns:
