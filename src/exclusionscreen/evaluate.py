@@ -156,8 +156,7 @@ def _summed(rows: pd.DataFrame, aged: pd.Series) -> pd.DataFrame:
     share = rows["revenue_share"]
     total = share.groupby(group).transform("sum").round(10)
     fresh = share.where(~aged, 0.0).groupby(group).transform("sum").round(10)
-    count = share.groupby(group).transform("size")
-    detail = _percent(share).groupby(group).transform(lambda s: " + ".join(s))
+    count = group.map(group.value_counts())
     first = rows.assign(_group=group, _share=share).sort_values("_share", ascending=False, kind="stable")
     first = first.drop_duplicates("_group").index
     out = rows.loc[first]
@@ -169,18 +168,26 @@ def _summed(rows: pd.DataFrame, aged: pd.Series) -> pd.DataFrame:
         revenue_share=fresh[first].where(reach_fresh, total[first]),
         action=out["criterion_action"].where(reach_fresh, Action.WATCH.value),
         _aged=~reach_fresh,
-        _sum_note=(
+    )
+    # what several rows add up to, in words (text is joined only for groups of more than one row)
+    multi = count > 1
+    if multi.any():
+        several = rows[multi].assign(_share=_percent(share[multi]), _group=group[multi])
+        joined = several.groupby("_group")[["_share", "category", "involvement_type"]].agg(
+            lambda s: " + ".join(s) if s.name == "_share" else ", ".join(dict.fromkeys(s))
+        )
+        of = group[first].where(multi[first])
+        note = (
             "revenue shares of "
             + count[first].astype(str)
             + " rows of this source and year added up: "
-            + detail[first]
+            + of.map(joined["_share"]).astype("string")
             + " = "
             + _percent(total[first])
-        ).where(count[first] > 1),
-    )
-    kinds = rows.groupby(group)[["category", "involvement_type"]].agg(lambda s: ", ".join(dict.fromkeys(s)))
-    out["category"] = group[first].map(kinds["category"]).to_numpy()
-    out["involvement_type"] = group[first].map(kinds["involvement_type"]).to_numpy()
+        )
+        out["_sum_note"] = note.where(multi[first])
+        out["category"] = of.map(joined["category"]).fillna(out["category"])
+        out["involvement_type"] = of.map(joined["involvement_type"]).fillna(out["involvement_type"])
     return out[reach_any]
 
 

@@ -68,11 +68,10 @@ def arms(issuer_id: str, share: float | None, date: str | None = "2025-12-31", s
     return dict(
         issuer_id=issuer_id,
         category="conventional_weapons",
-        involvement_type="arms_revenue",
         revenue_share=share,
         source=source,
         evidence_date=date,
-        **extra,
+        **{"involvement_type": "arms_revenue", **extra},
     )
 
 
@@ -118,6 +117,15 @@ def test_two_shares_of_one_source_and_year_are_added_up_against_the_threshold():
     # rows of different years, or of different sources, are not added up
     assert status(result, "TWO_YEARS") == "clear"
     assert status(result, "TWO_SOURCES") == "clear"
+
+
+def test_rows_of_two_involvement_types_of_one_criterion_are_added_up():
+    both = replace(ARMS, involvement_types=("arms_revenue", "sale"))
+    result = screen_rows(policy_of(both), [arms("MIXED", 0.04), arms("MIXED", 0.01, involvement_type="sale")])
+    hit = flag(result, "MIXED", "conventional_weapons")
+    assert hit["revenue_share"] == pytest.approx(0.05) and hit["action"] == "exclude"
+    assert hit["involvement_type"] == "arms_revenue, sale"
+    assert hit["evidence_note"] == "revenue shares of 2 rows of this source and year added up: 4 % + 1 % = 5 %"
 
 
 def test_a_sum_exactly_at_the_threshold_is_caught_and_just_below_is_not():
