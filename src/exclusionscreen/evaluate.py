@@ -164,10 +164,14 @@ def _summed(rows: pd.DataFrame, aged: pd.Series) -> pd.DataFrame:
         return out
     threshold = out["threshold"]
     reach_fresh, reach_any = fresh[first] >= threshold, total[first] >= threshold
+    # the reason of an older row where the sum needs it, none where the rows within the limit suffice
+    older = rows["_age_reason"].where(aged).groupby(group).first()
+    own = out["_age_reason"].where(~aged[first])
     out = out.assign(
-        revenue_share=fresh[first].where(reach_fresh, total[first]),
+        revenue_share=total[first],
         action=out["criterion_action"].where(reach_fresh, Action.WATCH.value),
         _aged=~reach_fresh,
+        _age_reason=own.where(reach_fresh, group[first].map(older).astype("string")),
     )
     # what several rows add up to, in words (text is joined only for groups of more than one row)
     multi = count > 1

@@ -308,14 +308,23 @@ def test_older_rows_count_in_a_sum_only_for_watch():
     result = screen_rows(
         policy_of(aging),
         [
-            arms("MIXED", 0.03, "2025-01-31"),  # older than one year on 2026-09-30
             arms("MIXED", 0.03, "2025-12-31"),
+            arms("MIXED", 0.03, "2025-01-31"),  # older than one year on 2026-09-30
+            arms("ENOUGH", 0.05, "2025-12-31"),
+            arms("ENOUGH", 0.03, "2025-01-31"),
             arms("FRESH", 0.06, "2025-12-31"),
         ],
     )
     assert status(result, "FRESH") == "excluded"
     assert status(result, "MIXED") == "watch"
-    assert "evidence older than 1 years" in flag(result, "MIXED", "conventional_weapons")["evidence_note"]
+    assert (
+        "evidence older than 1 years (dated 2025-01-31)"
+        in flag(result, "MIXED", "conventional_weapons")["evidence_note"]
+    )
+    # the rows within the limit reach the threshold on their own: the criterion's action, and no age reason
+    enough = flag(result, "ENOUGH", "conventional_weapons")
+    assert enough["action"] == "exclude" and enough["revenue_share"] == pytest.approx(0.08)
+    assert "older" not in enough["evidence_note"]
 
 
 def test_a_policy_may_lengthen_the_maximum_age_but_not_shorten_or_add_it(tmp_path):
