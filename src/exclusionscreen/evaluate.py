@@ -116,7 +116,9 @@ _REVIEW_COLUMNS = [
 
 
 def _percent(share: pd.Series) -> pd.Series:
-    return (share * 100).round(2).map("{:g} %".format).astype("string")
+    """Shares as percentages in words ("3 %"), each distinct value formatted once."""
+    value = (share * 100).round(2)
+    return value.map({v: f"{v:g} %" for v in value.dropna().unique()}).astype("string")
 
 
 def _with(note: pd.Series, extra: pd.Series) -> pd.Series:
@@ -137,11 +139,13 @@ def _age_checks(rows: pd.DataFrame, as_of: pd.Timestamp) -> tuple[pd.Series, pd.
     aged = date.notna() & cutoff.notna() & (date < cutoff)
     years = rows["max_age"].astype("Int64").astype("string")
     reason = pd.Series(pd.NA, index=rows.index, dtype="string")
-    reason = reason.mask(aged, "evidence older than " + years + " years (dated " + date.dt.strftime("%Y-%m-%d") + ")")
+    # the words are built for the rows that need them only
+    dated = date[aged].dt.strftime("%Y-%m-%d").astype("string")
+    reason[aged] = "evidence older than " + years[aged] + " years (dated " + dated + ")"
     undated = date.isna()
-    reason = reason.mask(undated, "evidence undated")
+    reason[undated] = "evidence undated"
     limited = undated & rows["max_age"].notna()
-    reason = reason.mask(limited, "evidence undated: its age cannot be checked against the " + years + "-year limit")
+    reason[limited] = "evidence undated: its age cannot be checked against the " + years[limited] + "-year limit"
     return aged, reason
 
 
