@@ -128,6 +128,7 @@ class Involvement(_Contract):
     source_url: Series[str] = pa.Field(nullable=True)
     evidence_date: Series[pd.Timestamp] = pa.Field(nullable=True)
     note: Series[str] = pa.Field(nullable=True)
+    valid_to: Series[pd.Timestamp] = pa.Field(nullable=True)  # the first day the involvement no longer holds
 
     @pa.dataframe_check(error="each row needs an issuer_id or an issuer_name")
     def names_a_company(cls, df: pd.DataFrame) -> pd.Series:

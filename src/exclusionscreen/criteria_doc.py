@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from .display import dates_text, ownership_text
+from .display import dates_text, evidence_rules_text, ownership_text
 from .rules import Criterion, Policy, Reference
 from .vocabulary import Evidence
 
@@ -78,6 +78,8 @@ def _criteria_table(criteria: Iterable[Criterion]) -> list[str]:
 
 def _criterion_section(c: Criterion) -> list[str]:
     lines = [f"### `{c.id}`: {c.title} (v{c.version})", "", c.definition, ""]
+    if evidence_rules_text(c):
+        lines += [f"*Evidence rules.* {evidence_rules_text(c).capitalize()}.", ""]
     if c.notes:
         lines += [f"*Notes.* {c.notes}", ""]
     return lines
@@ -96,6 +98,9 @@ def _policy_section(p: Policy) -> list[str]:
         for c in p.criteria
     ]
     lines += _table(header, rows) + [""]
+    lines += [f"- `{c.id}`: {evidence_rules_text(c)}." for c in p.criteria if evidence_rules_text(c)]
+    if any(evidence_rules_text(c) for c in p.criteria):
+        lines.append("")
     if p.notes:
         lines += [f"*Notes.* {p.notes}", ""]
     return lines

@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # the renderer reads the model's types; the model imports the
 __all__ = [
     "criterion_text",
     "dates_text",
+    "evidence_rules_text",
     "frame_html",
     "ownership_text",
     "policy_html",
@@ -50,6 +51,8 @@ def _criterion_lines(c: Criterion) -> list[tuple[str, str]]:
     if c.entity_lists:
         rows.append(("entity lists", ", ".join(c.entity_lists)))
     rows.append(("ownership", ownership_text(c)))
+    if evidence_rules_text(c):
+        rows.append(("evidence rules", evidence_rules_text(c)))
     for ref in c.references:
         rows.append(("reference", str(ref) + (f" <{ref.url}>" if ref.url else "")))
     if c.notes:
@@ -70,6 +73,17 @@ def ownership_text(c: Criterion) -> str:
         action = (o.minority_owners_action or c.action).value
         parts.append(f"owners of >= {o.minority_owners_min_share:.0%} of an involved company: {action}")
     return "; ".join(parts) if parts else "involved company only"
+
+
+def evidence_rules_text(c: Criterion) -> str:
+    """The criterion's settings for unknown revenue shares and old evidence in words, or '' when both
+    are the defaults (an unknown share gives watch; evidence does not age)."""
+    parts = []
+    if c.unknown_share.value != "watch":
+        parts.append(f"an unknown revenue share gives {c.unknown_share.value}")
+    if c.max_evidence_age_years is not None:
+        parts.append(f"evidence older than {c.max_evidence_age_years} years gives watch")
+    return "; ".join(parts)
 
 
 def dates_text(p: Policy) -> str:

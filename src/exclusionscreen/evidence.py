@@ -31,6 +31,7 @@ __all__ = [
     "subject_index",
     "subject_names",
     "tie_evidence",
+    "ended_by",
     "match_list_identifiers",
     "subject_countries",
     "valid_on",
@@ -247,6 +248,14 @@ def valid_on(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
     return starts & ends
 
 
+def ended_by(frame: pd.DataFrame, day: pd.Timestamp) -> pd.Series:
+    """Evidence rows whose involvement ended by `day`: ``valid_to <= day``, the end of :func:`valid_on`'s
+    half-open validity (``valid_to`` is the first day the involvement no longer holds; empty: it goes on)."""
+    if "valid_to" not in frame.columns:
+        return pd.Series(False, index=frame.index)
+    return frame["valid_to"].notna() & (frame["valid_to"] <= day)
+
+
 @dataclass(frozen=True)
 class PreparedEvidence:
     """Evidence tied to subjects, ready for every criterion of a screen."""
@@ -331,6 +340,8 @@ def prepare_evidence(
 ) -> PreparedEvidence:
     """Tie involvement rows and entity-list entries valid on `as_of` to subjects.
 
+    Involvement rows dated after `as_of`, or whose involvement ended by it (:func:`ended_by`), are left out.
+
     `index` is the subjects' :func:`~exclusionscreen.evidence.subject_index`, built here when not given.
     """
     index = subject_index(subjects) if index is None else index
@@ -342,7 +353,7 @@ def prepare_evidence(
     future = inv["evidence_date"].notna() & (inv["evidence_date"] > as_of)
     if future.any():
         warnings.append(f"{int(future.sum())} involvement row(s) dated after {as_of.date()} were not used")
-    inv = inv[~future].assign(entry_id=lambda f: f.index.astype(str))
+    inv = inv[~future & ~ended_by(inv, as_of)].assign(entry_id=lambda f: f.index.astype(str))
     by_id = isin(inv["issuer_id"], known)
     stray = inv["issuer_id"].notna() & ~by_id
     if stray.any():

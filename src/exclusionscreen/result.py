@@ -176,8 +176,9 @@ class ScreenResult:
         return h["market_value"].where(has_values, h["share_of_portfolio"]).fillna(0.0)
 
     def pai14(self) -> pd.DataFrame:
-        """SFDR PAI 14: share of investments in companies involved in anti-personnel mines, cluster
-        munitions, chemical or biological weapons, per portfolio.
+        """SFDR PAI 14: share of investments in companies involved in the manufacture or selling of
+        anti-personnel mines, cluster munitions, chemical or biological weapons, per portfolio (the
+        criterion ``pai14_controversial_weapons`` as the policy ``sfdr_pai14`` applies it).
 
         ``pai14_all`` divides the value of involved investments by all investments (every holding);
         ``pai14_covered`` divides the involved investments among those covered by data (screenable

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
 
-from .vocabulary import Action, Basis, Evidence
+from .vocabulary import Action, Basis, Evidence, UnknownShare
 
 __all__ = ["CRITERION_FILE", "ID_RE", "SETTINGS", "PolicyEntry", "PolicyFile", "explain"]
 
@@ -95,6 +95,8 @@ Version = Annotated[str, _rule(lambda v: _text(v) and _VERSION_RE.match(v), "mus
 Share = Annotated[float, _rule(_fraction, _FRACTION)]
 OptionalShare = Annotated[float | None, _rule(_fraction, _FRACTION, optional=True)]
 Years = Annotated[int, _rule(_years, "must be a whole number of at least 1, got {value}")]
+OptionalYears = Annotated[int | None, _rule(_years, "must be a whole number of at least 1, got {value}", optional=True)]
+UnknownShareChoice = Annotated[UnknownShare, _choice(UnknownShare)]
 Words = Annotated[
     tuple[str, ...],
     _rule(_identifiers, "must be a non-empty list of lower-case identifiers (letters, digits, _), got {value}"),
@@ -174,6 +176,8 @@ class _Involvement(_CriterionFile):
     involvement_types: Words
     revenue_threshold: Share
     ownership: OwnershipMap = _Ownership()
+    unknown_share: UnknownShareChoice = UnknownShare.WATCH
+    max_evidence_age_years: OptionalYears = None
 
 
 class _CountryExposure(_CriterionFile):
@@ -224,12 +228,17 @@ class PolicyEntry(_Model):
     country_lists: Words = None
     lookback_years: Years = None
     entity_lists: Words = None
+    unknown_share: UnknownShareChoice = None
+    max_evidence_age_years: Years = None
 
 
 class PolicyFile(_RuleFile):
     description: Text
     applies_from: OptionalDate = None
     applies_until: OptionalDate = None
+    # what an unknown revenue share gives under every involvement criterion the policy applies
+    # (an entry's own unknown_share wins); only stricter than each criterion's
+    unknown_share: UnknownShareChoice = None
     criteria: Annotated[
         tuple[
             Annotated[

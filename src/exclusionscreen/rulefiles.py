@@ -27,7 +27,7 @@ from ._yaml import load_yaml
 from .errors import RuleFileError, RuleProblem
 from .rule_schema import CRITERION_FILE, ID_RE, SETTINGS, PolicyEntry, PolicyFile, explain
 from .rules import Criterion, Ownership, Policy, Reference
-from .vocabulary import Action
+from .vocabulary import Action, Evidence, UnknownShare
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -214,6 +214,12 @@ def _loosening(key: str, old: Any, new: Any) -> str | None:
         return f"shortens the look-back from {old} to {new} years"
     if key == "action" and old is Action.EXCLUDE and new is Action.WATCH:
         return "turns exclude into watch"
+    if key == "unknown_share" and UnknownShare(new).rank < UnknownShare(old).rank:
+        return f"turns what an unknown revenue share gives from {old} into {new} (review < watch < exclude)"
+    if key == "max_evidence_age_years" and old is None:
+        return f"sets a maximum evidence age of {new} years, past which evidence gives only watch"
+    if key == "max_evidence_age_years" and new < old:
+        return f"shortens the maximum evidence age from {old} to {new} years"
     if key.endswith("_min_share") and old is not None and new is None:
         return f"removes the ownership share of {old:g}"
     if key.endswith("_min_share") and old is not None and new > old:
@@ -262,6 +268,21 @@ def _tighten(doc: _Document, base: Criterion, entry: PolicyEntry, prefix: str) -
     return replace(base, **changes) if changes else base
 
 
+def _policy_unknown_share(doc: _Document, criterion: Criterion, value: UnknownShare) -> Criterion:
+    """`criterion` with the policy-wide unknown_share (involvement criteria only), recording a problem
+    where it would loosen the criterion."""
+    if criterion.evidence is not Evidence.INVOLVEMENT:
+        return criterion
+    how = _loosening("unknown_share", criterion.unknown_share, value)
+    if how:
+        doc.problem(
+            "unknown_share",
+            f"would loosen criterion {criterion.id!r}: {how}; a policy may only make a criterion stricter",
+        )
+        return criterion
+    return replace(criterion, unknown_share=UnknownShare(value))
+
+
 def _parse_policy(doc: _Document, catalogue: dict[str, Criterion]) -> Policy | None:
     model = doc.validate("policy", PolicyFile)
     if model is None:
@@ -277,9 +298,12 @@ def _parse_policy(doc: _Document, catalogue: dict[str, Criterion]) -> Policy | N
             doc.problem(path, f"unknown criterion {cid!r}; known criteria: {', '.join(sorted(catalogue))}")
         else:
             chosen[cid] = _tighten(doc, catalogue[cid], entry, f"criteria[{i}]")
+            if model.unknown_share is not None and "unknown_share" not in entry.model_fields_set:
+                chosen[cid] = _policy_unknown_share(doc, chosen[cid], model.unknown_share)
     if doc.problems:
         return None
-    fields = {key: getattr(model, key) for key in PolicyFile.model_fields if key not in {"schema_version", "criteria"}}
+    skip = {"schema_version", "criteria", "unknown_share"}  # the criteria carry the effective unknown_share
+    fields = {key: getattr(model, key) for key in PolicyFile.model_fields if key not in skip}
     fields["references"] = tuple(Reference(**r.model_dump()) for r in model.references)
     return Policy(**fields, criteria=tuple(chosen.values()), source_file=doc.name)
 

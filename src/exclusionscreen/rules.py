@@ -15,7 +15,7 @@ from datetime import date
 
 from .display import policy_html
 from .errors import ArgumentError
-from .vocabulary import Action, Basis, Evidence
+from .vocabulary import Action, Basis, Evidence, UnknownShare
 
 __all__ = ["Criterion", "Ownership", "Policy", "Reference"]
 
@@ -104,6 +104,10 @@ class Criterion:
     entity_lists: tuple[str, ...] = ()
     source_file: str | None = field(default=None, compare=False)
     notes: str | None = field(default=None, compare=False)
+    #: what a row with an unknown revenue share gives under a threshold above 0 (involvement criteria)
+    unknown_share: UnknownShare = UnknownShare.WATCH
+    #: evidence older than this many years gives watch instead of the criterion's action (None: no limit)
+    max_evidence_age_years: int | None = None
 
     @property
     def threshold_text(self) -> str:
@@ -119,8 +123,13 @@ class Criterion:
         record = asdict(self)
         record.pop("source_file")
         record.pop("notes")
-        for key in ("basis", "evidence", "action"):
+        for key in ("basis", "evidence", "action", "unknown_share"):
             record[key] = str(record[key])
+        # settings left at their defaults are not written, so that rule hashes of criteria that do not
+        # use them stay what they were before the settings existed
+        for key, default in _RECORD_DEFAULTS.items():
+            if record[key] == default:
+                del record[key]
         return record
 
     @classmethod
@@ -129,6 +138,7 @@ class Criterion:
         fields = dict(record)
         fields["basis"], fields["evidence"] = Basis(fields["basis"]), Evidence(fields["evidence"])
         fields["action"] = Action(fields["action"])
+        fields["unknown_share"] = UnknownShare(fields.get("unknown_share", UnknownShare.WATCH.value))
         fields["references"] = tuple(Reference(**r) for r in fields["references"])
         ownership = dict(fields["ownership"])
         legacy = {k: ownership.pop(k) for k in ("parent_min_share", "subsidiary_min_share") if k in ownership}
@@ -136,6 +146,9 @@ class Criterion:
         for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
             fields[key] = tuple(fields[key])
         return cls(**fields)
+
+
+_RECORD_DEFAULTS = {"unknown_share": UnknownShare.WATCH.value, "max_evidence_age_years": None}
 
 
 @dataclass(frozen=True)

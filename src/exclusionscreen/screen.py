@@ -7,6 +7,7 @@ review. Contracts are checked at the boundaries.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pandas as pd
@@ -129,7 +130,10 @@ def screen(
 def _evidence_and_hits(universe, securities, per_security, prepared, policy, day, thresholds):
     """The evidence stage, then the evaluate stage: (the evidence, (the policy's hits, PAI 14's))."""
     evidence = tie_evidence(universe, securities, per_security, prepared, day, **thresholds)
-    return evidence, evaluate_policy(policy, universe, evidence, day, prepared.names)
+    hits, pai_hits, unknown_shares = evaluate_policy(policy, universe, evidence, day, prepared.names)
+    if len(unknown_shares):  # unknown revenue shares the policy sends to review join the evidence to review
+        evidence = replace(evidence, review=pd.concat([evidence.review, unknown_shares], ignore_index=True))
+    return evidence, (hits, pai_hits)
 
 
 def _holdings_and_report(holdings, load_report) -> tuple[pd.DataFrame, LoadReport | None]:

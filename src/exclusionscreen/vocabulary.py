@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-__all__ = ["CATEGORIES", "INVOLVEMENT_TYPES", "Action", "Basis", "Evidence", "IssuerType", "Status", "Via"]
+__all__ = [
+    "CATEGORIES",
+    "INVOLVEMENT_TYPES",
+    "Action",
+    "Basis",
+    "Evidence",
+    "IssuerType",
+    "Status",
+    "UnknownShare",
+    "Via",
+]
 
 #: involvement categories: one per family of product-based (and norms-based) criteria
 CATEGORIES = (
@@ -61,6 +71,23 @@ class Action(StrEnum):
 
     def __repr__(self) -> str:
         return f"Action.{self.name}"
+
+
+class UnknownShare(StrEnum):
+    """What an evidence row whose revenue share is unknown gives under a revenue threshold, from the
+    loosest to the strictest: a review item (no flag), a watch flag, an exclude flag."""
+
+    REVIEW = "review"
+    WATCH = "watch"
+    EXCLUDE = "exclude"
+
+    @property
+    def rank(self) -> int:
+        """0 for review, 1 for watch, 2 for exclude: a policy may only raise it."""
+        return list(UnknownShare).index(self)
+
+    def __repr__(self) -> str:
+        return f"UnknownShare.{self.name}"
 
 
 class Basis(StrEnum):

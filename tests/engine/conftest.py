@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from exclusionscreen.identifiers import cusip_check_digit, isin_check_digit, sedol_check_digit
-from exclusionscreen.rulefiles import shipped_criteria
+from exclusionscreen.rulefiles import load_policy, shipped_criteria
 from exclusionscreen.universe import Universe
 from exclusionscreen.vocabulary import Evidence
 
@@ -30,7 +30,9 @@ def sedol(body: str) -> str:
 
 
 def involvement_criteria():
-    return [c for c in shipped_criteria().values() if c.evidence is Evidence.INVOLVEMENT]
+    """The shipped involvement criteria that `broad` applies (regulatory reproductions narrow them)."""
+    applied = set(load_policy("broad").criterion_ids)
+    return [c for c in shipped_criteria().values() if c.evidence is Evidence.INVOLVEMENT and c.id in applied]
 
 
 def _issuers() -> list[dict]:
