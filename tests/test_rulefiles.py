@@ -174,7 +174,13 @@ def test_shipped_criteria_settings_are_the_documented_ones():
     assert conventional.revenue_threshold == 0.05 and conventional.threshold_text == ">= 5%"
     sales = c["arms_sales_rights_violating_regimes"]
     assert sales.evidence is Evidence.COUNTRY_EXPOSURE and sales.basis is Basis.CONDUCT
-    assert sales.country_lists == ("un_arms_embargo", "eu_arms_embargo", "uk_arms_embargo", "fh_not_free")
+    assert sales.country_lists == (
+        "un_arms_embargo_state",
+        "eu_arms_embargo_state",
+        "uk_arms_embargo_state",
+        "fh_not_free",
+    )
+    assert sales.categories == ("arms",) and sales.list_actions == ()
     assert sales.lookback_years == 5
     sovereign = c["sovereign_arms_embargo"]
     assert sovereign.evidence is Evidence.SOVEREIGN

@@ -65,8 +65,14 @@ class Criterion:
     country_lists: tuple[str, ...] = ()
     lookback_years: int | None = None
     entity_lists: tuple[str, ...] = ()
+    # (list id, action) for the country lists whose hits take another action than `action`
+    list_actions: tuple[tuple[str, Action], ...] = ()
     source_file: str | None = field(default=None, compare=False)
     notes: str | None = field(default=None, compare=False)
+
+    def list_action(self, list_id: str) -> Action:
+        """The action of a hit through country list `list_id`: its own where the criterion sets one."""
+        return dict(self.list_actions).get(list_id, self.action)
 
     @property
     def threshold_text(self) -> str:
@@ -84,6 +90,9 @@ class Criterion:
         record.pop("notes")
         for key in ("basis", "evidence", "action"):
             record[key] = str(record[key])
+        record["list_actions"] = {k: str(v) for k, v in self.list_actions}
+        if not self.list_actions:  # absent rather than empty: the rule hash of other criteria is unchanged
+            del record["list_actions"]
         return record
 
     @classmethod
@@ -94,6 +103,7 @@ class Criterion:
         fields["action"] = Action(fields["action"])
         fields["references"] = tuple(Reference(**r) for r in fields["references"])
         fields["ownership"] = Ownership(**fields["ownership"])
+        fields["list_actions"] = tuple((k, Action(v)) for k, v in fields.get("list_actions", {}).items())
         for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
             fields[key] = tuple(fields[key])
         return cls(**fields)
