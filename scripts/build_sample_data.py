@@ -2085,6 +2085,10 @@ POLICY_EXTRA = {
         "    country_lists: [un_arms_embargo_state, eu_arms_embargo_state, uk_arms_embargo_state,",
         "                    sample_arms_embargo]",
     ],
+    "surveillance_exports_to_repressive_states": [
+        "    country_lists: [fh_not_free, un_arms_embargo_state, eu_arms_embargo_state, uk_arms_embargo_state,",
+        "                    sample_arms_embargo, sample_not_free]",
+    ],
 }
 
 

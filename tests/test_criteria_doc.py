@@ -58,7 +58,7 @@ def table_rows(page: str, heading: str) -> list[list[str]]:
 
 def test_criteria_table_has_one_row_per_criterion_with_its_settings(page, shipped):
     criteria, _ = shipped
-    header, *rows = table_rows(page, "## Criteria (18)")
+    header, *rows = table_rows(page, "## Criteria (19)")
     assert header == ["id", "title", "basis", "evidence", "scope", "threshold", "action", "ownership", "references"]
     by_id = {row[0].strip("`"): dict(zip(header, row, strict=True)) for row in rows}
     assert list(by_id) == sorted(criteria)

@@ -44,8 +44,9 @@ CRITERION_IDS = {
     "sovereign_arms_embargo",
     "official_military_lists",
     "norms_based_breaches",
+    "surveillance_exports_to_repressive_states",
 }
-POLICY_IDS = {"sfdr_pai14", "eu_pab_2020_1818", "eu_pab_2025_1775", "gpfg_style", "broad"}
+POLICY_IDS = {"sfdr_pai14", "eu_pab_2020_1818", "eu_pab_2025_1775", "gpfg_style", "broad", "modern_weapons"}
 PAI14 = ["anti_personnel_mines", "cluster_munitions", "chemical_weapons", "biological_weapons"]
 GPFG_WEAPONS = {
     "biological_weapons",
@@ -543,4 +544,4 @@ def test_cli_list_prints_every_shipped_criterion_and_policy():
     assert result.returncode == 0, result.stderr
     listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")}
     assert listed == CRITERION_IDS | POLICY_IDS
-    assert "Criteria (18):" in result.stdout and "Policies (5):" in result.stdout
+    assert "Criteria (19):" in result.stdout and "Policies (6):" in result.stdout
