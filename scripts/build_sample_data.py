@@ -295,7 +295,7 @@ issuer(
     "Information Technology",
     ticker="BLFN",
     aliases=("Bluefen Surveillance",),
-    role="cyber surveillance seller (watch)",
+    role="cyber surveillance seller; supplied an interception platform to Norvassa (excluded)",
 )
 issuer(
     "swarmhollow_robotics",
@@ -968,11 +968,12 @@ INVOLVEMENT = [
 ]
 
 EXPOSURE = [
-    # issuer_id, recipient, year, description, value (EUR million)
-    ("stormbrack_defence", "XR", 2024, "armoured personnel carriers", 48.0),
-    ("greyvellin_marine", "XN", 2023, "offshore patrol vessels", 120.0),
-    ("brindlemoor_vehicle", "XR", 2016, "military trucks", 22.0),
-    ("brindlemoor_vehicle", "XW", 2024, "military trucks", 31.0),
+    # issuer_id, recipient, year, description, value (EUR million), category (None: arms)
+    ("stormbrack_defence", "XR", 2024, "armoured personnel carriers", 48.0, None),
+    ("greyvellin_marine", "XN", 2023, "offshore patrol vessels", 120.0, None),
+    ("brindlemoor_vehicle", "XR", 2016, "military trucks", 22.0, None),
+    ("brindlemoor_vehicle", "XW", 2024, "military trucks", 31.0, None),
+    ("bluefen_surveillance", "XN", 2025, "lawful-interception platform", 6.5, "cyber_surveillance"),
 ]
 
 COUNTRY_LISTS = [
@@ -1342,7 +1343,10 @@ HITS_BOTH = {
     "quennick_fuzewerk": [("incendiary_weapons", "direct", "quennick_fuzewerk", EXCLUDE)],
     "glintmark_photonics": [("blinding_lasers", "direct", "glintmark_photonics", EXCLUDE)],
     "ferrowisp_munizioni": [("non_detectable_fragments", "direct", "ferrowisp_munizioni", EXCLUDE)],
-    "bluefen_surveillance": [("cyber_surveillance", "direct", "bluefen_surveillance", WATCH)],
+    "bluefen_surveillance": [
+        ("cyber_surveillance", "direct", "bluefen_surveillance", WATCH),
+        ("surveillance_exports_to_repressive_states", "country_exposure", "bluefen_surveillance", EXCLUDE),
+    ],
     "swarmhollow_robotics": [("autonomous_weapons", "direct", "swarmhollow_robotics", WATCH)],
     "ironquell_crowd": [("abusive_law_enforcement_equipment", "direct", "ironquell_crowd", EXCLUDE)],
     "cindervale_security": [("private_military_services", "direct", "cindervale_security", WATCH)],
@@ -1971,8 +1975,18 @@ def write_universe(folder: Path) -> None:
     )
     write_table(
         folder / "country_exposure.csv",
-        ["issuer_id", "recipient_country", "year", "description", "value", "value_unit", "source", "source_url"],
-        [[i, c, y, d, v, "EUR million", SOURCE, f"{URL}/deliveries/{i}"] for i, c, y, d, v in EXPOSURE],
+        [
+            "issuer_id",
+            "recipient_country",
+            "year",
+            "description",
+            "category",
+            "value",
+            "value_unit",
+            "source",
+            "source_url",
+        ],
+        [[i, c, y, d, k, v, "EUR million", SOURCE, f"{URL}/deliveries/{i}"] for i, c, y, d, v, k in EXPOSURE],
     )
     write_table(
         folder / "country_lists.csv",
@@ -2056,10 +2070,11 @@ POLICY_CRITERIA = [
     "official_military_lists",
     "private_military_services",
     "sovereign_arms_embargo",
+    "surveillance_exports_to_repressive_states",
 ]
 POLICY_EXTRA = {
     "arms_sales_rights_violating_regimes": [
-        "    country_lists: [un_arms_embargo, eu_arms_embargo, uk_arms_embargo, fh_not_free,",
+        "    country_lists: [un_arms_embargo_state, eu_arms_embargo_state, uk_arms_embargo_state, fh_not_free,",
         "                    sample_arms_embargo, sample_not_free]",
     ],
     "conventional_weapons": ["    action: exclude"],
@@ -2069,6 +2084,10 @@ POLICY_EXTRA = {
     "sovereign_arms_embargo": [
         "    country_lists: [un_arms_embargo_state, eu_arms_embargo_state, uk_arms_embargo_state,",
         "                    sample_arms_embargo]",
+    ],
+    "surveillance_exports_to_repressive_states": [
+        "    country_lists: [fh_not_free, un_arms_embargo_state, eu_arms_embargo_state, uk_arms_embargo_state,",
+        "                    sample_arms_embargo, sample_not_free]",
     ],
 }
 
@@ -2519,7 +2538,8 @@ COVERAGE_TABLE = [
     [
         "via country exposure (`sample_arms_embargo`, `sample_not_free`)",
         "Stormbrack Defence Exports (armoured personnel carriers to Ruritania in 2024), Greyvellin "
-        "Marine Systems (patrol vessels to Norvassa in 2023)",
+        "Marine Systems (patrol vessels to Norvassa in 2023), Bluefen Surveillance Systems (an "
+        "interception platform, a cyber-surveillance item, to Norvassa in 2025: excluded)",
     ],
     [
         "sovereign (`sample_arms_embargo`)",

@@ -46,10 +46,11 @@ CRITERION_IDS = {
     "sovereign_arms_embargo",
     "official_military_lists",
     "norms_based_breaches",
+    "surveillance_exports_to_repressive_states",
 }
 #: criteria that reproduce a regulatory instrument's exact scope, narrower than a criterion above
 REPRODUCTIONS = {"pai14_controversial_weapons"}
-POLICY_IDS = {"sfdr_pai14", "eu_pab_2020_1818", "eu_pab_2025_1775", "gpfg_style", "broad"}
+POLICY_IDS = {"sfdr_pai14", "eu_pab_2020_1818", "eu_pab_2025_1775", "gpfg_style", "broad", "modern_weapons"}
 PAI14 = ["anti_personnel_mines", "cluster_munitions", "chemical_weapons", "biological_weapons"]
 GPFG_WEAPONS = {
     "biological_weapons",
@@ -179,7 +180,13 @@ def test_shipped_criteria_settings_are_the_documented_ones():
     assert conventional.revenue_threshold == 0.05 and conventional.threshold_text == ">= 5%"
     sales = c["arms_sales_rights_violating_regimes"]
     assert sales.evidence is Evidence.COUNTRY_EXPOSURE and sales.basis is Basis.CONDUCT
-    assert sales.country_lists == ("un_arms_embargo", "eu_arms_embargo", "uk_arms_embargo", "fh_not_free")
+    assert sales.country_lists == (
+        "un_arms_embargo_state",
+        "eu_arms_embargo_state",
+        "uk_arms_embargo_state",
+        "fh_not_free",
+    )
+    assert sales.categories == ("arms",) and sales.list_actions == ()
     assert sales.lookback_years == 5
     sovereign = c["sovereign_arms_embargo"]
     assert sovereign.evidence is Evidence.SOVEREIGN
@@ -547,7 +554,7 @@ def test_cli_list_prints_every_shipped_criterion_and_policy():
     assert result.returncode == 0, result.stderr
     listed = {line.split()[0] for line in result.stdout.splitlines() if line.startswith("  ")}
     assert listed == CRITERION_IDS | REPRODUCTIONS | POLICY_IDS
-    assert f"Criteria ({len(CRITERION_IDS | REPRODUCTIONS)}):" in result.stdout and "Policies (5):" in result.stdout
+    assert f"Criteria ({len(CRITERION_IDS | REPRODUCTIONS)}):" in result.stdout and "Policies (6):" in result.stdout
 
 
 def test_a_policy_may_add_a_minority_tier_and_tighten_relations_with_the_action(tmp_path, catalogue_dir):

@@ -142,6 +142,8 @@ class CountryExposure(_Contract):
     recipient_country: Series[str] = pa.Field(nullable=False, str_matches=_ALPHA2)
     year: Series[pd.Int64Dtype] = pa.Field(nullable=False, ge=1900, le=2200)
     description: Series[str] = pa.Field(nullable=True)
+    # what was supplied (vocabulary.SUPPLY_CATEGORIES); empty means arms
+    category: Series[str] = pa.Field(nullable=True)
     value: Series[float] = pa.Field(nullable=True)
     value_unit: Series[str] = pa.Field(nullable=True)
     source: Series[str] = pa.Field(nullable=False, str_length={"min_value": 1})

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 
 from .display import dates_text, evidence_rules_text, ownership_text
 from .rules import Criterion, Policy, Reference
-from .vocabulary import Evidence
+from .vocabulary import DEFAULT_SUPPLY_CATEGORY, Evidence
 
 __all__ = ["BANNER", "render_criteria_markdown"]
 
@@ -50,6 +50,10 @@ def _scope(c: Criterion) -> str:
         return f"{', '.join(c.categories)}: {', '.join(c.involvement_types)}"
     if c.evidence is Evidence.ENTITY_LIST:
         return ", ".join(c.entity_lists)
+    if c.evidence is Evidence.COUNTRY_EXPOSURE:  # what was supplied, to whom, and a list's own action
+        own = dict(c.list_actions)
+        lists = ", ".join(f"{k} ({own[k].value})" if k in own else k for k in c.country_lists)
+        return f"{', '.join(c.categories or (DEFAULT_SUPPLY_CATEGORY,))} supplied to: {lists}"
     return ", ".join(c.country_lists)
 
 

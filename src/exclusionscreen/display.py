@@ -46,6 +46,8 @@ def _criterion_lines(c: Criterion) -> list[tuple[str, str]]:
         rows.append(("revenue threshold", c.threshold_text))
     if c.country_lists:
         rows.append(("country lists", ", ".join(c.country_lists)))
+    if c.list_actions:
+        rows.append(("list actions", ", ".join(f"{k}: {v.value}" for k, v in c.list_actions)))
     if c.lookback_years:
         rows.append(("look-back", f"{c.lookback_years} years"))
     if c.entity_lists:

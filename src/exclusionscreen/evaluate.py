@@ -21,7 +21,7 @@ from .evidence import PreparedEvidence, valid_on
 from .ownership import OwnershipGraph, ownership_graph, ownership_links, related
 from .rulefiles import load_policy, shipped_criteria
 from .rules import Criterion, Policy
-from .vocabulary import Action, Evidence, UnknownShare, Via
+from .vocabulary import DEFAULT_SUPPLY_CATEGORY, Action, Evidence, UnknownShare, Via
 
 __all__ = [
     "HIT_COLUMNS",
@@ -261,9 +261,14 @@ def _involvement_hits(criteria, ev: PreparedEvidence, names: pd.Series, as_of: p
 
 
 def _exposure_hits(c: Criterion, universe, as_of: pd.Timestamp, names: pd.Series) -> pd.DataFrame:
+    """Deliveries of the criterion's categories (a row without one is arms) in its look-back years to a
+    state on one of its lists in the delivery year; each hit takes the action of the list it came through."""
     ex = universe.country_exposure
     first_year = as_of.year - (c.lookback_years or 1) + 1
     ex = ex[(ex["year"] >= first_year) & (ex["year"] <= as_of.year)]
+    supplied = ex["category"].fillna(DEFAULT_SUPPLY_CATEGORY) if "category" in ex.columns else DEFAULT_SUPPLY_CATEGORY
+    ex = ex.assign(category=supplied)
+    ex = ex[ex["category"].isin(c.categories or (DEFAULT_SUPPLY_CATEGORY,))]
     lists = universe.country_lists[universe.country_lists["list_id"].isin(c.country_lists)]
     pairs = ex.merge(
         lists[["list_id", "country", "valid_from", "valid_to"]], left_on="recipient_country", right_on="country"
@@ -276,12 +281,17 @@ def _exposure_hits(c: Criterion, universe, as_of: pd.Timestamp, names: pd.Series
     pairs = pairs[on_list]
     note = (
         pairs["description"].fillna("delivery")
-        + " (recipient "
+        + " ("
+        + pairs["category"]
+        + " to "
         + pairs["recipient_country"]
         + ", "
         + pairs["year"].astype(str)
+        + "; recipient on "
+        + pairs["list_id"]
         + ")"
     )
+    actions = {list_id: c.list_action(list_id).value for list_id in c.country_lists}
     return _frame(
         pairs,
         c,
@@ -295,7 +305,7 @@ def _exposure_hits(c: Criterion, universe, as_of: pd.Timestamp, names: pd.Series
         evidence_note=note,
         match_method="issuer_id",
         match_confidence=1.0,
-        action=c.action.value,
+        action=pairs["list_id"].map(actions),
     )
 
 

@@ -18,7 +18,7 @@ from typing import Annotated, Any, Literal, get_args
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, TypeAdapter
 from pydantic_core import PydanticCustomError
 
-from .vocabulary import Action, Basis, Evidence, UnknownShare
+from .vocabulary import DEFAULT_SUPPLY_CATEGORY, SUPPLY_CATEGORIES, Action, Basis, Evidence, UnknownShare
 
 __all__ = ["CRITERION_FILE", "ID_RE", "SETTINGS", "PolicyEntry", "PolicyFile", "explain"]
 
@@ -103,6 +103,23 @@ Words = Annotated[
     AfterValidator(_once),
 ]
 OptionalDate = Annotated[date | None, BeforeValidator(_as_date)]
+# the categories of supplied items a country-exposure criterion covers
+SupplyWords = Annotated[
+    tuple[str, ...],
+    _rule(
+        lambda v: _identifiers(v) and set(v) <= set(SUPPLY_CATEGORIES),
+        "must be a non-empty list of supply categories (" + ", ".join(SUPPLY_CATEGORIES) + "), got {value}",
+    ),
+    AfterValidator(_once),
+]
+# an action per recipient list: {eu_arms_embargo_state: exclude, fh_not_free: watch}
+ListActions = Annotated[
+    dict[Ident, Annotated[Action, _choice(Action)]],
+    _rule(
+        lambda v: isinstance(v, dict) and bool(v),
+        "must be a mapping of country list id to exclude or watch, got {value}",
+    ),
+]
 
 
 class _Model(BaseModel):
@@ -182,7 +199,11 @@ class _Involvement(_CriterionFile):
 
 class _CountryExposure(_CriterionFile):
     evidence: Literal[Evidence.COUNTRY_EXPOSURE]
+    # what was supplied: rows without a category are arms, and so is a criterion that names none
+    categories: SupplyWords = (DEFAULT_SUPPLY_CATEGORY,)
     country_lists: Words
+    # the action of a hit through each list named here; other lists take `action`
+    list_actions: ListActions = None
     lookback_years: Years
     ownership: OwnershipMap = _Ownership()
 
@@ -226,6 +247,7 @@ class PolicyEntry(_Model):
     ownership: OwnershipMap = None
     action: Annotated[Action, _choice(Action)] = None
     country_lists: Words = None
+    list_actions: ListActions = None
     lookback_years: Years = None
     entity_lists: Words = None
     unknown_share: UnknownShareChoice = None

@@ -27,7 +27,7 @@ from ._yaml import load_yaml
 from .errors import RuleFileError, RuleProblem
 from .rule_schema import CRITERION_FILE, ID_RE, SETTINGS, PolicyEntry, PolicyFile, explain
 from .rules import Criterion, Ownership, Policy, Reference
-from .vocabulary import Action, Evidence, UnknownShare
+from .vocabulary import SUPPLY_CATEGORIES, Action, Evidence, UnknownShare
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -139,9 +139,22 @@ def _parse_criterion(doc: _Document) -> Criterion | None:
         if settings.get("minority_owners_min_share") is not None and settings.get("minority_owners_action") is None:
             settings["minority_owners_action"] = model.action
         fields["ownership"] = Ownership(**settings)
+    if "list_actions" in fields:
+        fields["list_actions"] = tuple((model.list_actions or {}).items())
+        _check_list_actions(doc, fields["list_actions"], model.country_lists, "list_actions")
     if doc.problems:
         return None
     return Criterion(**fields, source_file=doc.name)
+
+
+def _check_list_actions(doc: _Document, actions: Iterable, lists: tuple[str, ...], prefix: str) -> None:
+    """Each list given an action must be one the criterion reads."""
+    for list_id, _ in actions:
+        if list_id not in lists:
+            doc.problem(
+                _join(prefix, list_id),
+                f"gives an action to list {list_id!r}, which is not among country_lists ({', '.join(lists)})",
+            )
 
 
 def _ownership_settings(doc: _Document, prefix: str, model: BaseModel, action: Action) -> dict[str, Any]:
@@ -220,6 +233,10 @@ def _loosening(key: str, old: Any, new: Any) -> str | None:
         return f"sets a maximum evidence age of {new} years, past which evidence gives only watch"
     if key == "max_evidence_age_years" and new < old:
         return f"shortens the maximum evidence age from {old} to {new} years"
+    if key == "list_actions" and (
+        eased := [k for k, v in new.items() if old[k] is Action.EXCLUDE and v is Action.WATCH]
+    ):
+        return f"turns exclude into watch for list(s) {', '.join(eased)}"
     if key.endswith("_min_share") and old is not None and new is None:
         return f"removes the ownership share of {old:g}"
     if key.endswith("_min_share") and old is not None and new > old:
@@ -248,14 +265,27 @@ def _tighten(doc: _Document, base: Criterion, entry: PolicyEntry, prefix: str) -
     for path, new in settings.items():
         key = path.removeprefix("ownership.")
         old = getattr(base.ownership if key != path else base, key)
+        if key == "list_actions":  # each list's action before the policy: its own, else the criterion's
+            old = {k: base.list_action(k) for k in new}
+        if key == "categories" and base.evidence is Evidence.COUNTRY_EXPOSURE and set(new) - set(SUPPLY_CATEGORIES):
+            unknown = ", ".join(v for v in new if v not in SUPPLY_CATEGORIES)
+            doc.problem(
+                _join(prefix, path), f"{unknown} not among the supply categories ({', '.join(SUPPLY_CATEGORIES)})"
+            )
+            continue
         how = _loosening(key, old, new)
         if how:
             message = f"would loosen criterion {base.id!r}: {how}; a policy may only make a criterion stricter"
             doc.problem(_join(prefix, path), message)
+        elif key == "list_actions":
+            changes[key] = tuple({**dict(base.list_actions), **new}.items())
         elif key in _LISTS:
             changes[key] = old + tuple(v for v in new if v not in old)
         else:
             changes[path] = new
+    if "list_actions" in changes:
+        lists = changes.get("country_lists", base.country_lists)
+        _check_list_actions(doc, entry.list_actions.items(), lists, _join(prefix, "list_actions"))
     shares = {k.removeprefix("ownership."): changes.pop(k) for k in list(changes) if k.startswith("ownership.")}
     action = changes.get("action", base.action)
     if action is not base.action:  # relations that took the criterion's action follow it when tightened

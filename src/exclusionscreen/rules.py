@@ -102,12 +102,18 @@ class Criterion:
     country_lists: tuple[str, ...] = ()
     lookback_years: int | None = None
     entity_lists: tuple[str, ...] = ()
+    # (list id, action) for the country lists whose hits take another action than `action`
+    list_actions: tuple[tuple[str, Action], ...] = ()
     source_file: str | None = field(default=None, compare=False)
     notes: str | None = field(default=None, compare=False)
     #: what a row with an unknown revenue share gives under a threshold above 0 (involvement criteria)
     unknown_share: UnknownShare = UnknownShare.WATCH
     #: evidence older than this many years gives watch instead of the criterion's action (None: no limit)
     max_evidence_age_years: int | None = None
+
+    def list_action(self, list_id: str) -> Action:
+        """The action of a hit through country list `list_id`: its own where the criterion sets one."""
+        return dict(self.list_actions).get(list_id, self.action)
 
     @property
     def threshold_text(self) -> str:
@@ -125,6 +131,9 @@ class Criterion:
         record.pop("notes")
         for key in ("basis", "evidence", "action", "unknown_share"):
             record[key] = str(record[key])
+        record["list_actions"] = {k: str(v) for k, v in self.list_actions}
+        if not self.list_actions:  # absent rather than empty: the rule hash of other criteria is unchanged
+            del record["list_actions"]
         # settings left at their defaults are not written, so that rule hashes of criteria that do not
         # use them stay what they were before the settings existed
         for key, default in _RECORD_DEFAULTS.items():
@@ -143,6 +152,7 @@ class Criterion:
         ownership = dict(fields["ownership"])
         legacy = {k: ownership.pop(k) for k in ("parent_min_share", "subsidiary_min_share") if k in ownership}
         fields["ownership"] = Ownership(**ownership, **Ownership.from_legacy(fields["action"], **legacy))
+        fields["list_actions"] = tuple((k, Action(v)) for k, v in fields.get("list_actions", {}).items())
         for key in ("categories", "involvement_types", "country_lists", "entity_lists"):
             fields[key] = tuple(fields[key])
         return cls(**fields)

@@ -25,7 +25,7 @@ from .contracts import (
 from .errors import ArgumentError, InputFileError
 from .identifiers import normalise_identifiers
 from .reference import bundled_country_lists, bundled_entity_lists, list_sources
-from .vocabulary import CATEGORIES, INVOLVEMENT_TYPES
+from .vocabulary import CATEGORIES, INVOLVEMENT_TYPES, SUPPLY_CATEGORIES
 
 __all__ = ["UNIVERSE_FILES", "Universe", "load_universe"]
 
@@ -140,6 +140,12 @@ class Universe:
                 self.involvement["involvement_type"],
                 pd.Series(INVOLVEMENT_TYPES),
                 "have an involvement_type outside the vocabulary",
+            ),
+            (
+                "country_exposure",
+                self.country_exposure["category"].dropna(),
+                pd.Series(SUPPLY_CATEGORIES),
+                "have a category outside the vocabulary",
             ),
         ]
         for part, values, allowed, what in checks:

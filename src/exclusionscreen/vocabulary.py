@@ -6,7 +6,9 @@ from enum import StrEnum
 
 __all__ = [
     "CATEGORIES",
+    "DEFAULT_SUPPLY_CATEGORY",
     "INVOLVEMENT_TYPES",
+    "SUPPLY_CATEGORIES",
     "Action",
     "Basis",
     "Evidence",
@@ -48,6 +50,17 @@ INVOLVEMENT_TYPES = (
     "arms_revenue",
     "breach",
 )
+#: what a country-exposure row says was supplied to the recipient state (its ``category`` column)
+SUPPLY_CATEGORIES = (
+    "arms",  # weapons, munitions and military materiel (the EU Common Military List)
+    "cyber_surveillance",  # cyber-surveillance items, Art. 2(20) of Regulation (EU) 2021/821
+    "law_enforcement_equipment",  # goods for law enforcement, as controlled by Regulation (EU) 2019/125
+    "dual_use",  # other dual-use items (Annex I to Regulation (EU) 2021/821)
+    "military_services",  # military or security services (training, maintenance, operations)
+)
+#: the category of a country-exposure row that has none: rows written before the column existed
+#: record arms deliveries (the SIPRI trade register), and a criterion that names none covers arms
+DEFAULT_SUPPLY_CATEGORY = "arms"
 
 
 class Status(StrEnum):

@@ -76,6 +76,7 @@ def _issuers() -> list[dict]:
         # conduct
         dict(issuer_id="EXPORTER", issuer_name="Corvid Arms Export AB", country="SE"),
         dict(issuer_id="OLD_EXPORTER", issuer_name="Magpie Rifles AB", country="SE"),
+        dict(issuer_id="SPY_EXPORTER", issuer_name="Rookery Interception Systems AB", country="SE"),
         dict(issuer_id="LISTED", issuer_name="Kestrel Military Electronics Co", country="XQ"),
         dict(issuer_id="RURITANIA", issuer_name="Republic of Ruritania", country="XR", issuer_type="sovereign"),
         dict(issuer_id="FREEDONIA", issuer_name="Kingdom of Freedonia", country="XF", issuer_type="sovereign"),
@@ -179,6 +180,15 @@ def universe_frames() -> dict[str, pd.DataFrame]:
                     description="armoured vehicles",
                     value=12.0,
                     value_unit="TIV",
+                    source=SOURCE,
+                ),
+                # a cyber-surveillance item to the embargoed state (not an arms sale)
+                dict(
+                    issuer_id="SPY_EXPORTER",
+                    recipient_country="XR",
+                    year=2024,
+                    category="cyber_surveillance",
+                    description="interception system",
                     source=SOURCE,
                 ),
                 # outside the five-year look-back

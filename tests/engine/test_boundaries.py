@@ -113,7 +113,7 @@ def test_first_year_of_a_country_exposure_look_back_counts():
         dict(issuer_id=issuer, recipient_country="XR", year=year, description="rifles", source=SOURCE)
         for issuer, year in years.items()
     ]
-    lists = [dict(list_id="un_arms_embargo", country="XR", valid_from="2000-01-01", source=SOURCE)]
+    lists = [dict(list_id="un_arms_embargo_state", country="XR", valid_from="2000-01-01", source=SOURCE)]
     result = screen_issuers(
         [dict(issuer_id=i, issuer_name=f"{i} Rifles AB", country="SE") for i in years],
         country_exposure=exposure,
@@ -163,7 +163,7 @@ def test_embargo_counts_for_a_delivery_year_it_covers_for_a_day_or_more():
         for issuer, (country, year, _, _) in embargoes.items()
     ]
     lists = [
-        dict(list_id="un_arms_embargo", country=country, valid_from=start, valid_to=end, source=SOURCE)
+        dict(list_id="un_arms_embargo_state", country=country, valid_from=start, valid_to=end, source=SOURCE)
         for country, _, start, end in embargoes.values()
     ]
     result = screen_issuers(

@@ -56,7 +56,7 @@ def test_every_via(broad_result):
     assert (exposure["via"], exposure["recipient_country"], exposure["list_id"]) == (
         "country_exposure",
         "XR",
-        "un_arms_embargo",
+        "un_arms_embargo_state",
     )
     assert flag(broad_result, "RURITANIA", "sovereign_arms_embargo")["via"] == "sovereign"
 
