@@ -54,6 +54,13 @@ def test_library_words_become_options():
     assert cli_words("as_of: 'x' is not a date") == "--as-of: 'x' is not a date"
     assert "give --as-of for the holdings' own date" in cli_words("(pass as_of for the holdings' own date)")
     assert cli_words("column_map names columns no file has: 'a'") == "--map names columns no file has: 'a'"
+    assert cli_words("need 0 < review_threshold <= match_threshold <= 1") == (
+        "need 0 < --review-threshold <= --match-threshold <= 1"
+    )
+    assert cli_words("column_map: unknown canonical column(s) 'x' (for 'A'); valid: isin, lei, or None to ignore") == (
+        "--map: unknown canonical column(s) 'x' (for 'A'); valid: isin, lei, or nothing to ignore the column "
+        "('SOURCE=')"
+    )
 
 
 def test_the_no_identifier_error_is_short_and_names_map():

@@ -10,7 +10,7 @@ import typer
 from ..errors import ExclusionScreenError
 from ..holdings import load_holdings
 from .options import parse_column_map
-from .terminal import echo, fail
+from .terminal import cli_words, echo, fail
 
 app = typer.Typer(
     help="Read holdings files and report how they were read.",
@@ -57,4 +57,4 @@ def inspect(
         )
     except ExclusionScreenError as exc:
         raise fail(exc, verbose=verbose) from None
-    echo(str(report))
+    echo(cli_words(str(report)))

@@ -21,7 +21,7 @@ from ..universe import load_universe
 from . import portfolios as _portfolios
 from .dates import DateError, parse_date
 from .options import parse_column_map
-from .terminal import clean, echo, fail
+from .terminal import clean, cli_words, echo, fail
 
 
 def _fail(exc: Exception, verbose: bool = False) -> typer.Exit:
@@ -188,9 +188,9 @@ def screen(
         stages.close()
         raise _fail(exc, verbose) from None
     stages.close()
-    echo(result_text(result))
+    echo(cli_words(result_text(result)))
     for alert in summary_alerts(result):
-        echo(f"warning: {alert}", err=True)
+        echo(f"warning: {cli_words(alert)}", err=True)
     for label, path in (("report", out), ("restricted list", restricted_list), ("result", parquet)):
         if path is not None:
             echo(f"Wrote {label}: {path}")

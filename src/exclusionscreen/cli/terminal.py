@@ -16,7 +16,7 @@ import re
 
 import typer
 
-__all__ = ["clean", "echo", "error_text", "fail"]
+__all__ = ["clean", "cli_words", "echo", "error_text", "fail"]
 
 # escape sequences, removed whole: CSI (ESC [ or the C1 byte 0x9b, parameters, one final byte);
 # OSC, DCS, SOS, PM and APC strings (ESC ] P X ^ _ or their C1 bytes, up to BEL or the string
@@ -46,8 +46,10 @@ _OPTION_WORDS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\bportfolio_id\b(?=[:=])=?"), "--portfolio-id"),
     (re.compile(r"\bpass as_of\b"), "give --as-of"),
     (re.compile(r"^as_of:", re.MULTILINE), "--as-of:"),
-    (re.compile(r"\bmatch_threshold\b(?=[:=])=?"), "--match-threshold"),
-    (re.compile(r"\breview_threshold\b(?=[:=])=?"), "--review-threshold"),
+    (re.compile(r"\bmatch_threshold\b"), "--match-threshold"),
+    (re.compile(r"\breview_threshold\b"), "--review-threshold"),
+    (re.compile(r"\bpath_or_paths:"), "HOLDINGS:"),
+    (re.compile(r"(?<=valid: )(.*), or None to ignore"), r"\1, or nothing to ignore the column ('SOURCE=')"),
     (re.compile(r"\binclude_bundled=False\b"), "--no-bundled-lists"),
     (re.compile(r"\ball_holdings=True\b"), "--holdings-in-workbook"),
 ]
