@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 
 from exclusionscreen._resources import bundled_dir
-from exclusionscreen.cli.portfolios import file_names
+from exclusionscreen.cli.portfolios import file_names, portfolio_results
 from exclusionscreen.report._writer import STALE_AFTER_SECONDS, remove_stale_temporaries
+from exclusionscreen.result import ScreenResult
 
 SAMPLE = bundled_dir("sample_portfolios")
 REPORT_FILES = ["report.xlsx", "report_holdings.csv", "report_holdings.parquet"]
@@ -90,7 +91,14 @@ def sheet_rows(path, sheet):
 
 
 def test_per_portfolio_writes_one_complete_report_per_portfolio(tmp_path):
-    proc = run(*screen_args(tmp_path / "report.xlsx"), "--per-portfolio", "--restricted-list", tmp_path / "r.csv")
+    proc = run(
+        *screen_args(tmp_path / "report.xlsx"),
+        "--per-portfolio",
+        "--restricted-list",
+        tmp_path / "r.csv",
+        "--parquet",
+        tmp_path / "result",
+    )
     assert proc.returncode == 0, proc.stderr
     assert "Wrote 3 portfolio report(s)" in proc.stdout
     folder = tmp_path / "report_portfolios"
@@ -113,6 +121,15 @@ def test_per_portfolio_writes_one_complete_report_per_portfolio(tmp_path):
             p for p in ("corporate_bonds", "global_equity", "multi_asset") if p != workbook[:-5] and p in summary
         ]
     assert counted == len(fund_flags) - 1 > 0  # every flag in exactly one portfolio's report
+
+    # the same cut in frames: each row of the fund in exactly one portfolio; none for one it does not hold
+    result = ScreenResult.load(tmp_path / "result")
+    parts = dict(portfolio_results(result, ["multi_asset", "corporate_bonds", "global_equity", "new_fund"]))
+    for name in ("holdings", "flags", "review", "pai14_flags", "skipped"):
+        assert sum(len(getattr(p, name)) for p in parts.values()) == len(getattr(result, name)) > 0, name
+    assert set(parts["multi_asset"].flags["portfolio_id"]) == {"multi_asset"}
+    assert len(parts["new_fund"].holdings) == len(parts["new_fund"].flags) == len(parts["new_fund"].skipped) == 0
+    assert parts["new_fund"].restricted.equals(result.restricted)  # the fund's list, for every portfolio
 
 
 def test_per_portfolio_needs_out_and_its_folder_is_checked_before_the_screen(tmp_path):

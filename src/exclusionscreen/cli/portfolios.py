@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from ..result import ScreenResult
 
-__all__ = ["file_names", "folder_for", "portfolio_result"]
+__all__ = ["file_names", "folder_for", "portfolio_result", "portfolio_results"]
 
 # names Windows refuses for a file, whatever the extension
 _RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -56,24 +57,39 @@ def file_names(portfolio_ids: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def _rows_of(frame: pd.DataFrame, portfolio_id: str) -> pd.DataFrame:
-    if "portfolio_id" not in frame.columns:
-        return frame
-    return frame[(frame["portfolio_id"] == portfolio_id).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
+def _groups(frame: pd.DataFrame) -> dict[str, np.ndarray]:
+    """The row positions of each portfolio in `frame` (found once, not once per portfolio)."""
+    if "portfolio_id" not in frame.columns or frame.empty:
+        return {}
+    return {key: rows for key, rows in frame.groupby("portfolio_id", sort=False, dropna=True).indices.items()}
+
+
+def portfolio_results(result: ScreenResult, ids: Iterable[str] | None = None) -> Iterator[tuple[str, ScreenResult]]:
+    """Each portfolio of `ids` (default: those of `result`, in the order its holdings come) and the
+    result cut to it, with no rows for a portfolio it does not hold: see the module's description.
+    The frames are grouped once, so a thousand portfolios cost one pass."""
+    names = ("holdings", "flags", "review", "pai14_flags")
+    groups = {name: _groups(getattr(result, name)) for name in names}
+    skipped = result.skipped
+    by_file = (
+        skipped.groupby("source_file", sort=False).indices
+        if "source_file" in skipped.columns and not skipped.empty
+        else {}
+    )
+    empty = np.array([], dtype=np.intp)
+    for portfolio_id in dict.fromkeys(result.holdings["portfolio_id"].dropna()) if ids is None else ids:
+        cut = {}
+        for name in names:
+            frame = getattr(result, name)
+            if "portfolio_id" in frame.columns:
+                cut[name] = frame.iloc[groups[name].get(portfolio_id, empty)].reset_index(drop=True)
+        files = cut["holdings"]["source_file"].dropna().unique() if "source_file" in cut["holdings"] else []
+        rows = np.sort(np.concatenate([empty, *(by_file[f] for f in files if f in by_file)]))
+        if by_file:
+            cut["skipped"] = skipped.iloc[rows].reset_index(drop=True)
+        yield portfolio_id, dataclasses.replace(result, **cut)
 
 
 def portfolio_result(result: ScreenResult, portfolio_id: str) -> ScreenResult:
-    """`result` for the one portfolio `portfolio_id` (see the module's description)."""
-    holdings = _rows_of(result.holdings, portfolio_id)
-    skipped = result.skipped
-    if "source_file" in skipped.columns and "source_file" in holdings.columns:
-        files = set(holdings["source_file"].dropna())
-        skipped = skipped[skipped["source_file"].isin(files).fillna(False).to_numpy(dtype=bool)].reset_index(drop=True)
-    return dataclasses.replace(
-        result,
-        holdings=holdings,
-        flags=_rows_of(result.flags, portfolio_id),
-        review=_rows_of(result.review, portfolio_id),
-        pai14_flags=_rows_of(result.pai14_flags, portfolio_id),
-        skipped=skipped,
-    )
+    """`result` cut to the one portfolio `portfolio_id` (see the module's description)."""
+    return next(portfolio_results(result, [portfolio_id]))[1]

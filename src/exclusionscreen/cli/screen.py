@@ -214,13 +214,15 @@ def _write_per_portfolio(result: ScreenResult, out: Path, previous, *, all_holdi
     """One report per portfolio in the folder beside `out`; returns each portfolio's file."""
     folder = _portfolios.folder_for(Path(out).expanduser())
     folder.mkdir(exist_ok=True)
-    before = ScreenResult.load(previous) if previous is not None else None
-    ids = list(dict.fromkeys(result.holdings["portfolio_id"].dropna()))
+    parts = dict(_portfolios.portfolio_results(result))
+    # a portfolio new this quarter is compared with no holdings: every holding is an addition
+    before = dict(_portfolios.portfolio_results(ScreenResult.load(previous), parts)) if previous is not None else {}
     written = {}
-    for portfolio_id, name in _portfolios.file_names(ids).items():
-        prior = _portfolios.portfolio_result(before, portfolio_id) if before is not None else None
-        part = _portfolios.portfolio_result(result, portfolio_id)
-        written[portfolio_id] = write_report(part, folder / name, previous=prior, all_holdings=all_holdings)
+    for portfolio_id, name in _portfolios.file_names(parts).items():
+        prior = before.get(portfolio_id)
+        written[portfolio_id] = write_report(
+            parts[portfolio_id], folder / name, previous=prior, all_holdings=all_holdings
+        )
     return written
 
 
