@@ -96,6 +96,11 @@ def test_the_cli_refuses_an_ambiguous_as_of_before_reading_anything(tmp_path):
     assert "Traceback" not in proc.stderr and not list(tmp_path.iterdir())
 
 
+def test_the_cli_refuses_a_date_format_without_a_date():
+    proc = run("screen", SAMPLE / "2026Q3", "--date-format", "%d/%m/%Y")
+    assert proc.returncode == 2 and "give --as-of too" in proc.stderr
+
+
 def test_the_cli_screens_a_quarter_on_its_last_day(tmp_path):
     proc = run(
         "screen",

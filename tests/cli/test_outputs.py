@@ -20,9 +20,9 @@ SAMPLE = bundled_dir("sample_portfolios")
 REPORT_FILES = ["report.xlsx", "report_holdings.csv", "report_holdings.parquet"]
 
 
-def run(*args, script=None):
+def run(*args, script=None, env=None):
     head = [sys.executable, "-c", script] if script else [sys.executable, "-m", "exclusionscreen"]
-    return subprocess.run([*head, *map(str, args)], capture_output=True, text=True, timeout=300)
+    return subprocess.run([*head, *map(str, args)], capture_output=True, text=True, timeout=300, env=env)
 
 
 def screen_args(target):
@@ -204,12 +204,16 @@ def test_no_temporary_file_remains_after_a_run_killed_while_writing(tmp_path, na
     first = run(*screen_args(target))
     assert first.returncode == 0, first.stderr
     before = target.read_bytes()
-    killed = run(*screen_args(target), script=KILLED_WHILE_WRITING.replace("{name}", name))
+    system_tmp = tmp_path.parent / f"{tmp_path.name}_system_tmp"  # nothing may land in the system's folder
+    system_tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(system_tmp)}
+    killed = run(*screen_args(target), script=KILLED_WHILE_WRITING.replace("{name}", name), env=env)
     assert killed.returncode == (-signal.SIGKILL if name == "KILL" else 128 + signal.SIGTERM), killed.stderr
     # while writing, its temporaries were beside the target: a .part file and XlsxWriter's folder
     shown = killed.stdout.split("temporaries:")[1].split()
     assert any(p.endswith(".part") for p in shown) and any(p.endswith(".tmp") for p in shown), killed.stdout
     assert target.read_bytes() == before  # the previous report is whole
+    assert list(system_tmp.iterdir()) == []
     left = sorted(p.name for p in tmp_path.iterdir())
     if name == "KILL":  # nothing can clean up after SIGKILL: the next run does
         assert any(n.endswith(".part") for n in left) and any(n.endswith(".tmp") for n in left), left

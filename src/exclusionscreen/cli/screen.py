@@ -132,6 +132,10 @@ def screen(
         raise typer.BadParameter("--sipri-year is needed with --sipri-top100", param_hint="--sipri-year")
     if per_portfolio and out is None:
         raise typer.BadParameter("--per-portfolio needs --out, the fund-wide report", param_hint="--per-portfolio")
+    if date_format is not None and as_of is None:
+        raise typer.BadParameter(
+            "--date-format says how --as-of is written; give --as-of too", param_hint="--date-format"
+        )
     day = _date_option(as_of, date_format, "--as-of")
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
