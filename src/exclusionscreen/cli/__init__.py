@@ -6,6 +6,9 @@ or key), 2 on a usage error.
 
 from __future__ import annotations
 
+import io
+import signal
+import sys
 from importlib.metadata import PackageNotFoundError, version
 
 import typer
@@ -14,6 +17,7 @@ from . import criteria as _criteria
 from . import holdings as _holdings
 from . import lists as _lists
 from . import screen as _screen
+from .terminal import echo
 
 app = typer.Typer(
     name="exclusionscreen",
@@ -33,7 +37,7 @@ def _show_version(value: bool) -> None:
             number = version("exclusionscreen")
         except PackageNotFoundError:  # a bare source tree, not installed
             number = "unknown"
-        typer.echo(f"exclusionscreen {number}")
+        echo(f"exclusionscreen {number}")
         raise typer.Exit()
 
 
@@ -53,6 +57,32 @@ app.command("screen")(_screen.screen)
 app.command("demo")(_screen.demo)
 
 
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM and SIGHUP end the run as Ctrl-C does, so that the writers remove their temporary files."""
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    """Entry point of the console script and of ``python -m exclusionscreen``."""
-    app()
+    """Entry point of the console script and of ``python -m exclusionscreen``.
+
+    Usage errors (an unknown option, a file that does not exist) are printed here rather than by
+    the option parser, so that they too go through :func:`.terminal.clean`: a file name given on
+    the command line may hold terminal escape sequences.
+    """
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):  # SIGHUP is not on Windows
+            signal.signal(getattr(signal, name), _terminate)
+    try:
+        code = app(standalone_mode=False)
+    except typer.TyperException as exc:
+        show = getattr(exc, "show", None)
+        if show is None:
+            raise
+        buffer = io.StringIO()
+        show(file=buffer)
+        echo(buffer.getvalue().rstrip("\n"), err=True)
+        sys.exit(getattr(exc, "exit_code", 2))
+    except typer.Abort:
+        echo("Aborted!", err=True)
+        sys.exit(1)
+    sys.exit(code if isinstance(code, int) else 0)

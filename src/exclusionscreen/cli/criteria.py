@@ -11,6 +11,7 @@ import typer
 from ..display import criterion_text, policy_text
 from ..errors import RuleFileError
 from ..rulefiles import load_policy, shipped_criteria, shipped_policies, validate_rule_files
+from .terminal import echo, error_text
 
 app = typer.Typer(
     help="List, show and validate criteria and policies.",
@@ -30,20 +31,20 @@ def list_criteria() -> None:
         criteria = shipped_criteria()
         policies = shipped_policies()
     except RuleFileError as exc:
-        typer.echo(str(exc), err=True)
+        echo(error_text(exc), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"Criteria ({len(criteria)}):")
+    echo(f"Criteria ({len(criteria)}):")
     width = max(len(c) for c in criteria)
     for c in criteria.values():
         threshold = f"  [{c.threshold_text}]" if c.threshold_text else ""
-        typer.echo(f"  {c.id:<{width}}  v{c.version}  {c.basis.value:<7}  {c.action.value:<7}  {c.title}{threshold}")
-    typer.echo(f"\nPolicies ({len(policies)}):")
+        echo(f"  {c.id:<{width}}  v{c.version}  {c.basis.value:<7}  {c.action.value:<7}  {c.title}{threshold}")
+    echo(f"\nPolicies ({len(policies)}):")
     width = max(len(p) for p in policies)
     for p in policies.values():
         dates = ""
         if p.applies_from or p.applies_until:
             dates = f"  (applies {p.applies_from or '...'} to {p.applies_until or '...'})"
-        typer.echo(f"  {p.id:<{width}}  v{p.version}  {len(p.criteria):>2} criteria  {p.title}{dates}")
+        echo(f"  {p.id:<{width}}  v{p.version}  {len(p.criteria):>2} criteria  {p.title}{dates}")
 
 
 @app.command("show")
@@ -56,15 +57,15 @@ def show(ident: str = typer.Argument(..., metavar="ID", help="A criterion or pol
     try:
         criteria = shipped_criteria()
         if ident in criteria:
-            typer.echo(criterion_text(criteria[ident]))
+            echo(criterion_text(criteria[ident]))
             return
         close = difflib.get_close_matches(ident, list(criteria), n=1)
         if close and not Path(ident).suffix:
-            typer.echo(f"error: no criterion or policy {ident!r}; did you mean {close[0]}?", err=True)
+            echo(f"error: no criterion or policy {ident!r}; did you mean {close[0]}?", err=True)
             raise typer.Exit(1)
-        typer.echo(policy_text(load_policy(ident)))
+        echo(policy_text(load_policy(ident)))
     except RuleFileError as exc:
-        typer.echo(str(exc), err=True)
+        echo(error_text(exc), err=True)
         raise typer.Exit(1) from None
 
 
@@ -87,8 +88,8 @@ def validate(
     except RuleFileError as exc:
         problems = exc.problems
     for problem in problems:
-        typer.echo(str(problem), err=True)
+        echo(str(problem), err=True)
     if problems:
-        typer.echo(f"{len(problems)} problem(s) found.", err=True)
+        echo(f"{len(problems)} problem(s) found.", err=True)
         raise typer.Exit(1)
-    typer.echo(f"OK: {len(paths)} path(s) checked, no problems.")
+    echo(f"OK: {len(paths)} path(s) checked, no problems.")

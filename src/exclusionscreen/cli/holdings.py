@@ -10,6 +10,7 @@ import typer
 from ..errors import ExclusionScreenError
 from ..holdings import load_holdings
 from .options import parse_column_map
+from .terminal import cli_words, echo, fail
 
 app = typer.Typer(
     help="Read holdings files and report how they were read.",
@@ -36,6 +37,7 @@ def inspect(
             help="Map a column by hand, e.g. --map 'Kennung=isin'; 'SOURCE=' ignores a column.",
         ),
     ] = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Print errors in full.")] = False,
 ) -> None:
     """Print where the table was found in each file, how its columns were mapped, the as-of
     date, number format and weight scale assumed, and every row that is not a holding, with
@@ -54,6 +56,5 @@ def inspect(
             progress=False,
         )
     except ExclusionScreenError as exc:
-        typer.echo(f"error: {exc}", err=True)
-        raise typer.Exit(1) from None
-    typer.echo(str(report))
+        raise fail(exc, verbose=verbose) from None
+    echo(cli_words(str(report)))

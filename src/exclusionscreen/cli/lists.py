@@ -9,6 +9,7 @@ import typer
 
 from ..errors import InputFileError
 from ..reference import assert_lists_valid
+from .terminal import echo, error_text
 
 app = typer.Typer(
     help="Check the bundled reference lists (or a folder holding lists of the same layout).",
@@ -31,6 +32,6 @@ def check(
     try:
         rows = assert_lists_valid(data)
     except InputFileError as exc:
-        typer.echo(str(exc), err=True)
+        echo(error_text(exc), err=True)
         raise typer.Exit(1) from None
-    typer.echo(f"ok: {rows} rows of country and entity lists meet every invariant")
+    echo(f"ok: {rows} rows of country and entity lists meet every invariant")

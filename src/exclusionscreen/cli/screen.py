@@ -18,12 +18,16 @@ from ..result import ScreenResult
 from ..rulefiles import load_policy
 from ..screen import screen as run_screen
 from ..universe import load_universe
+from . import portfolios as _portfolios
+from .dates import DateError, parse_date
 from .options import parse_column_map
+from .terminal import clean, cli_words, echo, fail
 
 
-def _fail(exc: Exception) -> typer.Exit:
-    typer.echo(f"error: {exc}", err=True)
-    return typer.Exit(1)
+def _fail(exc: Exception, verbose: bool = False) -> typer.Exit:
+    if isinstance(exc, OSError) and not isinstance(exc, ExclusionScreenError) and exc.filename is not None:
+        exc = f"{exc.filename}: {exc.strerror or exc}"  # the path first, as in every other error
+    return fail(exc, verbose=verbose)
 
 
 class _Stages:
@@ -54,7 +58,15 @@ def screen(
         file_okay=False,
         help="Reference-data folder (issuers.csv, securities.csv, ...).",
     ),
-    as_of: str | None = typer.Option(None, "--as-of", help="Screening date YYYY-MM-DD (default: the files' date)."),
+    as_of: str | None = typer.Option(
+        None,
+        "--as-of",
+        help="Screening date: YYYY-MM-DD, or a quarter (2026Q3 is its last day, 2026-09-30); default: the files' "
+        "date. Other forms need --date-format.",
+    ),
+    date_format: str | None = typer.Option(
+        None, "--date-format", help="How --as-of is written, as a strftime pattern, e.g. '%d/%m/%Y'."
+    ),
     overrides: Path | None = typer.Option(None, "--overrides", exists=True, dir_okay=False, help="Overrides CSV."),
     decisions: Path | None = typer.Option(
         None, "--decisions", exists=True, dir_okay=False, help="Review decisions CSV from earlier quarters."
@@ -68,6 +80,12 @@ def screen(
     ),
     parquet: Path | None = typer.Option(
         None, "--parquet", file_okay=False, help="Save the result as Parquet in this folder (for --previous)."
+    ),
+    per_portfolio: bool = typer.Option(
+        False,
+        "--per-portfolio",
+        help="Also write one complete report per portfolio, in the folder <report>_portfolios beside --out "
+        "(file names from the portfolio ids).",
     ),
     holdings_in_workbook: bool = typer.Option(
         False,
@@ -96,6 +114,7 @@ def screen(
         max=1.0,
         help="Name matches from this up to the match threshold go to review.",
     ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Print errors in full (every problem listed)."),
 ) -> None:
     """Screen holdings files against a policy and write the report.
 
@@ -111,13 +130,25 @@ def screen(
     """
     if sipri_top100 is not None and sipri_year is None:
         raise typer.BadParameter("--sipri-year is needed with --sipri-top100", param_hint="--sipri-year")
+    if per_portfolio and out is None:
+        raise typer.BadParameter("--per-portfolio needs --out, the fund-wide report", param_hint="--per-portfolio")
+    if date_format is not None and as_of is None:
+        raise typer.BadParameter(
+            "--date-format says how --as-of is written; give --as-of too", param_hint="--date-format"
+        )
+    day = _date_option(as_of, date_format, "--as-of")
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
         inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list]
         if Path(policy).expanduser().exists():
             inputs.append(Path(policy))
         _check_outputs(
-            {"--out": out, "--restricted-list": restricted_list, "--parquet": parquet},
+            {
+                "--out": out,
+                "--restricted-list": restricted_list,
+                "--parquet": parquet,
+                "--per-portfolio": _portfolios.folder_for(out) if per_portfolio and out is not None else None,
+            },
             [p for p in inputs if p is not None],
             folders=[p for p in holdings if p.is_dir()],
         )
@@ -137,7 +168,7 @@ def screen(
             loaded,
             u,
             rules,
-            as_of=as_of,
+            as_of=day,
             overrides=overrides,
             decisions=decisions,
             match_threshold=match_threshold,
@@ -153,19 +184,50 @@ def screen(
             previous=previous,
             all_holdings=holdings_in_workbook,
         )
+        written = (
+            _write_per_portfolio(result, out, previous, all_holdings=holdings_in_workbook) if per_portfolio else {}
+        )
         stages.done()
     except (ExclusionScreenError, OSError) as exc:
         stages.close()
-        raise _fail(exc) from None
+        raise _fail(exc, verbose) from None
     stages.close()
-    typer.echo(result_text(result))
+    echo(cli_words(result_text(result)))
     for alert in summary_alerts(result):
-        typer.echo(f"warning: {alert}", err=True)
+        echo(f"warning: {cli_words(alert)}", err=True)
     for label, path in (("report", out), ("restricted list", restricted_list), ("result", parquet)):
         if path is not None:
-            typer.echo(f"Wrote {label}: {path}")
+            echo(f"Wrote {label}: {path}")
     if out is not None:
-        typer.echo(f"Wrote every holding: {', '.join(str(p) for p in holdings_paths(out))}")
+        echo(f"Wrote every holding: {', '.join(str(p) for p in holdings_paths(out))}")
+    if written:
+        echo(f"Wrote {len(written):,} portfolio report(s) in {_portfolios.folder_for(Path(out))}")
+
+
+def _date_option(text: str | None, date_format: str | None, option: str) -> str | None:
+    """A date option as an ISO date (None when not given); a usage error when it is not one date."""
+    if text is None:
+        return None
+    try:
+        return parse_date(text, date_format).isoformat()
+    except DateError as exc:
+        raise typer.BadParameter(clean(exc), param_hint=option) from None
+
+
+def _write_per_portfolio(result: ScreenResult, out: Path, previous, *, all_holdings: bool) -> dict[str, Path]:
+    """One report per portfolio in the folder beside `out`; returns each portfolio's file."""
+    folder = _portfolios.folder_for(Path(out).expanduser())
+    folder.mkdir(exist_ok=True)
+    parts = dict(_portfolios.portfolio_results(result))
+    # a portfolio new this quarter is compared with no holdings: every holding is an addition
+    before = dict(_portfolios.portfolio_results(ScreenResult.load(previous), parts)) if previous is not None else {}
+    written = {}
+    for portfolio_id, name in _portfolios.file_names(parts).items():
+        prior = before.get(portfolio_id)
+        written[portfolio_id] = write_report(
+            parts[portfolio_id], folder / name, previous=prior, all_holdings=all_holdings
+        )
+    return written
 
 
 def _inside(path: Path, folder: Path) -> bool:
@@ -199,7 +261,7 @@ def _check_outputs(outputs: dict[str, Path | None], inputs: list[Path], *, folde
         if where in seen:
             raise ReportError(f"{path}: given for both {seen[where]} and {option}; give each output its own path")
         seen[where] = option
-        if option == "--parquet":
+        if option in ("--parquet", "--per-portfolio"):
             if path.exists() and not path.is_dir():
                 raise ReportError(f"{path} ({option}): is a file; give a folder")
             continue
@@ -234,8 +296,10 @@ def demo(
       exclusionscreen demo --out demo/
     """
     sample = bundled_dir("sample_portfolios")
-    out.mkdir(parents=True, exist_ok=True)
     try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name in ("exclusion_report_2026Q3.xlsx", "restricted_list_2026Q3.csv", "result_2026Q2"):
+            check_writable(out / name)  # before the screen: a read-only folder fails at once
         universe = load_universe(sample / "universe")
         policy = load_policy(sample / "fund_policy.yaml")
         results = {}
@@ -260,6 +324,6 @@ def demo(
         )
     except (ExclusionScreenError, OSError) as exc:
         raise _fail(exc) from None
-    typer.echo(result_text(results["2026Q3"]))
-    typer.echo(f"\nWrote the demo report: {report}")
-    typer.echo(f"Restricted list: {out / 'restricted_list_2026Q3.csv'}")
+    echo(result_text(results["2026Q3"]))
+    echo(f"\nWrote the demo report: {report}")
+    echo(f"Restricted list: {out / 'restricted_list_2026Q3.csv'}")

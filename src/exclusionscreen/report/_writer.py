@@ -9,6 +9,8 @@ Every text cell is written with ``write_string``: text from an input file never 
 an error value, a number or a link; only source URLs that :func:`._sheets.link_mask` accepts become
 links. The file is written to a temporary file beside the target (XlsxWriter's own temporary files
 in a temporary folder beside it) and moved into place when complete; on any failure both are removed.
+A run killed outright (SIGKILL, a power cut) cannot remove them: their names carry the writer's
+process id, and the next write to the same target removes those whose process is gone.
 
 Why one module of this size: it is the only code that knows XlsxWriter; every cell type, style,
 link, print setting and the atomic write sit together so that no other module touches the
@@ -23,6 +25,7 @@ import re
 import shutil
 import tempfile
 import textwrap
+import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -53,6 +56,7 @@ __all__ = [
     "ReportError",
     "check_writable",
     "holdings_paths",
+    "remove_stale_temporaries",
     "write_holdings",
     "write_report",
     "write_restricted_list",
@@ -122,20 +126,89 @@ def check_writable(target: Path) -> None:
     if target.is_file() and not target.stat().st_mode & 0o222:
         raise ReportError(f"{target}: is read-only; make it writable or write to another file")
     try:
-        fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".probe", dir=target.parent)
+        fd, probe = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".probe", dir=target.parent)
     except OSError as exc:
         raise ReportError(f"{target}: cannot write in the folder {target.parent} ({exc.strerror})") from None
     os.close(fd)
     os.unlink(probe)
 
 
+#: after ``.<target name>.``, a temporary file or folder's name: ``<pid>.<random>.part`` (or ``.tmp``,
+#: ``.probe``); the pid is missing in the names earlier versions made
+_TEMPORARY = re.compile(r"(?:(?P<pid>\d+)\.)?[a-z0-9_]{8}\.(?:part|tmp|probe)")
+#: a temporary whose writer may still be alive is left alone for this long (the pid may be reused)
+STALE_AFTER_SECONDS = 24 * 3600
+#: a temporary without a pid in its name is removed when older than this
+_STALE_UNKNOWN_SECONDS = 3600
+
+
+def _temporary_prefix(target: Path) -> str:
+    return f".{target.name}.{os.getpid()}."
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    except OSError:  # pid out of range: no such process
+        return False
+    return True
+
+
+def remove_stale_temporaries(target: Path) -> list[Path]:
+    """Remove the temporary files and folders of `target` that an earlier run left beside it (a run
+    killed while writing, by SIGKILL or a power cut, runs no clean-up); returns what was removed.
+
+    One is stale when the process named in it no longer runs, or when it is older than
+    :data:`STALE_AFTER_SECONDS` (whose process may be another that got the same pid); one of this
+    process is never removed here."""
+    removed = []
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return removed
+    now = time.time()
+    prefix = f".{target.name}."
+    for entry in entries:
+        found = _TEMPORARY.fullmatch(entry.name[len(prefix) :]) if entry.name.startswith(prefix) else None
+        if found is None:
+            continue
+        try:
+            age = now - entry.lstat().st_mtime
+        except OSError:
+            continue
+        pid = found["pid"]
+        if pid is None:
+            stale = age > _STALE_UNKNOWN_SECONDS
+        else:
+            stale = int(pid) != os.getpid() and (not _alive(int(pid)) or age > STALE_AFTER_SECONDS)
+        if not stale:
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+        if not entry.exists():
+            removed.append(entry)
+    return removed
+
+
 def _atomic(target: Path, write: Callable[[Path, Path], None]) -> Path:
     """Call `write(file, scratch)` on a temporary file and folder beside `target`, then move the file
-    into place; on failure leave `target` as is and remove both."""
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+    into place; on failure leave `target` as is and remove both. Temporaries an earlier, killed run
+    left beside `target` are removed first (:func:`remove_stale_temporaries`)."""
+    remove_stale_temporaries(target)
+    fd, name = tempfile.mkstemp(prefix=_temporary_prefix(target), suffix=".part", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    try:
+        scratch = Path(tempfile.mkdtemp(prefix=_temporary_prefix(target), suffix=".tmp", dir=target.parent))
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     try:
         write(tmp, scratch)
         mask = os.umask(0)
