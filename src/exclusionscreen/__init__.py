@@ -36,6 +36,7 @@ from .errors import (
 )
 from .holdings import FileReport, LoadReport, LoadResult, ReadLimits, load_holdings, load_report
 from .identifiers import normalise_identifiers
+from .pai14 import pai14_average
 from .reference import (
     ReferenceDataWarning,
     bundled_country_lists,
@@ -114,6 +115,7 @@ __all__ = [
     "load_report",
     "load_universe",
     "normalise_identifiers",
+    "pai14_average",
     "read_research_list",
     "read_sipri_top100",
     "read_sipri_trade_register",

@@ -21,6 +21,12 @@ from ..universe import load_universe
 from .options import parse_column_map
 
 
+def printable(text: object) -> str:
+    """`text` with every character a terminal would act on or hide (controls, escapes, bidirectional
+    and other format characters) shown as "?": input files' text must not steer the terminal."""
+    return "".join(c if c.isprintable() else "?" for c in str(text))
+
+
 def _fail(exc: Exception) -> typer.Exit:
     typer.echo(f"error: {exc}", err=True)
     return typer.Exit(1)
@@ -96,6 +102,19 @@ def screen(
         max=1.0,
         help="Name matches from this up to the match threshold go to review.",
     ),
+    currency: str | None = typer.Option(
+        None,
+        "--currency",
+        help="Currency of the market values (ISO 4217, such as EUR) for files whose headers state none.",
+    ),
+    previous_quarters: list[Path] = typer.Option(
+        [],
+        "--previous-quarter",
+        exists=True,
+        file_okay=False,
+        help="An earlier quarter end's result folder (written with --parquet), repeatable: the report's sheet "
+        "PAI 14 averages PAI 14 over them and this quarter (SFDR RTS, four quarter ends).",
+    ),
 ) -> None:
     """Screen holdings files against a policy and write the report.
 
@@ -113,7 +132,7 @@ def screen(
         raise typer.BadParameter("--sipri-year is needed with --sipri-top100", param_hint="--sipri-year")
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
-        inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list]
+        inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list, *previous_quarters]
         if Path(policy).expanduser().exists():
             inputs.append(Path(policy))
         _check_outputs(
@@ -142,6 +161,7 @@ def screen(
             decisions=decisions,
             match_threshold=match_threshold,
             review_threshold=review_threshold,
+            currency=currency,
         )
         stages.done()
         stages.next()
@@ -152,15 +172,18 @@ def screen(
             parquet=parquet,
             previous=previous,
             all_holdings=holdings_in_workbook,
+            previous_quarters=tuple(previous_quarters),
         )
         stages.done()
     except (ExclusionScreenError, OSError) as exc:
         stages.close()
         raise _fail(exc) from None
     stages.close()
-    typer.echo(result_text(result))
+    typer.echo("\n".join(printable(line) for line in result_text(result).split("\n")))
     for alert in summary_alerts(result):
         typer.echo(f"warning: {alert}", err=True)
+    for text in result.load_warnings:  # the screen's own warnings are in the summary above
+        typer.echo(f"warning: {printable(text)}", err=True)
     for label, path in (("report", out), ("restricted list", restricted_list), ("result", parquet)):
         if path is not None:
             typer.echo(f"Wrote {label}: {path}")
@@ -210,11 +233,15 @@ def _check_outputs(outputs: dict[str, Path | None], inputs: list[Path], *, folde
         check_writable(path)
 
 
-def _write(result: ScreenResult, *, out, restricted_list, parquet, previous, all_holdings: bool = False) -> None:
+def _write(
+    result: ScreenResult, *, out, restricted_list, parquet, previous, all_holdings: bool = False, previous_quarters=()
+) -> None:
     if parquet is not None:
         result.save(parquet)
     if out is not None:
-        write_report(result, out, previous=previous, all_holdings=all_holdings)
+        write_report(
+            result, out, previous=previous, all_holdings=all_holdings, previous_quarters=tuple(previous_quarters)
+        )
     if restricted_list is not None:
         write_restricted_list(result, restricted_list)
 
