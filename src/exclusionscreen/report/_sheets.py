@@ -604,7 +604,7 @@ def _notes(notes: list[tuple[str, str]], result: ScreenResult, previous: ScreenR
         )
     else:
         lines = [Line(w, "warning") for w in warned]
-    if not result.warnings:
+    if not result.warnings and not alerts(result):  # the alerts above the figures are the screen's too
         lines.insert(0, Line("No warnings from the screen."))
     if not len(result.skipped):
         lines.append(Line("No row of the holdings files was skipped on loading."))
