@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -119,7 +120,12 @@ class ScreenResult:
         """Per portfolio, the unit of its values: the currency of its market values (from the file's
         header, the form, or the ``currency`` given to the screen), ``"not stated"``,
         ``"weights only"`` (no market values: figures are weights) or ``"mixed: ..."``."""
-        return portfolio_units(self.holdings).reset_index()
+        return self._units.reset_index()
+
+    @cached_property
+    def _units(self) -> pd.Series:
+        # once per result: every summary and sheet asks (about 1 s for a million holdings)
+        return portfolio_units(self.holdings)
 
     def summary(self) -> pd.DataFrame:
         """Per portfolio and criterion: holdings, market value (with its ``currency``; missing for a

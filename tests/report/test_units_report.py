@@ -3,6 +3,8 @@ averages PAI 14 over the quarters given (the fictional pension fund of the sampl
 
 from __future__ import annotations
 
+import dataclasses
+
 import openpyxl
 import pytest
 
@@ -41,7 +43,7 @@ def test_summary_shows_the_load_reports_warnings_and_the_units(sample_book, samp
 def test_a_weights_only_portfolio_shows_weights_not_a_market_value(sample_results, tmp_path):
     result = sample_results[1]
     holdings = result.holdings.assign(market_value=float("nan"))
-    weights_only = type(result)(**{**result.__dict__, "holdings": holdings})
+    weights_only = dataclasses.replace(result, holdings=holdings)
     book = openpyxl.load_workbook(write_report(weights_only, tmp_path / "w.xlsx"))
     facts = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0] and r[1]}
     assert facts["Values"] == "weights only (no market values)"
