@@ -36,7 +36,6 @@ from .errors import (
 )
 from .holdings import FileReport, LoadReport, LoadResult, ReadLimits, load_holdings, load_report
 from .identifiers import normalise_identifiers
-from .pai14 import pai14_average
 from .reference import (
     ReferenceDataWarning,
     bundled_country_lists,
@@ -48,7 +47,7 @@ from .reference import (
     read_sipri_top100,
     read_sipri_trade_register,
 )
-from .result import ScreenResult
+from .result import ScreenResult, pai14_average
 from .rulefiles import (
     load_catalogue,
     load_criterion,

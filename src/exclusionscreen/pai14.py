@@ -3,7 +3,8 @@
 Article 6(3) of Commission Delegated Regulation (EU) 2022/1288 asks for each principal adverse
 impact "as the average of impacts on 31 March, 30 June, 30 September and 31 December" of the
 reference period (the wording as quoted in secondary sources; the official text could not be
-read here). :func:`pai14_average` takes the screens of those dates (results, or folders written by
+read here). :func:`exclusionscreen.pai14_average` (results or saved folders) and
+:func:`average_pai14` (results) take the screens of those dates (results, or folders written by
 ``ScreenResult.save``) and gives, per portfolio, the mean of the quarter figures of
 :meth:`ScreenResult.pai14` and each quarter's figure and coverage beside it.
 
@@ -15,38 +16,23 @@ from a quarter is averaged over the quarters it is in (``quarters`` counts them)
 from __future__ import annotations
 
 from collections.abc import Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from .errors import ArgumentError
 
-if TYPE_CHECKING:  # the result imports the report, which shows this average
+if TYPE_CHECKING:  # the result imports the report, which shows this average: no import at run time
     from .result import ScreenResult
 
-__all__ = ["QUARTERS_PER_PERIOD", "pai14_average"]
+__all__ = ["QUARTERS_PER_PERIOD", "average_pai14"]
 
 #: the quarter-end figures the regulation averages over a reference period
 QUARTERS_PER_PERIOD = 4
 _FIGURES = ("pai14_all", "pai14_covered", "coverage")
 
 
-def _result(item: ScreenResult | str | Path, position: int) -> ScreenResult:
-    # imported here, not at the top: the result imports the report writer, whose PAI 14 sheet
-    # calls this module, so a module-level import would be circular
-    from .result import ScreenResult
-
-    if isinstance(item, ScreenResult):
-        return item
-    if isinstance(item, str | Path):
-        return ScreenResult.load(item)
-    raise ArgumentError(
-        f"quarters[{position}]: expected a ScreenResult or a saved result folder, got {type(item).__name__}"
-    )
-
-
-def pai14_average(quarters: Sequence[ScreenResult | str | Path]) -> pd.DataFrame:
+def average_pai14(results: Sequence[ScreenResult]) -> pd.DataFrame:
     """Per portfolio, PAI 14 averaged over the quarters given (at most four, one per calendar
     quarter, within one year), with each quarter's figure and coverage.
 
@@ -55,9 +41,9 @@ def pai14_average(quarters: Sequence[ScreenResult | str | Path]) -> pd.DataFrame
     the quarter figures), then per quarter (as of date ``D``) ``pai14_all D``, ``pai14_covered D``
     and ``coverage D``.
     """
-    if isinstance(quarters, str | Path) or not isinstance(quarters, Sequence) or len(quarters) == 0:
+    if len(results) == 0:
         raise ArgumentError("quarters: give a list of one to four quarter-end results or saved result folders")
-    results = sorted((_result(q, i) for i, q in enumerate(quarters)), key=lambda r: r.as_of)
+    results = sorted(results, key=lambda r: r.as_of)
     if len(results) > QUARTERS_PER_PERIOD:
         raise ArgumentError(f"quarters: {len(results)} results given; the average is over at most four quarter ends")
     periods = [r.as_of.to_period("Q") for r in results]

@@ -7,6 +7,7 @@ command-line print-out and the Excel report alike.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -19,13 +20,14 @@ import pandas as pd
 from ._fast import isin
 from .contracts import as_text
 from .display import result_html, result_text
-from .errors import InputFileError
+from .errors import ArgumentError, InputFileError
+from .pai14 import average_pai14
 from .report import write_report
 from .rules import Policy
 from .units import WEIGHTS_ONLY, portfolio_units
 from .vocabulary import Status
 
-__all__ = ["ScreenResult"]
+__all__ = ["ScreenResult", "pai14_average"]
 
 _FLAG_KEY = ["portfolio_id", "holding_key", "criterion_id"]
 _COMPARED = ["outcome", "action", "via", "cause_name", "revenue_share"]
@@ -394,6 +396,27 @@ class ScreenResult:
             f"ScreenResult(as_of={self.as_of.date()}, policy={self.policy.id!r}, "
             f"holdings={len(self.holdings)}, flags={len(self.flags)}, {parts})"
         )
+
+
+def pai14_average(quarters: Sequence[ScreenResult | str | Path]) -> pd.DataFrame:
+    """SFDR PAI 14 per portfolio averaged over the quarter-end screens `quarters` (results, or
+    folders written by :meth:`ScreenResult.save`; at most four, one per calendar quarter, within a
+    year), with each quarter's figure and coverage: see :func:`.pai14.average_pai14`.
+
+    With fewer than four quarters the mean is over those given, and ``complete`` is False.
+    """
+    if isinstance(quarters, str | Path) or not isinstance(quarters, Sequence):
+        raise ArgumentError("quarters: give a list of one to four quarter-end results or saved result folders")
+    results = []
+    for i, item in enumerate(quarters):
+        if isinstance(item, str | Path):
+            item = ScreenResult.load(item)
+        if not isinstance(item, ScreenResult):
+            raise ArgumentError(
+                f"quarters[{i}]: expected a ScreenResult or a saved result folder, got {type(item).__name__}"
+            )
+        results.append(item)
+    return average_pai14(results)
 
 
 def _version() -> str:

@@ -28,7 +28,7 @@ def test_summary_shows_the_load_reports_warnings_and_the_units(sample_book, samp
     assert facts["Values"] == (
         "several units, never summed together: EUR: corporate_bonds, multi_asset; currency not stated: global_equity"
     )
-    portfolios = section(sample_book["Summary"], "Portfolios (total weight on the sheet By portfolio)")
+    portfolios = section(sample_book["Summary"], "Portfolios")
     assert dict(zip(portfolios["Portfolio"], portfolios["Currency of values"], strict=True)) == {
         "corporate_bonds": "EUR",
         "global_equity": "not stated",
@@ -47,7 +47,7 @@ def test_a_weights_only_portfolio_shows_weights_not_a_market_value(sample_result
     book = openpyxl.load_workbook(write_report(weights_only, tmp_path / "w.xlsx"))
     facts = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0] and r[1]}
     assert facts["Values"] == "weights only (no market values)"
-    portfolios = section(book["Summary"], "Portfolios (total weight on the sheet By portfolio)")
+    portfolios = section(book["Summary"], "Portfolios")
     assert "Market value (weights)" in portfolios.columns and "Currency of values" not in portfolios.columns
     assert portfolios["Market value (weights)"].isna().all()  # not 1, not the sum of the weights
     flags = book["Flags"]

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..display import dates_text, ownership_text
-from ..pai14 import pai14_average
+from ..pai14 import average_pai14
 from ..reference import editions_in_force
 from ..units import NOT_STATED, WEIGHTS_ONLY
 
@@ -706,7 +706,7 @@ def _summary(
         compact,
         column_kinds(compact),
         overview_labels,
-        "Portfolios (total weight on the sheet By portfolio)",
+        "Portfolios",
         _SUMMARY_HEADER_WIDTH,
     )
     pai14_table = Table(
@@ -770,7 +770,7 @@ PAI14_SHEET = "PAI 14"
 def _pai14_sheet(result: ScreenResult, previous_quarters: tuple) -> DocumentSheet:
     """PAI 14 averaged over this quarter and `previous_quarters`, with each quarter's figure and coverage."""
     previous = tuple(type(result).load(q) if isinstance(q, str | os.PathLike) else q for q in previous_quarters)
-    average = pai14_average([*previous, result])
+    average = average_pai14([*previous, result])
     dates = [c.removeprefix("coverage ") for c in average.columns if c.startswith("coverage ")]
     kinds = column_kinds(average, **{c: "percent" for c in average.columns if c.split(" ")[0] in _PAI14_FIGURES})
     labels = {
