@@ -48,7 +48,7 @@ from .reference import (
     read_sipri_top100,
     read_sipri_trade_register,
 )
-from .result import ScreenResult
+from .result import ScreenResult, pai14_average
 from .rulefiles import (
     load_catalogue,
     load_criterion,
@@ -116,6 +116,7 @@ __all__ = [
     "load_report",
     "load_universe",
     "normalise_identifiers",
+    "pai14_average",
     "read_research_list",
     "read_sipri_top100",
     "read_sipri_trade_register",

@@ -179,6 +179,13 @@ def _pct(value) -> str:
     return f"{value:.2%}"
 
 
+def _value(value, unit) -> str:
+    """A portfolio's market value with its unit; "weights only" where it has none."""
+    if value is None or pd.isna(value):
+        return "weights only" if unit == "weights only" else "-"
+    return f"{value:,.0f}" + ("" if unit in (None, "not stated") or pd.isna(unit) else f" {unit}")
+
+
 def result_tables(result: ScreenResult) -> dict:
     """The summary tables a result is shown with, built once for text, HTML and the CLI."""
     overview = result.overview().merge(
@@ -188,7 +195,9 @@ def result_tables(result: ScreenResult) -> dict:
         {
             "portfolio": overview["portfolio_id"],
             "holdings": overview["holdings"],
-            "market value": overview["market_value"].map(lambda v: f"{v:,.0f}"),
+            "market value": [
+                _value(v, unit) for v, unit in zip(overview["market_value"], overview["currency"], strict=True)
+            ],
             "excluded": overview["excluded"].astype(str) + " (" + overview["weight_excluded"].map(_pct) + ")",
             "watch": overview["watch"].astype(str) + " (" + overview["weight_watch"].map(_pct) + ")",
             "unresolved": overview["unresolved"],
@@ -196,7 +205,8 @@ def result_tables(result: ScreenResult) -> dict:
             "PAI 14": overview["pai14_all"].map(_pct),
         }
     )
-    crit = result.criteria_summary()
+    counts = ["holdings_excluded", "holdings_watch", "holdings_exempt"]
+    crit = result.criteria_summary().groupby("criterion_id", sort=False)[counts].sum().reset_index()  # over units
     crit = crit[(crit["holdings_excluded"] + crit["holdings_watch"] + crit["holdings_exempt"]) > 0]
     criteria = pd.DataFrame(
         {

@@ -7,8 +7,10 @@ command-line print-out and the Excel report alike.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
@@ -18,12 +20,14 @@ import pandas as pd
 from ._fast import isin
 from .contracts import as_text
 from .display import result_html, result_text
-from .errors import InputFileError
+from .errors import ArgumentError, InputFileError
+from .pai14 import average_pai14
 from .report import write_report
 from .rules import Policy
+from .units import WEIGHTS_ONLY, portfolio_units
 from .vocabulary import Status
 
-__all__ = ["ScreenResult"]
+__all__ = ["ScreenResult", "pai14_average"]
 
 _FLAG_KEY = ["portfolio_id", "holding_key", "criterion_id"]
 _COMPARED = ["outcome", "action", "via", "cause_name", "revenue_share"]
@@ -48,6 +52,8 @@ class ScreenResult:
     run_at: datetime | None = None
     library_version: str = field(default_factory=lambda: _version())
     restricted: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: the load report's warnings (``LoadReport.warnings``) of the files screened
+    load_warnings: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         # every text column of every table in the contracts' one text type (contracts.TEXT)
@@ -57,7 +63,10 @@ class ScreenResult:
     # ------------------------------------------------------------------ summaries
 
     def overview(self) -> pd.DataFrame:
-        """Per portfolio: holdings, market value, excluded / watch counts and weights, coverage."""
+        """Per portfolio: holdings, market value and its currency, excluded / watch counts and weights, coverage.
+
+        ``currency`` is the unit of the portfolio's values (see :meth:`currencies`); a portfolio
+        of weights only has no market value (missing), its figures are weights."""
         h = self.holdings
         portfolios = self._portfolios()
         mv = self._values(portfolios)
@@ -91,6 +100,7 @@ class ScreenResult:
 
         out = pd.DataFrame(
             {
+                "currency": self.currencies().set_index("portfolio_id")["currency"].reindex(sums.index),
                 "holdings": count(np.ones(len(h), dtype=bool)),
                 "market_value": sums["market_value"],
                 "weight": sums["weight"],
@@ -105,10 +115,23 @@ class ScreenResult:
             index=sums.index,
         )
         out["coverage"] = sums["_resolved_value"] / sums["_screenable_value"].where(sums["_screenable_value"] != 0)
+        out["market_value"] = out["market_value"].where(out["currency"] != WEIGHTS_ONLY)
         return out.reset_index()
 
+    def currencies(self) -> pd.DataFrame:
+        """Per portfolio, the unit of its values: the currency of its market values (from the file's
+        header, the form, or the ``currency`` given to the screen), ``"not stated"``,
+        ``"weights only"`` (no market values: figures are weights) or ``"mixed: ..."``."""
+        return self._units.reset_index()
+
+    @cached_property
+    def _units(self) -> pd.Series:
+        # once per result: every summary and sheet asks (about 1 s for a million holdings)
+        return portfolio_units(self.holdings)
+
     def summary(self) -> pd.DataFrame:
-        """Per portfolio and criterion: holdings, market value and weight flagged (excluded, watch, exempt)."""
+        """Per portfolio and criterion: holdings, market value (with its ``currency``; missing for a
+        portfolio of weights only) and weight flagged (excluded, watch, exempt)."""
         f = self.flags
         columns = [
             "portfolio_id",
@@ -117,6 +140,7 @@ class ScreenResult:
             "holdings_watch",
             "holdings_exempt",
             "market_value_flagged",
+            "currency",
             "weight_excluded",
             "weight_watch",
         ]
@@ -135,23 +159,37 @@ class ScreenResult:
                 "weight_watch": share.where(f["outcome"] == "watch", 0.0),
             }
         )
-        return frame.groupby(["portfolio_id", "criterion_id"], sort=True).sum().reset_index()[columns]
+        out = frame.groupby(["portfolio_id", "criterion_id"], sort=True).sum().reset_index()
+        units = self.currencies().set_index("portfolio_id")["currency"]
+        out["currency"] = out["portfolio_id"].astype("str").map(units).astype("str")
+        out["market_value_flagged"] = out["market_value_flagged"].where(out["currency"] != WEIGHTS_ONLY)
+        return out[columns]
 
     def criteria_summary(self) -> pd.DataFrame:
-        """Per criterion of the policy, across portfolios: holdings flagged and weight flagged per portfolio."""
+        """Per criterion of the policy, across portfolios: holdings flagged and market value flagged.
+
+        Market values of portfolios in different currencies are never added up: with portfolios in
+        several units (currencies, "weights only"), there is one row per criterion and unit
+        (``currency``); with one, one row per criterion."""
         s = self.summary()
         rows = pd.DataFrame(
             {"criterion_id": list(self.policy.criterion_ids), "title": [c.title for c in self.policy.criteria]}
         )
+        units = pd.Index(sorted(self.currencies()["currency"].unique()), name="currency", dtype="str")
+        if len(units) == 0:
+            units = pd.Index([WEIGHTS_ONLY], name="currency", dtype="str")
+        grid = rows.merge(pd.DataFrame({"currency": units}), how="cross")
+        counts = ["holdings_excluded", "holdings_watch", "holdings_exempt"]
         if s.empty:
-            return rows.assign(holdings_excluded=0, holdings_watch=0, holdings_exempt=0, market_value_flagged=0.0)
-        totals = s.groupby("criterion_id")[
-            ["holdings_excluded", "holdings_watch", "holdings_exempt", "market_value_flagged"]
-        ].sum()
-        out = rows.merge(totals, left_on="criterion_id", right_index=True, how="left")
-        return out.fillna(
-            {"holdings_excluded": 0, "holdings_watch": 0, "holdings_exempt": 0, "market_value_flagged": 0.0}
-        )
+            out = grid.assign(**{c: 0 for c in counts}, market_value_flagged=0.0)
+        else:
+            totals = s.groupby(["criterion_id", "currency"])[[*counts, "market_value_flagged"]].sum(min_count=1)
+            out = grid.merge(totals, left_on=["criterion_id", "currency"], right_index=True, how="left")
+            out = out.fillna({c: 0 for c in counts} | {"market_value_flagged": 0.0}).astype(
+                {c: "int64" for c in counts}
+            )
+        out["market_value_flagged"] = out["market_value_flagged"].where(out["currency"] != WEIGHTS_ONLY)
+        return out[["criterion_id", "title", *counts, "market_value_flagged", "currency"]].reset_index(drop=True)
 
     def _portfolios(self) -> tuple[np.ndarray, pd.Index]:
         """Each holding's portfolio as a number (-1 where missing), and the portfolio ids in order."""
@@ -184,7 +222,8 @@ class ScreenResult:
         ``pai14_covered`` divides the involved investments among those covered by data (screenable
         holdings resolved to an issuer of the universe) by the covered investments; ``coverage`` is
         the covered share of all investments. Values are market values, or weights where a portfolio
-        gives none. Overrides do not change PAI 14: it reports involvement.
+        gives none (``currency`` says which: a currency code, or "weights only"). Overrides do not
+        change PAI 14: it reports involvement.
         """
         h = self.holdings
         portfolios = self._portfolios()
@@ -206,6 +245,7 @@ class ScreenResult:
         out["pai14_all"] = out["involved_value"] / out["total_value"].where(out["total_value"] != 0)
         out["pai14_covered"] = out["involved_covered_value"] / out["covered_value"].where(out["covered_value"] != 0)
         out["coverage"] = out["covered_value"] / out["total_value"].where(out["total_value"] != 0)
+        out.insert(0, "currency", self.currencies().set_index("portfolio_id")["currency"].reindex(out.index))
         return out.reset_index()
 
     def sources(self) -> pd.DataFrame:
@@ -311,6 +351,7 @@ class ScreenResult:
             "cycles": [list(c) for c in self.cycles],
             "run_at": self.run_at.isoformat() if self.run_at else None,
             "library_version": self.library_version,
+            "load_warnings": list(self.load_warnings),
         }
         (folder / "result.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
         return folder
@@ -338,6 +379,7 @@ class ScreenResult:
             cycles=tuple(tuple(c) for c in meta.get("cycles", ())),
             run_at=datetime.fromisoformat(meta["run_at"]) if meta.get("run_at") else None,
             library_version=meta.get("library_version", ""),
+            load_warnings=tuple(meta.get("load_warnings", ())),
         )
 
     # ------------------------------------------------------------------ display
@@ -355,6 +397,27 @@ class ScreenResult:
             f"ScreenResult(as_of={self.as_of.date()}, policy={self.policy.id!r}, "
             f"holdings={len(self.holdings)}, flags={len(self.flags)}, {parts})"
         )
+
+
+def pai14_average(quarters: Sequence[ScreenResult | str | Path]) -> pd.DataFrame:
+    """SFDR PAI 14 per portfolio averaged over the quarter-end screens `quarters` (results, or
+    folders written by :meth:`ScreenResult.save`; at most four, one per calendar quarter, within a
+    year), with each quarter's figure and coverage: see :func:`.pai14.average_pai14`.
+
+    With fewer than four quarters the mean is over those given, and ``complete`` is False.
+    """
+    if isinstance(quarters, str | Path) or not isinstance(quarters, Sequence):
+        raise ArgumentError("quarters: give a list of one to four quarter-end results or saved result folders")
+    results = []
+    for i, item in enumerate(quarters):
+        if isinstance(item, str | Path):
+            item = ScreenResult.load(item)
+        if not isinstance(item, ScreenResult):
+            raise ArgumentError(
+                f"quarters[{i}]: expected a ScreenResult or a saved result folder, got {type(item).__name__}"
+            )
+        results.append(item)
+    return average_pai14(results)
 
 
 def _version() -> str:

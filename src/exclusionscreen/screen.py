@@ -7,6 +7,7 @@ review. Contracts are checked at the boundaries.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
@@ -18,6 +19,7 @@ from .errors import ArgumentError
 from .evaluate import PAI14_CRITERIA, evaluate_policy, shipped_catalogue
 from .evidence import tie_evidence
 from .holdings import LoadReport, LoadResult
+from .holdings._asof import check_as_of
 from .inputs import input_files, skipped_rows
 from .join import join_hits
 from .overrides import apply_overrides, decisions_in_force
@@ -28,6 +30,7 @@ from .review import review_rows
 from .rulefiles import load_policy
 from .rules import Policy
 from .status import holding_status
+from .units import currency_warnings, portfolio_units, with_currency
 from .universe import Universe
 
 __all__ = ["PAI14_CRITERIA", "screen"]
@@ -56,6 +59,7 @@ def screen(
     load_report: LoadReport | None = None,
     match_threshold: float = 0.90,
     review_threshold: float = 0.80,
+    currency: str | Mapping[str, str] | None = None,
 ) -> ScreenResult:
     """Screen `holdings` against `universe` with `policy` on the date `as_of`.
 
@@ -64,11 +68,14 @@ def screen(
     result, for the files still present). `overrides` and `decisions` are CSV paths or frames (see
     :mod:`exclusionscreen.overrides`). Name matches (issuer resolution by name, entity lists,
     name-only evidence) count at or above `match_threshold`; those between `review_threshold` and
-    it go to ``result.review``.
+    it go to ``result.review``. `currency` is the currency of the market values (an ISO 4217 code,
+    or a mapping of portfolio id to code) for the portfolios whose files state none (see
+    :mod:`exclusionscreen.units`).
     """
     if not 0 < review_threshold <= match_threshold <= 1:
         raise ArgumentError("need 0 < review_threshold <= match_threshold <= 1")
     holdings, load_report = _holdings_and_report(holdings, load_report)
+    holdings = with_currency(holdings, currency)
     policy = load_policy(policy)
     # resolve. The universe's side does not depend on the holdings: it is prepared in a second thread
     # while the holdings are validated. With the copy below, the two second threads save about 1 s of
@@ -79,6 +86,7 @@ def screen(
     day = _screening_date(as_of, h)
     warnings = _warnings(policy, universe, day, as_of is None and h["as_of"].isna().all())
     warnings += prepared.problems + _missing_lists(policy, universe)
+    warnings += check_as_of(h, day) + currency_warnings(portfolio_units(h))
     decided, notes = decisions_in_force(decisions, securities, universe, day)
     warnings += notes
     thresholds = {"match_threshold": match_threshold, "review_threshold": review_threshold}
@@ -124,6 +132,7 @@ def screen(
         list_sources=universe.sources,
         run_at=datetime.now(UTC).replace(microsecond=0),
         restricted=restricted,
+        load_warnings=tuple(load_report.warnings) if load_report is not None else (),
     )
 
 

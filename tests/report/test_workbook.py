@@ -54,7 +54,8 @@ def test_sheet_names(sample_book):
 def test_flags_sheet_has_every_flag_column_and_row(sample_book, sample_results):
     result = sample_results[1]
     ws = sample_book["Flags"]
-    assert sorted(header(ws)) == sorted(result.flags.columns)
+    # and the unit of each flag's market value
+    assert sorted(header(ws)) == sorted([*result.flags.columns, "market_value_currency"])
     assert ws.max_row == len(result.flags) + 1
     ids = [c.value for c in column(ws, "holding_id")]
     assert ids == result.flags["holding_id"].tolist()
@@ -63,7 +64,7 @@ def test_flags_sheet_has_every_flag_column_and_row(sample_book, sample_results):
 def test_holdings_sheet_has_every_input_row_with_status_and_resolution(sample_book, sample_results):
     result = sample_results[1]
     ws = sample_book["Holdings"]
-    assert set(header(ws)) == set(result.holdings.columns)
+    assert set(header(ws)) == set(result.holdings.columns) | {"market_value_currency"}
     assert {"status", "resolution_method", "source_file", "source_row"} <= set(header(ws))
     assert [c.value for c in column(ws, "status")] == result.holdings["status"].tolist()
     rows = [c.value for c in column(ws, "source_row")]
@@ -173,9 +174,10 @@ def test_summary_figures_are_the_results(sample_book, sample_results):
         assert both[label].tolist() == pytest.approx(expected[name].tolist()), label
 
     by_criterion = section(ws, "Flags by criterion (all portfolios; titles on the sheet Criteria)")
-    expected = result.criteria_summary()
-    assert by_criterion["Criterion"].tolist() == expected["criterion_id"].tolist()
-    assert by_criterion["Holdings excluded"].tolist() == expected["holdings_excluded"].tolist()
+    # criteria_summary() has a row per criterion and unit (EUR, not stated): counts add up across units
+    expected = result.criteria_summary().groupby("criterion_id", sort=False)["holdings_excluded"].sum()
+    assert by_criterion["Criterion"].tolist() == expected.index.tolist()
+    assert by_criterion["Holdings excluded"].tolist() == expected.tolist()
 
 
 def test_summary_states_date_policy_warnings_and_skipped_rows(sample_book, sample_results):
@@ -286,3 +288,15 @@ def test_workbook_properties_are_fixed(sample_book):
     props = sample_book.properties
     assert props.creator == "exclusionscreen"
     assert props.created == props.modified == dt.datetime(2026, 9, 30)
+
+
+def test_each_flag_and_holding_names_the_unit_of_its_market_value(sample_book, sample_results):
+    """The fictional fund's bond and multi-asset workbooks name EUR in their value headers; the
+    equity file names none: its rows say so instead of leaving a bare number."""
+    result = sample_results[1]
+    units = dict(zip(result.currencies()["portfolio_id"], result.currencies()["currency"], strict=True))
+    assert units == {"corporate_bonds": "EUR", "global_equity": "not stated", "multi_asset": "EUR"}
+    for sheet, frame in (("Flags", result.flags), ("Holdings", result.holdings)):
+        ws = sample_book[sheet]
+        shown = [c.value for c in column(ws, "market_value_currency")]
+        assert shown == [units[p] for p in frame["portfolio_id"]], sheet

@@ -115,6 +115,19 @@ def screen(
         help="Name matches from this up to the match threshold go to review.",
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Print errors in full (every problem listed)."),
+    currency: str | None = typer.Option(
+        None,
+        "--currency",
+        help="Currency of the market values (ISO 4217, such as EUR) for files whose headers state none.",
+    ),
+    previous_quarters: list[Path] = typer.Option(
+        [],
+        "--previous-quarter",
+        exists=True,
+        file_okay=False,
+        help="An earlier quarter end's result folder (written with --parquet), repeatable: the report's sheet "
+        "PAI 14 averages PAI 14 over them and this quarter (SFDR RTS, four quarter ends).",
+    ),
 ) -> None:
     """Screen holdings files against a policy and write the report.
 
@@ -139,7 +152,7 @@ def screen(
     day = _date_option(as_of, date_format, "--as-of")
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
-        inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list]
+        inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list, *previous_quarters]
         if Path(policy).expanduser().exists():
             inputs.append(Path(policy))
         _check_outputs(
@@ -173,6 +186,7 @@ def screen(
             decisions=decisions,
             match_threshold=match_threshold,
             review_threshold=review_threshold,
+            currency=currency,
         )
         stages.done()
         stages.next()
@@ -183,6 +197,7 @@ def screen(
             parquet=parquet,
             previous=previous,
             all_holdings=holdings_in_workbook,
+            previous_quarters=tuple(previous_quarters),
         )
         written = (
             _write_per_portfolio(result, out, previous, all_holdings=holdings_in_workbook) if per_portfolio else {}
@@ -195,6 +210,8 @@ def screen(
     echo(cli_words(result_text(result)))
     for alert in summary_alerts(result):
         echo(f"warning: {cli_words(alert)}", err=True)
+    for text in result.load_warnings:  # the screen's own warnings are in the summary above
+        echo(f"warning: {cli_words(text)}", err=True)
     for label, path in (("report", out), ("restricted list", restricted_list), ("result", parquet)):
         if path is not None:
             echo(f"Wrote {label}: {path}")
@@ -272,11 +289,15 @@ def _check_outputs(outputs: dict[str, Path | None], inputs: list[Path], *, folde
         check_writable(path)
 
 
-def _write(result: ScreenResult, *, out, restricted_list, parquet, previous, all_holdings: bool = False) -> None:
+def _write(
+    result: ScreenResult, *, out, restricted_list, parquet, previous, all_holdings: bool = False, previous_quarters=()
+) -> None:
     if parquet is not None:
         result.save(parquet)
     if out is not None:
-        write_report(result, out, previous=previous, all_holdings=all_holdings)
+        write_report(
+            result, out, previous=previous, all_holdings=all_holdings, previous_quarters=tuple(previous_quarters)
+        )
     if restricted_list is not None:
         write_restricted_list(result, restricted_list)
 

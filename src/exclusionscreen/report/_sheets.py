@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from ..display import dates_text, ownership_text
+from ..pai14 import average_pai14
 from ..reference import editions_in_force
+from ..units import NOT_STATED, WEIGHTS_ONLY
 
 if TYPE_CHECKING:  # the renderer reads the result's type; the result imports the renderer
     from ..result import ScreenResult
@@ -150,6 +152,9 @@ class DocumentSheet:
     fit_width: bool = False
     #: printed on one page, upright (the Summary)
     one_page: bool = False
+    #: every column at most this many characters wide, its text wrapping (a sheet of wide reference
+    #: tables, printed readably one page wide); None: columns as wide as their text
+    column_width: float | None = None
 
 
 Sheet = TableSheet | DocumentSheet
@@ -262,14 +267,88 @@ def _table(frame: pd.DataFrame, **kw) -> Table:
     return Table(frame=frame, kinds=column_kinds(frame), **kw)
 
 
-def _printed(frame: pd.DataFrame, columns: list[str], wrap: tuple[str, ...] = ()) -> Table:
+def _printed(
+    frame: pd.DataFrame, columns: list[str], wrap: tuple[str, ...] = (), labels: Mapping[str, str] | None = None
+) -> Table:
     """A table whose printed page shows `columns` (those present), placed first; the other columns
     follow them in the sheet, outside the print area. Columns in `wrap` wrap their text, so that a
     long name takes more lines rather than a wider column."""
     present = [c for c in columns if c in frame.columns]
     ordered = frame[present + [c for c in frame.columns if c not in present]]
     kinds = column_kinds(ordered, **{c: "wrap" for c in wrap})
-    return Table(frame=ordered, kinds=kinds, print_columns=tuple(present))
+    return Table(frame=ordered, kinds=kinds, labels=dict(labels or {}), print_columns=tuple(present))
+
+
+# ---------------------------------------------------------------------------- units
+
+#: the column of Flags and the holdings sheets with the unit of each row's market value: the
+#: currency its file states, else its portfolio's unit ("weights only", "not stated")
+VALUES_IN = "market_value_currency"
+
+
+def _units(result: ScreenResult) -> pd.Series:
+    return result.currencies().set_index("portfolio_id")["currency"]
+
+
+def units_text(result: ScreenResult) -> str:
+    """The unit of the report's values in words: one currency, or each unit with its portfolios."""
+    units = _units(result)
+    if units.empty:
+        return "no portfolio"
+    meaning = {WEIGHTS_ONLY: "weights only (no market values)", NOT_STATED: "currency not stated"}
+    groups = units.groupby(units, sort=True).groups
+    if len(groups) == 1:
+        unit = next(iter(groups))
+        return meaning.get(unit, f"market values in {unit}")
+    parts = []
+    for unit, portfolios in groups.items():
+        names = ", ".join(map(str, list(portfolios)[:5])) + (" ..." if len(portfolios) > 5 else "")
+        parts.append(f"{meaning.get(unit, unit)}: {names}")
+    return "several units, never summed together: " + "; ".join(parts)
+
+
+def _unit_table(result: ScreenResult, frame: pd.DataFrame, labels: Mapping[str, str]) -> tuple[pd.DataFrame, dict]:
+    """A summary frame and its labels for the report: with one unit for every portfolio its
+    ``currency`` column goes and the headers of values name the unit; with several it stays."""
+    units = set(_units(result))
+    labels = dict(labels)
+    if len(units) != 1 or "currency" not in frame.columns:
+        return frame, labels
+    unit = units.pop()
+    suffix = {WEIGHTS_ONLY: "weights", NOT_STATED: "currency not stated"}.get(unit, unit)
+    for column in frame.columns:
+        if _kind(column, frame[column].dtype) == "money":
+            labels[column] = f"{labels.get(column, column)} ({suffix})"
+    return frame.drop(columns="currency"), labels
+
+
+def _criteria_table(result: ScreenResult, by_criterion: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """``criteria_summary()`` for the Summary: one row per criterion, holdings counted across
+    portfolios, and the market value flagged in a column per currency (never summed together)."""
+    units = sorted(by_criterion["currency"].dropna().unique())
+    if len(units) <= 1:
+        return _unit_table(result, by_criterion, _LABELS)
+    counts = ["holdings_excluded", "holdings_watch", "holdings_exempt"]
+    out = by_criterion.groupby(["criterion_id", "title"], sort=False)[counts].sum().reset_index()
+    labels = dict(_LABELS)
+    for unit in units:
+        if unit == WEIGHTS_ONLY:
+            continue
+        rows = by_criterion[by_criterion["currency"] == unit].set_index("criterion_id")["market_value_flagged"]
+        column = f"market_value_flagged {unit}"
+        out[column] = rows.reindex(out["criterion_id"]).to_numpy()
+        labels[column] = f"Market value flagged ({NOT_STATED if unit == NOT_STATED else unit})"
+    return out, labels
+
+
+def _with_unit(result: ScreenResult, frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the unit of each row's market value (:data:`VALUES_IN`)."""
+    if "portfolio_id" not in frame.columns:
+        return frame
+    unit = frame["portfolio_id"].astype("str").map(_units(result)).astype("str")
+    if VALUES_IN in frame.columns:
+        unit = frame[VALUES_IN].astype("str").fillna(unit)
+    return frame.assign(**{VALUES_IN: unit})
 
 
 # ---------------------------------------------------------------------------- data sheets
@@ -302,6 +381,7 @@ _FLAG_PRINT = [
     "override",
     "cause_name",
     "market_value",
+    VALUES_IN,
     "share_of_portfolio",
 ]
 _HOLDING_PRINT = [
@@ -313,6 +393,7 @@ _HOLDING_PRINT = [
     "issuer_name",
     "reason",
     "market_value",
+    VALUES_IN,
     "share_of_portfolio",
 ]
 _REVIEW_PRINT = ["kind", "portfolio_id", "security_name", "isin", "reason", "candidate_name", "candidate_score"]
@@ -347,6 +428,7 @@ _HOLDING_ORDER = [
     "currency",
     "quantity",
     "market_value",
+    VALUES_IN,
     "share_of_portfolio",
     "weight",
 ]
@@ -453,6 +535,7 @@ _LABELS = {
     "holdings_watch": "Holdings watch",
     "holdings_exempt": "Holdings exempt",
     "market_value_flagged": "Market value flagged",
+    "currency": "Currency of values",
 }
 _PAI14_LABELS = {**_LABELS, "coverage": "Coverage (share of all investments)"}
 _HEADER_WIDTH = 16
@@ -521,7 +604,7 @@ def _notes(notes: list[tuple[str, str]], result: ScreenResult, previous: ScreenR
         )
     else:
         lines = [Line(w, "warning") for w in warned]
-    if not result.warnings:
+    if not result.warnings and not alerts(result):  # the alerts above the figures are the screen's too
         lines.insert(0, Line("No warnings from the screen."))
     if not len(result.skipped):
         lines.append(Line("No row of the holdings files was skipped on loading."))
@@ -579,7 +662,16 @@ def _summary(
     p = result.policy
     overview = result.overview()
     pai14 = result.pai14()[
-        ["portfolio_id", "involved_value", "total_value", "covered_value", "pai14_all", "pai14_covered", "coverage"]
+        [
+            "portfolio_id",
+            "currency",
+            "involved_value",
+            "total_value",
+            "covered_value",
+            "pai14_all",
+            "pai14_covered",
+            "coverage",
+        ]
     ]
     by_criterion = result.criteria_summary()
     by_both = result.summary()
@@ -595,6 +687,7 @@ def _summary(
         (
             ("As-of date", result.as_of, "date"),
             ("Policy", f"{p.title} ({p.id} v{p.version})", "text"),
+            ("Values", units_text(result), "text"),
             ("Portfolios screened", len(overview), "count"),
             ("Holdings screened", len(result.holdings), "count"),
             ("Flags (holding and criterion)", len(result.flags), "count"),
@@ -602,11 +695,24 @@ def _summary(
             ("Rows skipped on loading", len(result.skipped), "count"),
         )
     )
-    portfolio_table = Table(overview, column_kinds(overview), _LABELS, "Portfolios", _SUMMARY_HEADER_WIDTH)
+    overview, overview_labels = _unit_table(result, overview, _LABELS)
+    pai14, pai14_labels = _unit_table(result, pai14, _PAI14_LABELS)
+    by_criterion, criterion_labels = _criteria_table(result, by_criterion)
+    by_both, both_labels = _unit_table(result, by_both, _LABELS)
+    portfolio_table = Table(overview, column_kinds(overview), overview_labels, "Portfolios", _SUMMARY_HEADER_WIDTH)
+    # on the Summary, printed on one page, without the total weight (a check of the file, on By portfolio)
+    compact = overview.drop(columns="weight")
+    summary_portfolios = Table(
+        compact,
+        column_kinds(compact),
+        overview_labels,
+        "Portfolios",
+        _SUMMARY_HEADER_WIDTH,
+    )
     pai14_table = Table(
         pai14,
         column_kinds(pai14),
-        _PAI14_LABELS,
+        pai14_labels,
         "SFDR PAI 14: investments in companies involved in controversial weapons "
         "(anti-personnel mines, cluster munitions, chemical and biological weapons)",
         _SUMMARY_HEADER_WIDTH,
@@ -620,7 +726,7 @@ def _summary(
         *_notes(notes, result, previous),
     ]
     if few:
-        blocks += [portfolio_table, pai14_table]
+        blocks += [summary_portfolios, pai14_table]
     else:
         blocks.append(
             Line(
@@ -631,16 +737,20 @@ def _summary(
     blocks += [
         Table(
             by_criterion.drop(columns="title"),
-            column_kinds(by_criterion.drop(columns="title")),
-            _LABELS,
+            column_kinds(by_criterion.drop(columns="title"), **{c: "money" for c in by_criterion if " " in c}),
+            criterion_labels,
             "Flags by criterion (all portfolios; titles on the sheet Criteria)",
             _SUMMARY_HEADER_WIDTH,
         ),
     ]
-    detail: list = [Line(f"By portfolio, as of {result.as_of.date()}", "title")]
+    detail: list = [
+        Line(f"By portfolio, as of {result.as_of.date()}", "title"),
+        Line(f"Values: {units_text(result)}", "note"),
+    ]
+    detail.append(portfolio_table)
     if not few:
-        detail += [portfolio_table, pai14_table]
-    detail.append(Table(by_both, column_kinds(by_both), _LABELS, "Flags by portfolio and criterion", _HEADER_WIDTH))
+        detail.append(pai14_table)
+    detail.append(Table(by_both, column_kinds(by_both), both_labels, "Flags by portfolio and criterion", _HEADER_WIDTH))
     detail += [Line("Status colours", "section"), Legend(LEGEND)]
     if portfolios:
         charted = tuple(_PORTFOLIO + p for p in portfolios[:MAX_CHART_SERIES])
@@ -652,7 +762,67 @@ def _summary(
     return summary, DocumentSheet(BY_PORTFOLIO_SHEET, tuple(detail), fit_width=True)
 
 
+# ---------------------------------------------------------------------------- PAI 14 over the period
+
+PAI14_SHEET = "PAI 14"
+
+
+def _pai14_sheet(result: ScreenResult, previous_quarters: tuple) -> DocumentSheet:
+    """PAI 14 averaged over this quarter and `previous_quarters`, with each quarter's figure and coverage."""
+    previous = tuple(type(result).load(q) if isinstance(q, str | os.PathLike) else q for q in previous_quarters)
+    average = average_pai14([*previous, result])
+    dates = [c.removeprefix("coverage ") for c in average.columns if c.startswith("coverage ")]
+    kinds = column_kinds(average, **{c: "percent" for c in average.columns if c.split(" ")[0] in _PAI14_FIGURES})
+    labels = {
+        **_PAI14_LABELS,
+        "quarters": "Quarters",
+        "complete": "Four quarters",
+        "pai14_all": "PAI 14 average, share of all investments",
+        "pai14_covered": "PAI 14 average, share of investments covered",
+        "coverage": "Coverage, average",
+    }
+    for day in dates:
+        labels |= {f"{f} {day}": f"{_PAI14_SHORT[f]} {day}" for f in _PAI14_FIGURES}
+    n = len(dates)
+    blocks: list = [
+        Line(f"SFDR PAI 14 over the reference period: {', '.join(dates)}", "title"),
+        Line(
+            "The figure of each portfolio is the average of its PAI 14 figures on the quarter-end dates given "
+            "(Art. 6(3) of Delegated Regulation (EU) 2022/1288: the average of impacts on 31 March, 30 June, "
+            "30 September and 31 December); each quarter's figure and coverage follow.",
+            "note",
+        ),
+    ]
+    if n < 4:
+        blocks.append(
+            Line(
+                f"Only {n} of the 4 quarter ends were given: the averages are over those {n} and are not yet the "
+                "figure of the reference period.",
+                "warning",
+            )
+        )
+    blocks.append(Table(average, kinds, labels, "PAI 14 per portfolio", _HEADER_WIDTH))
+    return DocumentSheet(PAI14_SHEET, tuple(blocks), fit_width=True)
+
+
+_PAI14_FIGURES = ("pai14_all", "pai14_covered", "coverage")
+_PAI14_SHORT = {"pai14_all": "PAI 14 all", "pai14_covered": "PAI 14 covered", "coverage": "Coverage"}
+
+
 # ---------------------------------------------------------------------------- about
+
+
+#: the widest column of the About sheet, in characters: longer text (addresses, hashes, titles) wraps
+ABOUT_COLUMN_WIDTH = 28
+#: the columns of the reference lists' table that say where a list comes from (a second table)
+_SOURCE_COLUMNS = ("source", "source_url", "built_from", "issuer", "licence")
+
+
+def _about_table(frame: pd.DataFrame, title: str) -> Table:
+    """A table of the About sheet: its text wraps in columns at most :data:`ABOUT_COLUMN_WIDTH` wide."""
+    kinds = column_kinds(frame)
+    wrapped = {c: "wrap" for c, k in kinds.items() if k in ("text", "id")}
+    return Table(frame=frame, kinds={**kinds, **wrapped}, title=title, header_width=_HEADER_WIDTH)
 
 
 def _about(result: ScreenResult) -> DocumentSheet:
@@ -682,26 +852,31 @@ def _about(result: ScreenResult) -> DocumentSheet:
     blocks: list = [
         Line("About this report", "title"),
         Facts(tuple(facts)),
-        _table(criteria, title="Criteria applied, with their versions"),
+        _about_table(criteria, "Criteria applied, with their versions"),
     ]
     if len(result.inputs):
-        blocks.append(_table(result.inputs, title="Input files, with their SHA-256"))
+        blocks.append(_about_table(result.inputs, "Input files, with their SHA-256"))
     else:
         blocks += [
             Line("Input files, with their SHA-256", "section"),
             Line("No file was read: the holdings and the universe were given as frames.", "note"),
         ]
     if len(result.list_sources):
-        blocks.append(_table(result.list_sources, title="Reference lists used, with their dates"))
+        sources = result.list_sources
+        # in two tables of a few columns each, so that a printed page holds them at a readable size
+        dates = [c for c in sources.columns if c not in _SOURCE_COLUMNS]
+        blocks.append(_about_table(sources[dates], "Reference lists used, with their dates"))
+        where = ["list_id", *[c for c in _SOURCE_COLUMNS if c in sources.columns]]
+        blocks.append(_about_table(sources[where], "Reference lists used: their sources and licences"))
         used = editions_in_force(result.as_of)
         used = used[used["list_id"].isin(result.list_sources["list_id"])]
-        blocks.append(_table(used, title="Edition of each list in force on the as-of date"))
+        blocks.append(_about_table(used, "Edition of each list in force on the as-of date"))
     else:
         blocks += [
             Line("Reference lists used, with their dates", "section"),
             Line("No bundled reference list was used.", "note"),
         ]
-    return DocumentSheet("About", tuple(blocks))
+    return DocumentSheet("About", tuple(blocks), fit_width=True, column_width=ABOUT_COLUMN_WIDTH)
 
 
 # ---------------------------------------------------------------------------- the workbook
@@ -714,18 +889,22 @@ def build_sheets(
     all_holdings: bool = False,
     holdings_files: tuple[str, ...] = (),
     load_warnings: tuple[str, ...] = (),
+    previous_quarters: tuple = (),
 ) -> list[Sheet]:
     """Every sheet of the report, in order.
 
     The workbook lists the holdings that are not clear (sheet "Holdings not clear"); with
     `all_holdings` every holding (sheet "Holdings"). `holdings_files` names the files beside the
     workbook that hold every holding, for the Summary's note. `load_warnings` are the warnings of
-    the load report (``LoadReport.warnings``), shown with the screen's.
+    the load report (``LoadReport.warnings``), shown with the screen's; by default those the
+    result keeps (``result.load_warnings``). With `previous_quarters` (results or saved result
+    folders of the earlier quarter ends of the reference period), the sheet PAI 14 shows the average
+    of PAI 14 over them and this result (:func:`exclusionscreen.pai14_average`).
     """
     if isinstance(previous, str | os.PathLike):  # a folder written by ScreenResult.save
         previous = type(result).load(previous)
-    flags = _split("Flags", _printed(_ordered(result.flags, _FLAG_ORDER), _FLAG_PRINT, _NAMES_WRAP))
-    every = _ordered(result.holdings, _HOLDING_ORDER)
+    flags = _split("Flags", _printed(_ordered(_with_unit(result, result.flags), _FLAG_ORDER), _FLAG_PRINT, _NAMES_WRAP))
+    every = _ordered(_with_unit(result, result.holdings), _HOLDING_ORDER)
     if not all_holdings:
         every = every[every["status"].astype("str") != "clear"]
     holdings = _split("Holdings" if all_holdings else NOT_CLEAR_SHEET, _printed(every, _HOLDING_PRINT, _NAMES_WRAP))
@@ -741,7 +920,7 @@ def build_sheets(
             f"clear; all {len(result.holdings):,} holdings{where}.",
         )
 
-    notes = _all_notes(result, split_notes, previous, tuple(load_warnings))
+    notes = _all_notes(result, split_notes, previous, tuple(load_warnings) or tuple(result.load_warnings))
     summary, by_portfolio = _summary(result, notes, previous)
     sheets: list[Sheet] = [summary, *flags, *holdings]
     if len(result.skipped):
@@ -754,6 +933,8 @@ def build_sheets(
     else:
         sheets += _split("Changes", _table(result.compare(previous)))
     sheets.append(by_portfolio)
+    if previous_quarters:
+        sheets.append(_pai14_sheet(result, tuple(previous_quarters)))
     if len(notes) > MAX_SUMMARY_NOTES:
         frame = pd.DataFrame(notes, columns=["source", "text"])
         sheets.append(TableSheet(WARNINGS_SHEET, _printed(frame, ["source", "text"])))

@@ -559,13 +559,16 @@ def _document_widths(sheet: DocumentSheet) -> dict[int, float]:
             kinds = _kinds(table)
             for i, w in enumerate(_widths(table, kinds)):
                 if kinds[i] == "wrap":  # long text wraps at a printed column's width
-                    w = min(w, _PRINT_MAX_WIDTH)
+                    w = min(w, _PRINT_MAX_WIDTH if sheet.column_width is None else sheet.column_width)
                 widths[i] = max(widths.get(i, 0), w)
         elif isinstance(block, Facts):
             longest = max(len(label) for label, _, _ in block.rows)
             widths[0] = max(widths.get(0, 0), longest + 2)
         elif isinstance(block, Legend):
             widths[0] = max(widths.get(0, 0), max(len(s) for s, _ in block.entries) + 2)
+    if sheet.column_width is not None:  # links and other unwrapped values are cut at the cell's edge
+        # the first column (labels, ids) may be wider: it holds the facts' labels
+        widths = {i: min(w, sheet.column_width * (1.5 if i == 0 else 1)) for i, w in widths.items()}
     return widths
 
 
@@ -723,6 +726,7 @@ def write_report(
     *,
     previous: ScreenResult | str | Path | None = None,
     all_holdings: bool = False,
+    previous_quarters: tuple | list = (),
 ) -> Path:
     """Write the quarterly exclusion report of `result` to the .xlsx file `path`; returns the path.
 
@@ -731,13 +735,21 @@ def write_report(
     ``ScreenResult.save``), Overrides, Criteria, About. Every holding also goes to
     ``<name>_holdings.parquet`` and ``<name>_holdings.csv`` beside the workbook (see
     :func:`write_holdings`). Each file is replaced only once the new one is complete; none may be
-    one of the screen's input files.
+    one of the screen's input files. With `previous_quarters` (results or saved result folders of
+    the earlier quarter ends of the reference period) the sheet PAI 14 gives the average of PAI 14
+    over them and `result` (:func:`exclusionscreen.pai14_average`).
     """
     target = _check_target(result, path, (".xlsx",))
     parquet, text = holdings_paths(target)
     for other in (parquet, text):
         _check_target(result, other, ())
-    sheets = build_sheets(result, previous, all_holdings=all_holdings, holdings_files=(parquet.name, text.name))
+    sheets = build_sheets(
+        result,
+        previous,
+        all_holdings=all_holdings,
+        holdings_files=(parquet.name, text.name),
+        previous_quarters=tuple(previous_quarters),
+    )
     write_holdings(result, parquet, text)
 
     def write(tmp: Path, scratch: Path) -> None:
