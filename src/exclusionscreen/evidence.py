@@ -119,7 +119,10 @@ def match_names(
     index: NameIndex | None = None,
     fuzzy_flags: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Match each entry (columns ``entry_id``, ``name``, optional ``aliases``) to subjects.
+    """Match each entry (columns ``entry_id``, ``name``, optional ``aliases`` and ``known_names``) to
+    subjects. ``known_names`` are other names of the company from a sourced table (a legal name, a
+    former or later name): they count as its name, where an alias of five letters or fewer only
+    proposes a match for review.
 
     A fuzzy score is the lower of the two names' score and that of their words other than
     :data:`GENERIC_WORDS` (when both have such words). With `fuzzy_flags` false (official lists), a
@@ -134,6 +137,10 @@ def match_names(
     without it, one is built for the call.
     """
     names = entries[["entry_id", "name"]].assign(is_alias=False)
+    if "known_names" in entries.columns:  # sourced other names of the company: matched like its name
+        known = entries[["entry_id", "known_names"]].dropna()
+        known = known.assign(name=known["known_names"].str.split("|")).explode("name")[["entry_id", "name"]]
+        names = pd.concat([names, known.assign(is_alias=False)], ignore_index=True)
     if "aliases" in entries.columns:
         alias = entries[["entry_id", "aliases"]].dropna()
         alias = alias.assign(name=alias["aliases"].str.split("|")).explode("name")[["entry_id", "name"]]
@@ -355,8 +362,9 @@ def prepare_evidence(
         subject_id=inv["issuer_id"], match_method="issuer_id", match_confidence=1.0, matched_name=pd.NA
     )
     named = inv[~by_id & inv["issuer_name"].notna()]
+    name_columns = ["entry_id", "name"] + (["known_names"] if "known_names" in named.columns else [])
     matches, doubtful = match_names(
-        named.rename(columns={"issuer_name": "name"})[["entry_id", "name"]],
+        named.rename(columns={"issuer_name": "name"})[name_columns],
         subjects,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
