@@ -17,7 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ._fast import isin, lookup, value_set
-from .names import NameIndex, best_matches, legal_form_tails, normalise_names
+from .names import NameIndex, best_matches, leading_legal_form, legal_form_tails, normalise_names
 from .resolve import PreparedUniverse
 from .universe import Universe
 
@@ -31,6 +31,8 @@ __all__ = [
     "subject_index",
     "subject_names",
     "tie_evidence",
+    "truncated_matches",
+    "TRUNCATION_WIDTH",
     "match_list_identifiers",
     "subject_countries",
     "valid_on",
@@ -38,6 +40,13 @@ __all__ = [
 
 _MIN_FUZZY_LENGTH = 6
 _SHORT_ALIAS = 5
+#: the fewest characters of a holding name that may have been cut by its file (fund files cut names
+#: at 24 to 35 characters: "KEYSIGHT TECHNOLOGIES IN", "CONTEMPORARY AMPEREX TECHNOLOGY LT")
+TRUNCATION_WIDTH = 20
+# legal-form words whose beginning ends a cut name
+_CUT_FORMS = frozenset(
+    {"INC", "INCORPORATED", "LTD", "LIMITED", "CORP", "CORPORATION", "COMPANY", "PLC", "HOLDINGS", "GROUP"}
+)
 
 #: words that describe a company without naming it: in a fuzzy match, the rest of the two names must
 #: reach the review bar on their own ("L3HARRIS TECHNOLOGIES" is not "HUAWEI TECHNOLOGIES")
@@ -63,6 +72,31 @@ GENERIC_WORDS = frozenset(
         "COMPANY",
         "AND",
         "OF",
+        # words of a trade or a place, shared by many unrelated companies ("VERIZON COMMUNICATIONS" is
+        # not "Zhongjie Communications", "GE AEROSPACE" not "Align Aerospace")
+        "AEROSPACE",
+        "AVIATION",
+        "BANK",
+        "CAPITAL",
+        "CHINA",
+        "COMMUNICATION",
+        "COMMUNICATIONS",
+        "CONSTRUCTION",
+        "DIAGNOSTICS",
+        "ENERGY",
+        "ENGINEERING",
+        "LOGISTICS",
+        "MANUFACTURING",
+        "NETWORK",
+        "NETWORKS",
+        "PARTNERS",
+        "POWER",
+        "SEMICONDUCTOR",
+        "SEMICONDUCTORS",
+        "SERVICES",
+        "SOLUTIONS",
+        "TELECOM",
+        "TELECOMMUNICATIONS",
     }
 )
 
@@ -156,6 +190,9 @@ def match_names(
     candidates = subjects.loc[isin(subjects["norm"], names["norm"]), ["subject_id", "name", "norm"]]
     exact = names.merge(candidates.rename(columns={"name": "matched_name"}), on="norm")
     exact = exact.assign(match_method="name_exact", match_confidence=1.0)[[*columns, "is_alias", "norm"]]
+    cut = truncated_matches(names, subjects)
+    cut = cut.merge(exact[["entry_id", "subject_id"]], how="left", indicator=True)
+    exact = pd.concat([exact, cut[cut.pop("_merge").eq("left_only")][exact.columns]], ignore_index=True)
 
     # fuzzy matching only for names long enough to carry meaning ("STAR" is not a company)
     rest = names[~names["norm"].isin(exact["norm"]) & (names["norm"].str.len() >= _MIN_FUZZY_LENGTH)]
@@ -189,8 +226,15 @@ def match_names(
     # letters ("HTC", "ROE") names too many companies to be enough on its own
     orphan_fuzzy = (found["match_method"] == "name_fuzzy") & found["subject_id"].str.startswith("name:")
     short_alias = found["is_alias"].astype(bool) & (found["norm"].str.len() <= _SHORT_ALIAS)
+    # a name that is a few letters once its leading legal form is dropped ("Joint Stock Company STAR")
+    # is as weak as a short alias
+    short_name = (
+        ~short_alias & leading_legal_form(found["entry_name"]).ne("") & (found["norm"].str.len() <= _SHORT_ALIAS)
+    )
     found.loc[orphan_fuzzy, "reason"] = "fuzzy match to a security name with no issuer data"
     found.loc[short_alias, "reason"] = "matched only on the short alias " + found.loc[short_alias, "entry_name"]
+    found.loc[short_name, "reason"] = "matched only on the short name " + found.loc[short_name, "norm"]
+    short_alias |= short_name
     good = ~clash & ~orphan_fuzzy & ~short_alias & (found["match_confidence"] >= match_threshold)
     if not fuzzy_flags:
         listed_fuzzy = (found["match_method"] == "name_fuzzy") & found["reason"].isna()
@@ -200,6 +244,51 @@ def match_names(
     doubtful = found[~good & ~found["entry_id"].isin(matches["entry_id"])]
     doubtful = doubtful.assign(reason=doubtful["reason"].fillna("name match below the confidence bar"))
     return matches.reset_index(drop=True), doubtful[columns + ["reason"]].reset_index(drop=True)
+
+
+def _cut_form_starts() -> frozenset[str]:
+    """The beginnings (two letters or more, short of the whole word) of the legal-form words that fund
+    files cut at a fixed width: "IN" of INC, "LT" and "LIMIT" of LIMITED, "CORPORATIO"."""
+    return frozenset(w[:n] for w in _CUT_FORMS for n in range(2, len(w))) - _CUT_FORMS
+
+
+def truncated_matches(names: pd.DataFrame, subjects: pd.DataFrame) -> pd.DataFrame:
+    """Entry names matched to subject names cut at a fixed width (``match_method`` name_truncated).
+
+    `names` has ``entry_id``, ``entry_name``, ``is_alias`` and ``norm``; `subjects` ``subject_id``,
+    ``name`` and ``norm``. A subject name of :data:`TRUNCATION_WIDTH` characters or more whose last
+    word is cut matches an entry name when
+
+    - its last word begins a legal form ("KEYSIGHT TECHNOLOGIES IN") and the name without it is the
+      entry's normalised name, or
+    - its other words are the entry's words but the last, and its last word (four letters or more)
+      begins the entry's last word ("HUNTINGTON INGALLS INDUSTRIE", "CHINA STATE CONSTRUCTION ENGINEERI").
+
+    A cut name is the holding's own name shortened by its file, not a different name, so such a
+    match counts like an exact one.
+    """
+    out = ["entry_id", "entry_name", "subject_id", "matched_name", "match_method", "match_confidence"]
+    empty = pd.DataFrame(columns=[*out, "is_alias", "norm"])
+    long = subjects[subjects["name"].astype("str").str.strip().str.len().ge(TRUNCATION_WIDTH).fillna(False)]
+    words = long["norm"].astype("str").str.rsplit(" ", n=1)
+    long = long[words.str.len().eq(2)].assign(head=words.str[0], last=words.str[-1])
+    if long.empty or names.empty:
+        return empty
+    form = long[long["last"].isin(_cut_form_starts())]
+    form = form.assign(norm=normalise_names(form["head"]))[["subject_id", "name", "norm"]]
+    by_form = names.merge(form.rename(columns={"name": "matched_name"}), on="norm")
+    entry_words = names["norm"].astype("str").str.rsplit(" ", n=1)
+    two = names[entry_words.str.len().eq(2)].assign(head=entry_words.str[0], entry_last=entry_words.str[-1])
+    word = long[long["last"].str.len().ge(4)][["subject_id", "name", "head", "last"]]
+    by_word = two.merge(word.rename(columns={"name": "matched_name"}), on="head")
+    cut_word = [
+        e.startswith(c) and len(e) > len(c) for e, c in zip(by_word["entry_last"], by_word["last"], strict=True)
+    ]
+    found = pd.concat([by_form, by_word[pd.Series(cut_word, index=by_word.index, dtype=bool)]], ignore_index=True)
+    if found.empty:
+        return empty
+    found = found.assign(match_method="name_truncated", match_confidence=1.0)
+    return found.drop_duplicates(["entry_id", "subject_id"])[[*out, "is_alias", "norm"]].reset_index(drop=True)
 
 
 def _distinctive_scores(query: pd.Series, choice: pd.Series, score: pd.Series) -> pd.Series:
@@ -399,6 +488,10 @@ def prepare_evidence(
     places = subject_countries(universe.issuers, identifiers)
     if len(doubtful):
         why = implausible_places(doubtful["entry_id"].map(list_of), doubtful["subject_id"], places)
+        # a look-alike name of a company placed elsewhere is two signs against and no sign for: dropped
+        # ("AISIN CORP" of Japan is not "Aisino Corporation"); an exact name placed elsewhere is reviewed
+        fuzzy_elsewhere = why.notna() & doubtful["match_method"].eq("name_fuzzy")
+        doubtful, why = doubtful[~fuzzy_elsewhere], why[~fuzzy_elsewhere]
         doubtful = doubtful.assign(reason=doubtful["reason"].where(why.isna(), doubtful["reason"] + "; " + why))
     where = implausible_places(matches["entry_id"].map(list_of), matches["subject_id"], places)
     if where.notna().any():
