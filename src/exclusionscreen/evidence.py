@@ -34,6 +34,7 @@ __all__ = [
     "truncated_matches",
     "TRUNCATION_WIDTH",
     "match_list_identifiers",
+    "pooled_list_names",
     "subject_countries",
     "valid_on",
 ]
@@ -222,6 +223,12 @@ def match_names(
     found.loc[agree, "reason"] = (
         "names agree but legal forms differ (" + entry_form[agree] + " / " + subject_form[agree] + ")"
     )
+    # "X Group Co., Ltd." and "X Co., Ltd." are a parent and its company: with a legal form on both
+    # names, a match where only one says GROUP or HOLDING(S) is doubtful
+    group = ~clash & (entry_form != "") & (subject_form != "")
+    group &= _group_word(found["entry_name"]) != _group_word(found["matched_name"])
+    found.loc[group, "reason"] = "one name is a group's or a holding company's, the other not (parent or subsidiary?)"
+    clash |= group
     # a bare security name (no issuer data) is matched exactly or not at all; an alias of a few
     # letters ("HTC", "ROE") names too many companies to be enough on its own
     orphan_fuzzy = (found["match_method"] == "name_fuzzy") & found["subject_id"].str.startswith("name:")
@@ -244,6 +251,11 @@ def match_names(
     doubtful = found[~good & ~found["entry_id"].isin(matches["entry_id"])]
     doubtful = doubtful.assign(reason=doubtful["reason"].fillna("name match below the confidence bar"))
     return matches.reset_index(drop=True), doubtful[columns + ["reason"]].reset_index(drop=True)
+
+
+def _group_word(names: pd.Series) -> pd.Series:
+    """Whether each name has the word GROUP or HOLDING(S)."""
+    return names.astype("str").str.upper().str.contains(r"\b(?:GROUP|HOLDINGS?)\b", regex=True).fillna(False)
 
 
 def _cut_form_starts() -> frozenset[str]:
@@ -293,7 +305,8 @@ def truncated_matches(names: pd.DataFrame, subjects: pd.DataFrame) -> pd.DataFra
 
 def _distinctive_scores(query: pd.Series, choice: pd.Series, score: pd.Series) -> pd.Series:
     """`score`, lowered to the token-sort ratio of the names' words other than :data:`GENERIC_WORDS`
-    where both names have such words (one score per pair: a few hundred pairs at most)."""
+    where both names have such words, and to 0 where only one has (a name of generic words alone
+    shares nothing distinctive with the other); one score per pair, a few hundred pairs at most."""
     out = score.to_numpy(dtype=float).copy()
     for i, (a, b) in enumerate(zip(query.astype(str), choice.astype(str), strict=True)):
         a_words = [w for w in a.split() if w not in GENERIC_WORDS]
@@ -301,6 +314,8 @@ def _distinctive_scores(query: pd.Series, choice: pd.Series, score: pd.Series) -
         if a_words and b_words and (len(a_words) < len(a.split()) or len(b_words) < len(b.split())):
             rest = fuzz.token_sort_ratio(" ".join(a_words), " ".join(b_words)) / 100.0
             out[i] = min(out[i], rest)
+        elif bool(a_words) != bool(b_words):  # "CHINA COMMUNICATIONS GROUP" has nothing of "CHARTER"
+            out[i] = 0.0
     return pd.Series(out, index=score.index)
 
 
@@ -364,6 +379,28 @@ def _split_ids(lists: pd.DataFrame, column: str) -> pd.DataFrame:
     values = values.assign(value=values[column].astype(str).str.split("|")).explode("value")
     values["value"] = values["value"].str.strip().str.upper()
     return values.loc[values["value"].ne(""), ["entry_id", "value"]]
+
+
+def pooled_list_names(lists: pd.DataFrame) -> pd.DataFrame:
+    """`lists` with the aliases, ISINs and tickers of every entry shared by the entries of other lists
+    that print the very same name (letters and digits compared, case and punctuation aside).
+
+    OFAC's NS-CMIC entry "AVIC XI'AN AIRCRAFT INDUSTRY GROUP COMPANY LTD." names its issuer "AVIC
+    Aircraft Co., Ltd." and its ISIN; the 1260H list prints the same company's name without them.
+    Only identical names pool: "X Group Co., Ltd." and "X Co., Ltd." are two companies.
+    """
+    columns = [c for c in ("aliases", "isins", "tickers") if c in lists.columns]
+    if lists.empty or not columns:
+        return lists
+    key = lists["name"].astype("str").str.casefold().str.replace(r"[\W_]+", "", regex=True)
+    pooled = {}
+    for column in columns:
+        parts = lists[column].astype("string").str.split("|").explode().str.strip()
+        parts = parts[parts.notna() & parts.ne("")]
+        by_key = pd.DataFrame({"key": key.loc[parts.index].to_numpy(), "value": parts.to_numpy()})
+        joined = by_key.drop_duplicates().groupby("key", sort=False)["value"].agg(" | ".join)
+        pooled[column] = key.map(joined).astype(lists[column].dtype).where(key.map(joined).notna(), lists[column])
+    return lists.assign(**pooled)
 
 
 def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd.DataFrame:
@@ -467,7 +504,7 @@ def prepare_evidence(
 
     lists = universe.entity_lists
     lists = lists[valid_on(lists, as_of)].reset_index(drop=True)
-    lists = lists.assign(entry_id=lists.index.astype(str))
+    lists = pooled_list_names(lists).assign(entry_id=lists.index.astype(str))
     securities = universe.securities
     known_ids = securities[securities["issuer_id"].notna()].rename(columns={"issuer_id": "subject_id"})
     id_columns = ["subject_id", "isin", "ticker", "exchange"]

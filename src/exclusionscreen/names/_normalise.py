@@ -152,7 +152,9 @@ def _clean(values: pd.Series) -> pd.Series:
     if accented.any():  # accents folded to ASCII (most names have none)
         folded = text[accented].str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
         text = text.mask(accented, folded.astype("str"))
+    # an apostrophe joins the letters it stands between ("Xi'an", "Xi’an" and "XIAN" are one name)
     text = text.str.upper().str.replace("&", " AND ", regex=False).str.replace(".", "", regex=False)
+    text = text.str.replace("'", "", regex=False)
     text = text.str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
     # Arrow's own kernel: pandas runs this anchored pattern through Python, ten times slower
     # a custodian's inverted article ("BOEING CO/THE") is dropped like a leading one
