@@ -7,6 +7,7 @@ The legal forms come from GLEIF's ISO 20275 code list, bundled as ``data/legal_f
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -160,6 +161,12 @@ def _clean(values: pd.Series) -> pd.Series:
     # a custodian's inverted article ("BOEING CO/THE") is dropped like a leading one
     the = pc.replace_substring_regex(pa.array(text.array), pattern=r"^THE\s+|\s+THE$", replacement="")
     return pd.Series(text.dtype.__from_arrow__(the), index=text.index)
+
+
+def strip_leading_form(name: str) -> str:
+    """`name` (a cleaned name) without a Russian legal form that begins it and is followed by a word
+    (the rule :func:`normalise_names` applies to whole columns at once)."""
+    return re.sub(_LEADING, r"\1", name, count=1)
 
 
 def leading_legal_form(names: pd.Series) -> pd.Series:
