@@ -350,7 +350,11 @@ def _render(frame: pd.DataFrame) -> str:
 def _totals(frame: pd.DataFrame) -> str:
     keyed, found = int(frame["keyed"].sum()), int(frame["found"].sum())
     recall = found / keyed if keyed else float("nan")
+    lists = frame[frame["source"].isin(LIST_SOURCES)]
+    per_file = lists.groupby("file", sort=False)["cand_per_100"].sum()
+    review = ", ".join(f"{file} {value:.1f}" for file, value in per_file.items())
     return (
+        f"\nlist-candidate review rows per 100 holdings, the three lists together: {review}"
         f"\nall: {found} of {keyed} keyed matches found (recall {recall:.1%}); "
         f"{int(frame['false_flags'].sum())} false flags, of which {int(frame['trap_excl'].sum())} exclusions "
         f"and {int(frame['trap_watch'].sum())} watches on {int(frame['traps'].sum())} traps"
