@@ -8,6 +8,7 @@ import pytest
 from rapidfuzz import fuzz, process
 
 import exclusionscreen as es
+from exclusionscreen._resources import data_dir
 from exclusionscreen.evidence import match_names, subject_index, subject_names
 from exclusionscreen.names import NameIndex, best_matches, issuer_name_table
 
@@ -274,3 +275,13 @@ def test_sipri_short_names_match_through_the_sourced_table_with_sipris_share():
     assert sorted(flags["holding_id"]) == ["1", "2"]
     assert flags["revenue_share"].eq(0.82).all()
     assert sorted(flags["match_method"]) == ["name_exact", "name_truncated"]
+
+
+def test_a_known_name_without_its_date_is_named_by_the_check(tmp_path):
+    for path in data_dir().glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    table = pd.read_csv(tmp_path / "known_names.csv", dtype=str, keep_default_na=False)
+    table.loc[1, "retrieved"] = ""
+    table.to_csv(tmp_path / "known_names.csv", index=False)
+    problems = es.reference.check_lists(tmp_path)
+    assert problems[["file", "line", "check"]].values.tolist() == [["known_names.csv", 3, "sourced"]]
