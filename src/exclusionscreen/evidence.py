@@ -382,14 +382,15 @@ def _split_ids(lists: pd.DataFrame, column: str) -> pd.DataFrame:
 
 
 def pooled_list_names(lists: pd.DataFrame) -> pd.DataFrame:
-    """`lists` with the aliases, ISINs and tickers of every entry shared by the entries of other lists
-    that print the very same name (letters and digits compared, case and punctuation aside).
+    """`lists` with the aliases of every entry shared by the entries (of any list or edition) that
+    print the very same name (letters and digits compared, case and punctuation aside).
 
     OFAC's NS-CMIC entry "AVIC XI'AN AIRCRAFT INDUSTRY GROUP COMPANY LTD." names its issuer "AVIC
-    Aircraft Co., Ltd." and its ISIN; the 1260H list prints the same company's name without them.
-    Only identical names pool: "X Group Co., Ltd." and "X Co., Ltd." are two companies.
+    Aircraft Co., Ltd."; the 1260H list prints the same company's name without it. Only identical
+    names pool: "X Group Co., Ltd." and "X Co., Ltd." are two companies. Identifiers are not pooled:
+    an entry is matched by identifier only on those its own list gives.
     """
-    columns = [c for c in ("aliases", "isins", "tickers") if c in lists.columns]
+    columns = [c for c in ("aliases",) if c in lists.columns]
     if lists.empty or not columns:
         return lists
     key = lists["name"].astype("str").str.casefold().str.replace(r"[\W_]+", "", regex=True)
