@@ -21,6 +21,8 @@ Choices that make it a measurement of matching, not of dates or thresholds:
 - SIPRI is read by a copy of the shipped ``conventional_weapons`` criterion with no revenue
   threshold (``revenue_threshold`` 0), so every SIPRI company found is flagged (watch), whatever its
   arms share;
+- an entity is compared with the key by the letters and digits of its name, case aside, so that one
+  entity printed two ways by two list editions ("Xi'an", "Xi’an") is one entity;
 - the lists are read by three copies of ``official_military_lists``, one per list (1260H, Annex IV,
   ``us_ns_cmic``), so that a holding on two lists is counted on both.
 
@@ -156,6 +158,12 @@ def compare(
         flags["entity"] = flags["cause_name"]
         candidates = review[review["kind"].eq(f"entity list {source}") & review["evidence_name"].notna()]
     flags["row"] = flags["holding_id"].map(row_of)
+    # one entity printed two ways by two editions ("Xi'an", "Xi’an"): compared by letters and digits
+    shown = dict(zip(flags["entity"].map(_entity_key), flags["entity"], strict=True))
+    shown |= dict(zip(keys["entity_name"].map(_entity_key), keys["entity_name"], strict=True))
+    shown |= {_entity_key(n): n for n in candidates["evidence_name"]}
+    keys = keys.assign(entity_name=keys["entity_name"].map(_entity_key))
+    flags["entity"] = flags["entity"].map(_entity_key)
     flagged = {(r, n): a for r, n, a in zip(flags["row"], flags["entity"], flags["action"], strict=True)}
     offered: dict[tuple[int, str], str] = {}
     for hid, cand, name, why in zip(
@@ -167,7 +175,7 @@ def compare(
     ):
         rows = [row_of[hid]] if pd.notna(hid) and hid in row_of else rows_named.get(str(cand), [])
         for r in rows:
-            offered[(r, str(name))] = str(why)
+            offered[(r, _entity_key(name))] = str(why)
 
     k = keys[keys["source"].eq(source)]
     sure = k[k["status"].eq("sure")]
@@ -201,7 +209,7 @@ def compare(
         why = offered.get(pair)
         in_review += why is not None
         findings.append(
-            _finding(code, source, rec.row, rec.security_name, rec.entity_name, "missed", rec.relation, why)
+            _finding(code, source, rec.row, rec.security_name, shown[rec.entity_name], "missed", rec.relation, why)
         )
     false_flags = trap_excl = trap_watch = 0
     for (r, name), action in flagged.items():
@@ -212,10 +220,14 @@ def compare(
         trap_excl += on_trap and action == "exclude"
         trap_watch += on_trap and action == "watch"
         what = f"flagged ({action}) on a trap" if on_trap else f"false flag ({action})"
-        findings.append(_finding(code, source, r, _name(holdings, r), name, what, "trap" if on_trap else "", None))
+        findings.append(
+            _finding(code, source, r, _name(holdings, r), shown.get(name, name), what, "trap" if on_trap else "", None)
+        )
     for (r, name), why in offered.items():
         if (r, name) in traps:
-            findings.append(_finding(code, source, r, _name(holdings, r), name, "trap in review", "trap", why))
+            findings.append(
+                _finding(code, source, r, _name(holdings, r), shown.get(name, name), "trap in review", "trap", why)
+            )
     figures = dict(
         file=code,
         source=source,
@@ -232,6 +244,11 @@ def compare(
         unkeyed_pairs=len({p for p in flagged if p not in pairs}),
     )
     return figures, findings
+
+
+def _entity_key(name: object) -> str | None:
+    """An entity's name as letters and digits, case folded (None stays None)."""
+    return None if name is None or pd.isna(name) else re.sub(r"[\W_]+", "", str(name).casefold())
 
 
 def _name(holdings: pd.DataFrame, row: int) -> str:
@@ -333,7 +350,11 @@ def _render(frame: pd.DataFrame) -> str:
 def _totals(frame: pd.DataFrame) -> str:
     keyed, found = int(frame["keyed"].sum()), int(frame["found"].sum())
     recall = found / keyed if keyed else float("nan")
+    lists = frame[frame["source"].isin(LIST_SOURCES)]
+    per_file = lists.groupby("file", sort=False)["cand_per_100"].sum()
+    review = ", ".join(f"{file} {value:.1f}" for file, value in per_file.items())
     return (
+        f"\nlist-candidate review rows per 100 holdings, the three lists together: {review}"
         f"\nall: {found} of {keyed} keyed matches found (recall {recall:.1%}); "
         f"{int(frame['false_flags'].sum())} false flags, of which {int(frame['trap_excl'].sum())} exclusions "
         f"and {int(frame['trap_watch'].sum())} watches on {int(frame['traps'].sum())} traps"

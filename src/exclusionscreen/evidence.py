@@ -17,7 +17,7 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ._fast import isin, lookup, value_set
-from .names import NameIndex, best_matches, legal_form_tails, normalise_names
+from .names import NameIndex, best_matches, leading_legal_form, legal_form_tails, normalise_names
 from .resolve import PreparedUniverse
 from .universe import Universe
 
@@ -32,13 +32,23 @@ __all__ = [
     "subject_names",
     "tie_evidence",
     "ended_by",
+    "truncated_matches",
+    "TRUNCATION_WIDTH",
     "match_list_identifiers",
+    "pooled_list_names",
     "subject_countries",
     "valid_on",
 ]
 
 _MIN_FUZZY_LENGTH = 6
 _SHORT_ALIAS = 5
+#: the fewest characters of a holding name that may have been cut by its file (fund files cut names
+#: at 24 to 35 characters: "KEYSIGHT TECHNOLOGIES IN", "CONTEMPORARY AMPEREX TECHNOLOGY LT")
+TRUNCATION_WIDTH = 20
+# legal-form words whose beginning ends a cut name
+_CUT_FORMS = frozenset(
+    {"INC", "INCORPORATED", "LTD", "LIMITED", "CORP", "CORPORATION", "COMPANY", "PLC", "HOLDINGS", "GROUP"}
+)
 
 #: words that describe a company without naming it: in a fuzzy match, the rest of the two names must
 #: reach the review bar on their own ("L3HARRIS TECHNOLOGIES" is not "HUAWEI TECHNOLOGIES")
@@ -64,6 +74,31 @@ GENERIC_WORDS = frozenset(
         "COMPANY",
         "AND",
         "OF",
+        # words of a trade or a place, shared by many unrelated companies ("VERIZON COMMUNICATIONS" is
+        # not "Zhongjie Communications", "GE AEROSPACE" not "Align Aerospace")
+        "AEROSPACE",
+        "AVIATION",
+        "BANK",
+        "CAPITAL",
+        "CHINA",
+        "COMMUNICATION",
+        "COMMUNICATIONS",
+        "CONSTRUCTION",
+        "DIAGNOSTICS",
+        "ENERGY",
+        "ENGINEERING",
+        "LOGISTICS",
+        "MANUFACTURING",
+        "NETWORK",
+        "NETWORKS",
+        "PARTNERS",
+        "POWER",
+        "SEMICONDUCTOR",
+        "SEMICONDUCTORS",
+        "SERVICES",
+        "SOLUTIONS",
+        "TELECOM",
+        "TELECOMMUNICATIONS",
     }
 )
 
@@ -120,7 +155,10 @@ def match_names(
     index: NameIndex | None = None,
     fuzzy_flags: bool = True,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Match each entry (columns ``entry_id``, ``name``, optional ``aliases``) to subjects.
+    """Match each entry (columns ``entry_id``, ``name``, optional ``aliases`` and ``known_names``) to
+    subjects. ``known_names`` are other names of the company from a sourced table (a legal name, a
+    former or later name): they count as its name, where an alias of five letters or fewer only
+    proposes a match for review.
 
     A fuzzy score is the lower of the two names' score and that of their words other than
     :data:`GENERIC_WORDS` (when both have such words). With `fuzzy_flags` false (official lists), a
@@ -135,6 +173,10 @@ def match_names(
     without it, one is built for the call.
     """
     names = entries[["entry_id", "name"]].assign(is_alias=False)
+    if "known_names" in entries.columns:  # sourced other names of the company: matched like its name
+        known = entries[["entry_id", "known_names"]].dropna()
+        known = known.assign(name=known["known_names"].str.split("|")).explode("name")[["entry_id", "name"]]
+        names = pd.concat([names, known.assign(is_alias=False)], ignore_index=True)
     if "aliases" in entries.columns:
         alias = entries[["entry_id", "aliases"]].dropna()
         alias = alias.assign(name=alias["aliases"].str.split("|")).explode("name")[["entry_id", "name"]]
@@ -150,6 +192,9 @@ def match_names(
     candidates = subjects.loc[isin(subjects["norm"], names["norm"]), ["subject_id", "name", "norm"]]
     exact = names.merge(candidates.rename(columns={"name": "matched_name"}), on="norm")
     exact = exact.assign(match_method="name_exact", match_confidence=1.0)[[*columns, "is_alias", "norm"]]
+    cut = truncated_matches(names, subjects)
+    cut = cut.merge(exact[["entry_id", "subject_id"]], how="left", indicator=True)
+    exact = pd.concat([exact, cut[cut.pop("_merge").eq("left_only")][exact.columns]], ignore_index=True)
 
     # fuzzy matching only for names long enough to carry meaning ("STAR" is not a company)
     rest = names[~names["norm"].isin(exact["norm"]) & (names["norm"].str.len() >= _MIN_FUZZY_LENGTH)]
@@ -179,12 +224,25 @@ def match_names(
     found.loc[agree, "reason"] = (
         "names agree but legal forms differ (" + entry_form[agree] + " / " + subject_form[agree] + ")"
     )
+    # "X Group Co., Ltd." and "X Co., Ltd." are a parent and its company: with a legal form on both
+    # names, a match where only one says GROUP or HOLDING(S) is doubtful
+    group = ~clash & (entry_form != "") & (subject_form != "")
+    group &= _group_word(found["entry_name"]) != _group_word(found["matched_name"])
+    found.loc[group, "reason"] = "one name is a group's or a holding company's, the other not (parent or subsidiary?)"
+    clash |= group
     # a bare security name (no issuer data) is matched exactly or not at all; an alias of a few
     # letters ("HTC", "ROE") names too many companies to be enough on its own
     orphan_fuzzy = (found["match_method"] == "name_fuzzy") & found["subject_id"].str.startswith("name:")
     short_alias = found["is_alias"].astype(bool) & (found["norm"].str.len() <= _SHORT_ALIAS)
+    # a name that is a few letters once its leading legal form is dropped ("Joint Stock Company STAR")
+    # is as weak as a short alias
+    short_name = (
+        ~short_alias & leading_legal_form(found["entry_name"]).ne("") & (found["norm"].str.len() <= _SHORT_ALIAS)
+    )
     found.loc[orphan_fuzzy, "reason"] = "fuzzy match to a security name with no issuer data"
     found.loc[short_alias, "reason"] = "matched only on the short alias " + found.loc[short_alias, "entry_name"]
+    found.loc[short_name, "reason"] = "matched only on the short name " + found.loc[short_name, "norm"]
+    short_alias |= short_name
     good = ~clash & ~orphan_fuzzy & ~short_alias & (found["match_confidence"] >= match_threshold)
     if not fuzzy_flags:
         listed_fuzzy = (found["match_method"] == "name_fuzzy") & found["reason"].isna()
@@ -196,9 +254,60 @@ def match_names(
     return matches.reset_index(drop=True), doubtful[columns + ["reason"]].reset_index(drop=True)
 
 
+def _group_word(names: pd.Series) -> pd.Series:
+    """Whether each name has the word GROUP or HOLDING(S)."""
+    return names.astype("str").str.upper().str.contains(r"\b(?:GROUP|HOLDINGS?)\b", regex=True).fillna(False)
+
+
+def _cut_form_starts() -> frozenset[str]:
+    """The beginnings (two letters or more, short of the whole word) of the legal-form words that fund
+    files cut at a fixed width: "IN" of INC, "LT" and "LIMIT" of LIMITED, "CORPORATIO"."""
+    return frozenset(w[:n] for w in _CUT_FORMS for n in range(2, len(w))) - _CUT_FORMS
+
+
+def truncated_matches(names: pd.DataFrame, subjects: pd.DataFrame) -> pd.DataFrame:
+    """Entry names matched to subject names cut at a fixed width (``match_method`` name_truncated).
+
+    `names` has ``entry_id``, ``entry_name``, ``is_alias`` and ``norm``; `subjects` ``subject_id``,
+    ``name`` and ``norm``. A subject name of :data:`TRUNCATION_WIDTH` characters or more whose last
+    word is cut matches an entry name when
+
+    - its last word begins a legal form ("KEYSIGHT TECHNOLOGIES IN") and the name without it is the
+      entry's normalised name, or
+    - its other words are the entry's words but the last, and its last word (four letters or more)
+      begins the entry's last word ("HUNTINGTON INGALLS INDUSTRIE", "CHINA STATE CONSTRUCTION ENGINEERI").
+
+    A cut name is the holding's own name shortened by its file, not a different name, so such a
+    match counts like an exact one.
+    """
+    out = ["entry_id", "entry_name", "subject_id", "matched_name", "match_method", "match_confidence"]
+    empty = pd.DataFrame(columns=[*out, "is_alias", "norm"])
+    long = subjects[subjects["name"].astype("str").str.strip().str.len().ge(TRUNCATION_WIDTH).fillna(False)]
+    words = long["norm"].astype("str").str.rsplit(" ", n=1)
+    long = long[words.str.len().eq(2)].assign(head=words.str[0], last=words.str[-1])
+    if long.empty or names.empty:
+        return empty
+    form = long[long["last"].isin(_cut_form_starts())]
+    form = form.assign(norm=normalise_names(form["head"]))[["subject_id", "name", "norm"]]
+    by_form = names.merge(form.rename(columns={"name": "matched_name"}), on="norm")
+    entry_words = names["norm"].astype("str").str.rsplit(" ", n=1)
+    two = names[entry_words.str.len().eq(2)].assign(head=entry_words.str[0], entry_last=entry_words.str[-1])
+    word = long[long["last"].str.len().ge(4)][["subject_id", "name", "head", "last"]]
+    by_word = two.merge(word.rename(columns={"name": "matched_name"}), on="head")
+    cut_word = [
+        e.startswith(c) and len(e) > len(c) for e, c in zip(by_word["entry_last"], by_word["last"], strict=True)
+    ]
+    found = pd.concat([by_form, by_word[pd.Series(cut_word, index=by_word.index, dtype=bool)]], ignore_index=True)
+    if found.empty:
+        return empty
+    found = found.assign(match_method="name_truncated", match_confidence=1.0)
+    return found.drop_duplicates(["entry_id", "subject_id"])[[*out, "is_alias", "norm"]].reset_index(drop=True)
+
+
 def _distinctive_scores(query: pd.Series, choice: pd.Series, score: pd.Series) -> pd.Series:
     """`score`, lowered to the token-sort ratio of the names' words other than :data:`GENERIC_WORDS`
-    where both names have such words (one score per pair: a few hundred pairs at most)."""
+    where both names have such words, and to 0 where only one has (a name of generic words alone
+    shares nothing distinctive with the other); one score per pair, a few hundred pairs at most."""
     out = score.to_numpy(dtype=float).copy()
     for i, (a, b) in enumerate(zip(query.astype(str), choice.astype(str), strict=True)):
         a_words = [w for w in a.split() if w not in GENERIC_WORDS]
@@ -206,6 +315,8 @@ def _distinctive_scores(query: pd.Series, choice: pd.Series, score: pd.Series) -
         if a_words and b_words and (len(a_words) < len(a.split()) or len(b_words) < len(b.split())):
             rest = fuzz.token_sort_ratio(" ".join(a_words), " ".join(b_words)) / 100.0
             out[i] = min(out[i], rest)
+        elif bool(a_words) != bool(b_words):  # "CHINA COMMUNICATIONS GROUP" has nothing of "CHARTER"
+            out[i] = 0.0
     return pd.Series(out, index=score.index)
 
 
@@ -277,6 +388,29 @@ def _split_ids(lists: pd.DataFrame, column: str) -> pd.DataFrame:
     values = values.assign(value=values[column].astype(str).str.split("|")).explode("value")
     values["value"] = values["value"].str.strip().str.upper()
     return values.loc[values["value"].ne(""), ["entry_id", "value"]]
+
+
+def pooled_list_names(lists: pd.DataFrame) -> pd.DataFrame:
+    """`lists` with the aliases of every entry shared by the entries (of any list or edition) that
+    print the very same name (letters and digits compared, case and punctuation aside).
+
+    OFAC's NS-CMIC entry "AVIC XI'AN AIRCRAFT INDUSTRY GROUP COMPANY LTD." names its issuer "AVIC
+    Aircraft Co., Ltd."; the 1260H list prints the same company's name without it. Only identical
+    names pool: "X Group Co., Ltd." and "X Co., Ltd." are two companies. Identifiers are not pooled:
+    an entry is matched by identifier only on those its own list gives.
+    """
+    columns = [c for c in ("aliases",) if c in lists.columns]
+    if lists.empty or not columns:
+        return lists
+    key = lists["name"].astype("str").str.casefold().str.replace(r"[\W_]+", "", regex=True)
+    pooled = {}
+    for column in columns:
+        parts = lists[column].astype("string").str.split("|").explode().str.strip()
+        parts = parts[parts.notna() & parts.ne("")]
+        by_key = pd.DataFrame({"key": key.loc[parts.index].to_numpy(), "value": parts.to_numpy()})
+        joined = by_key.drop_duplicates().groupby("key", sort=False)["value"].agg(" | ".join)
+        pooled[column] = key.map(joined).astype(lists[column].dtype).where(key.map(joined).notna(), lists[column])
+    return lists.assign(**pooled)
 
 
 def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd.DataFrame:
@@ -366,8 +500,9 @@ def prepare_evidence(
         subject_id=inv["issuer_id"], match_method="issuer_id", match_confidence=1.0, matched_name=pd.NA
     )
     named = inv[~by_id & inv["issuer_name"].notna()]
+    name_columns = ["entry_id", "name"] + (["known_names"] if "known_names" in named.columns else [])
     matches, doubtful = match_names(
-        named.rename(columns={"issuer_name": "name"})[["entry_id", "name"]],
+        named.rename(columns={"issuer_name": "name"})[name_columns],
         subjects,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
@@ -381,7 +516,7 @@ def prepare_evidence(
 
     lists = universe.entity_lists
     lists = lists[valid_on(lists, as_of)].reset_index(drop=True)
-    lists = lists.assign(entry_id=lists.index.astype(str))
+    lists = pooled_list_names(lists).assign(entry_id=lists.index.astype(str))
     securities = universe.securities
     known_ids = securities[securities["issuer_id"].notna()].rename(columns={"issuer_id": "subject_id"})
     id_columns = ["subject_id", "isin", "ticker", "exchange"]
@@ -402,6 +537,10 @@ def prepare_evidence(
     places = subject_countries(universe.issuers, identifiers)
     if len(doubtful):
         why = implausible_places(doubtful["entry_id"].map(list_of), doubtful["subject_id"], places)
+        # a look-alike name of a company placed elsewhere is two signs against and no sign for: dropped
+        # ("AISIN CORP" of Japan is not "Aisino Corporation"); an exact name placed elsewhere is reviewed
+        fuzzy_elsewhere = why.notna() & doubtful["match_method"].eq("name_fuzzy")
+        doubtful, why = doubtful[~fuzzy_elsewhere], why[~fuzzy_elsewhere]
         doubtful = doubtful.assign(reason=doubtful["reason"].where(why.isna(), doubtful["reason"] + "; " + why))
     where = implausible_places(matches["entry_id"].map(list_of), matches["subject_id"], places)
     if where.notna().any():

@@ -102,3 +102,100 @@ def test_review_rows_name_the_holding_once_per_entity_and_come_largest_first():
     assert rows["market_value"].tolist() == sorted(rows["market_value"], reverse=True)
     assert result.review["market_value"].fillna(-1).is_monotonic_decreasing
     assert rows["evidence_source"].str.contains(" | ", regex=False).all()  # every edition named
+
+
+def _flagged(result: es.ScreenResult) -> dict[str, set[str]]:
+    """Security name -> the list entries it is flagged on."""
+    return result.flags.groupby("security_name")["cause_name"].agg(set).to_dict()
+
+
+def test_share_classes_and_the_exact_chinese_name_get_the_same_outcome():
+    crrc = _listed("us_dod_1260h", "CRRC Corporation Limited")
+    dahua = _listed("us_dod_1260h", "Zhejiang Dahua Technology Co., Ltd.")
+    names = ["CRRC CORP LTD A", "CRRC CORP LTD H", dahua, "ZHEJIANG DAHUA TECHNOLOGY LTD A"]
+    flagged = _flagged(_screen([dict(security_name=n) for n in names]))
+    assert flagged == {"CRRC CORP LTD A": {crrc}, "CRRC CORP LTD H": {crrc}, dahua: {dahua}, names[3]: {dahua}}
+
+
+def test_a_russian_form_before_or_after_the_name_is_the_same_form():
+    uac = _listed("eu_833_annex_iv", "Public Joint Stock Company United Aircraft Corporation")
+    result = _screen([dict(security_name="UNITED AIRCRAFT CORPORATION PJSC")])
+    assert _flagged(result) == {"UNITED AIRCRAFT CORPORATION PJSC": {uac}}
+
+
+def test_a_few_letters_left_after_a_leading_form_only_go_to_review():
+    lists = pd.DataFrame([dict(list_id="eu_833_annex_iv", name="Joint Stock Company QUILL", source="fictional")])
+    universe = es.Universe.from_frames(entity_lists=lists)
+    holdings = pd.DataFrame([dict(portfolio_id="P", holding_id="P:0", security_name="Quill Holdings")])
+    result = es.screen(holdings, universe, _lists_policy(), as_of=AS_OF)
+    assert result.flags.empty
+    assert result.review["reason"].eq("matched only on the short name QUILL").any()
+
+
+def test_names_cut_at_a_fixed_width_match_from_twenty_characters():
+    catl = _listed("us_dod_1260h", "Contemporary Amperex Technology Co., Ltd.")
+    rows = [
+        dict(security_name="CONTEMPORARY AMPEREX TECHNOLOGY LT"),  # a cut legal form
+        dict(security_name="CONTEMPORARY AMPEREX TECHNOLO"),  # a cut last word
+    ]
+    assert _flagged(_screen(rows)) == {r["security_name"]: {catl} for r in rows}
+    # the rule at its boundary, on a fictional list: 20 characters may be cut, 19 may not
+    lists = pd.DataFrame([dict(list_id="us_dod_1260h", name="Brackenfold Munitions Co., Ltd.", source="fictional")])
+    universe = es.Universe.from_frames(entity_lists=lists)
+    names = {"BRACKENFOLD MUNITION": True, "BRACKENFOLD MUNITIO": False, "BRACKENFOLD MUNITIONS IN": True}
+    assert [len(n) for n in names] == [20, 19, 24]
+    holdings = pd.DataFrame([dict(portfolio_id="P", holding_id=f"P:{i}", security_name=n) for i, n in enumerate(names)])
+    result = es.screen(holdings, universe, _lists_policy(), as_of=AS_OF)
+    flagged = set(result.flags["security_name"])
+    assert flagged == {n for n, cut in names.items() if cut}
+    assert set(result.flags["match_method"]) == {"name_truncated"}
+
+
+def test_a_groups_name_against_its_companys_goes_to_review():
+    lists = pd.DataFrame([dict(list_id="us_dod_1260h", name="Hollowmere Signal Group Co., Ltd.", source="fictional")])
+    universe = es.Universe.from_frames(entity_lists=lists)
+    holdings = pd.DataFrame([dict(portfolio_id="P", holding_id="P:0", security_name="Hollowmere Signal Ltd. Class A")])
+    result = es.screen(holdings, universe, _lists_policy(), as_of=AS_OF)
+    assert result.flags.empty
+    assert result.review["reason"].str.startswith("one name is a group's").any()
+
+
+def test_entries_printing_one_name_share_their_aliases():
+    lists = pd.DataFrame(
+        [
+            dict(list_id="us_dod_1260h", name="Quillmark Aircraft Industry Group Co., Ltd.", source="fictional"),
+            dict(
+                list_id="us_ns_cmic",
+                name="QUILLMARK AIRCRAFT INDUSTRY GROUP CO., LTD.",
+                aliases="Quillmark Aero Co., Ltd.",
+                source="fictional",
+            ),
+        ]
+    )
+    universe = es.Universe.from_frames(entity_lists=lists)
+    holdings = pd.DataFrame([dict(portfolio_id="P", holding_id="P:0", security_name="Quillmark Aero Co. Ltd. Class A")])
+    # the 1260H entry alone, which prints no alias, is matched through the NS-CMIC entry's alias
+    policy = _lists_policy()
+    only_1260h = replace(policy.criteria[0], entity_lists=("us_dod_1260h",))
+    result = es.screen(holdings, universe, replace(policy, criteria=(only_1260h,)), as_of=AS_OF)
+    assert result.flags["cause_name"].tolist() == ["Quillmark Aircraft Industry Group Co., Ltd."]
+
+
+def test_a_look_alike_placed_outside_the_lists_country_is_not_even_reviewed():
+    listed = _listed("us_dod_1260h", "Aisino Corporation")
+    result = _screen([dict(security_name="AISIN CORP", country="JP")])
+    assert result.flags.empty
+    assert not result.review["evidence_name"].eq(listed).any()
+    # placed nowhere, the same look-alike is offered for review, never flagged
+    nowhere = _screen([dict(security_name="AISIN CORP")])
+    assert nowhere.flags.empty
+    assert nowhere.review["evidence_name"].eq(listed).any()
+
+
+def test_a_name_of_generic_words_alone_matches_nothing_fuzzily():
+    subjects = subject_names(
+        pd.DataFrame(columns=["issuer_id", "name", "norm"]), pd.Series(["CHARTER COMMUNICATIONS INC CLASS A"])
+    )
+    entries = pd.DataFrame({"entry_id": ["1"], "name": ["China Communications Group Co. Ltd"]})
+    matches, doubtful = match_names(entries, subjects, match_threshold=0.9, review_threshold=0.8)
+    assert matches.empty and doubtful.empty

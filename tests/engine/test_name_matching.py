@@ -7,6 +7,8 @@ import pandas as pd
 import pytest
 from rapidfuzz import fuzz, process
 
+import exclusionscreen as es
+from exclusionscreen._resources import data_dir
 from exclusionscreen.evidence import match_names, subject_index, subject_names
 from exclusionscreen.names import NameIndex, best_matches, issuer_name_table
 
@@ -240,3 +242,46 @@ def test_the_runner_up_floor_follows_the_bar():
     assert best >= bar
     assert row["runner_up_key"] == "RIVAL"
     assert row["runner_up_score"] == pytest.approx(rival, abs=1e-6)
+
+
+def test_sipri_short_names_match_through_the_sourced_table_with_sipris_share():
+    table = es.known_names("sipri_top100")
+    assert table[["evidence", "url", "retrieved"]].ne("").all().all()  # every row sourced and dated
+    names = pd.Series(["HII", "Boeing", " ST Engineering "])
+    assert es.known_names_for(names, "sipri_top100").fillna("").tolist() == [
+        "Huntington Ingalls Industries, Inc.",
+        "",
+        "Singapore Technologies Engineering Ltd",
+    ]
+    involvement = pd.DataFrame(
+        dict(
+            issuer_name=["HII"],
+            category="conventional_weapons",
+            involvement_type="arms_revenue",
+            revenue_share=[0.82],
+            source="SIPRI Top 100 (shape of read_sipri_top100)",
+            known_names=es.known_names_for(pd.Series(["HII"]), "sipri_top100"),
+        )
+    )
+    holdings = pd.DataFrame(
+        [
+            dict(portfolio_id="P", holding_id="1", security_name="HUNTINGTON INGALLS INDUSTRIES INC", ticker="HII"),
+            dict(portfolio_id="P", holding_id="2", security_name="HUNTINGTON INGALLS INDUSTRIE"),  # cut by the file
+            dict(portfolio_id="P", holding_id="3", security_name="HUNTINGTON BANCSHARES INC"),  # not HII
+        ]
+    )
+    result = es.screen(holdings, es.Universe.from_frames(involvement=involvement), "broad", as_of="2026-07-31")
+    flags = result.flags[result.flags["criterion_id"].eq("conventional_weapons")]
+    assert sorted(flags["holding_id"]) == ["1", "2"]
+    assert flags["revenue_share"].eq(0.82).all()
+    assert sorted(flags["match_method"]) == ["name_exact", "name_truncated"]
+
+
+def test_a_known_name_without_its_date_is_named_by_the_check(tmp_path):
+    for path in data_dir().glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    table = pd.read_csv(tmp_path / "known_names.csv", dtype=str, keep_default_na=False)
+    table.loc[1, "retrieved"] = ""
+    table.to_csv(tmp_path / "known_names.csv", index=False)
+    problems = es.reference.check_lists(tmp_path)
+    assert problems[["file", "line", "check"]].values.tolist() == [["known_names.csv", 3, "sourced"]]

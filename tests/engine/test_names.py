@@ -5,8 +5,8 @@ import random
 import pandas as pd
 import pytest
 
-from exclusionscreen.names import CLASS_WORDS, legal_form_tails, name_suffixes, normalise_names
-from exclusionscreen.names._normalise import _clean, strip_suffixes
+from exclusionscreen.names import CLASS_WORDS, leading_legal_form, legal_form_tails, name_suffixes, normalise_names
+from exclusionscreen.names._normalise import _clean, strip_leading_form, strip_suffixes
 
 
 @pytest.mark.parametrize(
@@ -44,7 +44,10 @@ def test_normalised_names_agree_with_the_rule_name_by_name():
     names += ["", "A", "INC", "CLASS A", "ACME CLASS A INC", "ACME INC CLASS A", None]
     series = pd.Series(names, dtype="string")
     cleaned = _clean(series)
-    by_rule = [None if pd.isna(c) else (strip_suffixes(c) or c) or None for c in cleaned.to_numpy(dtype=object)]
+    by_rule = [
+        None if pd.isna(c) else (strip_suffixes(strip_leading_form(c)) or strip_leading_form(c)) or None
+        for c in cleaned.to_numpy(dtype=object)
+    ]
     got = normalise_names(series)
     expected = pd.Series(by_rule, dtype="str")
     pd.testing.assert_series_equal(got.reset_index(drop=True), expected, check_names=False)
@@ -56,3 +59,13 @@ def test_share_letters_inverted_articles_and_chinese_limited_forms():
     tails = legal_form_tails(pd.Series(["Zhejiang Dahua Technology Co., Ltd.", "ZHEJIANG DAHUA TECHNOLOGY LTD A"]))
     assert tails.tolist() == ["LTD", "LTD"]
     assert legal_form_tails(pd.Series(["Costar Group Co., Ltd.", "COSTAR GROUP INC"])).tolist() == ["LTD", "INC"]
+
+
+def test_russian_forms_and_apostrophes():
+    names = pd.Series(
+        ["PJSC Sollers", "Sollers PJSC", "Public Joint Stock Company Sollers", "JSC", "Xi’an Aero", "XI'AN AERO"]
+    )
+    assert normalise_names(names).tolist() == ["SOLLERS", "SOLLERS", "SOLLERS", "JSC", "XIAN AERO", "XIAN AERO"]
+    assert leading_legal_form(names).tolist() == ["PJSC", "", "PUBLIC JOINT STOCK COMPANY", "", "", ""]
+    # "AO" is not a leading form: A. O. Smith keeps its initials
+    assert normalise_names(pd.Series(["AO SMITH CORP"])).tolist() == ["AO SMITH"]

@@ -11,7 +11,15 @@ several calls.
 """
 
 from ._index import NameIndex, best_matches, issuer_name_index
-from ._normalise import CLASS_WORDS, issuer_name_table, legal_form_tails, legal_forms, name_suffixes, normalise_names
+from ._normalise import (
+    CLASS_WORDS,
+    issuer_name_table,
+    leading_legal_form,
+    legal_form_tails,
+    legal_forms,
+    name_suffixes,
+    normalise_names,
+)
 
 __all__ = [
     "CLASS_WORDS",
@@ -19,6 +27,7 @@ __all__ = [
     "best_matches",
     "issuer_name_index",
     "issuer_name_table",
+    "leading_legal_form",
     "legal_form_tails",
     "legal_forms",
     "name_suffixes",

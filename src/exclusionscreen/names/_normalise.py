@@ -7,6 +7,7 @@ The legal forms come from GLEIF's ISO 20275 code list, bundled as ``data/legal_f
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 import pandas as pd
@@ -15,7 +16,15 @@ import pyarrow.compute as pc
 
 from .._resources import data_dir
 
-__all__ = ["CLASS_WORDS", "issuer_name_table", "legal_form_tails", "legal_forms", "name_suffixes", "normalise_names"]
+__all__ = [
+    "CLASS_WORDS",
+    "issuer_name_table",
+    "leading_legal_form",
+    "legal_form_tails",
+    "legal_forms",
+    "name_suffixes",
+    "normalise_names",
+]
 
 #: words that, followed by one or two letters or digits, end a name as a share class (CLASS A, SER B)
 CLASS_WORDS = frozenset({"CLASS", "CL", "SERIES", "SER"})
@@ -60,14 +69,38 @@ _SHARE_WORDS = (
 _NOT_A_FORM = frozenset({"GROUP", *CLASS_WORDS, *(word for phrase in _SHARE_WORDS for word in phrase.split())})
 _SAME_FORM = {"CORPORATION": "CORP", "INCORPORATED": "INC", "LIMITED": "LTD", "COMPANY": "CO"}
 # one limited company however the words before LIMITED are written ("Co., Ltd.", "Corporation Limited")
-_SAME_TAIL = {"CO LTD": "LTD", "CORP LTD": "LTD"}
+_SAME_TAIL = {
+    "CO LTD": "LTD",
+    "CORP LTD": "LTD",
+    "PUBLIC JOINT STOCK CO": "PJSC",
+    "OPEN JOINT STOCK CO": "OJSC",
+    "JOINT STOCK CO": "JSC",
+}
+#: the English abbreviations of Russian company forms that Annex IV of Regulation 833/2014 and
+#: issuers' own share lines print before or after the name ("PJSC Sollers", "Sollers PJSC");
+#: GLEIF's list gives the Russian forms in Cyrillic and transliteration only
+_RUSSIAN_FORMS = ("PJSC", "OJSC", "CJSC", "JSC", "PAO", "OAO", "ZAO", "OOO")
+_LEADING_FORMS = (
+    "NON PUBLIC JOINT STOCK COMPANY",
+    "PUBLIC JOINT STOCK COMPANY",
+    "OPEN JOINT STOCK COMPANY",
+    "CLOSED JOINT STOCK COMPANY",
+    "JOINT STOCK COMPANY",
+    "PUBLICHNOE AKTSIONERNOE OBSHCHESTVO",
+    "PUBLICHNOE AKTSIONERNOE OBSCHESTVO",
+    "AKTSIONERNOE OBSHCHESTVO",
+    "AKTSIONERNOE OBSCHESTVO",
+    *_RUSSIAN_FORMS,
+)
+# a leading form followed by at least one word of name
+_LEADING = r"^(?:" + "|".join(_LEADING_FORMS) + r")\s+(\S)"
 
 
 @lru_cache(maxsize=1)
 def legal_forms() -> tuple[str, ...]:
     """The normalised legal-form words, longest first."""
     table = pd.read_csv(data_dir() / "legal_forms.csv", dtype=str, keep_default_na=False)
-    extra = ["CORPORATION", "INCORPORATED", "COMPANY", "HOLDINGS?", "GROUP", "CO", "THE"]
+    extra = ["CORPORATION", "INCORPORATED", "COMPANY", "HOLDINGS?", "GROUP", "CO", "THE", *_RUSSIAN_FORMS]
     return tuple(dict.fromkeys(list(table["form"]) + extra))
 
 
@@ -120,7 +153,9 @@ def _clean(values: pd.Series) -> pd.Series:
     if accented.any():  # accents folded to ASCII (most names have none)
         folded = text[accented].str.normalize("NFKD").str.encode("ascii", "ignore").str.decode("ascii")
         text = text.mask(accented, folded.astype("str"))
+    # an apostrophe joins the letters it stands between ("Xi'an", "Xi’an" and "XIAN" are one name)
     text = text.str.upper().str.replace("&", " AND ", regex=False).str.replace(".", "", regex=False)
+    text = text.str.replace("'", "", regex=False)
     text = text.str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
     # Arrow's own kernel: pandas runs this anchored pattern through Python, ten times slower
     # a custodian's inverted article ("BOEING CO/THE") is dropped like a leading one
@@ -128,10 +163,32 @@ def _clean(values: pd.Series) -> pd.Series:
     return pd.Series(text.dtype.__from_arrow__(the), index=text.index)
 
 
+def strip_leading_form(name: str) -> str:
+    """`name` (a cleaned name) without a Russian legal form that begins it and is followed by a word
+    (the rule :func:`normalise_names` applies to whole columns at once)."""
+    return re.sub(_LEADING, r"\1", name, count=1)
+
+
+def leading_legal_form(names: pd.Series) -> pd.Series:
+    """The Russian legal form that begins each name, cleaned ("JOINT STOCK COMPANY" of "Joint Stock
+    Company STAR"), or "" when none does."""
+    names = names.astype("str")
+    distinct = names.dropna().drop_duplicates()
+    if distinct.empty:
+        return pd.Series("", index=names.index, dtype="str")
+    pattern = "^(" + "|".join(_LEADING_FORMS) + r")\s+\S"
+    forms = _clean(distinct).str.extract(pattern, expand=False).fillna("")
+    return names.map(pd.Series(forms.to_numpy(), index=distinct.to_numpy())).fillna("").astype("str")
+
+
 def _normalise_distinct(values: pd.Series) -> pd.Series:
     """Normalised names of distinct `values`: cleaned, then stripped name by name (one set look-up per
     trailing word); a name is never stripped down to nothing ("AG" alone stays "AG")."""
     text = _clean(values)
+    # a Russian form before the name is dropped ("PJSC Sollers" is "Sollers PJSC"); legal_form_tails
+    # reads the cleaned name, so it sees no form in such a name and no clash with the other's form
+    lead = pc.replace_substring_regex(pa.array(text.array), pattern=_LEADING, replacement=r"\1", max_replacements=1)
+    text = pd.Series(text.dtype.__from_arrow__(lead), index=text.index)
     stripped = [t if t is None else strip_suffixes(t) or t for t in text.to_numpy(dtype=object, na_value=None)]
     return pd.Series(stripped, index=text.index, dtype="str")
 

@@ -19,6 +19,7 @@ from ._bundled import (
 )
 from ._check import PROBLEM_COLUMNS, assert_lists_valid, check_lists
 from ._countries import sipri_country_codes
+from ._known_names import known_names, known_names_for
 from ._research import (
     CATEGORIES,
     INVOLVEMENT_TYPES,
@@ -38,6 +39,8 @@ __all__ = [
     "check_lists",
     "deliveries_to_exposure",
     "editions_in_force",
+    "known_names",
+    "known_names_for",
     "list_editions",
     "list_sources",
     "lists_valid_on",

@@ -29,6 +29,7 @@ _PROVENANCE = {
     "sipri_country_names.csv": (("basis",), "retrieved", "name"),
     "country_names.csv": (("source", "basis"), "retrieved", "name"),
     "legal_forms.csv": (("source",), "retrieved", "form"),
+    "known_names.csv": (("evidence", "url"), "retrieved", "name"),
 }
 # Publications whose date may close a listing: an edition that omits it or a dated removal notice.
 _CLOSING = ("full edition", "additions", "removal notice")

@@ -19,6 +19,7 @@ from ..errors import ArgumentError, InputFileError
 from ..vocabulary import IssuerType
 from ._bundled import ReferenceDataWarning
 from ._countries import sipri_country_codes
+from ._known_names import known_names_for
 
 __all__ = ["deliveries_to_exposure", "read_sipri_top100", "read_sipri_trade_register"]
 
@@ -77,8 +78,11 @@ def read_sipri_top100(path: str | Path, year: int) -> pd.DataFrame:
     ``revenue_share`` arms revenue over total revenue as a fraction (SIPRI's own percentage
     column where given; missing where SIPRI prints ``. .``), ``evidence_date`` 31 December of
     `year`. Extra columns: ``country`` (ISO alpha-2, missing for "Trans-European"),
-    ``country_name``, ``rank``, ``arms_revenue_musd``, ``total_revenue_musd``, ``sipri_year``.
-    Company names still have to be matched to issuers or holdings.
+    ``country_name``, ``rank``, ``arms_revenue_musd``, ``total_revenue_musd``, ``sipri_year``, and
+    ``known_names``: the company's other names from the bundled, sourced table of
+    :func:`~exclusionscreen.reference.known_names` (SIPRI's "HII" is Huntington Ingalls Industries,
+    Inc.), " | "-joined, matched like SIPRI's own name. Company names still have to be matched to
+    issuers or holdings.
     """
     path = Path(path)
     if not path.is_file():
@@ -178,6 +182,7 @@ def read_sipri_top100(path: str | Path, year: int) -> pd.DataFrame:
             "arms_revenue_musd": arms_rev,
             "total_revenue_musd": total_rev,
             "sipri_year": int(year),
+            "known_names": known_names_for(names, "sipri_top100"),
         }
     ).reset_index(drop=True)
     return validate(frame, Involvement, source=f"{path} sheet {sheet!r}")
