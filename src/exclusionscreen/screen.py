@@ -19,6 +19,15 @@ from .evidence import tie_evidence
 from .holdings import LoadReport, LoadResult
 from .inputs import input_files, skipped_rows
 from .join import join_hits
+from .lookthrough import (
+    expand_flags,
+    fund_lines,
+    fund_summary,
+    load_funds,
+    positions_to_screen,
+    stale_funds,
+    underlying,
+)
 from .overrides import apply_overrides, decisions_in_force
 from .resolve import RESOLVED_COLUMNS, broadcast, prepare_holdings, prepare_universe, resolve_securities
 from .restricted import restricted_list
@@ -55,6 +64,8 @@ def screen(
     load_report: LoadReport | None = None,
     match_threshold: float = 0.90,
     review_threshold: float = 0.80,
+    funds=None,
+    max_depth: int | None = None,
 ) -> ScreenResult:
     """Screen `holdings` against `universe` with `policy` on the date `as_of`.
 
@@ -64,11 +75,21 @@ def screen(
     :mod:`exclusionscreen.overrides`). Name matches (issuer resolution by name, entity lists,
     name-only evidence) count at or above `match_threshold`; those between `review_threshold` and
     it go to ``result.review``.
+
+    `funds` (a folder of fund holdings files, a mapping of fund ISIN to holdings, or
+    :class:`~exclusionscreen.lookthrough.Funds`) turns on look-through: a holding that names one of
+    those funds is screened through its positions as well, nested funds to `max_depth` levels (see
+    :mod:`exclusionscreen.lookthrough` and ``docs/lookthrough.md``).
     """
     if not 0 < review_threshold <= match_threshold <= 1:
         raise ArgumentError("need 0 < review_threshold <= match_threshold <= 1")
     holdings, load_report = _holdings_and_report(holdings, load_report)
     policy = load_policy(policy)
+    # look-through: each fund's positions, flattened once, join the holdings as rows of their own
+    direct = len(holdings)
+    fund_input = _fund_positions(funds, max_depth)
+    if fund_input is not None:
+        holdings = pd.concat([holdings, fund_input[2]], ignore_index=True)
     # resolve. The universe's side does not depend on the holdings: it is prepared in a second thread
     # while the holdings are validated. With the copy below, the two second threads save about 1 s of
     # 14 (fastest of 8 runs: 12.8 s against 13.9 s without, benchmark data on a shared 2-core machine)
@@ -76,7 +97,7 @@ def screen(
         lambda: prepare_universe(universe), lambda: prepare_holdings(holdings), name="universe"
     )
     day = _screening_date(as_of, h)
-    warnings = _warnings(policy, universe, day, as_of is None and h["as_of"].isna().all())
+    warnings = _warnings(policy, universe, day, as_of is None and h["as_of"].iloc[:direct].isna().all())
     warnings += prepared.problems + _missing_lists(policy, universe)
     decided, notes = decisions_in_force(decisions, securities, universe, day)
     warnings += notes
@@ -100,10 +121,15 @@ def screen(
     flags, override_table = apply_overrides(
         flags, base, securities, overrides, universe, policy, shipped_catalogue(), day
     )
-    pai_flags = join_hits(base, codes, per_security["subject_id"], pai_hits, prepared.names).drop(columns="_row")
+    pai_flags = join_hits(base, codes, per_security["subject_id"], pai_hits, prepared.names)
     restricted = restricted_list(hits, override_table, universe, securities, prepared.names)
     screened = holding_status(base, resolved, flags, codes, per_security)
     review = review_rows(screened, codes, per_security, evidence.review, prepared.names)
+    screened, flags, pai_flags, restricted, looked = _looked_through(
+        fund_input, direct, h, screened, flags, pai_flags, restricted, day
+    )
+    warnings += looked.pop("warnings")
+    h = h.iloc[:direct]
     flags = validate(flags.drop(columns=["_row", "subject_id"]), Flags, source="flags")
     # the holdings' own columns passed the Holdings contract on the way in; the screen's are checked here
     screened = validate(screened, ScreenedHoldings, source="screened holdings", only=_SCREEN_COLUMNS)
@@ -122,6 +148,7 @@ def screen(
         list_sources=universe.sources,
         run_at=datetime.now(UTC).replace(microsecond=0),
         restricted=restricted,
+        **looked,
     )
 
 
@@ -193,3 +220,71 @@ def _missing_lists(policy: Policy, universe: Universe) -> list[str]:
         for list_id in (*c.country_lists, *c.entity_lists)
         if list_id not in held
     ]
+
+
+def _fund_positions(funds, max_depth) -> tuple | None:
+    """The funds read, flattened (rows, unexpanded) and their positions as holdings rows; None without funds."""
+    if funds is None:
+        if max_depth is not None:
+            raise ArgumentError("max_depth: given without funds to look through")
+        return None
+    funds = load_funds(funds)
+    rows, unexpanded = underlying(funds, max_depth)
+    return funds, (rows, unexpanded), positions_to_screen(funds, rows)
+
+
+def _looked_through(fund_input, direct, h, screened, flags, pai_flags, restricted, day):
+    """The look-through's part of the result: the direct holdings and flags kept apart from the funds'
+    positions, whose flags are repeated for each fund line (:func:`~exclusionscreen.lookthrough.expand_flags`)."""
+    if fund_input is None:
+        return screened, flags, pai_flags.drop(columns="_row"), restricted, {"warnings": []}
+    funds, (rows, unexpanded), _ = fund_input
+    positions = screened.iloc[direct:].reset_index(drop=True)
+    lines = fund_lines(h.iloc[:direct], funds, day)
+    through = flags["_row"].to_numpy() >= direct
+    pai_through = pai_flags["_row"].to_numpy() >= direct
+    fund_flags = expand_flags(flags[through], rows, lines, funds, direct).drop(columns="subject_id")
+    pai_fund_flags = expand_flags(pai_flags[pai_through], rows, lines, funds, direct).drop(columns="subject_id")
+    summary = fund_summary(funds, rows, positions, lines)
+    # which funds hold each excluded issuer, on the restricted list
+    excluded = positions["status"].astype(object).to_numpy() == "excluded"
+    carriers = (
+        pd.DataFrame(
+            {
+                "issuer_id": positions["issuer_id"].astype(object).to_numpy()[excluded],
+                "fund_id": funds.index["fund_id"].to_numpy()[rows["top"].to_numpy()[excluded]],
+            }
+        )
+        .dropna()
+        .drop_duplicates()
+        .sort_values(["issuer_id", "fund_id"])
+        .groupby("issuer_id")["fund_id"]
+        .agg("; ".join)
+    )
+    if "issuer_id" in restricted.columns:
+        restricted = restricted.assign(held_in_funds=restricted["issuer_id"].astype(object).map(carriers))
+    notes = stale_funds(funds.index, day)
+    notes += [
+        f"fund {fund} holds fund {nested} ({weight:.2%}), not looked through: max_depth stops there"
+        for fund, nested, weight in unexpanded.itertuples(index=False)
+    ]
+    missing = lines[~lines["looked_through"]]
+    if len(missing):
+        notes.append(
+            f"{len(missing)} fund line(s) could not be looked through (no holdings file given for them), "
+            f"e.g. {missing['security_name'].iloc[0]} in {missing['portfolio_id'].iloc[0]}"
+        )
+    screened = screened.iloc[:direct]
+    return (
+        screened,
+        flags[~through],
+        pai_flags[~pai_through].drop(columns="_row"),
+        restricted,
+        {
+            "warnings": notes,
+            "fund_flags": fund_flags,
+            "pai14_fund_flags": pai_fund_flags,
+            "fund_lines": lines.drop(columns=["_row", "fund"]),
+            "fund_table": summary,
+        },
+    )
