@@ -6,8 +6,11 @@ cluster-munitions maker (10 % of its market value), a bakery (60 %), Fund Beta (
 = 5 % of Fund Alpha.
 """
 
+import subprocess
+import sys
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -272,3 +275,31 @@ def test_ivv_look_through_with_sipri(tmp_path):
     assert set(f["criterion_id"]) == {"conventional_weapons"}
     assert (f["fund_as_of"].astype("datetime64[ns]") == pd.Timestamp("2023-04-06")).all()
     assert r.flags.empty  # the IVV line itself is not a SIPRI company
+
+
+def test_report_has_funds_and_fund_flags_sheets(result, tmp_path):
+    path = result.to_excel(tmp_path / "report.xlsx")
+    book = openpyxl.load_workbook(path, read_only=True)
+    assert {"Funds", "Fund flags"} <= set(book.sheetnames)
+    text = [str(c) for row in book["Fund flags"].iter_rows(values_only=True) for c in row if c is not None]
+    assert f"P1 → {ALPHA} → {BETA} → Fictional Mines Works plc" in text
+    funds = [str(c) for row in book["Funds"].iter_rows(values_only=True) for c in row if c is not None]
+    assert "Fictional Cluster Munitions Co; Fictional Mines Works plc" in funds
+
+
+def test_cli_funds_option(universe, tmp_path):
+    folder = tmp_path / "universe"
+    folder.mkdir()
+    for name in ("issuers", "securities", "involvement"):
+        getattr(universe, name).to_csv(folder / f"{name}.csv", index=False)
+    portfolios().to_csv(tmp_path / "holdings.csv", index=False)
+    args = ["screen", tmp_path / "holdings.csv", "--universe", folder, "--no-bundled-lists", "--as-of", "2026-09-30"]
+    proc = subprocess.run(
+        [sys.executable, "-m", "exclusionscreen", *map(str, [*args, "--funds", FUNDS, "--out", tmp_path / "r.xlsx"])],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Look-through: 2 of 2 fund lines looked through (2 funds)" in proc.stdout
+    assert "Funds" in openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True).sheetnames

@@ -96,6 +96,17 @@ def screen(
         max=1.0,
         help="Name matches from this up to the match threshold go to review.",
     ),
+    funds: Path | None = typer.Option(
+        None,
+        "--funds",
+        exists=True,
+        file_okay=False,
+        help="Folder of fund holdings files (with a funds.csv index, or files named by ISIN): look through the "
+        "holdings that are these funds.",
+    ),
+    max_depth: int | None = typer.Option(
+        None, "--max-depth", min=1, help="With --funds: follow funds held by funds this many levels (default: all)."
+    ),
 ) -> None:
     """Screen holdings files against a policy and write the report.
 
@@ -113,7 +124,7 @@ def screen(
         raise typer.BadParameter("--sipri-year is needed with --sipri-top100", param_hint="--sipri-year")
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
-        inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list]
+        inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list, funds]
         if Path(policy).expanduser().exists():
             inputs.append(Path(policy))
         _check_outputs(
@@ -142,6 +153,8 @@ def screen(
             decisions=decisions,
             match_threshold=match_threshold,
             review_threshold=review_threshold,
+            funds=funds,
+            max_depth=max_depth,
         )
         stages.done()
         stages.next()
@@ -159,6 +172,8 @@ def screen(
         raise _fail(exc) from None
     stages.close()
     typer.echo(result_text(result))
+    if not result.fund_lines.empty:
+        typer.echo(_lookthrough_text(result))
     for alert in summary_alerts(result):
         typer.echo(f"warning: {alert}", err=True)
     for label, path in (("report", out), ("restricted list", restricted_list), ("result", parquet)):
@@ -166,6 +181,18 @@ def screen(
             typer.echo(f"Wrote {label}: {path}")
     if out is not None:
         typer.echo(f"Wrote every holding: {', '.join(str(p) for p in holdings_paths(out))}")
+
+
+def _lookthrough_text(result: ScreenResult) -> str:
+    """Two lines on the look-through: fund lines looked through, and the value flagged through funds."""
+    lines = result.fund_lines
+    seen = int(lines["looked_through"].sum())
+    exposure = result.exposure()
+    return (
+        f"Look-through: {seen} of {len(lines)} fund lines looked through ({len(result.funds())} funds); "
+        f"flagged value direct {exposure['direct_value'].sum():,.2f}, through funds "
+        f"{exposure['indirect_value'].sum():,.2f}"
+    )
 
 
 def _inside(path: Path, folder: Path) -> bool:
