@@ -29,7 +29,11 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
+from ._fast import spans
+from .contracts import TEXT, as_text
 from .errors import ArgumentError, InputFileError, LookThroughError
 from .holdings import LoadResult, load_holdings, normalise_asset_class
 from .identifiers import is_valid_isin
@@ -39,6 +43,7 @@ __all__ = [
     "FUNDS_INDEX",
     "Funds",
     "expand_flags",
+    "fund_position_flags",
     "fund_lines",
     "fund_summary",
     "load_funds",
@@ -328,55 +333,61 @@ def stale_funds(index: pd.DataFrame, day: pd.Timestamp) -> list[str]:
     return out
 
 
-def expand_flags(
-    flags: pd.DataFrame, rows: pd.DataFrame, lines: pd.DataFrame, funds: Funds, first: int
-) -> pd.DataFrame:
-    """The flags of the funds' positions, repeated for every fund line that holds the fund.
+def fund_position_flags(flags: pd.DataFrame, rows: pd.DataFrame, funds: Funds, first: int) -> pd.DataFrame:
+    """The flags of the funds' positions, once per fund (not per portfolio).
 
     `flags` are the screen's flags whose ``_row`` is at or after `first` (the positions screened from
-    :func:`positions_to_screen`, in the order of `rows`); `lines` are the looked-through fund lines.
-    Each flag gets the line's portfolio and holding id, ``fund_id``, ``route`` (portfolio → fund → …
-    → security), ``fund_file`` and ``fund_as_of`` (of the innermost fund), ``fund_weight`` and the
-    portfolio's exposure: ``market_value`` and ``share_of_portfolio`` of the line times ``fund_weight``.
+    :func:`positions_to_screen`, in the order of `rows`). Each gets ``fund_id`` (the fund held),
+    ``route`` (fund → … → security), ``fund_file`` and ``fund_as_of`` (of the innermost fund, whose
+    file names the position), ``fund_weight`` (the position's weight in the fund held) and
+    ``position_id``.
+    """
+    position = flags["_row"].to_numpy() - first
+    source = rows["source"].to_numpy()[position]
+    security = flags["security_name"].astype(object).where(flags["security_name"].notna(), flags["isin"].astype(object))
+    route = rows["route"].to_numpy()[position] + " → " + security.fillna("?").astype(str).to_numpy()
+    out = flags.drop(columns=["portfolio_id", "holding_id", "market_value", "share_of_portfolio", "_row"])
+    out = out.assign(
+        fund_id=funds.index["fund_id"].to_numpy()[rows["top"].to_numpy()[position]],
+        route=route,
+        fund_file=funds.index["file"].to_numpy()[source],
+        fund_as_of=funds.index["as_of"].to_numpy()[source],
+        fund_weight=rows["fund_weight"].to_numpy()[position],
+        position_id=flags["holding_id"].to_numpy(),
+        _top=rows["top"].to_numpy()[position],
+    )
+    lead = ["fund_id", "route", "fund_file", "fund_as_of", "fund_weight", "position_id"]
+    return as_text(out[lead + [c for c in out.columns if c not in lead]].reset_index(drop=True))
+
+
+def expand_flags(position_flags: pd.DataFrame, lines: pd.DataFrame, funds: int) -> pd.DataFrame:
+    """The flags of :func:`fund_position_flags` repeated for every looked-through fund line of `lines`
+    that holds the fund (`funds` is the number of funds): each gets the line's portfolio and holding
+    id, the fund line's name, the route from the portfolio, and the portfolio's exposure:
+    ``market_value`` and ``share_of_portfolio`` of the line times ``fund_weight``.
     """
     lines = lines[lines["looked_through"]]
-    position = flags["_row"].to_numpy() - first
-    top = rows["top"].to_numpy()[position]
-    per_flag = flags.drop(columns=["portfolio_id", "holding_id", "market_value", "share_of_portfolio", "_row"])
-    per_flag = per_flag.assign(
-        position_id=flags["holding_id"].to_numpy(),
-        fund_weight=rows["fund_weight"].to_numpy()[position],
-        _route=rows["route"].to_numpy()[position],
-        fund_file=funds.index["file"].to_numpy()[rows["source"].to_numpy()[position]],
-        fund_as_of=funds.index["as_of"].to_numpy()[rows["source"].to_numpy()[position]],
-        _top=top,
-    )
+    top = position_flags["_top"].to_numpy()
     order = np.argsort(top, kind="stable")
-    counts = np.bincount(top, minlength=len(funds.index))
+    counts = np.bincount(top, minlength=funds)
     starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
     line_fund = lines["fund"].to_numpy()
     repeat = counts[line_fund]
     line_rows = np.repeat(np.arange(len(lines)), repeat)
-    flag_rows = order[_spans(starts[line_fund], repeat)]
-    left = lines[["portfolio_id", "holding_id", "security_name", "market_value", "share_of_portfolio"]]
+    flag_rows = order[spans(starts[line_fund], repeat)]
+    left = as_text(lines[["portfolio_id", "holding_id", "security_name", "market_value", "share_of_portfolio"]])
     left = left.take(line_rows).reset_index(drop=True).rename(columns={"security_name": "fund_name"})
-    right = per_flag.take(flag_rows).reset_index(drop=True)
+    right = position_flags.drop(columns="_top").take(flag_rows).reset_index(drop=True)
+    weight = right["fund_weight"].to_numpy()
+    left["market_value"] = left["market_value"].to_numpy() * weight
+    left["share_of_portfolio"] = left["share_of_portfolio"].to_numpy() * weight
+    portfolio = pa.array(left["portfolio_id"].astype(TEXT).array)
+    separator = pa.scalar(" → ", type=portfolio.type)
+    routes = pc.binary_join_element_wise(portfolio, pa.array(right["route"].astype(TEXT).array), separator)
+    right["route"] = pd.Series(pd.arrays.ArrowStringArray(routes)).astype(TEXT)
     out = pd.concat([left, right], axis=1)
-    out["market_value"] = out["market_value"] * out["fund_weight"]
-    out["share_of_portfolio"] = out["share_of_portfolio"] * out["fund_weight"]
-    security = out["security_name"].astype(object).where(out["security_name"].notna(), out["isin"].astype(object))
-    out["route"] = out["portfolio_id"].astype(object) + " → " + out["_route"] + " → " + security.fillna("?").astype(str)
-    out["fund_id"] = funds.index["fund_id"].to_numpy()[out["_top"].to_numpy()]
-    out = out.drop(columns=["_route", "_top"])
     lead = ["portfolio_id", "holding_id", "fund_id", "fund_name", "route", "fund_file", "fund_as_of", "fund_weight"]
     return out[lead + [c for c in out.columns if c not in lead]]
-
-
-def _spans(start: np.ndarray, size: np.ndarray) -> np.ndarray:
-    if not len(size):
-        return np.array([], dtype=np.int64)
-    ends = np.cumsum(size)
-    return np.arange(ends[-1]) - np.repeat(ends - size, size) + np.repeat(start, size)
 
 
 def fund_summary(funds: Funds, rows: pd.DataFrame, screened: pd.DataFrame, lines: pd.DataFrame) -> pd.DataFrame:

@@ -49,8 +49,8 @@ class ScreenResult:
     run_at: datetime | None = None
     library_version: str = field(default_factory=lambda: _version())
     restricted: pd.DataFrame = field(default_factory=pd.DataFrame)
-    #: look-through (empty without funds): flags of the funds' positions per fund line, PAI 14's too,
-    #: the portfolios' fund lines and the funds (see :mod:`exclusionscreen.lookthrough`)
+    #: look-through (empty without funds): flags of the funds' positions per fund line, PAI 14's per
+    #: fund, the portfolios' fund lines and the funds (see :mod:`exclusionscreen.lookthrough`)
     fund_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     pai14_fund_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     fund_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -223,22 +223,26 @@ class ScreenResult:
         """PAI 14 split into direct and indirect (through funds) involvement, per portfolio.
 
         A fund line's indirect involvement is its value times the weight in the fund of the positions
-        involved (each position once, whatever the criteria); a fund line involved itself counts
-        directly and not again. The indirect value joins ``involved_value`` and ``pai14_all``.
+        involved (each position once, whatever the criteria; ``pai14_fund_flags`` holds them once per
+        fund); a fund line involved itself counts directly and not again. The indirect value joins
+        ``involved_value`` and ``pai14_all``.
         """
         out["involved_direct_value"] = out["involved_value"]
         out["involved_indirect_value"] = 0.0
         f = self.pai14_fund_flags
-        if not f.empty:
-            f = f[f["action"] == "exclude"].drop_duplicates(["holding_id", "position_id"])
+        lines = self.fund_lines
+        if not f.empty and not lines.empty:
+            involved_positions = f[f["action"] == "exclude"].drop_duplicates(["fund_id", "position_id"])
+            fund_share = involved_positions.groupby(involved_positions["fund_id"].astype(object))["fund_weight"].sum()
             h = self.holdings
             line_value = pd.Series(value.to_numpy(), index=h["holding_id"].astype(object))
-            line_involved = pd.Series(involved.to_numpy(), index=line_value.index)
-            keys = f["holding_id"].astype(object)
-            through = pd.Series(line_value.reindex(keys).to_numpy() * f["fund_weight"].to_numpy(), index=f.index).where(
-                ~line_involved.reindex(keys).fillna(False).to_numpy().astype(bool), 0.0
-            )
-            indirect = through.groupby(f["portfolio_id"].astype(object).to_numpy()).sum()
+            line_involved = pd.Series(np.asarray(involved, dtype=bool), index=line_value.index)
+            seen = lines[lines["looked_through"].astype(bool)]
+            keys = seen["holding_id"].astype(object)
+            share = seen["fund_id"].astype(object).map(fund_share).fillna(0.0).to_numpy()
+            through = line_value.reindex(keys).to_numpy() * share
+            through = np.where(line_involved.reindex(keys).to_numpy(dtype=bool), 0.0, through)
+            indirect = pd.Series(through).groupby(seen["portfolio_id"].astype(object).to_numpy()).sum()
             out["involved_indirect_value"] = indirect.reindex(out.index).fillna(0.0).to_numpy()
             out["involved_value"] = out["involved_direct_value"] + out["involved_indirect_value"]
             total = out["total_value"].where(out["total_value"] != 0)

@@ -22,6 +22,7 @@ from .join import join_hits
 from .lookthrough import (
     expand_flags,
     fund_lines,
+    fund_position_flags,
     fund_summary,
     load_funds,
     positions_to_screen,
@@ -243,8 +244,12 @@ def _looked_through(fund_input, direct, h, screened, flags, pai_flags, restricte
     lines = fund_lines(h.iloc[:direct], funds, day)
     through = flags["_row"].to_numpy() >= direct
     pai_through = pai_flags["_row"].to_numpy() >= direct
-    fund_flags = expand_flags(flags[through], rows, lines, funds, direct).drop(columns="subject_id")
-    pai_fund_flags = expand_flags(pai_flags[pai_through], rows, lines, funds, direct).drop(columns="subject_id")
+    per_fund = fund_position_flags(flags[through], rows, funds, direct).drop(columns="subject_id")
+    fund_flags = expand_flags(per_fund, lines, len(funds))
+    # PAI 14 needs only each fund's involved weight: its flags stay once per fund
+    pai_fund_flags = fund_position_flags(pai_flags[pai_through], rows, funds, direct).drop(
+        columns=["subject_id", "_top"]
+    )
     summary = fund_summary(funds, rows, positions, lines)
     # which funds hold each excluded issuer, on the restricted list
     excluded = positions["status"].astype(object).to_numpy() == "excluded"
