@@ -28,6 +28,7 @@ __all__ = [
     "CountryLists",
     "EntityLists",
     "Flags",
+    "FundFlags",
     "Holdings",
     "Involvement",
     "Issuers",
@@ -212,6 +213,21 @@ class Flags(_Contract):
     outcome: Series[str] = pa.Field(nullable=False, isin=["exclude", "watch", "exempt"])
 
 
+class FundFlags(Flags):
+    """Look-through: one row per fund line and flag on a position of that fund (``result.fund_flags``)."""
+
+    fund_id: Series[str] = pa.Field(nullable=False)
+    route: Series[str] = pa.Field(nullable=False)
+    fund_file: Series[str] = pa.Field(nullable=True)
+    fund_as_of: Series[pd.Timestamp] = pa.Field(nullable=True)
+    fund_weight: Series[float] = pa.Field(nullable=False)
+    position_id: Series[str] = pa.Field(nullable=False)
+
+
+#: the columns a fund flag adds to a flag
+FUND_FLAG_COLUMNS = ["fund_id", "route", "fund_file", "fund_as_of", "fund_weight", "position_id"]
+
+
 class ScreenedHoldings(Holdings):
     """Every input holding, once, with its status and how its issuer was resolved."""
 
@@ -234,6 +250,7 @@ CONTRACTS: dict[str, type[_Contract]] = {
     "country_lists": CountryLists,
     "entity_lists": EntityLists,
     "flags": Flags,
+    "fund_flags": FundFlags,
     "screened_holdings": ScreenedHoldings,
 }
 

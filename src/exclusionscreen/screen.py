@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from ._parallel import beside
-from .contracts import Flags, ScreenedHoldings, validate
+from .contracts import FUND_FLAG_COLUMNS, Flags, FundFlags, ScreenedHoldings, validate
 from .errors import ArgumentError
 from .evaluate import PAI14_CRITERIA, evaluate_policy, shipped_catalogue
 from .evidence import tie_evidence
@@ -245,6 +245,7 @@ def _looked_through(fund_input, direct, h, screened, flags, pai_flags, restricte
     through = flags["_row"].to_numpy() >= direct
     pai_through = pai_flags["_row"].to_numpy() >= direct
     per_fund = fund_position_flags(flags[through], rows, funds, direct).drop(columns="subject_id")
+    per_fund = validate(per_fund, FundFlags, source="fund flags", only=FUND_FLAG_COLUMNS)
     fund_flags = expand_flags(per_fund, lines, len(funds))
     # PAI 14 needs only each fund's involved weight: its flags stay once per fund
     pai_fund_flags = fund_position_flags(pai_flags[pai_through], rows, funds, direct).drop(
