@@ -47,6 +47,7 @@ __all__ = [
     "fund_lines",
     "fund_summary",
     "load_funds",
+    "append_positions",
     "positions_to_screen",
     "underlying",
 ]
@@ -272,6 +273,21 @@ def underlying(funds: Funds, max_depth: int | None = None) -> tuple[pd.DataFrame
     return rows, unexpanded
 
 
+def append_positions(holdings: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
+    """`holdings` with the funds' `positions` (:func:`positions_to_screen`) after them, each column in
+    the holdings' type (a column the positions lack would otherwise turn a million text values into
+    Python objects)."""
+    missing = {c: pd.Series(np.nan, index=positions.index) for c in holdings.columns if c not in positions.columns}
+    positions = positions.assign(**missing)[[*holdings.columns, *(c for c in positions if c not in holdings)]]
+    typed = {}
+    for column in holdings.columns:
+        try:
+            typed[column] = positions[column].astype(holdings[column].dtype)
+        except (TypeError, ValueError):
+            continue  # left as it is: the Holdings contract coerces (or refuses) it
+    return pd.concat([holdings, positions.assign(**typed)], ignore_index=True)
+
+
 def positions_to_screen(funds: Funds, rows: pd.DataFrame) -> pd.DataFrame:
     """The flattened positions as holdings rows, one per fund and position, in a portfolio of their
     own per fund (``look-through: <fund>``): the screen resolves and evaluates them once."""
@@ -286,25 +302,32 @@ def positions_to_screen(funds: Funds, rows: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def fund_lines(holdings: pd.DataFrame, funds: Funds, day: pd.Timestamp) -> pd.DataFrame:
+def fund_lines(
+    holdings: pd.DataFrame, codes: np.ndarray, securities: pd.DataFrame, funds: Funds, day: pd.Timestamp
+) -> pd.DataFrame:
     """The holdings that are funds: those the fund input names (looked through) and those whose asset
     class says fund but which it does not (not looked through). One row per line with its ``_row``
     in `holdings`, ``fund`` (position in the index, -1 if none), the fund file, its date and the gap
-    in days to the screening date `day`."""
-    matched = match_funds(holdings, funds.index)
-    fundlike = (normalise_asset_class(holdings["asset_class"]) == "fund").fillna(False).to_numpy()
-    rows = np.flatnonzero((matched >= 0) | fundlike)
+    in days to the screening date `day`.
+
+    `codes` maps each holding to its distinct security in `securities`: the funds are recognised
+    once per security, not once per holding."""
+    codes = codes[: len(holdings)]
+    per_security = match_funds(securities, funds.index)
+    fundlike_security = (normalise_asset_class(securities["asset_class"]) == "fund").fillna(False).to_numpy()
+    matched = per_security[codes]
+    rows = np.flatnonzero((matched >= 0) | fundlike_security[codes])
     fund = matched[rows]
     known = fund >= 0
     index = funds.index
     out = pd.DataFrame(
         {
-            "portfolio_id": holdings["portfolio_id"].to_numpy()[rows],
-            "holding_id": holdings["holding_id"].to_numpy()[rows],
-            "security_name": holdings["security_name"].to_numpy()[rows],
+            "portfolio_id": holdings["portfolio_id"].take(rows).to_numpy(),
+            "holding_id": holdings["holding_id"].take(rows).to_numpy(),
+            "security_name": holdings["security_name"].take(rows).to_numpy(),
             "fund_id": np.where(known, index["fund_id"].to_numpy(dtype=object)[np.maximum(fund, 0)], None),
-            "market_value": holdings["market_value"].to_numpy()[rows],
-            "share_of_portfolio": holdings["share_of_portfolio"].to_numpy()[rows],
+            "market_value": holdings["market_value"].take(rows).to_numpy(),
+            "share_of_portfolio": holdings["share_of_portfolio"].take(rows).to_numpy(),
             "looked_through": known,
             "fund_file": np.where(known, index["file"].to_numpy(dtype=object)[np.maximum(fund, 0)], None),
             "fund_as_of": pd.to_datetime(

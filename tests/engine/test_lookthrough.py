@@ -123,6 +123,8 @@ def test_a_cycle_is_refused_naming_both_funds():
 
 def test_indirect_flags_carry_the_route_file_date_and_exposure(result):
     f = result.fund_flags
+    assert not f.columns.duplicated().any()
+    xs.validate(f, xs.FundFlags, source="fund flags")  # every column of the contract, in full
     p1 = f[(f["portfolio_id"] == "P1") & (f["criterion_id"] == "anti_personnel_mines")].iloc[0]
     assert p1["route"] == f"P1 → {ALPHA} → {BETA} → Fictional Mines Works plc"
     assert p1["fund_file"] == "fund_beta.csv"
