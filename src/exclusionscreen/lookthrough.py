@@ -40,6 +40,7 @@ from .identifiers import is_valid_isin
 
 __all__ = [
     "AS_OF_GAP_MONTHS",
+    "EXPANDED_COLUMNS",
     "FUNDS_INDEX",
     "Funds",
     "expand_flags",
@@ -56,6 +57,23 @@ __all__ = [
 FUNDS_INDEX = "funds.csv"
 #: a fund file dated more than this many months before the screening date is warned about
 AS_OF_GAP_MONTHS = 9
+#: the columns of a fund's position flag repeated for every fund line (the rest stay once per fund)
+EXPANDED_COLUMNS = [
+    "fund_id",
+    "route",
+    "fund_file",
+    "fund_as_of",
+    "fund_weight",
+    "position_id",
+    "security_name",
+    "isin",
+    "issuer_id",
+    "issuer_name",
+    "criterion_id",
+    "via",
+    "action",
+    "outcome",
+]
 #: the portfolio id given to a fund's positions while they are screened (never a user's portfolio)
 _PSEUDO = "look-through: "
 _INDEX_COLUMNS = ["fund_id", "isin", "ticker", "exchange", "file", "as_of"]
@@ -388,6 +406,10 @@ def expand_flags(position_flags: pd.DataFrame, lines: pd.DataFrame, funds: int) 
     that holds the fund (`funds` is the number of funds): each gets the line's portfolio and holding
     id, the fund line's name, the route from the portfolio, and the portfolio's exposure:
     ``market_value`` and ``share_of_portfolio`` of the line times ``fund_weight``.
+
+    Only :data:`EXPANDED_COLUMNS` of each flag are repeated (a million fund flags is usual); the
+    rest of its evidence is in the flag once per fund, found by ``fund_id``, ``position_id`` and
+    ``criterion_id``.
     """
     lines = lines[lines["looked_through"]]
     top = position_flags["_top"].to_numpy()
@@ -400,7 +422,7 @@ def expand_flags(position_flags: pd.DataFrame, lines: pd.DataFrame, funds: int) 
     flag_rows = order[spans(starts[line_fund], repeat)]
     left = as_text(lines[["portfolio_id", "holding_id", "security_name", "market_value", "share_of_portfolio"]])
     left = left.take(line_rows).reset_index(drop=True).rename(columns={"security_name": "fund_name"})
-    right = position_flags.drop(columns="_top").take(flag_rows).reset_index(drop=True)
+    right = position_flags[EXPANDED_COLUMNS].take(flag_rows).reset_index(drop=True)
     weight = right["fund_weight"].to_numpy()
     left["market_value"] = left["market_value"].to_numpy() * weight
     left["share_of_portfolio"] = left["share_of_portfolio"].to_numpy() * weight

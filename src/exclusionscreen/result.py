@@ -27,7 +27,7 @@ __all__ = ["ScreenResult"]
 
 _FLAG_KEY = ["portfolio_id", "holding_key", "criterion_id"]
 _COMPARED = ["outcome", "action", "via", "cause_name", "revenue_share"]
-_LOOKTHROUGH_FRAMES = ("fund_flags", "pai14_fund_flags", "fund_lines", "fund_table")
+_LOOKTHROUGH_FRAMES = ("fund_flags", "fund_position_flags", "pai14_fund_flags", "fund_lines", "fund_table")
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,11 @@ class ScreenResult:
     run_at: datetime | None = None
     library_version: str = field(default_factory=lambda: _version())
     restricted: pd.DataFrame = field(default_factory=pd.DataFrame)
-    #: look-through (empty without funds): flags of the funds' positions per fund line, PAI 14's per
-    #: fund, the portfolios' fund lines and the funds (see :mod:`exclusionscreen.lookthrough`)
+    #: look-through (empty without funds): flags of the funds' positions per fund line (the columns
+    #: that say what and how much) and once per fund (with all their evidence), PAI 14's per fund,
+    #: the portfolios' fund lines and the funds (see :mod:`exclusionscreen.lookthrough`)
     fund_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fund_position_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     pai14_fund_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
     fund_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
     fund_table: pd.DataFrame = field(default_factory=pd.DataFrame)

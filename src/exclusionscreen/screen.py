@@ -292,6 +292,7 @@ def _looked_through(fund_input, direct, prepared_holdings, screened, flags, pai_
         {
             "warnings": notes,
             "fund_flags": fund_flags,
+            "fund_position_flags": per_fund.drop(columns="_top"),
             "pai14_fund_flags": pai_fund_flags,
             "fund_lines": lines.drop(columns=["_row", "fund"]),
             "fund_table": summary,
