@@ -241,6 +241,23 @@ def test_folder_without_index_or_isin_names_is_refused(tmp_path):
         load_funds(tmp_path)
 
 
+def test_files_named_by_isin_need_no_index(tmp_path):
+    (tmp_path / f"{BETA}.csv").write_bytes((FUNDS / "fund_beta.csv").read_bytes())
+    (tmp_path / "notes.csv").write_text("not a fund\n")
+    funds = load_funds(tmp_path)
+    assert funds.index["fund_id"].tolist() == [BETA] and funds.index["file"].tolist() == [f"{BETA}.csv"]
+
+
+def test_index_errors_name_the_file_and_line(tmp_path):
+    (tmp_path / "a.csv").write_bytes((FUNDS / "fund_beta.csv").read_bytes())
+    (tmp_path / "funds.csv").write_text("file,isin\na.csv,XS00FUNDBBB4\n")
+    with pytest.raises(InputFileError, match=r"funds.csv, line 2: isin 'XS00FUNDBBB4' is not a valid ISIN"):
+        load_funds(tmp_path)
+    (tmp_path / "funds.csv").write_text("file,isin\nmissing.csv,XS00FUNDBBB3\n")
+    with pytest.raises(InputFileError, match="line 2: file 'missing.csv' is not in the folder"):
+        load_funds(tmp_path)
+
+
 def test_result_with_look_through_saves_and_loads(result, tmp_path):
     again = xs.ScreenResult.load(result.save(tmp_path / "saved"))
     assert len(again.fund_flags) == len(result.fund_flags)
