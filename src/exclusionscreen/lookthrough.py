@@ -37,6 +37,7 @@ from .contracts import TEXT, as_text
 from .errors import ArgumentError, InputFileError, LookThroughError
 from .holdings import LoadResult, load_holdings, normalise_asset_class
 from .identifiers import is_valid_isin
+from .universe import file_sha256
 
 __all__ = [
     "AS_OF_GAP_MONTHS",
@@ -45,6 +46,7 @@ __all__ = [
     "Funds",
     "expand_flags",
     "fund_position_flags",
+    "fund_files",
     "fund_lines",
     "fund_summary",
     "load_funds",
@@ -76,14 +78,15 @@ EXPANDED_COLUMNS = [
 ]
 #: the portfolio id given to a fund's positions while they are screened (never a user's portfolio)
 _PSEUDO = "look-through: "
-_INDEX_COLUMNS = ["fund_id", "isin", "ticker", "exchange", "file", "as_of"]
+_INDEX_COLUMNS = ["fund_id", "isin", "ticker", "exchange", "file", "as_of", "path"]
 
 
 @dataclass(frozen=True)
 class Funds:
     """Fund holdings, read: ``index`` (one row per fund: ``fund_id``, ``isin``, ``ticker``,
-    ``exchange``, ``file``, ``as_of``) and ``positions`` (the funds' holdings in the Holdings
-    contract, with ``fund_id`` and ``fund_weight``, the position's weight in its fund)."""
+    ``exchange``, ``file``, ``as_of``, ``path`` (of a file read, else empty)) and ``positions``
+    (the funds' holdings in the Holdings contract, with ``fund_id`` and ``fund_weight``, the
+    position's weight in its fund)."""
 
     index: pd.DataFrame
     positions: pd.DataFrame
@@ -155,6 +158,7 @@ def _funds(rows: list) -> Funds:
                 }
             )
         fund_id = key["isin"] or key["ticker"]
+        source = str(holdings) if isinstance(holdings, Path) else None
         if isinstance(holdings, Path):
             holdings = load_holdings(holdings, portfolio_id=fund_id)
         if isinstance(holdings, LoadResult):
@@ -175,7 +179,7 @@ def _funds(rows: list) -> Funds:
             weight = weight.fillna(value / total if total else np.nan)
         if weight.isna().all():
             raise InputFileError(file, f"fund {fund_id}: its holdings give neither weights nor market values")
-        index.append({**key, "fund_id": fund_id, "file": file, "as_of": day})
+        index.append({**key, "fund_id": fund_id, "file": file, "as_of": day, "path": source})
         positions.append(frame.assign(fund_id=fund_id, fund_weight=weight.fillna(0.0).to_numpy()))
     table = pd.DataFrame(index, columns=_INDEX_COLUMNS)
     duplicated = table["fund_id"][table["fund_id"].duplicated()]
@@ -357,6 +361,21 @@ def fund_lines(
     )
     out["as_of_gap_days"] = (day - out["fund_as_of"]).dt.days
     return out
+
+
+def fund_files(funds: Funds) -> pd.DataFrame:
+    """The fund holdings files read, as rows of the result's inputs (kind ``fund holdings``), with
+    each file's positions."""
+    read = funds.index.dropna(subset=["path"])
+    positions = funds.positions["fund_id"].value_counts() if len(funds.positions) else pd.Series(dtype=int)
+    return pd.DataFrame(
+        {
+            "kind": "fund holdings",
+            "path": read["path"].astype(str).to_numpy(),
+            "sha256": [file_sha256(Path(p)) for p in read["path"]],
+            "rows": [int(positions.get(f, 0)) for f in read["fund_id"]],
+        }
+    )
 
 
 def stale_funds(index: pd.DataFrame, day: pd.Timestamp) -> list[str]:

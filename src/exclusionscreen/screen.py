@@ -22,6 +22,7 @@ from .join import join_hits
 from .lookthrough import (
     append_positions,
     expand_flags,
+    fund_files,
     fund_lines,
     fund_position_flags,
     fund_summary,
@@ -146,7 +147,7 @@ def screen(
         policy=policy,
         warnings=tuple(warnings),
         cycles=tuple(tuple(c) for c in prepared.cycles),
-        inputs=input_files(load_report, h, universe, overrides, decisions),
+        inputs=_with_fund_files(input_files(load_report, h, universe, overrides, decisions), fund_input),
         list_sources=universe.sources,
         run_at=datetime.now(UTC).replace(microsecond=0),
         restricted=restricted,
@@ -298,3 +299,10 @@ def _looked_through(fund_input, direct, prepared_holdings, screened, flags, pai_
             "fund_table": summary,
         },
     )
+
+
+def _with_fund_files(inputs: pd.DataFrame, fund_input) -> pd.DataFrame:
+    """The result's input files, with the fund holdings files read for the look-through."""
+    if fund_input is None:
+        return inputs
+    return pd.concat([inputs, fund_files(fund_input[0])], ignore_index=True)

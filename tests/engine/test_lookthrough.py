@@ -258,6 +258,12 @@ def test_index_errors_name_the_file_and_line(tmp_path):
         load_funds(tmp_path)
 
 
+def test_fund_files_are_among_the_inputs(result):
+    funds = result.inputs[result.inputs["kind"] == "fund holdings"]
+    assert [Path(p).name for p in funds["path"]] == ["fund_alpha.csv", "fund_beta.csv"]
+    assert funds["rows"].tolist() == [4, 2] and funds["sha256"].str.len().eq(64).all()
+
+
 def test_result_with_look_through_saves_and_loads(result, tmp_path):
     again = xs.ScreenResult.load(result.save(tmp_path / "saved"))
     assert len(again.fund_flags) == len(result.fund_flags)
