@@ -16,6 +16,7 @@ from .contracts import (
     CountryLists,
     EntityLists,
     Flags,
+    FundFlags,
     Holdings,
     Involvement,
     Issuers,
@@ -31,12 +32,14 @@ from .errors import (
     ContractError,
     ExclusionScreenError,
     InputFileError,
+    LookThroughError,
     OverrideError,
     ReportError,
     RuleFileError,
 )
 from .holdings import FileReport, LoadReport, LoadResult, ReadLimits, load_holdings, load_report
 from .identifiers import normalise_identifiers
+from .lookthrough import Funds, load_funds
 from .reference import (
     ReferenceDataWarning,
     bundled_country_lists,
@@ -83,12 +86,15 @@ __all__ = [
     "ExclusionScreenError",
     "FileReport",
     "Flags",
+    "FundFlags",
+    "Funds",
     "Holdings",
     "InputFileError",
     "Involvement",
     "IssuerType",
     "Issuers",
     "LoadReport",
+    "LookThroughError",
     "LoadResult",
     "OverrideError",
     "Ownership",
@@ -113,6 +119,7 @@ __all__ = [
     "lists_valid_on",
     "load_catalogue",
     "load_criterion",
+    "load_funds",
     "load_holdings",
     "load_policy",
     "load_report",

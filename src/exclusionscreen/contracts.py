@@ -28,6 +28,7 @@ __all__ = [
     "CountryLists",
     "EntityLists",
     "Flags",
+    "FundFlags",
     "Holdings",
     "Involvement",
     "Issuers",
@@ -239,6 +240,33 @@ class Flags(_Contract):
     outcome: Series[str] = pa.Field(nullable=False, isin=["exclude", "watch", "exempt"])
 
 
+class FundFlags(_Contract):
+    """Look-through: one row per fund line and flag on a position of that fund (``result.fund_flags``)."""
+
+    portfolio_id: Series[str] = pa.Field(nullable=False)
+    holding_id: Series[str] = pa.Field(nullable=False)
+    fund_id: Series[str] = pa.Field(nullable=False)
+    route: Series[str] = pa.Field(nullable=False)
+    fund_file: Series[str] = pa.Field(nullable=True)
+    fund_as_of: Series[pd.Timestamp] = pa.Field(nullable=True)
+    fund_weight: Series[float] = pa.Field(nullable=False)
+    position_id: Series[str] = pa.Field(nullable=False)
+    security_name: Series[str] = pa.Field(nullable=True)
+    isin: Series[str] = pa.Field(nullable=True)
+    issuer_id: Series[str] = pa.Field(nullable=True)
+    issuer_name: Series[str] = pa.Field(nullable=True)
+    criterion_id: Series[str] = pa.Field(nullable=False)
+    via: Series[str] = pa.Field(nullable=False, isin=[v.value for v in Via])
+    action: Series[str] = pa.Field(nullable=False, isin=[a.value for a in Action])
+    outcome: Series[str] = pa.Field(nullable=False, isin=["exclude", "watch", "exempt"])
+    market_value: Series[float] = pa.Field(nullable=True)
+    share_of_portfolio: Series[float] = pa.Field(nullable=True)
+
+
+#: the columns a fund's position flag adds to a flag
+FUND_FLAG_COLUMNS = ["fund_id", "route", "fund_file", "fund_as_of", "fund_weight", "position_id"]
+
+
 class ScreenedHoldings(Holdings):
     """Every input holding, once, with its status and how its issuer was resolved."""
 
@@ -262,6 +290,7 @@ CONTRACTS: dict[str, type[_Contract]] = {
     "entity_lists": EntityLists,
     "ownership_links": OwnershipLinks,
     "flags": Flags,
+    "fund_flags": FundFlags,
     "screened_holdings": ScreenedHoldings,
 }
 

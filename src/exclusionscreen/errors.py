@@ -26,6 +26,7 @@ __all__ = [
     "ContractError",
     "ExclusionScreenError",
     "InputFileError",
+    "LookThroughError",
     "OverrideError",
     "ReportError",
     "RuleFileError",
@@ -182,3 +183,7 @@ class OverrideError(ExclusionScreenError):
 
 class ReportError(ExclusionScreenError):
     """The report cannot be written where asked: the target is an input, a folder, or not .xlsx."""
+
+
+class LookThroughError(ExclusionScreenError):
+    """Funds cannot be looked through: their holdings form a cycle (the message names the chain)."""

@@ -31,6 +31,7 @@ __all__ = ["ScreenResult", "pai14_average"]
 
 _FLAG_KEY = ["portfolio_id", "holding_key", "criterion_id"]
 _COMPARED = ["outcome", "action", "via", "cause_name", "revenue_share"]
+_LOOKTHROUGH_FRAMES = ("fund_flags", "fund_position_flags", "pai14_fund_flags", "fund_lines", "fund_table")
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,20 @@ class ScreenResult:
     restricted: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: the load report's warnings (``LoadReport.warnings``) of the files screened
     load_warnings: tuple[str, ...] = ()
+    #: look-through (empty without funds): flags of the funds' positions per fund line (the columns
+    #: that say what and how much) and once per fund (with all their evidence), PAI 14's per fund,
+    #: the portfolios' fund lines and the funds (see :mod:`exclusionscreen.lookthrough`)
+    fund_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fund_position_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    pai14_fund_flags: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fund_lines: pd.DataFrame = field(default_factory=pd.DataFrame)
+    fund_table: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         # every text column of every table in the contracts' one text type (contracts.TEXT)
         for name in ("holdings", "flags", "review", "overrides", "skipped", "pai14_flags", "inputs", "restricted"):
+            object.__setattr__(self, name, as_text(getattr(self, name)))
+        for name in _LOOKTHROUGH_FRAMES:
             object.__setattr__(self, name, as_text(getattr(self, name)))
 
     # ------------------------------------------------------------------ summaries
@@ -245,8 +256,109 @@ class ScreenResult:
         out["pai14_all"] = out["involved_value"] / out["total_value"].where(out["total_value"] != 0)
         out["pai14_covered"] = out["involved_covered_value"] / out["covered_value"].where(out["covered_value"] != 0)
         out["coverage"] = out["covered_value"] / out["total_value"].where(out["total_value"] != 0)
+        out = self._pai14_through_funds(out, value, involved)
         out.insert(0, "currency", self.currencies().set_index("portfolio_id")["currency"].reindex(out.index))
         return out.reset_index()
+
+    # ------------------------------------------------------------------ look-through
+
+    def _pai14_through_funds(self, out: pd.DataFrame, value: pd.Series, involved: pd.Series) -> pd.DataFrame:
+        """PAI 14 split into direct and indirect (through funds) involvement, per portfolio.
+
+        A fund line's indirect involvement is its value times the weight in the fund of the positions
+        involved (each position once, whatever the criteria; ``pai14_fund_flags`` holds them once per
+        fund); a fund line involved itself counts directly and not again. The indirect value joins
+        ``involved_value`` and ``pai14_all``.
+        """
+        out["involved_direct_value"] = out["involved_value"]
+        out["involved_indirect_value"] = 0.0
+        f = self.pai14_fund_flags
+        lines = self.fund_lines
+        if not f.empty and not lines.empty:
+            involved_positions = f[f["action"] == "exclude"].drop_duplicates(["fund_id", "position_id"])
+            fund_share = involved_positions.groupby(involved_positions["fund_id"].astype(object))["fund_weight"].sum()
+            h = self.holdings
+            line_value = pd.Series(value.to_numpy(), index=h["holding_id"].astype(object))
+            line_involved = pd.Series(np.asarray(involved, dtype=bool), index=line_value.index)
+            seen = lines[lines["looked_through"].astype(bool)]
+            keys = seen["holding_id"].astype(object)
+            share = seen["fund_id"].astype(object).map(fund_share).fillna(0.0).to_numpy()
+            through = line_value.reindex(keys).to_numpy() * share
+            through = np.where(line_involved.reindex(keys).to_numpy(dtype=bool), 0.0, through)
+            indirect = pd.Series(through).groupby(seen["portfolio_id"].astype(object).to_numpy()).sum()
+            out["involved_indirect_value"] = indirect.reindex(out.index).fillna(0.0).to_numpy()
+            out["involved_value"] = out["involved_direct_value"] + out["involved_indirect_value"]
+            total = out["total_value"].where(out["total_value"] != 0)
+            out["pai14_all"] = out["involved_value"] / total
+        total = out["total_value"].where(out["total_value"] != 0)
+        out["pai14_direct"] = out["involved_direct_value"] / total
+        out["pai14_indirect"] = out["involved_indirect_value"] / total
+        return out
+
+    def exposure(self) -> pd.DataFrame:
+        """Per portfolio and criterion: the market value and weight flagged (excluded or watch, not
+        exempt) held directly, held through funds (look-through), and in total."""
+        columns = ["portfolio_id", "criterion_id"]
+        parts = []
+        for kind, f in (("direct", self.flags), ("indirect", self.fund_flags)):
+            if f.empty:
+                continue
+            counted = f["outcome"] != "exempt"
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "portfolio_id": f["portfolio_id"].astype(object),
+                        "criterion_id": f["criterion_id"].astype(object),
+                        f"{kind}_value": f["market_value"].fillna(0.0).where(counted, 0.0),
+                        f"{kind}_weight": f["share_of_portfolio"].fillna(0.0).where(counted, 0.0),
+                    }
+                )
+            )
+        names = ["direct_value", "indirect_value", "total_value", "direct_weight", "indirect_weight", "total_weight"]
+        if not parts:
+            return pd.DataFrame(columns=columns + names)
+        out = pd.concat(parts).groupby(columns, sort=True).sum()
+        out = out.reindex(columns=[c for c in names if not c.startswith("total")], fill_value=0.0).fillna(0.0)
+        out["total_value"] = out["direct_value"] + out["indirect_value"]
+        out["total_weight"] = out["direct_weight"] + out["indirect_weight"]
+        return out.reset_index()[columns + names]
+
+    def lookthrough_coverage(self) -> pd.DataFrame:
+        """Per portfolio: its fund lines, how many and what share of their value were looked through,
+        and the oldest fund file's date and its gap in days to the screening date."""
+        columns = ["portfolio_id", "fund_lines", "looked_through", "fund_value", "looked_through_value"]
+        columns += ["coverage", "oldest_fund_as_of", "max_as_of_gap_days"]
+        lines = self.fund_lines
+        if lines.empty:
+            return pd.DataFrame(columns=columns)
+        seen = lines["looked_through"].astype(bool)
+        frame = pd.DataFrame(
+            {
+                "portfolio_id": lines["portfolio_id"].astype(object),
+                "fund_lines": 1,
+                "looked_through": seen.astype(int),
+                "fund_value": lines["market_value"].fillna(0.0),
+                "looked_through_value": lines["market_value"].fillna(0.0).where(seen, 0.0),
+                "oldest_fund_as_of": pd.to_datetime(lines["fund_as_of"]),
+                "max_as_of_gap_days": lines["as_of_gap_days"],
+            }
+        )
+        out = frame.groupby("portfolio_id", sort=True).agg(
+            fund_lines=("fund_lines", "sum"),
+            looked_through=("looked_through", "sum"),
+            fund_value=("fund_value", "sum"),
+            looked_through_value=("looked_through_value", "sum"),
+            oldest_fund_as_of=("oldest_fund_as_of", "min"),
+            max_as_of_gap_days=("max_as_of_gap_days", "max"),
+        )
+        by_value = out["looked_through_value"] / out["fund_value"].where(out["fund_value"] != 0)
+        out["coverage"] = by_value.fillna(out["looked_through"] / out["fund_lines"])
+        return out.reset_index()[columns]
+
+    def funds(self) -> pd.DataFrame:
+        """Per fund looked through: its identity, file and date, the weight in it that is excluded or on
+        watch, the excluded issuers it holds, and the value the portfolios hold in it and, of that, excluded."""
+        return self.fund_table.copy()
 
     def sources(self) -> pd.DataFrame:
         """Every reference list used, with its as-of date, and every input file with its SHA-256."""
@@ -332,6 +444,7 @@ class ScreenResult:
         "inputs",
         "list_sources",
         "restricted",
+        *_LOOKTHROUGH_FRAMES,
     )
 
     def save(self, directory: str | Path) -> Path:

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime
 import pandas as pd
 
 from ._parallel import beside
-from .contracts import Flags, ScreenedHoldings, validate
+from .contracts import FUND_FLAG_COLUMNS, Flags, FundFlags, ScreenedHoldings, validate
 from .errors import ArgumentError
 from .evaluate import PAI14_CRITERIA, evaluate_policy, shipped_catalogue
 from .evidence import tie_evidence
@@ -22,6 +22,18 @@ from .holdings import LoadReport, LoadResult
 from .holdings._asof import check_as_of
 from .inputs import input_files, skipped_rows
 from .join import join_hits
+from .lookthrough import (
+    append_positions,
+    expand_flags,
+    fund_files,
+    fund_lines,
+    fund_position_flags,
+    fund_summary,
+    load_funds,
+    positions_to_screen,
+    stale_funds,
+    underlying,
+)
 from .overrides import apply_overrides, decisions_in_force
 from .resolve import RESOLVED_COLUMNS, broadcast, prepare_holdings, prepare_universe, resolve_securities
 from .restricted import restricted_list
@@ -60,6 +72,8 @@ def screen(
     match_threshold: float = 0.90,
     review_threshold: float = 0.80,
     currency: str | Mapping[str, str] | None = None,
+    funds=None,
+    max_depth: int | None = None,
 ) -> ScreenResult:
     """Screen `holdings` against `universe` with `policy` on the date `as_of`.
 
@@ -71,12 +85,22 @@ def screen(
     it go to ``result.review``. `currency` is the currency of the market values (an ISO 4217 code,
     or a mapping of portfolio id to code) for the portfolios whose files state none (see
     :mod:`exclusionscreen.units`).
+
+    `funds` (a folder of fund holdings files, a mapping of fund ISIN to holdings, or
+    :class:`~exclusionscreen.lookthrough.Funds`) turns on look-through: a holding that names one of
+    those funds is screened through its positions as well, nested funds to `max_depth` levels (see
+    :mod:`exclusionscreen.lookthrough` and ``docs/lookthrough.md``).
     """
     if not 0 < review_threshold <= match_threshold <= 1:
         raise ArgumentError("need 0 < review_threshold <= match_threshold <= 1")
     holdings, load_report = _holdings_and_report(holdings, load_report)
     holdings = with_currency(holdings, currency)
     policy = load_policy(policy)
+    # look-through: each fund's positions, flattened once, join the holdings as rows of their own
+    direct = len(holdings)
+    fund_input = _fund_positions(funds, max_depth)
+    if fund_input is not None:
+        holdings = append_positions(holdings, fund_input[2])
     # resolve. The universe's side does not depend on the holdings: it is prepared in a second thread
     # while the holdings are validated. With the copy below, the two second threads save about 1 s of
     # 14 (fastest of 8 runs: 12.8 s against 13.9 s without, benchmark data on a shared 2-core machine)
@@ -84,7 +108,7 @@ def screen(
         lambda: prepare_universe(universe), lambda: prepare_holdings(holdings), name="universe"
     )
     day = _screening_date(as_of, h)
-    warnings = _warnings(policy, universe, day, as_of is None and h["as_of"].isna().all())
+    warnings = _warnings(policy, universe, day, as_of is None and h["as_of"].iloc[:direct].isna().all())
     warnings += prepared.problems + _missing_lists(policy, universe)
     warnings += check_as_of(h, day) + currency_warnings(portfolio_units(h))
     decided, notes = decisions_in_force(decisions, securities, universe, day)
@@ -110,10 +134,15 @@ def screen(
     flags, override_table = apply_overrides(
         flags, base, securities, overrides, universe, policy, shipped_catalogue(), day
     )
-    pai_flags = join_hits(base, codes, per_security["subject_id"], pai_hits, prepared.names).drop(columns="_row")
+    pai_flags = join_hits(base, codes, per_security["subject_id"], pai_hits, prepared.names)
     restricted = restricted_list(hits, override_table, universe, securities, prepared.names)
     screened = holding_status(base, resolved, flags, codes, per_security)
     review = review_rows(screened, codes, per_security, evidence.review, prepared.names)
+    screened, flags, pai_flags, restricted, looked = _looked_through(
+        fund_input, direct, (h, codes, securities), screened, flags, pai_flags, restricted, day
+    )
+    warnings += looked.pop("warnings")
+    h = h.iloc[:direct]
     flags = validate(flags.drop(columns=["_row", "subject_id"]), Flags, source="flags")
     # the holdings' own columns passed the Holdings contract on the way in; the screen's are checked here
     screened = validate(screened, ScreenedHoldings, source="screened holdings", only=_SCREEN_COLUMNS)
@@ -128,11 +157,12 @@ def screen(
         policy=policy,
         warnings=tuple(warnings),
         cycles=tuple(tuple(c) for c in prepared.cycles),
-        inputs=input_files(load_report, h, universe, overrides, decisions),
+        inputs=_with_fund_files(input_files(load_report, h, universe, overrides, decisions), fund_input),
         list_sources=universe.sources,
         run_at=datetime.now(UTC).replace(microsecond=0),
         restricted=restricted,
         load_warnings=tuple(load_report.warnings) if load_report is not None else (),
+        **looked,
     )
 
 
@@ -207,3 +237,86 @@ def _missing_lists(policy: Policy, universe: Universe) -> list[str]:
         for list_id in (*c.country_lists, *c.entity_lists)
         if list_id not in held
     ]
+
+
+def _fund_positions(funds, max_depth) -> tuple | None:
+    """The funds read, flattened (rows, unexpanded) and their positions as holdings rows; None without funds."""
+    if funds is None:
+        if max_depth is not None:
+            raise ArgumentError("max_depth: given without funds to look through")
+        return None
+    funds = load_funds(funds)
+    rows, unexpanded = underlying(funds, max_depth)
+    return funds, (rows, unexpanded), positions_to_screen(funds, rows)
+
+
+def _looked_through(fund_input, direct, prepared_holdings, screened, flags, pai_flags, restricted, day):
+    """The look-through's part of the result: the direct holdings and flags kept apart from the funds'
+    positions, whose flags are repeated for each fund line (:func:`~exclusionscreen.lookthrough.expand_flags`)."""
+    if fund_input is None:
+        return screened, flags, pai_flags.drop(columns="_row"), restricted, {"warnings": []}
+    funds, (rows, unexpanded), _ = fund_input
+    positions = screened.iloc[direct:].reset_index(drop=True)
+    h, codes, securities = prepared_holdings
+    lines = fund_lines(h.iloc[:direct], codes, securities, funds, day)
+    through = flags["_row"].to_numpy() >= direct
+    pai_through = pai_flags["_row"].to_numpy() >= direct
+    per_fund = fund_position_flags(flags[through], rows, funds, direct).drop(columns="subject_id")
+    # the fund flags' own columns (their others came from the screen's flags)
+    per_fund = validate(per_fund, FundFlags, source="fund flags", only=FUND_FLAG_COLUMNS)[per_fund.columns]
+    fund_flags = expand_flags(per_fund, lines, len(funds))
+    # PAI 14 needs only each fund's involved weight: its flags stay once per fund
+    pai_fund_flags = fund_position_flags(pai_flags[pai_through], rows, funds, direct).drop(
+        columns=["subject_id", "_top"]
+    )
+    summary = fund_summary(funds, rows, positions, lines)
+    # which funds hold each excluded issuer, on the restricted list
+    excluded = positions["status"].astype(object).to_numpy() == "excluded"
+    carriers = (
+        pd.DataFrame(
+            {
+                "issuer_id": positions["issuer_id"].astype(object).to_numpy()[excluded],
+                "fund_id": funds.index["fund_id"].to_numpy()[rows["top"].to_numpy()[excluded]],
+            }
+        )
+        .dropna()
+        .drop_duplicates()
+        .sort_values(["issuer_id", "fund_id"])
+        .groupby("issuer_id")["fund_id"]
+        .agg("; ".join)
+    )
+    if "issuer_id" in restricted.columns:
+        restricted = restricted.assign(held_in_funds=restricted["issuer_id"].astype(object).map(carriers))
+    notes = stale_funds(funds.index, day)
+    notes += [
+        f"fund {fund} holds fund {nested} ({weight:.2%}), not looked through: max_depth stops there"
+        for fund, nested, weight in unexpanded.itertuples(index=False)
+    ]
+    missing = lines[~lines["looked_through"]]
+    if len(missing):
+        notes.append(
+            f"{len(missing)} fund line(s) could not be looked through (no holdings file given for them), "
+            f"e.g. {missing['security_name'].iloc[0]} in {missing['portfolio_id'].iloc[0]}"
+        )
+    screened = screened.iloc[:direct]
+    return (
+        screened,
+        flags[~through],
+        pai_flags[~pai_through].drop(columns="_row"),
+        restricted,
+        {
+            "warnings": notes,
+            "fund_flags": fund_flags,
+            "fund_position_flags": per_fund.drop(columns="_top"),
+            "pai14_fund_flags": pai_fund_flags,
+            "fund_lines": lines.drop(columns=["_row", "fund"]),
+            "fund_table": summary,
+        },
+    )
+
+
+def _with_fund_files(inputs: pd.DataFrame, fund_input) -> pd.DataFrame:
+    """The result's input files, with the fund holdings files read for the look-through."""
+    if fund_input is None:
+        return inputs
+    return pd.concat([inputs, fund_files(fund_input[0])], ignore_index=True)

@@ -128,6 +128,17 @@ def screen(
         help="An earlier quarter end's result folder (written with --parquet), repeatable: the report's sheet "
         "PAI 14 averages PAI 14 over them and this quarter (SFDR RTS, four quarter ends).",
     ),
+    funds: Path | None = typer.Option(
+        None,
+        "--funds",
+        exists=True,
+        file_okay=False,
+        help="Folder of fund holdings files (with a funds.csv index, or files named by ISIN): look through the "
+        "holdings that are these funds.",
+    ),
+    max_depth: int | None = typer.Option(
+        None, "--max-depth", min=1, help="With --funds: follow funds held by funds this many levels (default: all)."
+    ),
 ) -> None:
     """Screen holdings files against a policy and write the report.
 
@@ -152,7 +163,17 @@ def screen(
     day = _date_option(as_of, date_format, "--as-of")
     stages = _Stages(["loading holdings", "loading reference data", "screening", "writing"])
     try:
-        inputs = [*holdings, universe, overrides, decisions, previous, sipri_top100, *research_list, *previous_quarters]
+        inputs = [
+            *holdings,
+            universe,
+            overrides,
+            decisions,
+            previous,
+            sipri_top100,
+            *research_list,
+            *previous_quarters,
+            funds,
+        ]
         if Path(policy).expanduser().exists():
             inputs.append(Path(policy))
         _check_outputs(
@@ -187,6 +208,8 @@ def screen(
             match_threshold=match_threshold,
             review_threshold=review_threshold,
             currency=currency,
+            funds=funds,
+            max_depth=max_depth,
         )
         stages.done()
         stages.next()
@@ -208,6 +231,8 @@ def screen(
         raise _fail(exc, verbose) from None
     stages.close()
     echo(cli_words(result_text(result)))
+    if not result.fund_lines.empty:
+        echo(cli_words(_lookthrough_text(result)))
     for alert in summary_alerts(result):
         echo(f"warning: {cli_words(alert)}", err=True)
     for text in result.load_warnings:  # the screen's own warnings are in the summary above
@@ -245,6 +270,18 @@ def _write_per_portfolio(result: ScreenResult, out: Path, previous, *, all_holdi
             parts[portfolio_id], folder / name, previous=prior, all_holdings=all_holdings
         )
     return written
+
+
+def _lookthrough_text(result: ScreenResult) -> str:
+    """Two lines on the look-through: fund lines looked through, and the value flagged through funds."""
+    lines = result.fund_lines
+    seen = int(lines["looked_through"].sum())
+    exposure = result.exposure()
+    return (
+        f"Look-through: {seen} of {len(lines)} fund lines looked through ({len(result.funds())} funds); "
+        f"flagged value direct {exposure['direct_value'].sum():,.2f}, through funds "
+        f"{exposure['indirect_value'].sum():,.2f}"
+    )
 
 
 def _inside(path: Path, folder: Path) -> bool:

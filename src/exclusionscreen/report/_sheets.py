@@ -932,6 +932,7 @@ def build_sheets(
         )
     else:
         sheets += _split("Changes", _table(result.compare(previous)))
+    sheets += _fund_sheets(result)
     sheets.append(by_portfolio)
     if previous_quarters:
         sheets.append(_pai14_sheet(result, tuple(previous_quarters)))
@@ -942,6 +943,22 @@ def build_sheets(
     sheets.append(TableSheet("Criteria", _printed(_criteria_frame(result), _CRITERIA_PRINT, ("title",))))
     sheets.append(_about(result))
     return sheets
+
+
+# ---------------------------------------------------------------------------- look-through
+
+_FUND_PRINT = ["fund_id", "ticker", "file", "as_of", "weight_excluded", "excluded_issuers", "value_held"]
+_FUND_FLAG_PRINT = ["portfolio_id", "route", "criterion_id", "market_value", "share_of_portfolio", "outcome"]
+
+
+def _fund_sheets(result: ScreenResult) -> list[TableSheet]:
+    """With look-through: the sheet "Funds" (each fund, the weight in it excluded, the excluded issuers
+    it holds and the value held in it) and "Fund flags" (each flag through a fund, with its route)."""
+    if result.fund_table.empty:
+        return []
+    funds = result.funds().sort_values(["weight_excluded", "fund_id"], ascending=[False, True], kind="stable")
+    sheets = [TableSheet("Funds", _printed(funds, _FUND_PRINT, ("excluded_issuers",)))]
+    return sheets + _split("Fund flags", _printed(result.fund_flags, _FUND_FLAG_PRINT, ("route",)))
 
 
 def holdings_frame_rows(sheets: list[TableSheet]) -> pd.DataFrame:
