@@ -17,6 +17,8 @@ import pandas as pd
 from rapidfuzz import fuzz
 
 from ._fast import isin, lookup, value_set
+from .crosswalk import sec_registrant_names
+from .exchanges import same_market, ticker_markets
 from .names import NameIndex, best_matches, leading_legal_form, legal_form_tails, normalise_names
 from .resolve import PreparedUniverse
 from .universe import Universe
@@ -126,6 +128,16 @@ def subject_names(issuer_names: pd.DataFrame, holding_names: pd.Series) -> pd.Da
     orphans = orphans.dropna(subset=["norm"]).drop_duplicates("norm")
     orphans["subject_id"] = "name:" + orphans["norm"]
     return pd.concat([table, orphans[["subject_id", "name", "norm"]]], ignore_index=True)
+
+
+def crosswalk_names(securities: pd.DataFrame, subject_ids: pd.Series) -> pd.DataFrame:
+    """``subject_id``, ``name``, ``norm`` of the SEC registrant of each security (same index as
+    `subject_ids`) whose ticker is a US listing (:func:`~exclusionscreen.crosswalk.sec_registrant_names`):
+    "GE AEROSPACE" with ticker GE is also "GENERAL ELECTRIC CO"."""
+    found = sec_registrant_names(securities.reindex(columns=["ticker", "exchange", "isin", "cusip"]))
+    names = pd.DataFrame({"subject_id": subject_ids.astype("str"), "name": found["title"]}).dropna()
+    names = names.drop_duplicates()
+    return names.assign(norm=normalise_names(names["name"])).dropna(subset=["norm"])[["subject_id", "name", "norm"]]
 
 
 def subject_index(subjects: pd.DataFrame, *, start: NameIndex | None = None) -> NameIndex:
@@ -414,7 +426,8 @@ def pooled_list_names(lists: pd.DataFrame) -> pd.DataFrame:
 
 
 def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd.DataFrame:
-    """Entity-list entries matched to subjects by ISIN, then by ticker with exchange code.
+    """Entity-list entries matched to subjects by ISIN, then by ticker with its market (exchanges as
+    ISO 10383 operating MICs; a list's country code, ``0728 HK``, names the markets of that country).
 
     `lists` holds entries with ``entry_id``, ``name`` and optional ``isins`` and ``tickers``
     (" | "-joined; a ticker is written with its exchange code, ``0728 HK``). `identifiers` has
@@ -424,16 +437,12 @@ def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd
     """
     found = []
     isins = _split_ids(lists, "isins")
-    ids = identifiers.assign(
-        isin=identifiers["isin"].str.strip().str.upper(),
-        ticker=(identifiers["ticker"].str.strip().str.upper() + " " + identifiers["exchange"].str.strip().str.upper()),
-    )
+    ids = identifiers.assign(isin=identifiers["isin"].str.strip().str.upper())
     by_isin = isins.merge(ids[["subject_id", "isin"]].dropna(), left_on="value", right_on="isin")
     found.append(by_isin.assign(match_method="isin"))
     tickers = _split_ids(lists, "tickers")
     tickers = tickers[~tickers["entry_id"].isin(by_isin["entry_id"])]
-    by_ticker = tickers.merge(ids[["subject_id", "ticker"]].dropna(), left_on="value", right_on="ticker")
-    found.append(by_ticker.assign(match_method="ticker_exchange"))
+    found.append(_ticker_matches(tickers, ids))
     out = pd.concat(found, ignore_index=True)
     names = lists.set_index("entry_id")["name"]
     return (
@@ -445,6 +454,21 @@ def match_list_identifiers(lists: pd.DataFrame, identifiers: pd.DataFrame) -> pd
         .drop_duplicates(["entry_id", "subject_id"])[_MATCH_COLUMNS]
         .reset_index(drop=True)
     )
+
+
+def _ticker_matches(tickers: pd.DataFrame, identifiers: pd.DataFrame) -> pd.DataFrame:
+    """List tickers (``entry_id``, ``value``: the symbol and its market, ``0728 HK`` or ``HEI XETR``)
+    matched to the subjects whose ticker is the same symbol on the same market
+    (:func:`~exclusionscreen.exchanges.same_market`: one operating MIC, or a market in the country a
+    list gives); a symbol without a market on either side matches nothing."""
+    parts = tickers["value"].str.rsplit(" ", n=1)
+    listed = ticker_markets(parts.str[0], parts.str[-1].where(parts.str.len().eq(2))).assign(
+        entry_id=tickers["entry_id"].to_numpy(), value=tickers["value"].to_numpy()
+    )
+    held = ticker_markets(identifiers["ticker"], identifiers["exchange"]).assign(subject_id=identifiers["subject_id"])
+    pairs = listed.dropna(subset=["ticker"]).merge(held.dropna(subset=["ticker", "subject_id"]), on="ticker")
+    same = same_market(pairs["mic_x"], pairs["market_country_x"], pairs["mic_y"], pairs["market_country_y"])
+    return pairs.loc[same, ["entry_id", "value", "subject_id"]].assign(match_method="ticker_exchange")
 
 
 def _review_rows(kind, doubtful: pd.DataFrame) -> pd.DataFrame:
@@ -587,13 +611,18 @@ def tie_evidence(
     """
     orphan = per_security["screenable"] & per_security["issuer_id"].isna()
     subjects = subject_names(prepared.issuer_names, securities.loc[orphan, "security_name"])
+    # the SEC registrant names of US tickers are names of their subjects for exact matching only:
+    # they are left out of the fuzzy index, so the crosswalk never matches on a score of its own
+    index = subject_index(subjects, start=prepared.name_index)
+    held = per_security["screenable"] & per_security["subject_id"].notna()
+    subjects = pd.concat([subjects, crosswalk_names(securities[held], per_security.loc[held, "subject_id"])])
     return prepare_evidence(
         universe,
-        subjects,
+        subjects.drop_duplicates(["subject_id", "norm"]).reset_index(drop=True),
         as_of,
         match_threshold=match_threshold,
         review_threshold=review_threshold,
-        index=subject_index(subjects, start=prepared.name_index),
+        index=index,
         identifiers=securities.reindex(columns=["isin", "ticker", "exchange", "country"])
         .assign(subject_id=per_security["subject_id"])
         .loc[orphan],

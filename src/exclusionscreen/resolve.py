@@ -1,6 +1,7 @@
 """Issuer resolution: which issuer of the universe stands behind each holding.
 
-The order is ISIN, CUSIP, SEDOL, LEI, ticker with exchange, ticker with country, then the security
+The order is ISIN, CUSIP, SEDOL, LEI, ticker with exchange (exchanges compared as ISO 10383 operating
+MICs, or by country where one side gives only a country), ticker with country, then the security
 name: exact after normalisation (issuer names and aliases), then fuzzy. Every holding gets the method
 used and a confidence; doubtful matches go to review instead of into flags. Cash, FX and derivative
 rows are not resolved. The work is done once per distinct security, then broadcast to the rows.
@@ -21,6 +22,7 @@ import pandas as pd
 from ._fast import distinct_rows, isin, lookup
 from .contracts import Holdings, validate
 from .errors import OverrideError
+from .exchanges import ticker_markets
 from .holdings import ASSET_CLASSES, NOT_SCREENABLE, normalise_asset_class
 from .identifiers import IDENTIFIER_COLUMNS, normalise_identifiers
 from .names import NameIndex, best_matches, issuer_name_index, issuer_name_table, legal_form_tails, normalise_names
@@ -96,6 +98,15 @@ def holding_keys(frame: pd.DataFrame) -> pd.Series:
     ):
         key = key.fillna(prefix + ":" + values)
     return key
+
+
+def _markets(tickers: pd.Series, exchanges: pd.Series) -> pd.DataFrame:
+    """:func:`~exclusionscreen.exchanges.ticker_markets` with ``market``: the operating MIC, else the
+    exchange as written (upper case) when the MIC extract does not know it; "" becomes missing, so a
+    ticker without a market matches nothing."""
+    out = ticker_markets(tickers, exchanges)
+    market = out["mic"].where(out["mic"].ne(""), ("?" + out["written"]).where(out["market_country"].eq("")))
+    return out.assign(market=market, market_country=out["market_country"].mask(out["market_country"].eq("")))
 
 
 def distinct_securities(holdings: pd.DataFrame) -> tuple[np.ndarray, pd.DataFrame]:
@@ -190,8 +201,21 @@ def resolve_distinct(
         take(d["lei"], issuers, "lei", "lei")
         tickers = d["ticker"].str.upper()
         sec = sec[isin(sec["ticker"].str.upper(), tickers)]  # the securities the holdings' tickers may name
-        tx = sec.assign(key=sec["ticker"].str.upper() + "|" + sec["exchange"].str.upper())
-        take(tickers + "|" + d["exchange"].str.upper(), tx, "key", "ticker_exchange")
+        # a ticker names a listing only with its market: the exchanges, however written, as ISO 10383
+        # operating MICs (an exchange the MIC extract does not know is compared as written)
+        held, listed = _markets(d["ticker"], d["exchange"]), _markets(sec["ticker"], sec["exchange"])
+        tx = sec.assign(key=listed["ticker"] + "|" + listed["market"])
+        take(held["ticker"] + "|" + held["market"], tx, "key", "ticker_exchange")
+        # a market given by its country alone ("AAPL US") names the listings of that country
+        by_country = sec.assign(key=listed["ticker"] + "|" + listed["market_country"])
+        take(
+            (held["ticker"] + "|" + held["market_country"]).where(held["mic"].eq("")),
+            by_country,
+            "key",
+            "ticker_exchange",
+        )
+        country_only = by_country[listed["mic"].eq("") & listed["market_country"].ne("")]
+        take(held["ticker"] + "|" + held["market_country"], country_only, "key", "ticker_exchange")
         tc = sec.merge(issuers[["issuer_id", "country"]], on="issuer_id", how="left")
         tc = tc.assign(key=tc["ticker"].str.upper() + "|" + tc["country"])
         take(tickers + "|" + d["country"].str.upper(), tc, "key", "ticker_country")

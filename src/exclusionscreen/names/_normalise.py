@@ -20,6 +20,7 @@ __all__ = [
     "CLASS_WORDS",
     "issuer_name_table",
     "leading_legal_form",
+    "legal_form_spellings",
     "legal_form_tails",
     "legal_forms",
     "name_suffixes",
@@ -67,8 +68,9 @@ _SHARE_WORDS = (
 )
 # words that end names without being legal forms: descriptors and share-class words
 _NOT_A_FORM = frozenset({"GROUP", *CLASS_WORDS, *(word for phrase in _SHARE_WORDS for word in phrase.split())})
-_SAME_FORM = {"CORPORATION": "CORP", "INCORPORATED": "INC", "LIMITED": "LTD", "COMPANY": "CO"}
-# one limited company however the words before LIMITED are written ("Co., Ltd.", "Corporation Limited")
+# one limited company however the words before LIMITED are written ("Co., Ltd.", "Corporation Limited"):
+# Chinese companies' English names; GLEIF's list gives China's forms in Chinese only (有限公司) and Hong
+# Kong's as "Ltd;Ltd.;Limited", so this equivalence is written here, not derived
 _SAME_TAIL = {
     "CO LTD": "LTD",
     "CORP LTD": "LTD",
@@ -97,11 +99,26 @@ _LEADING = r"^(?:" + "|".join(_LEADING_FORMS) + r")\s+(\S)"
 
 
 @lru_cache(maxsize=1)
+def legal_form_spellings() -> dict[str, str]:
+    """Each legal-form spelling that GLEIF lists beside a shorter one under one ELF code, mapped to that
+    short form (LIMITED -> LTD, AKTIENGESELLSCHAFT -> AG, PUBLIC LIMITED COMPANY -> PLC), from
+    ``data/legal_form_variants.csv`` (built by ``scripts/build_legal_forms.py``)."""
+    table = pd.read_csv(data_dir() / "legal_form_variants.csv", dtype=str, keep_default_na=False)
+    return dict(zip(table["form"], table["same_as"], strict=True))
+
+
+@lru_cache(maxsize=1)
 def legal_forms() -> tuple[str, ...]:
-    """The normalised legal-form words, longest first."""
+    """The normalised legal-form words, longest first: GLEIF's abbreviations, and the spellings in full
+    that GLEIF gives for one of them in two jurisdictions or more (AKTIENGESELLSCHAFT for AG, PUBLIC
+    LIMITED COMPANY for PLC); a spelling of one jurisdiction only ("NATIONAL BANK") is not stripped."""
     table = pd.read_csv(data_dir() / "legal_forms.csv", dtype=str, keep_default_na=False)
+    spelt = pd.read_csv(data_dir() / "legal_form_variants.csv", dtype=str, keep_default_na=False)
+    known = set(table["form"])
+    wide = spelt["jurisdictions"].str.split().str.len().ge(2) & spelt["same_as"].isin(known)
     extra = ["CORPORATION", "INCORPORATED", "COMPANY", "HOLDINGS?", "GROUP", "CO", "THE", *_RUSSIAN_FORMS]
-    return tuple(dict.fromkeys(list(table["form"]) + extra))
+    forms = list(table["form"]) + list(spelt.loc[wide & ~spelt["form"].isin(known), "form"])
+    return tuple(dict.fromkeys(sorted(forms, key=len, reverse=True) + extra))
 
 
 @lru_cache(maxsize=1)
@@ -216,7 +233,9 @@ def issuer_name_table(issuers: pd.DataFrame) -> pd.DataFrame:
 
 
 def legal_form_tails(names: pd.Series) -> pd.Series:
-    """The legal-form words that normalisation strips from each name, canonical (CORPORATION -> CORP).
+    """The legal-form words that normalisation strips from each name, each spelling as GLEIF's short
+    form (:func:`legal_form_spellings`: CORPORATION -> CORP, AKTIENGESELLSCHAFT -> AG), and CO LTD,
+    CORP LTD as LTD.
 
     Descriptors such as GROUP or HOLDINGS and share-class words are not legal forms and are left out,
     so "TransDigm Group" and "TRANSDIGM GROUP INC" have tails "" and "INC". Used to tell apart two
@@ -228,11 +247,12 @@ def legal_form_tails(names: pd.Series) -> pd.Series:
         return pd.Series("", index=names.index, dtype="str")
     cleaned = _clean(distinct).to_numpy()
     core = _normalise_distinct(distinct).to_numpy()
+    spellings = legal_form_spellings()
     tails = []
     for full, stripped in zip(cleaned, core, strict=True):  # once per distinct name
         words = str(full)[len(str(stripped)) :].split() if str(full).startswith(str(stripped)) else []
-        words = [_SAME_FORM.get(w, w) for w in words if w not in _NOT_A_FORM and len(w) > 1]
-        tail = " ".join(words)
+        words = [w for w in words if w not in _NOT_A_FORM and len(w) > 1]
+        tail = spellings.get(" ".join(words)) or " ".join(spellings.get(w, w) for w in words)
         tails.append(_SAME_TAIL.get(tail, tail))
     mapping = pd.Series(tails, index=distinct.to_numpy())
     return names.map(mapping).fillna("").astype("str")
