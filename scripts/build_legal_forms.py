@@ -83,7 +83,8 @@ def variants(rows: list[dict[str, str]]) -> dict[tuple[str, str], set[str]]:
     # CO in 39), the longer on a tie
     best: dict[str, str] = {}
     for (long, short), found in codes.items():
-        if long not in best or (len(found), len(short)) > (len(codes[(long, best[long])]), len(best[long])):
+        rank = (len(found), len(short), short)  # the spelling itself last, so that the choice is fixed
+        if long not in best or rank > (len(codes[(long, best[long])]), len(best[long]), best[long]):
             best[long] = short
     # no chains: a spelling that is another's short form stays itself (CORP is not made CO)
     targets = set(best.values())

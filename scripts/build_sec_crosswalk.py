@@ -35,7 +35,7 @@ def rows(shared: Path) -> list[tuple[str, str, str]]:
         key = ticker_key(entry["ticker"])
         if key:
             by_key.setdefault(key, set()).add((str(int(entry["cik_str"])), registrant_title(entry["title"])))
-    return [(key, *next(iter(found))) for key, found in sorted(by_key.items()) if len({c for c, _ in found}) == 1]
+    return [(key, *min(found)) for key, found in sorted(by_key.items()) if len({c for c, _ in found}) == 1]
 
 
 def main(shared: Path) -> None:
