@@ -27,7 +27,16 @@ import pandas as pd
 
 from ._resources import data_dir
 
-__all__ = ["RETRIEVED", "SOURCE", "SOURCE_URL", "exchange_key", "exchange_markets", "same_market", "ticker_markets"]
+__all__ = [
+    "RETRIEVED",
+    "SOURCE",
+    "SOURCE_URL",
+    "exchange_key",
+    "exchange_markets",
+    "listing_keys",
+    "same_market",
+    "ticker_markets",
+]
 
 SOURCE = "ISO 10383 market identifier codes (MIC), list last updated 2025-05-26"
 SOURCE_URL = "https://www.iso20022.org/market-identifier-codes"
@@ -116,3 +125,12 @@ def ticker_markets(tickers: pd.Series, exchanges: pd.Series) -> pd.DataFrame:
     return markets.assign(ticker=ticker.mask(ticker.eq("")), written=written.mask(written.eq("")))[
         ["ticker", "mic", "market_country", "written"]
     ]
+
+
+def listing_keys(tickers: pd.Series, exchanges: pd.Series) -> pd.Series:
+    """``TICKER|market`` for each ticker and exchange (same index): the market is the operating MIC, else
+    the exchange as :func:`exchange_key` writes it (an exchange the MIC extract does not know is compared
+    as written); missing where the ticker or the exchange is, since a bare ticker names no listing."""
+    markets = ticker_markets(tickers, exchanges)
+    market = markets["mic"].where(markets["mic"].ne(""), "?" + markets["written"])
+    return (markets["ticker"] + "|" + market).astype("str")

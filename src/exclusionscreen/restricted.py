@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ._fast import isin, joined_runs, lookup
+from .exchanges import listing_keys
 from .overrides import adjust_restricted
 from .universe import Universe
 from .vocabulary import Action
@@ -63,6 +64,7 @@ def _held(listed: pd.DataFrame, held_securities: pd.DataFrame) -> pd.Series:
     held = pd.Series(False, index=listed.index)
     for column in ("isin", "cusip", "sedol"):
         held |= isin(listed[column], held_securities[column])
-    ticker_key = listed["ticker"].str.upper() + "|" + listed["exchange"].str.upper()
-    held_tickers = held_securities["ticker"].str.upper() + "|" + held_securities["exchange"].str.upper()
+    # exchanges compared as ISO 10383 operating MICs ("Xetra" and "XETR" agree; a bare ticker names nothing)
+    ticker_key = listing_keys(listed["ticker"], listed["exchange"])
+    held_tickers = listing_keys(held_securities["ticker"], held_securities["exchange"])
     return held | isin(ticker_key, held_tickers)
