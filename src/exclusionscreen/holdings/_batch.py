@@ -1,0 +1,683 @@
+"""Many delimited files read together: the work done once over their stacked tables, not per file.
+
+A folder of a thousand small files costs the per-file path a few dozen whole-column steps per
+file, each with its fixed cost. Here only what must be per file stays per file (decoding, the
+records, the header row's position); the cells of files with the same width are stacked into
+one frame with a file code, and the header search, the number format, the parsing of numbers,
+the classification of rows and the reading of every column run once over the stack, per
+distinct value where the work is per value. Decisions that belong to a file (its header row,
+decimal separator, weight scale, last holding, as-of date) are made by grouping on the file code.
+
+The result of each file is what :func:`~._build.read_holdings` gives for it. A file that shows
+anything this path does not reproduce (a second decimal separator, unreadable numbers, a column
+whose role its header words suggest, a mixed identifier column, an as-of column or an as-of date
+to warn about, unknown country names, no header in the first rows) is read by the per-file path
+instead, on its own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import _columns as col
+from ._aliases import IDENTITY_COLUMNS, LANGUAGE_NAMES, NUMERIC_COLUMNS, alias_index, header_key, header_language
+from ._asof import implausible_as_of, storable
+from ._build import WEIGHT_SUM_TOLERANCE, _rule_details, read_sheets
+from ._countries import country_codes
+from ._dates import AS_OF_WORDS, parse_date
+from ._dispatch import _head, read_input
+from ._ids import SHAPES, identifier_text
+from ._limits import ReadLimits
+from ._nport import is_nport
+from ._numbers import _SEPARATED, NumberFormat, _clean_text, _separator_votes, parse_numbers
+from ._report import SKIPPED_COLUMNS, FileReport
+from ._roles import role_from_words
+from ._sources import Source, read_source
+from ._table import (
+    _LEGAL,
+    _TOTAL,
+    HEADER_SEARCH_ROWS,
+    ColumnChoice,
+    _hits,
+    _plausible,
+    _user_keys,
+    _valid_code,
+    cell_text,
+    choose_columns,
+    row_text,
+)
+
+__all__ = ["BATCH_FILES", "read_inputs"]
+
+BATCH_FILES = 100
+"""How many files are stacked at a time (bounds the memory the stacked cells take)."""
+
+Result = list[tuple[pd.DataFrame, FileReport]]
+
+
+@dataclasses.dataclass
+class _File:
+    """One delimited file waiting in the batch: its place among the inputs and its source."""
+
+    place: int
+    source: Source
+    portfolio_id: str
+    own: bool
+
+
+def read_inputs(
+    entries: Iterable[tuple[object, str, str, bool]],
+    column_map: dict[str, str | None] | None,
+    limits: ReadLimits,
+) -> list[Result]:
+    """The holdings and reports of each input, as :func:`~._dispatch.read_input` gives them (without
+    a sheet named), delimited files read together in batches of :data:`BATCH_FILES`.
+
+    An error is raised for the first input, in order, that the per-file path fails on.
+    """
+    results: dict[int, Result] = {}
+    waiting: list[_File] = []
+
+    def flush() -> None:
+        if waiting:
+            results.update(_read_batch(waiting, column_map))
+            waiting.clear()
+
+    for place, (item, label, pid, own) in enumerate(entries):
+        try:
+            if isinstance(item, pd.DataFrame):
+                results[place] = read_input(item, label, pid, column_map, None, own, limits)
+                continue
+            head = _head(item)
+            if is_nport(head) or head.startswith(b"PAR1"):
+                results[place] = read_input(item, label, pid, column_map, None, own, limits)
+                continue
+            source = read_source(item, label, limits)
+            if source.format != "csv" or len(source.grids) != 1:
+                results[place] = read_sheets(source, pid, column_map, None, portfolio_from_file=own)
+                continue
+        except Exception:
+            flush()  # an earlier file's own error comes first
+            raise
+        waiting.append(_File(place, source, pid, own))
+        if len(waiting) >= BATCH_FILES:
+            flush()
+    flush()
+    return [results[place] for place in range(len(results))]
+
+
+def _read_batch(files: list[_File], column_map: dict | None) -> dict[int, Result]:
+    by_width: dict[int, list[_File]] = {}
+    for f in files:
+        by_width.setdefault(f.source.grids[0].cells.shape[1], []).append(f)
+    done: dict[int, Result] = {}
+    for width, group in by_width.items():
+        if width:
+            done.update(_read_stacked(group, column_map))
+    for f in files:  # in order, so that the first failing file raises first
+        if f.place not in done:
+            done[f.place] = read_sheets(f.source, f.portfolio_id, column_map, None, portfolio_from_file=f.own)
+    return done
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+
+
+def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Result]:
+    """Files of one width: the header of each, then each column layout read together."""
+    grids = [f.source.grids[0] for f in files]
+    sizes = np.array([len(g.cells) for g in grids], dtype=np.int64)
+    cells = np.concatenate([g.cells.to_numpy(dtype=object) for g in grids])
+    width = cells.shape[1]
+    text = cell_text(pd.DataFrame(cells, columns=range(width)))
+    code = np.repeat(np.arange(len(files)), sizes)
+    local = np.arange(len(code)) - np.repeat(_starts(sizes), sizes)
+    headers = _headers(text, code, local, sizes, column_map)
+
+    layouts: dict[tuple, list[int]] = {}
+    choices: dict[int, ColumnChoice] = {}
+    cache: dict[tuple, ColumnChoice] = {}
+    starts = _starts(sizes)
+    for i, header in enumerate(headers):
+        if header is None:
+            continue
+        row = text.iloc[starts[i] + header].tolist()
+        names = [None if pd.isna(v) else str(v) for v in row]
+        choice = _columns_of(names, column_map, text, starts[i] + header + 1, starts[i] + sizes[i], cache)
+        choices[i] = choice
+        mapped = tuple(choice.columns.items())
+        key = (mapped, tuple(choice.names[p] for p, _ in mapped))
+        layouts.setdefault(key, []).append(i)
+
+    done: dict[int, Result] = {}
+    for members in layouts.values():
+        rows = np.isin(code, members)
+        part = _Stack(
+            files=[files[i] for i in members],
+            cells=cells[rows],
+            text=text[rows].reset_index(drop=True),
+            code=np.searchsorted(members, code[rows]),
+            local=local[rows],
+            header=np.array([headers[i] for i in members], dtype=np.int64),
+            choices=[choices[i] for i in members],
+        )
+        done.update(_read_layout(part))
+    return done
+
+
+def _headers(
+    text: pd.DataFrame, code: np.ndarray, local: np.ndarray, sizes: np.ndarray, column_map: dict | None
+) -> list[int | None]:
+    """Each file's header row (position in the file), as :func:`~._table.find_header` finds it in
+    its first rows; None where it finds none there (that file is read on its own)."""
+    depth = HEADER_SEARCH_ROWS[0]
+    top = text[local < depth]
+    top_code = code[local < depth]
+    filled = top.notna().sum(axis=1)
+    hits = _hits(top, column_map)
+    named = hits[hits["canonical"].notna()]
+    score = named.groupby("row")["canonical"].nunique().reindex(top.index, fill_value=0)
+    identity = named[named["canonical"].isin(IDENTITY_COLUMNS)].groupby("row").size()
+    has_identity = pd.Series(top.index.isin(identity.index), index=top.index)
+    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
+    ranked = score.where(usable, -1)
+    first = ranked.groupby(top_code).idxmax()
+    any_usable = usable.groupby(top_code).any()
+    out: list[int | None] = []
+    for i in range(len(sizes)):
+        if i in any_usable.index and bool(any_usable[i]):
+            out.append(int(local[first[i]]))
+        else:
+            out.append(None)
+    return out
+
+
+def _columns_of(
+    names: list[str | None], column_map: dict | None, text: pd.DataFrame, start: int, stop: int, cache: dict
+) -> ColumnChoice:
+    """:func:`~._table.choose_columns` of one file; remembered per header when no column's role
+    depends on the file's content beyond the identifier shapes of unknown columns."""
+    index = alias_index()
+    user = _user_keys(column_map)
+    unknown = []
+    content_free = True
+    for position, name in enumerate(names):
+        if name is None:
+            content_free = False
+            break
+        key = header_key(name)
+        if key in user or key in index:
+            continue
+        if role_from_words(name) is not None:
+            content_free = False
+            break
+        unknown.append(position)
+    body = text.iloc[start:stop]
+    if not content_free:
+        has_data = body.notna().any(axis=0)
+        return choose_columns(names, column_map, has_data, body.reset_index(drop=True))
+    shapes = tuple(_content_shape(body[p]) for p in unknown)
+    key = (tuple(names), shapes)
+    if key not in cache:
+        has_data = body.notna().any(axis=0)
+        cache[key] = choose_columns(names, column_map, has_data, body.reset_index(drop=True))
+    return cache[key]
+
+
+def _content_shape(values: pd.Series) -> tuple[str, str] | None:
+    """What :func:`~._roles.from_content` says of a column (the part of it a choice depends on)."""
+    present = values.dropna()
+    if len(present) < 3:
+        return None
+    present = present[present.str.len() > 0].str.upper().str.strip()
+    if len(present) < 3:
+        return None
+    for canonical in ("isin", "lei"):
+        share = float(present.str.match(SHAPES[canonical]).mean())
+        if share >= 0.9:
+            return canonical, f"{share:.0%}"
+    return None
+
+
+@dataclasses.dataclass
+class _Stack:
+    """Files of one column layout, stacked: cells, text, file code and position in the file."""
+
+    files: list[_File]
+    cells: np.ndarray
+    text: pd.DataFrame
+    code: np.ndarray
+    local: np.ndarray
+    header: np.ndarray
+    choices: list[ColumnChoice]
+
+
+def _per_row(per_file: np.ndarray, code: np.ndarray) -> np.ndarray:
+    return np.asarray(per_file)[code]
+
+
+def _formats(stack: _Stack, body: np.ndarray, numeric: dict[str, int], language: str | None) -> list:
+    """Each file's :class:`NumberFormat` as :func:`~._numbers.infer_format` decides it, or None
+    where its numbers disagree (the file is read on its own)."""
+    n = len(stack.files)
+    if not numeric:
+        return [_no_votes(language)] * n
+    parts = []
+    for order, p in enumerate(numeric.values()):
+        values = stack.cells[body, p]
+        parts.append(pd.DataFrame({"file": stack.code[body], "order": order, "value": values}))
+    long = pd.concat(parts, ignore_index=True)
+    long = long.iloc[np.lexsort((long["order"].to_numpy(), long["file"].to_numpy()))]
+    values = long["value"].dropna()
+    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+        return [None] * n
+    text = _clean_text(values.astype(object))
+    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace("%", "", regex=False)
+    text = text.str.rstrip("-")
+    tokens = pd.DataFrame({"file": long.loc[values.index, "file"].to_numpy(), "token": text.to_numpy()})
+    tokens = tokens.dropna().drop_duplicates()
+    tokens = tokens[tokens["token"].str.match(_SEPARATED).to_numpy(dtype=bool)]
+    distinct = pd.unique(tokens["token"])
+    vote = dict(zip(distinct, map(_separator_votes, distinct), strict=True))
+    tokens = tokens.assign(vote=tokens["token"].map(vote)).dropna(subset=["vote"])
+    out: list = []
+    grouped = dict(list(tokens.groupby("file", sort=True)))
+    for i in range(n):
+        mine = grouped.get(i)
+        if mine is None or mine.empty:
+            out.append(_no_votes(language))
+            continue
+        kinds = mine["vote"].unique()
+        if len(kinds) > 1:
+            out.append(None)  # conflicting numbers: warned about by the per-file path
+            continue
+        decimal = str(kinds[0])
+        examples = mine["token"].head(2).tolist()
+        name = "point" if decimal == "." else "comma"
+        why = f"decimal {name}: numbers such as {', '.join(repr(e) for e in examples)}"
+        out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
+    return out
+
+
+def _no_votes(language: str | None) -> NumberFormat:
+    decimal = "." if language in (None, "en") else ","
+    if language in (None, "en"):
+        why = "no number shows its decimal separator; assumed a decimal point"
+    else:
+        why = (
+            f"no number shows its decimal separator; assumed a decimal comma from the "
+            f"{LANGUAGE_NAMES.get(language, language)} column names"
+        )
+    return NumberFormat(decimal, "," if decimal == "." else ".", why)
+
+
+def _parse(stack: _Stack, body: np.ndarray, numeric: dict[str, int], formats: list) -> dict[str, tuple]:
+    """(values, percent, unreadable) per numeric column, over every row (outside bodies: NaN,
+    False, False), each distinct text parsed once per number format."""
+    n_rows = len(stack.code)
+    out = {c: (np.full(n_rows, np.nan), np.zeros(n_rows, bool), np.zeros(n_rows, bool)) for c in numeric}
+    decimals = np.array([f.decimal if f is not None else "" for f in formats], dtype=object)
+    row_decimal = decimals[stack.code]
+    for decimal in {f.decimal for f in formats if f is not None}:
+        fmt = next(f for f in formats if f is not None and f.decimal == decimal)
+        rows = body & (row_decimal == decimal)
+        long = np.concatenate([stack.cells[rows, p] for p in numeric.values()])
+        codes, distinct = pd.factorize(long, use_na_sentinel=True)
+        parsed = parse_numbers(pd.Series(distinct, dtype=object), fmt)
+        values = np.append(parsed.values.to_numpy(dtype="float64"), np.nan)[codes]
+        percent = np.append(parsed.percent.to_numpy(dtype=bool), False)[codes]
+        unreadable = np.append(parsed.unreadable.to_numpy(dtype=bool), False)[codes]
+        count = int(rows.sum())
+        for k, canonical in enumerate(numeric):
+            part = slice(k * count, (k + 1) * count)
+            out[canonical][0][rows] = values[part]
+            out[canonical][1][rows] = percent[part]
+            out[canonical][2][rows] = unreadable[part]
+    return out
+
+
+def _classify(
+    text: pd.DataFrame, code: np.ndarray, local: np.ndarray, header: np.ndarray, columns: dict, has_number: pd.Series
+) -> tuple[pd.Series, np.ndarray]:
+    """:func:`~._table.classify_rows` of every file at once; the last holding of each file (-1
+    for none)."""
+    start = pd.Series(header[code], index=text.index)
+    blank = text.isna().all(axis=1)
+    identity = [p for p, c in columns.items() if c in IDENTITY_COLUMNS]
+    plausible = pd.DataFrame({p: _plausible(text[p], columns[p]) for p in identity}, index=text.index)
+    n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
+    code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]
+    has_code = plausible[code_columns].any(axis=1) if code_columns else n_identity * 0 > 0
+    first_text = pd.Series(pd.NA, index=text.index, dtype="string")
+    for column in text.columns:
+        first_text = first_text.fillna(text[column])
+    total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank
+    position = pd.Series(local, index=text.index)
+    files = pd.Series(code, index=text.index)
+    body = position > start
+    candidate = body & ~blank & ~total & (n_identity >= 1)
+    numbers_in_file = has_number.groupby(files).transform("any").astype(bool)
+    holding = candidate & has_number
+    last = position.where(holding, -1).groupby(files).transform("max")
+    holding |= candidate & (n_identity >= 2) & (position < last)
+    holding |= candidate & _valid_code(text, code_columns, columns)
+    holding = holding.where(numbers_in_file, candidate)
+    end = position.where(holding, -1).groupby(files).max().reindex(range(len(header)), fill_value=-1)
+    end_row = pd.Series(end.to_numpy()[code], index=text.index)
+    legal = pd.Series(False, index=text.index)
+    others = body & ~holding & ~blank
+    if others.any():
+        legal[others] = row_text(text[others]).str.contains(_LEGAL).fillna(False).astype(bool)
+    reason = pd.Series(pd.NA, index=text.index, dtype="string")
+    reason[~body] = "preamble"
+    reason[position == start] = "header"
+    after = body & (position > end_row.where(end_row >= 0, start))
+    inside = body & ~after & ~holding
+    reason[after] = "footer"
+    reason[after & legal] = "disclaimer"
+    reason[inside & (n_identity == 0)] = "no identifier or name"
+    reason[inside & (n_identity >= 1)] = "no value and only one identifying field"
+    reason[inside & legal] = "disclaimer"
+    reason[body & total] = "total line"
+    reason[blank] = "blank"
+    return reason, end.to_numpy()
+
+
+def _read_layout(stack: _Stack) -> dict[int, Result]:
+    """Files of one width and one column layout, read together; files the per-file path must
+    read (anything unusual) are left out of the answer."""
+    first = stack.choices[0]
+    mapped = first.columns
+    positions = {c: p for p, c in mapped.items()}
+    if any(c in positions for c in ("identifier", "as_of")):
+        return {}  # a mixed identifier column or an as-of column: warnings made per file
+    names = first.names
+    n = len(stack.files)
+    code, local, text = stack.code, stack.local, stack.text
+    body = local > stack.header[code]
+    language = header_language(header_key(names[p]) for p in mapped)
+    numeric = {c: positions[c] for c in NUMERIC_COLUMNS if c in positions}
+    formats = _formats(stack, body, numeric, language)
+    parsed = _parse(stack, body, numeric, formats)
+    has_number = np.zeros(len(code), bool)
+    for values, _, _ in parsed.values():
+        has_number |= ~np.isnan(values)
+    reason, end = _classify(text, code, local, stack.header, mapped, pd.Series(has_number & body, index=text.index))
+    keep = reason.isna().to_numpy()
+    ok = np.array([f is not None for f in formats]) & (end >= 0)
+
+    # the columns of the holding rows, every file at once
+    kept = pd.Index(np.flatnonzero(keep))
+    kcode = code[keep]
+    lines = np.concatenate([f.source.grids[0].rows.to_numpy() for f in stack.files])
+    defaults = np.array([f.portfolio_id for f in stack.files], dtype=object)
+    raw = {c: pd.Series(stack.cells[keep, p], index=kept) for c, p in positions.items()}
+    texts = _texts(raw)
+    if "portfolio_id" in raw and any(f.own for f in stack.files):
+        return {}  # portfolios named in the file: weight sums per portfolio made per file
+    portfolio = pd.Series(defaults[kcode], index=kept, dtype="string")
+    ids = {}
+    for canonical in ("isin", "cusip", "sedol", "lei"):
+        if canonical in raw:
+            ids[canonical], _ = identifier_text(raw[canonical], canonical)
+    values: dict[str, pd.Series] = {}
+    for canonical, (parsed_values, _percent, unreadable) in parsed.items():
+        bad = pd.Series(unreadable[keep]).groupby(kcode).any().reindex(range(n), fill_value=False).to_numpy()
+        vals = pd.Series(parsed_values[keep], index=kept)
+        none = vals.isna().groupby(kcode).all().reindex(range(n), fill_value=False).to_numpy()
+        ok &= ~bad & ~none
+        values[canonical] = vals
+    scales = _scales(
+        values.get("weight"), parsed, keep, kcode, n, names[positions["weight"]] if "weight" in positions else ""
+    )
+    if "weight" in values:
+        percent = np.array([s is not None and s[0] == "percent" for s in scales])[kcode]
+        values["weight"] = values["weight"].where(~percent, values["weight"] / 100.0).astype("float64")
+    classes = _classes(raw, texts.get("security_name"), kept, kcode, n)
+    places, unknown = _places(raw, kcode, n)
+    ok &= ~unknown
+    out = pd.DataFrame(
+        {**texts, **ids, **{c: v.astype("float64") for c, v in values.items()}, **classes[0], **places}, index=kept
+    )
+    if "holding_id" in raw:
+        out["holding_id"] = col.clean_text(raw["holding_id"])
+
+    # the preamble's as-of date of each file
+    joined = pd.Series(pd.NA, index=text.index, dtype="string")
+    joined[~keep] = row_text(text[~keep])
+    preamble = ~body & (local < stack.header[code])
+    stated = joined[preamble]
+    said = stated[stated.str.contains(AS_OF_WORDS, na=False)]
+    said_code = code[said.index]
+    found: dict[int, tuple[pd.Timestamp, int, str]] = {}
+    for row, (i, line_text) in zip(said.index, zip(said_code, said.tolist(), strict=True), strict=True):
+        if i in found:
+            continue
+        date = parse_date(line_text, formats[i].decimal == "," if formats[i] is not None else False)
+        if date is not None:
+            found[i] = (pd.Timestamp(date), int(lines[row]), line_text)
+    checked: dict = {}
+    for i, (date, _line, _t) in found.items():
+        if date not in checked:
+            probe = pd.DataFrame({"as_of": [date], "source_file": ["f"], "source_row": [1]})
+            fine = not implausible_as_of(probe, where={"f": "x"}) and not storable(pd.Series([date]))[1]
+            checked[date] = fine
+        ok[i] &= checked[date]
+
+    out["_file"] = kcode
+    out["_line"] = lines[keep]
+    skipped_all = pd.DataFrame(
+        {
+            "_file": code[~keep],
+            "source_row": lines[~keep].astype("int64"),
+            "reason": reason[~keep].reset_index(drop=True),
+            "text": joined[~keep].str.slice(0, 200).reset_index(drop=True),
+        }
+    )
+    sums_all = values["weight"].groupby([kcode, portfolio.to_numpy()], sort=False).sum() if "weight" in values else None
+    by_file_out = _split(out, "_file", n)
+    by_file_skipped = _split(skipped_all, "_file", n)
+
+    results: dict[int, Result] = {}
+    for i, f in enumerate(stack.files):
+        if not ok[i]:
+            continue
+        results[f.place] = [
+            _finish(
+                f,
+                stack.choices[i],
+                formats[i],
+                language,
+                scales[i],
+                found.get(i),
+                by_file_out[i],
+                by_file_skipped[i],
+                classes[1].get(i),
+                sums_all,
+                i,
+                int(stack.header[i]),
+                int(end[i]),
+                int((code == i).sum()),
+            )
+        ]
+    return results
+
+
+def _split(frame: pd.DataFrame, key: str, n: int) -> list[pd.DataFrame]:
+    codes = frame[key].to_numpy()
+    bounds = np.searchsorted(codes, np.arange(n + 1))
+    body = frame.drop(columns=[key])
+    return [body.iloc[bounds[i] : bounds[i + 1]] for i in range(n)]
+
+
+def _texts(raw: dict[str, pd.Series]) -> dict[str, pd.Series]:
+    present = [c for c in ("security_name", "exchange", "sector", "ticker", "currency") if c in raw]
+    out = {}
+    for canonical in present:
+        column = col.clean_text(raw[canonical])
+        out[canonical] = column.str.upper() if canonical in ("ticker", "currency") else column
+    return out
+
+
+def _scales(weights, parsed, keep, kcode, n, header) -> list:
+    """Each file's weight scale as :func:`~._numbers.weight_scale` decides it: (scale, reason,
+    certain), or None without a weight column."""
+    if weights is None:
+        return [None] * n
+    if "pct" in header_key(header):
+        return [("percent", f"the column {header!r} is labelled in percent", True)] * n
+    signs = pd.Series(parsed["weight"][1][keep]).groupby(kcode).any().reindex(range(n), fill_value=False)
+    present = weights.notna().to_numpy()
+    sums = pd.Series(weights.to_numpy()[present]).groupby(kcode[present]).sum().reindex(range(n))
+    largest = pd.Series(np.abs(weights.to_numpy()[present])).groupby(kcode[present]).max().reindex(range(n))
+    out = []
+    for i in range(n):
+        if signs[i]:
+            out.append(("percent", "the values carry a percent sign", True))
+        elif pd.isna(sums[i]):
+            out.append(("fraction", "no weights given", False))
+        else:
+            total, top = float(sums[i]), float(largest[i])
+            whose = "the weights sum"
+            if top > 1.0:
+                out.append(("percent", f"the largest weight, {top:g}, is above 1", True))
+            elif total > 1.5:
+                out.append(("percent", f"{whose} to {total:.4g}, too much for fractions", True))
+            elif total >= 0.5:
+                out.append(("fraction", f"{whose} to {total:.4g}, close to 1", True))
+            else:
+                out.append(
+                    (
+                        "fraction",
+                        f"every weight is at most 1 and {whose} to {total:.4g}: could be either; assumed fractions",
+                        False,
+                    )
+                )
+    return out
+
+
+def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int, str]]:
+    """The asset-class columns as :func:`~._columns.asset_classes` reads them, and the warning of
+    each file whose classes came from names."""
+    out: dict[str, pd.Series] = {}
+    if "asset_class" in raw:
+        out["asset_class_raw"] = col.clean_text(raw["asset_class"])
+        classes = col.normalise_asset_class(out["asset_class_raw"])
+    else:
+        classes = pd.Series(pd.NA, index=kept, dtype="string")
+    notes: dict[int, str] = {}
+    if names is not None:
+        from_name = col.asset_class_from_name(names)
+        guessed = classes.isna() & from_name.notna()
+        if guessed.any():
+            classes = classes.fillna(from_name.where(guessed))
+            which = pd.Series(kcode, index=kept)[guessed]
+            for i, rows in which.groupby(which).groups.items():
+                shown = ", ".join(repr(v) for v in names[rows].head(2))
+                notes[int(i)] = f"asset class taken from the security name for {len(rows)} row(s) (such as {shown})"
+    out["asset_class"] = classes
+    return out, notes
+
+
+def _places(raw, kcode, n) -> tuple[dict[str, pd.Series], np.ndarray]:
+    if "country" not in raw:
+        return {}, np.zeros(n, bool)
+    text = col.clean_text(raw["country"])
+    codes, unknown = country_codes(text)
+    if not unknown:
+        return {"country_raw": text, "country": codes}, np.zeros(n, bool)
+    missing = text.isin(unknown).to_numpy(dtype=bool)
+    files = pd.Series(missing).groupby(kcode).any().reindex(range(n), fill_value=False).to_numpy()
+    return {"country_raw": text, "country": codes}, files
+
+
+def _finish(
+    f: _File,
+    choice: ColumnChoice,
+    fmt: NumberFormat,
+    language: str | None,
+    scale,
+    as_of_found,
+    out: pd.DataFrame,
+    skipped_part: pd.DataFrame,
+    class_note: str | None,
+    sums_all,
+    i: int,
+    header: int,
+    end: int,
+    rows_read: int,
+) -> tuple[pd.DataFrame, FileReport]:
+    """The holdings and report of one file of a stack, as :func:`~._build.read_holdings` makes them."""
+    source = f.source
+    rows = source.grids[0].rows
+    warnings: list[str] = []
+    if scale is not None and not scale[2]:
+        warnings.append(f"weights: {scale[1]}")
+    if class_note:
+        warnings.append(class_note)
+    mapped, names, roles = choice.columns, choice.names, choice.roles
+    positions = {c: p for p, c in mapped.items()}
+    frame = out.drop(columns=["_line"]).reset_index(drop=True)
+    as_of = as_of_source = None
+    if as_of_found is not None:
+        as_of, line, said = as_of_found
+        where = frame.columns.get_loc("holding_id") if "holding_id" in frame.columns else len(frame.columns)
+        frame.insert(where, "as_of", pd.Series(as_of, index=frame.index))
+        as_of_source = f"preamble row {line}: {said!r}"
+    value_currency = (
+        roles[positions["market_value"]].currency
+        if "market_value" in positions and positions["market_value"] in roles
+        else None
+    )
+    if value_currency:
+        frame["market_value_currency"] = value_currency
+    frame["portfolio_id"] = pd.Series(f.portfolio_id, index=frame.index, dtype="string")
+    frame["source_file"] = source.name
+    frame["source_row"] = out["_line"].to_numpy().astype("int64")
+    if as_of_found is not None:
+        frame["as_of"], _ = storable(frame["as_of"])
+    sums: dict[str, float] = {}
+    if sums_all is not None:
+        sums = {str(k): float(v) for k, v in sums_all.loc[i].items()}
+    for pid, total in sums.items():
+        if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
+            whose = f"portfolio {pid!r}: " if len(sums) > 1 else ""
+            warnings.append(f"{whose}the weights sum to {total:.2%}, not 100 %; left as given (not rescaled)")
+    if "weight" not in frame.columns:
+        warnings.append("no weight column: weights are missing")
+    skipped = skipped_part.reset_index(drop=True)
+    skipped.insert(0, "source_file", source.name)
+    skipped = skipped[SKIPPED_COLUMNS]
+    report = FileReport(
+        path=source.name,
+        portfolio_id=f.portfolio_id,
+        format=source.format,
+        sha256=source.sha256,
+        sheet=None,
+        sheets=(),
+        header_row=int(rows.iloc[header]),
+        table_end_row=int(rows.iloc[end]),
+        column_mapping={names[p]: c for p, c in mapped.items()},
+        unmapped_columns=choice.unmapped,
+        as_of=as_of,
+        as_of_source=as_of_source,
+        locale=f"{LANGUAGE_NAMES.get(language or 'en')} column names, {fmt.description}",
+        locale_reason=fmt.reason,
+        weight_scale=scale[0] if scale else None,
+        weight_scale_reason=scale[1] if scale else "no weight column",
+        rows_read=rows_read,
+        holdings=len(frame),
+        skipped=skipped,
+        weight_sum=float(frame["weight"].sum()) if "weight" in frame.columns else None,
+        weight_sums=sums,
+        duplicates=pd.DataFrame(),
+        warnings=tuple(warnings),
+        details=dict(source.notes) | _rule_details(names, roles, value_currency),
+        notes=choice.notes,
+    )
+    return frame, report
