@@ -57,6 +57,8 @@ BATCH_FILES = 100
 """How many files are stacked at a time (bounds the memory the stacked cells take)."""
 
 Result = list[tuple[pd.DataFrame, FileReport]]
+_SCALAR_TEXT = pd.DataFrame(index=[0]).assign(text="a")["text"].dtype
+"""The dtype a column of text set from one value gets (read_holdings sets the file's name so)."""
 
 
 @dataclasses.dataclass
@@ -143,12 +145,22 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
     choices: dict[int, ColumnChoice] = {}
     cache: dict[tuple, ColumnChoice] = {}
     starts = _starts(sizes)
+    below = local > np.array([-1 if h is None else h for h in headers], dtype=np.int64)[code]
+    shapes: dict[int, list] = {}  # grid column -> what from_content says of it in each file
+
+    def shape(i: int, position: int) -> tuple[str, str] | None:
+        if position not in shapes:
+            shapes[position] = _content_shapes(text[position], below, code, len(files))
+        return shapes[position][i]
+
     for i, header in enumerate(headers):
         if header is None:
             continue
         row = text.iloc[starts[i] + header].tolist()
         names = [None if pd.isna(v) else str(v) for v in row]
-        choice = _columns_of(names, column_map, text, starts[i] + header + 1, starts[i] + sizes[i], cache)
+        choice = _columns_of(
+            names, column_map, text, starts[i] + header + 1, starts[i] + sizes[i], cache, lambda p, i=i: shape(i, p)
+        )
         choices[i] = choice
         mapped = tuple(choice.columns.items())
         key = (mapped, tuple(choice.names[p] for p, _ in mapped))
@@ -198,7 +210,13 @@ def _headers(
 
 
 def _columns_of(
-    names: list[str | None], column_map: dict | None, text: pd.DataFrame, start: int, stop: int, cache: dict
+    names: list[str | None],
+    column_map: dict | None,
+    text: pd.DataFrame,
+    start: int,
+    stop: int,
+    cache: dict,
+    shape_of,
 ) -> ColumnChoice:
     """:func:`~._table.choose_columns` of one file; remembered per header when no column's role
     depends on the file's content beyond the identifier shapes of unknown columns."""
@@ -221,7 +239,7 @@ def _columns_of(
     if not content_free:
         has_data = body.notna().any(axis=0)
         return choose_columns(names, column_map, has_data, body.reset_index(drop=True))
-    shapes = tuple(_content_shape(body[p]) for p in unknown)
+    shapes = tuple(shape_of(p) for p in unknown)
     key = (tuple(names), shapes)
     if key not in cache:
         has_data = body.notna().any(axis=0)
@@ -229,19 +247,29 @@ def _columns_of(
     return cache[key]
 
 
-def _content_shape(values: pd.Series) -> tuple[str, str] | None:
-    """What :func:`~._roles.from_content` says of a column (the part of it a choice depends on)."""
-    present = values.dropna()
-    if len(present) < 3:
-        return None
-    present = present[present.str.len() > 0].str.upper().str.strip()
-    if len(present) < 3:
-        return None
-    for canonical in ("isin", "lei"):
-        share = float(present.str.match(SHAPES[canonical]).mean())
-        if share >= 0.9:
-            return canonical, f"{share:.0%}"
-    return None
+def _content_shapes(values: pd.Series, below: np.ndarray, code: np.ndarray, n: int) -> list:
+    """What :func:`~._roles.from_content` says of one grid column in each file's body (the part
+    of it a column choice depends on), for every file at once."""
+    present = values.notna().to_numpy(dtype=bool) & below
+    text = values[present]
+    text = text[(text.str.len() > 0).to_numpy(dtype=bool)].str.upper().str.strip()
+    files = code[text.index.to_numpy()]
+    counts = np.bincount(files, minlength=n)
+    hits = {
+        canonical: np.bincount(files[text.str.match(SHAPES[canonical]).to_numpy(dtype=bool)], minlength=n)
+        for canonical in ("isin", "lei")
+    }
+    out: list = []
+    for i in range(n):
+        found = None
+        if counts[i] >= 3:
+            for canonical in ("isin", "lei"):
+                share = float(hits[canonical][i] / counts[i])
+                if share >= 0.9:
+                    found = (canonical, f"{share:.0%}")
+                    break
+        out.append(found)
+    return out
 
 
 @dataclasses.dataclass
@@ -267,39 +295,46 @@ def _formats(stack: _Stack, body: np.ndarray, numeric: dict[str, int], language:
     n = len(stack.files)
     if not numeric:
         return [_no_votes(language)] * n
-    parts = []
-    for order, p in enumerate(numeric.values()):
-        values = stack.cells[body, p]
-        parts.append(pd.DataFrame({"file": stack.code[body], "order": order, "value": values}))
-    long = pd.concat(parts, ignore_index=True)
-    long = long.iloc[np.lexsort((long["order"].to_numpy(), long["file"].to_numpy()))]
-    values = long["value"].dropna()
-    if pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty"):
+    inside = int(body.sum())
+    files = np.concatenate([stack.code[body]] * len(numeric))
+    orders = np.repeat(np.arange(len(numeric)), inside)
+    cells = np.concatenate([stack.cells[body, p] for p in numeric.values()])
+    order = np.lexsort((orders, files))  # a file's numbers column by column, as infer_format takes them
+    files, cells = files[order], cells[order]
+    codes, distinct = pd.factorize(cells, use_na_sentinel=True)
+    if pd.api.types.infer_dtype(distinct, skipna=True) not in ("string", "empty"):
         return [None] * n
-    text = _clean_text(values.astype(object))
+    text = _clean_text(pd.Series(distinct, dtype=object))
     text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace("%", "", regex=False)
     text = text.str.rstrip("-")
-    tokens = pd.DataFrame({"file": long.loc[values.index, "file"].to_numpy(), "token": text.to_numpy()})
-    tokens = tokens.dropna().drop_duplicates()
-    tokens = tokens[tokens["token"].str.match(_SEPARATED).to_numpy(dtype=bool)]
-    distinct = pd.unique(tokens["token"])
-    vote = dict(zip(distinct, map(_separator_votes, distinct), strict=True))
-    tokens = tokens.assign(vote=tokens["token"].map(vote)).dropna(subset=["vote"])
+    token_of, tokens = pd.factorize(text.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    shaped = pd.Series(tokens, dtype="string").str.match(_SEPARATED).fillna(False).to_numpy(dtype=bool)
+    kinds = np.array(
+        [{".": 1, ",": 2}.get(_separator_votes(t), 0) if ok else 0 for t, ok in zip(tokens, shaped, strict=True)],
+        dtype=np.int8,
+    )
+    token = np.where(codes >= 0, np.append(token_of, -1)[codes], -1)
+    voting = np.flatnonzero((token >= 0) & (np.append(kinds, 0)[token] > 0))
+    pairs = files[voting].astype(np.int64) * (len(tokens) + 1) + token[voting]
+    _, first = np.unique(pairs, return_index=True)
+    chosen = voting[np.sort(first)]  # each file's distinct voting tokens, in order of appearance
+    f_sel, t_sel = files[chosen], token[chosen]
+    v_sel = kinds[t_sel]
+    dots = np.bincount(f_sel[v_sel == 1], minlength=n)
+    commas = np.bincount(f_sel[v_sel == 2], minlength=n)
+    starts = np.searchsorted(f_sel, np.arange(n))
     out: list = []
-    grouped = dict(list(tokens.groupby("file", sort=True)))
     for i in range(n):
-        mine = grouped.get(i)
-        if mine is None or mine.empty:
-            out.append(_no_votes(language))
-            continue
-        kinds = mine["vote"].unique()
-        if len(kinds) > 1:
+        if dots[i] and commas[i]:
             out.append(None)  # conflicting numbers: warned about by the per-file path
             continue
-        decimal = str(kinds[0])
-        examples = mine["token"].head(2).tolist()
+        if not dots[i] and not commas[i]:
+            out.append(_no_votes(language))
+            continue
+        decimal = "." if dots[i] else ","
+        examples = [tokens[t_sel[k]] for k in range(starts[i], min(starts[i] + 2, len(f_sel))) if f_sel[k] == i]
         name = "point" if decimal == "." else "comma"
-        why = f"decimal {name}: numbers such as {', '.join(repr(e) for e in examples)}"
+        why = f"decimal {name}: numbers such as {', '.join(repr(str(e)) for e in examples)}"
         out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
     return out
 
@@ -469,50 +504,70 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
             checked[date] = fine
         ok[i] &= checked[date]
 
-    out["_file"] = kcode
-    out["_line"] = lines[keep]
+    # the columns each file's holdings end with, as read_holdings adds them
+    if found:
+        stamps = np.array([found[i][0] if i in found else pd.NaT for i in range(n)], dtype=object)
+        where = out.columns.get_loc("holding_id") if "holding_id" in out.columns else len(out.columns)
+        out.insert(where, "as_of", pd.Series(stamps[kcode], index=kept, dtype=object))
+    currencies = [_value_currency(choice) for choice in stack.choices]
+    if any(currencies):
+        out["market_value_currency"] = pd.array(np.array(currencies, dtype=object)[kcode], dtype=_SCALAR_TEXT)
+    out["portfolio_id"] = portfolio
+    paths = np.array([f.source.name for f in stack.files], dtype=object)
+    out["source_file"] = pd.array(paths[kcode], dtype=_SCALAR_TEXT)
+    out["source_row"] = lines[keep].astype("int64")
+    if found:
+        out["as_of"], _ = storable(out["as_of"])
     skipped_all = pd.DataFrame(
         {
-            "_file": code[~keep],
+            "source_file": pd.array(paths[code[~keep]], dtype=_SCALAR_TEXT),
             "source_row": lines[~keep].astype("int64"),
             "reason": reason[~keep].reset_index(drop=True),
             "text": joined[~keep].str.slice(0, 200).reset_index(drop=True),
-        }
+        },
+        columns=SKIPPED_COLUMNS,
     )
-    sums_all = values["weight"].groupby([kcode, portfolio.to_numpy()], sort=False).sum() if "weight" in values else None
-    by_file_out = _split(out, "_file", n)
-    by_file_skipped = _split(skipped_all, "_file", n)
+    sums: list[dict[str, float]] = [{} for _ in range(n)]
+    if "weight" in values:
+        for (i, pid), total in values["weight"].groupby([kcode, portfolio.to_numpy()], sort=False).sum().items():
+            sums[i][str(pid)] = float(total)
+    out_bounds = np.searchsorted(kcode, np.arange(n + 1))
+    skipped_bounds = np.searchsorted(code[~keep], np.arange(n + 1))
 
     results: dict[int, Result] = {}
     for i, f in enumerate(stack.files):
         if not ok[i]:
             continue
-        results[f.place] = [
-            _finish(
-                f,
-                stack.choices[i],
-                formats[i],
-                language,
-                scales[i],
-                found.get(i),
-                by_file_out[i],
-                by_file_skipped[i],
-                classes[1].get(i),
-                sums_all,
-                i,
-                int(stack.header[i]),
-                int(end[i]),
-                int((code == i).sum()),
-            )
-        ]
+        frame = out.iloc[out_bounds[i] : out_bounds[i + 1]].reset_index(drop=True)
+        absent = [c for c, here in (("as_of", i in found), ("market_value_currency", currencies[i])) if not here]
+        if absent:
+            frame = frame.drop(columns=[c for c in absent if c in frame.columns])
+        skipped = skipped_all.iloc[skipped_bounds[i] : skipped_bounds[i + 1]].reset_index(drop=True)
+        report = _report(
+            f,
+            stack.choices[i],
+            formats[i],
+            language,
+            scales[i],
+            found.get(i),
+            frame,
+            skipped,
+            classes[1].get(i),
+            sums[i],
+            int(stack.header[i]),
+            int(end[i]),
+            int((code == i).sum()),
+        )
+        results[f.place] = [(frame, report)]
     return results
 
 
-def _split(frame: pd.DataFrame, key: str, n: int) -> list[pd.DataFrame]:
-    codes = frame[key].to_numpy()
-    bounds = np.searchsorted(codes, np.arange(n + 1))
-    body = frame.drop(columns=[key])
-    return [body.iloc[bounds[i] : bounds[i + 1]] for i in range(n)]
+def _value_currency(choice: ColumnChoice) -> str | None:
+    """The currency the market value column's header names, as read_holdings takes it."""
+    positions = {c: p for p, c in choice.columns.items()}
+    if "market_value" in positions and positions["market_value"] in choice.roles:
+        return choice.roles[positions["market_value"]].currency
+    return None
 
 
 def _texts(raw: dict[str, pd.Series]) -> dict[str, pd.Series]:
@@ -596,23 +651,22 @@ def _places(raw, kcode, n) -> tuple[dict[str, pd.Series], np.ndarray]:
     return {"country_raw": text, "country": codes}, files
 
 
-def _finish(
+def _report(
     f: _File,
     choice: ColumnChoice,
     fmt: NumberFormat,
     language: str | None,
     scale,
     as_of_found,
-    out: pd.DataFrame,
-    skipped_part: pd.DataFrame,
+    frame: pd.DataFrame,
+    skipped: pd.DataFrame,
     class_note: str | None,
-    sums_all,
-    i: int,
+    sums: dict[str, float],
     header: int,
     end: int,
     rows_read: int,
-) -> tuple[pd.DataFrame, FileReport]:
-    """The holdings and report of one file of a stack, as :func:`~._build.read_holdings` makes them."""
+) -> FileReport:
+    """The report on one file of a stack, as :func:`~._build.read_holdings` makes it."""
     source = f.source
     rows = source.grids[0].rows
     warnings: list[str] = []
@@ -621,39 +675,17 @@ def _finish(
     if class_note:
         warnings.append(class_note)
     mapped, names, roles = choice.columns, choice.names, choice.roles
-    positions = {c: p for p, c in mapped.items()}
-    frame = out.drop(columns=["_line"]).reset_index(drop=True)
     as_of = as_of_source = None
     if as_of_found is not None:
         as_of, line, said = as_of_found
-        where = frame.columns.get_loc("holding_id") if "holding_id" in frame.columns else len(frame.columns)
-        frame.insert(where, "as_of", pd.Series(as_of, index=frame.index))
         as_of_source = f"preamble row {line}: {said!r}"
-    value_currency = (
-        roles[positions["market_value"]].currency
-        if "market_value" in positions and positions["market_value"] in roles
-        else None
-    )
-    if value_currency:
-        frame["market_value_currency"] = value_currency
-    frame["portfolio_id"] = pd.Series(f.portfolio_id, index=frame.index, dtype="string")
-    frame["source_file"] = source.name
-    frame["source_row"] = out["_line"].to_numpy().astype("int64")
-    if as_of_found is not None:
-        frame["as_of"], _ = storable(frame["as_of"])
-    sums: dict[str, float] = {}
-    if sums_all is not None:
-        sums = {str(k): float(v) for k, v in sums_all.loc[i].items()}
     for pid, total in sums.items():
         if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
             whose = f"portfolio {pid!r}: " if len(sums) > 1 else ""
             warnings.append(f"{whose}the weights sum to {total:.2%}, not 100 %; left as given (not rescaled)")
     if "weight" not in frame.columns:
         warnings.append("no weight column: weights are missing")
-    skipped = skipped_part.reset_index(drop=True)
-    skipped.insert(0, "source_file", source.name)
-    skipped = skipped[SKIPPED_COLUMNS]
-    report = FileReport(
+    return FileReport(
         path=source.name,
         portfolio_id=f.portfolio_id,
         format=source.format,
@@ -677,7 +709,6 @@ def _finish(
         weight_sums=sums,
         duplicates=pd.DataFrame(),
         warnings=tuple(warnings),
-        details=dict(source.notes) | _rule_details(names, roles, value_currency),
+        details=dict(source.notes) | _rule_details(names, roles, _value_currency(choice)),
         notes=choice.notes,
     )
-    return frame, report
