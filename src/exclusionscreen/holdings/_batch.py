@@ -33,7 +33,7 @@ from ._dispatch import _head, read_input
 from ._ids import SHAPES, identifier_text
 from ._limits import ReadLimits
 from ._nport import is_nport
-from ._numbers import _SEPARATED, NumberFormat, _clean_text, _separator_votes, parse_numbers
+from ._numbers import _SEPARATED, NumberFormat, _clean_text, parse_numbers
 from ._report import SKIPPED_COLUMNS, FileReport
 from ._roles import role_from_words
 from ._sources import Source, read_source
@@ -59,6 +59,47 @@ BATCH_FILES = 100
 Result = list[tuple[pd.DataFrame, FileReport]]
 _SCALAR_TEXT = pd.DataFrame(index=[0]).assign(text="a")["text"].dtype
 """The dtype a column of text set from one value gets (read_holdings sets the file's name so)."""
+
+
+class _Text:
+    """The cells of stacked files as :func:`~._table.cell_text` gives them, worked out only for
+    the columns and rows asked for (a holdings row needs the text of its identifying columns
+    only; the rest of its cells are read by the column readers)."""
+
+    def __init__(self, cells: np.ndarray):
+        self.cells = cells
+        self.width = cells.shape[1]
+        self._columns: dict[int, pd.Series] = {}
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def column(self, position: int) -> pd.Series:
+        if position not in self._columns:
+            frame = pd.DataFrame(self.cells[:, [position]], columns=[position])
+            self._columns[position] = cell_text(frame)[position]
+        return self._columns[position]
+
+    def rows(self, which: np.ndarray) -> pd.DataFrame:
+        """Every column of the rows `which` (positions or a mask), indexed by position."""
+        where = np.flatnonzero(which) if which.dtype == bool else which
+        return cell_text(pd.DataFrame(self.cells[where], index=where, columns=range(self.width)))
+
+    def first(self) -> pd.Series:
+        """Each row's first non-empty cell (missing for a blank row)."""
+        out = pd.Series(pd.NA, index=range(len(self.cells)), dtype="string")
+        missing = np.arange(len(self.cells))
+        for position in range(self.width):
+            if not len(missing):
+                break
+            if position in self._columns:
+                values = self._columns[position].iloc[missing]
+            else:
+                values = cell_text(pd.DataFrame(self.cells[missing][:, [position]], index=missing, columns=[position]))
+                values = values[position]
+            out.iloc[missing] = values.to_numpy()
+            missing = missing[values.isna().to_numpy(dtype=bool)]
+        return out
 
 
 @dataclasses.dataclass
@@ -135,11 +176,11 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
     grids = [f.source.grids[0] for f in files]
     sizes = np.array([len(g.cells) for g in grids], dtype=np.int64)
     cells = np.concatenate([g.cells.to_numpy(dtype=object) for g in grids])
-    width = cells.shape[1]
-    text = cell_text(pd.DataFrame(cells, columns=range(width)))
+    text = _Text(cells)
     code = np.repeat(np.arange(len(files)), sizes)
     local = np.arange(len(code)) - np.repeat(_starts(sizes), sizes)
-    headers = _headers(text, code, local, sizes, column_map)
+    top = text.rows(local < HEADER_SEARCH_ROWS[0])
+    headers = _headers(top, code, local, sizes, column_map)
 
     layouts: dict[tuple, list[int]] = {}
     choices: dict[int, ColumnChoice] = {}
@@ -150,13 +191,13 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
 
     def shape(i: int, position: int) -> tuple[str, str] | None:
         if position not in shapes:
-            shapes[position] = _content_shapes(text[position], below, code, len(files))
+            shapes[position] = _content_shapes(text.column(position), below, code, len(files))
         return shapes[position][i]
 
     for i, header in enumerate(headers):
         if header is None:
             continue
-        row = text.iloc[starts[i] + header].tolist()
+        row = top.loc[starts[i] + header].tolist()
         names = [None if pd.isna(v) else str(v) for v in row]
         choice = _columns_of(
             names, column_map, text, starts[i] + header + 1, starts[i] + sizes[i], cache, lambda p, i=i: shape(i, p)
@@ -172,7 +213,7 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
         part = _Stack(
             files=[files[i] for i in members],
             cells=cells[rows],
-            text=text[rows].reset_index(drop=True),
+            text=_Text(cells[rows]),
             code=np.searchsorted(members, code[rows]),
             local=local[rows],
             header=np.array([headers[i] for i in members], dtype=np.int64),
@@ -187,9 +228,8 @@ def _headers(
 ) -> list[int | None]:
     """Each file's header row (position in the file), as :func:`~._table.find_header` finds it in
     its first rows; None where it finds none there (that file is read on its own)."""
-    depth = HEADER_SEARCH_ROWS[0]
-    top = text[local < depth]
-    top_code = code[local < depth]
+    top = text
+    top_code = code[local < HEADER_SEARCH_ROWS[0]]
     filled = top.notna().sum(axis=1)
     hits = _hits(top, column_map)
     named = hits[hits["canonical"].notna()]
@@ -212,7 +252,7 @@ def _headers(
 def _columns_of(
     names: list[str | None],
     column_map: dict | None,
-    text: pd.DataFrame,
+    text: _Text,
     start: int,
     stop: int,
     cache: dict,
@@ -235,16 +275,15 @@ def _columns_of(
             content_free = False
             break
         unknown.append(position)
-    body = text.iloc[start:stop]
-    if not content_free:
-        has_data = body.notna().any(axis=0)
-        return choose_columns(names, column_map, has_data, body.reset_index(drop=True))
-    shapes = tuple(shape_of(p) for p in unknown)
-    key = (tuple(names), shapes)
-    if key not in cache:
-        has_data = body.notna().any(axis=0)
-        cache[key] = choose_columns(names, column_map, has_data, body.reset_index(drop=True))
-    return cache[key]
+    if content_free:
+        key = (tuple(names), tuple(shape_of(p) for p in unknown))
+        if key in cache:
+            return cache[key]
+    body = text.rows(np.arange(start, stop)).reset_index(drop=True)
+    choice = choose_columns(names, column_map, body.notna().any(axis=0), body)
+    if content_free:
+        cache[key] = choice
+    return choice
 
 
 def _content_shapes(values: pd.Series, below: np.ndarray, code: np.ndarray, n: int) -> list:
@@ -278,7 +317,7 @@ class _Stack:
 
     files: list[_File]
     cells: np.ndarray
-    text: pd.DataFrame
+    text: _Text
     code: np.ndarray
     local: np.ndarray
     header: np.ndarray
@@ -309,10 +348,7 @@ def _formats(stack: _Stack, body: np.ndarray, numeric: dict[str, int], language:
     text = text.str.rstrip("-")
     token_of, tokens = pd.factorize(text.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
     shaped = pd.Series(tokens, dtype="string").str.match(_SEPARATED).fillna(False).to_numpy(dtype=bool)
-    kinds = np.array(
-        [{".": 1, ",": 2}.get(_separator_votes(t), 0) if ok else 0 for t, ok in zip(tokens, shaped, strict=True)],
-        dtype=np.int8,
-    )
+    kinds = np.where(shaped, separator_votes(pd.Series(tokens, dtype="string")), 0).astype(np.int8)
     token = np.where(codes >= 0, np.append(token_of, -1)[codes], -1)
     voting = np.flatnonzero((token >= 0) & (np.append(kinds, 0)[token] > 0))
     pairs = files[voting].astype(np.int64) * (len(tokens) + 1) + token[voting]
@@ -337,6 +373,28 @@ def _formats(stack: _Stack, body: np.ndarray, numeric: dict[str, int], language:
         why = f"decimal {name}: numbers such as {', '.join(repr(str(e)) for e in examples)}"
         out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
     return out
+
+
+def separator_votes(tokens: pd.Series) -> np.ndarray:
+    """:func:`~._numbers._separator_votes` of every token in whole-column steps: 1 where a token
+    shows the decimal point, 2 the decimal comma, 0 where it shows neither."""
+    if tokens.empty:
+        return np.zeros(0, np.int8)
+    text = tokens.str.lstrip("+-")
+    dots = text.str.count(r"\.").to_numpy(dtype=np.int64)
+    commas = text.str.count(",").to_numpy(dtype=np.int64)
+    last_dot = text.str.rfind(".").to_numpy(dtype=np.int64)
+    last_comma = text.str.rfind(",").to_numpy(dtype=np.int64)
+    size = text.str.len().to_numpy(dtype=np.int64)
+    leading_zero = (text.str.slice(0, 1) == "0").to_numpy(dtype=bool)
+    at = np.maximum(last_dot, last_comma)  # the one separator of a token with one
+    settles = (size - at - 1 != 3) | (at == 0) | ((at == 1) & leading_zero) | (at > 3)
+    single = np.where(dots > 0, 1, 2)
+    out = np.where(settles, single, 0)
+    out = np.where(dots + commas > 1, 3 - single, out)  # the same separator twice groups thousands
+    out = np.where((dots > 0) & (commas > 0), np.where(last_dot > last_comma, 1, 2), out)
+    out = np.where(dots + commas == 0, 0, out)
+    return out.astype(np.int8)
 
 
 def _no_votes(language: str | None) -> NumberFormat:
@@ -377,20 +435,19 @@ def _parse(stack: _Stack, body: np.ndarray, numeric: dict[str, int], formats: li
 
 
 def _classify(
-    text: pd.DataFrame, code: np.ndarray, local: np.ndarray, header: np.ndarray, columns: dict, has_number: pd.Series
+    cells: _Text, code: np.ndarray, local: np.ndarray, header: np.ndarray, columns: dict, has_number: pd.Series
 ) -> tuple[pd.Series, np.ndarray]:
     """:func:`~._table.classify_rows` of every file at once; the last holding of each file (-1
     for none)."""
-    start = pd.Series(header[code], index=text.index)
-    blank = text.isna().all(axis=1)
     identity = [p for p, c in columns.items() if c in IDENTITY_COLUMNS]
+    text = pd.DataFrame({p: cells.column(p) for p in identity}, index=range(len(cells)))
+    start = pd.Series(header[code], index=text.index)
+    first_text = cells.first()
+    blank = first_text.isna()
     plausible = pd.DataFrame({p: _plausible(text[p], columns[p]) for p in identity}, index=text.index)
     n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
     code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]
     has_code = plausible[code_columns].any(axis=1) if code_columns else n_identity * 0 > 0
-    first_text = pd.Series(pd.NA, index=text.index, dtype="string")
-    for column in text.columns:
-        first_text = first_text.fillna(text[column])
     total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank
     position = pd.Series(local, index=text.index)
     files = pd.Series(code, index=text.index)
@@ -407,7 +464,9 @@ def _classify(
     legal = pd.Series(False, index=text.index)
     others = body & ~holding & ~blank
     if others.any():
-        legal[others] = row_text(text[others]).str.contains(_LEGAL).fillna(False).astype(bool)
+        legal[others] = (
+            row_text(cells.rows(others.to_numpy(dtype=bool))).str.contains(_LEGAL).fillna(False).astype(bool)
+        )
     reason = pd.Series(pd.NA, index=text.index, dtype="string")
     reason[~body] = "preamble"
     reason[position == start] = "header"
@@ -442,7 +501,8 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     has_number = np.zeros(len(code), bool)
     for values, _, _ in parsed.values():
         has_number |= ~np.isnan(values)
-    reason, end = _classify(text, code, local, stack.header, mapped, pd.Series(has_number & body, index=text.index))
+    index = pd.RangeIndex(len(code))
+    reason, end = _classify(text, code, local, stack.header, mapped, pd.Series(has_number & body, index=index))
     keep = reason.isna().to_numpy()
     ok = np.array([f is not None for f in formats]) & (end >= 0)
 
@@ -451,7 +511,7 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     kcode = code[keep]
     lines = np.concatenate([f.source.grids[0].rows.to_numpy() for f in stack.files])
     defaults = np.array([f.portfolio_id for f in stack.files], dtype=object)
-    raw = {c: pd.Series(stack.cells[keep, p], index=kept) for c, p in positions.items()}
+    raw = {c: pd.Series(stack.cells[keep, p], index=kept, dtype=object) for c, p in positions.items()}
     texts = _texts(raw)
     if "portfolio_id" in raw and any(f.own for f in stack.files):
         return {}  # portfolios named in the file: weight sums per portfolio made per file
@@ -483,8 +543,8 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         out["holding_id"] = col.clean_text(raw["holding_id"])
 
     # the preamble's as-of date of each file
-    joined = pd.Series(pd.NA, index=text.index, dtype="string")
-    joined[~keep] = row_text(text[~keep])
+    joined = pd.Series(pd.NA, index=index, dtype="string")
+    joined[~keep] = row_text(text.rows(~keep))
     preamble = ~body & (local < stack.header[code])
     stated = joined[preamble]
     said = stated[stated.str.contains(AS_OF_WORDS, na=False)]
