@@ -33,7 +33,7 @@ from ._dispatch import _head, read_input
 from ._ids import SHAPES, identifier_text
 from ._limits import ReadLimits
 from ._nport import is_nport
-from ._numbers import _SEPARATED, NumberFormat, _clean_text, parse_numbers
+from ._numbers import _SEPARATED, NumberFormat, _clean_text, _separator_votes, parse_numbers
 from ._report import SKIPPED_COLUMNS, FileReport
 from ._roles import role_from_words
 from ._sources import Source, read_source
@@ -348,7 +348,10 @@ def _formats(stack: _Stack, body: np.ndarray, numeric: dict[str, int], language:
     text = text.str.rstrip("-")
     token_of, tokens = pd.factorize(text.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
     shaped = pd.Series(tokens, dtype="string").str.match(_SEPARATED).fillna(False).to_numpy(dtype=bool)
-    kinds = np.where(shaped, separator_votes(pd.Series(tokens, dtype="string")), 0).astype(np.int8)
+    vote = {".": 1, ",": 2}
+    kinds = np.array(
+        [vote.get(_separator_votes(t), 0) if ok else 0 for t, ok in zip(tokens, shaped, strict=True)], dtype=np.int8
+    )
     token = np.where(codes >= 0, np.append(token_of, -1)[codes], -1)
     voting = np.flatnonzero((token >= 0) & (np.append(kinds, 0)[token] > 0))
     pairs = files[voting].astype(np.int64) * (len(tokens) + 1) + token[voting]
@@ -373,28 +376,6 @@ def _formats(stack: _Stack, body: np.ndarray, numeric: dict[str, int], language:
         why = f"decimal {name}: numbers such as {', '.join(repr(str(e)) for e in examples)}"
         out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
     return out
-
-
-def separator_votes(tokens: pd.Series) -> np.ndarray:
-    """:func:`~._numbers._separator_votes` of every token in whole-column steps: 1 where a token
-    shows the decimal point, 2 the decimal comma, 0 where it shows neither."""
-    if tokens.empty:
-        return np.zeros(0, np.int8)
-    text = tokens.str.lstrip("+-")
-    dots = text.str.count(r"\.").to_numpy(dtype=np.int64)
-    commas = text.str.count(",").to_numpy(dtype=np.int64)
-    last_dot = text.str.rfind(".").to_numpy(dtype=np.int64)
-    last_comma = text.str.rfind(",").to_numpy(dtype=np.int64)
-    size = text.str.len().to_numpy(dtype=np.int64)
-    leading_zero = (text.str.slice(0, 1) == "0").to_numpy(dtype=bool)
-    at = np.maximum(last_dot, last_comma)  # the one separator of a token with one
-    settles = (size - at - 1 != 3) | (at == 0) | ((at == 1) & leading_zero) | (at > 3)
-    single = np.where(dots > 0, 1, 2)
-    out = np.where(settles, single, 0)
-    out = np.where(dots + commas > 1, 3 - single, out)  # the same separator twice groups thousands
-    out = np.where((dots > 0) & (commas > 0), np.where(last_dot > last_comma, 1, 2), out)
-    out = np.where(dots + commas == 0, 0, out)
-    return out.astype(np.int8)
 
 
 def _no_votes(language: str | None) -> NumberFormat:
