@@ -61,6 +61,15 @@ _SCALAR_TEXT = pd.DataFrame(index=[0]).assign(text="a")["text"].dtype
 """The dtype a column of text set from one value gets (read_holdings sets the file's name so)."""
 
 
+def _per_distinct(values, work) -> pd.Series:
+    """``work(values)`` for an element-wise `work`, done once per distinct value (missing values
+    included) and given back to every value, indexed like `values`."""
+    index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(values))
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    answers = work(pd.Series(distinct, dtype=object))
+    return pd.Series(answers.array.take(codes), index=index, dtype=answers.dtype)
+
+
 class _Text:
     """The cells of stacked files as :func:`~._table.cell_text` gives them, worked out only for
     the columns and rows asked for (a holdings row needs the text of its identifying columns
@@ -76,8 +85,7 @@ class _Text:
 
     def column(self, position: int) -> pd.Series:
         if position not in self._columns:
-            frame = pd.DataFrame(self.cells[:, [position]], columns=[position])
-            self._columns[position] = cell_text(frame)[position]
+            self._columns[position] = _per_distinct(self.cells[:, position], lambda v: cell_text(v.to_frame())[0])
         return self._columns[position]
 
     def rows(self, which: np.ndarray) -> pd.DataFrame:
@@ -328,19 +336,16 @@ def _per_row(per_file: np.ndarray, code: np.ndarray) -> np.ndarray:
     return np.asarray(per_file)[code]
 
 
-def _formats(stack: _Stack, body: np.ndarray, numeric: dict[str, int], language: str | None) -> list:
+def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, width: int, language: str | None) -> list:
     """Each file's :class:`NumberFormat` as :func:`~._numbers.infer_format` decides it, or None
     where its numbers disagree (the file is read on its own)."""
     n = len(stack.files)
-    if not numeric:
+    if not width:
         return [_no_votes(language)] * n
-    inside = int(body.sum())
-    files = np.concatenate([stack.code[body]] * len(numeric))
-    orders = np.repeat(np.arange(len(numeric)), inside)
-    cells = np.concatenate([stack.cells[body, p] for p in numeric.values()])
+    files = np.tile(stack.code[inside], width)
+    orders = np.repeat(np.arange(width), len(inside))
     order = np.lexsort((orders, files))  # a file's numbers column by column, as infer_format takes them
-    files, cells = files[order], cells[order]
-    codes, distinct = pd.factorize(cells, use_na_sentinel=True)
+    files, codes = files[order], codes[order]
     if pd.api.types.infer_dtype(distinct, skipna=True) not in ("string", "empty"):
         return [None] * n
     text = _clean_text(pd.Series(distinct, dtype=object))
@@ -390,28 +395,29 @@ def _no_votes(language: str | None) -> NumberFormat:
     return NumberFormat(decimal, "," if decimal == "." else ".", why)
 
 
-def _parse(stack: _Stack, body: np.ndarray, numeric: dict[str, int], formats: list) -> dict[str, tuple]:
+def _parse(
+    stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, numeric: dict[str, int], formats: list
+) -> dict[str, tuple]:
     """(values, percent, unreadable) per numeric column, over every row (outside bodies: NaN,
     False, False), each distinct text parsed once per number format."""
     n_rows = len(stack.code)
     out = {c: (np.full(n_rows, np.nan), np.zeros(n_rows, bool), np.zeros(n_rows, bool)) for c in numeric}
     decimals = np.array([f.decimal if f is not None else "" for f in formats], dtype=object)
-    row_decimal = decimals[stack.code]
+    row_decimal = decimals[stack.code[inside]]
+    count = len(inside)
     for decimal in {f.decimal for f in formats if f is not None}:
         fmt = next(f for f in formats if f is not None and f.decimal == decimal)
-        rows = body & (row_decimal == decimal)
-        long = np.concatenate([stack.cells[rows, p] for p in numeric.values()])
-        codes, distinct = pd.factorize(long, use_na_sentinel=True)
+        mine = row_decimal == decimal
+        rows = inside[mine]
         parsed = parse_numbers(pd.Series(distinct, dtype=object), fmt)
         values = np.append(parsed.values.to_numpy(dtype="float64"), np.nan)[codes]
         percent = np.append(parsed.percent.to_numpy(dtype=bool), False)[codes]
         unreadable = np.append(parsed.unreadable.to_numpy(dtype=bool), False)[codes]
-        count = int(rows.sum())
         for k, canonical in enumerate(numeric):
             part = slice(k * count, (k + 1) * count)
-            out[canonical][0][rows] = values[part]
-            out[canonical][1][rows] = percent[part]
-            out[canonical][2][rows] = unreadable[part]
+            out[canonical][0][rows] = values[part][mine]
+            out[canonical][1][rows] = percent[part][mine]
+            out[canonical][2][rows] = unreadable[part][mine]
     return out
 
 
@@ -425,7 +431,10 @@ def _classify(
     start = pd.Series(header[code], index=text.index)
     first_text = cells.first()
     blank = first_text.isna()
-    plausible = pd.DataFrame({p: _plausible(text[p], columns[p]) for p in identity}, index=text.index)
+    plausible = pd.DataFrame(
+        {p: _per_distinct(text[p], lambda v, p=p: _plausible(v.astype("string"), columns[p])) for p in identity},
+        index=text.index,
+    )
     n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
     code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]
     has_code = plausible[code_columns].any(axis=1) if code_columns else n_identity * 0 > 0
@@ -477,8 +486,11 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     body = local > stack.header[code]
     language = header_language(header_key(names[p]) for p in mapped)
     numeric = {c: positions[c] for c in NUMERIC_COLUMNS if c in positions}
-    formats = _formats(stack, body, numeric, language)
-    parsed = _parse(stack, body, numeric, formats)
+    inside = np.flatnonzero(body)
+    long = np.concatenate([stack.cells[inside, p] for p in numeric.values()]) if numeric else np.empty(0, object)
+    codes, distinct = pd.factorize(long, use_na_sentinel=True)  # each distinct number text read once
+    formats = _formats(stack, inside, codes, distinct, len(numeric), language)
+    parsed = _parse(stack, inside, codes, distinct, numeric, formats)
     has_number = np.zeros(len(code), bool)
     for values, _, _ in parsed.values():
         has_number |= ~np.isnan(values)
@@ -521,7 +533,7 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         {**texts, **ids, **{c: v.astype("float64") for c, v in values.items()}, **classes[0], **places}, index=kept
     )
     if "holding_id" in raw:
-        out["holding_id"] = col.clean_text(raw["holding_id"])
+        out["holding_id"] = _per_distinct(raw["holding_id"], col.clean_text)
 
     # the preamble's as-of date of each file
     joined = pd.Series(pd.NA, index=index, dtype="string")
@@ -615,7 +627,7 @@ def _texts(raw: dict[str, pd.Series]) -> dict[str, pd.Series]:
     present = [c for c in ("security_name", "exchange", "sector", "ticker", "currency") if c in raw]
     out = {}
     for canonical in present:
-        column = col.clean_text(raw[canonical])
+        column = _per_distinct(raw[canonical], col.clean_text)
         out[canonical] = column.str.upper() if canonical in ("ticker", "currency") else column
     return out
 
@@ -662,7 +674,7 @@ def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int
     each file whose classes came from names."""
     out: dict[str, pd.Series] = {}
     if "asset_class" in raw:
-        out["asset_class_raw"] = col.clean_text(raw["asset_class"])
+        out["asset_class_raw"] = _per_distinct(raw["asset_class"], col.clean_text)
         classes = col.normalise_asset_class(out["asset_class_raw"])
     else:
         classes = pd.Series(pd.NA, index=kept, dtype="string")
@@ -683,7 +695,7 @@ def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int
 def _places(raw, kcode, n) -> tuple[dict[str, pd.Series], np.ndarray]:
     if "country" not in raw:
         return {}, np.zeros(n, bool)
-    text = col.clean_text(raw["country"])
+    text = _per_distinct(raw["country"], col.clean_text)
     codes, unknown = country_codes(text)
     if not unknown:
         return {"country_raw": text, "country": codes}, np.zeros(n, bool)
