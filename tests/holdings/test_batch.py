@@ -17,6 +17,7 @@ import pytest
 
 from exclusionscreen.errors import ColumnMappingError
 from exclusionscreen.holdings import _batch, _load, load_holdings
+from exclusionscreen.holdings._numbers import _separator_votes
 
 from .conftest import FIXTURES, SHARED_HOLDINGS, needs_shared
 
@@ -142,3 +143,15 @@ def test_portfolio_ids_and_column_map_alike_both_ways(monkeypatch, tmp_path):
     files = sorted(tmp_path.iterdir())
     _assert_same(*_both(monkeypatch, files, portfolio_id="ONE"))
     _assert_same(*_both(monkeypatch, files, column_map={"FX Rate": None, "Shares": "quantity"}))
+
+
+def test_separator_votes_by_shape_equal_the_vote_of_each_token():
+    tokens = [
+        "1,234", "1.234", "1,234.5", "1.234,5", "1,234,567", "1.234.567", "0,123", "0.123", ",123", ".123",
+        "12,34", "12.3456", "1234,567", "123,456", "-1,5", "+0,500", "-0.500", "7", "1,", "1.", "00,123",
+        "1234", "1.2.3,4", "1,2,3.4", "-", "+1,000,000.00", "5,00", "10.000", "abc", "0,5", "9,5",
+    ]  # fmt: skip
+    expected = [
+        {".": 1, ",": 2, None: 0}[_separator_votes(t)] if t[-1].isdigit() or t[-1] in ",." else 0 for t in tokens
+    ]
+    assert _batch._votes(pd.Series(tokens, dtype="string")).tolist() == expected

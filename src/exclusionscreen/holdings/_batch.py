@@ -352,11 +352,7 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, wid
     text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace("%", "", regex=False)
     text = text.str.rstrip("-")
     token_of, tokens = pd.factorize(text.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
-    shaped = pd.Series(tokens, dtype="string").str.match(_SEPARATED).fillna(False).to_numpy(dtype=bool)
-    vote = {".": 1, ",": 2}
-    kinds = np.array(
-        [vote.get(_separator_votes(t), 0) if ok else 0 for t, ok in zip(tokens, shaped, strict=True)], dtype=np.int8
-    )
+    kinds = _votes(pd.Series(tokens, dtype="string"))
     token = np.where(codes >= 0, np.append(token_of, -1)[codes], -1)
     voting = np.flatnonzero((token >= 0) & (np.append(kinds, 0)[token] > 0))
     pairs = files[voting].astype(np.int64) * (len(tokens) + 1) + token[voting]
@@ -381,6 +377,25 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, wid
         why = f"decimal {name}: numbers such as {', '.join(repr(str(e)) for e in examples)}"
         out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
     return out
+
+
+def _votes(tokens: pd.Series) -> np.ndarray:
+    """Per token: 1 where it shows a decimal point, 2 a decimal comma, 0 neither or no number.
+
+    A number token's vote (:func:`~._numbers._separator_votes`) depends only on where its
+    separators sit and whether it starts with "0": it is asked once per such shape.
+    """
+    if tokens.empty:
+        return np.zeros(0, np.int8)
+    shaped = tokens.str.match(_SEPARATED).fillna(False).to_numpy(dtype=bool)
+    zero = tokens.str.lstrip("+-").str.startswith("0").fillna(False).to_numpy(dtype=bool)
+    shape = tokens.str.replace("[0-9]", "9", regex=True).to_numpy(dtype=object, na_value="")
+    codes, distinct = pd.factorize(np.where(zero, "0", "") + shape.astype(str))
+    first = np.full(len(distinct), -1, np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a token of each shape
+    vote = {".": 1, ",": 2}
+    answers = np.array([vote.get(_separator_votes(tokens.iloc[i]), 0) for i in first], dtype=np.int8)
+    return np.where(shaped, answers[codes], 0).astype(np.int8)
 
 
 def _no_votes(language: str | None) -> NumberFormat:
@@ -592,9 +607,13 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         if not ok[i]:
             continue
         frame = out.iloc[out_bounds[i] : out_bounds[i + 1]].reset_index(drop=True)
-        absent = [c for c, here in (("as_of", i in found), ("market_value_currency", currencies[i])) if not here]
+        absent = [
+            c
+            for c, here in (("as_of", i in found), ("market_value_currency", currencies[i]))
+            if not here and c in frame.columns
+        ]
         if absent:
-            frame = frame.drop(columns=[c for c in absent if c in frame.columns])
+            frame = frame.drop(columns=absent)
         skipped = skipped_all.iloc[skipped_bounds[i] : skipped_bounds[i + 1]].reset_index(drop=True)
         report = _report(
             f,
