@@ -519,7 +519,8 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     kcode = code[keep]
     lines = np.concatenate([f.source.grids[0].rows.to_numpy() for f in stack.files])
     defaults = np.array([f.portfolio_id for f in stack.files], dtype=object)
-    raw = {c: pd.Series(stack.cells[keep, p], index=kept, dtype=object) for c, p in positions.items()}
+    held = stack.cells[keep]
+    raw = {c: pd.Series(held[:, p], index=kept, dtype=object) for c, p in positions.items()}
     texts = _texts(raw)
     if "portfolio_id" in raw and any(f.own for f in stack.files):
         return {}  # portfolios named in the file: weight sums per portfolio made per file
@@ -576,7 +577,8 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     if found:
         stamps = np.array([found[i][0] if i in found else pd.NaT for i in range(n)], dtype=object)
         where = out.columns.get_loc("holding_id") if "holding_id" in out.columns else len(out.columns)
-        out.insert(where, "as_of", pd.Series(stamps[kcode], index=kept, dtype=object))
+        dates, _ = storable(pd.Series(stamps, dtype=object))  # each file's date, as the contract holds it
+        out.insert(where, "as_of", pd.Series(dates.to_numpy()[kcode], index=kept))
     currencies = [_value_currency(choice) for choice in stack.choices]
     if any(currencies):
         out["market_value_currency"] = pd.array(np.array(currencies, dtype=object)[kcode], dtype=_SCALAR_TEXT)
@@ -584,8 +586,6 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     paths = np.array([f.source.name for f in stack.files], dtype=object)
     out["source_file"] = pd.array(paths[kcode], dtype=_SCALAR_TEXT)
     out["source_row"] = lines[keep].astype("int64")
-    if found:
-        out["as_of"], _ = storable(out["as_of"])
     skipped_all = pd.DataFrame(
         {
             "source_file": pd.array(paths[code[~keep]], dtype=_SCALAR_TEXT),
