@@ -2,17 +2,23 @@
 
 A folder of a thousand small files costs the per-file path a few dozen whole-column steps per
 file, each with its fixed cost. Here only what must be per file stays per file (decoding, the
-records, the header row's position); the cells of files with the same width are stacked into
+records, the header row's position, the choice of columns where a header's words need the
+column's content to confirm them); the cells of files with the same width are stacked into
 one frame with a file code, and the header search, the number format, the parsing of numbers,
 the classification of rows and the reading of every column run once over the stack, per
 distinct value where the work is per value. Decisions that belong to a file (its header row,
 decimal separator, weight scale, last holding, as-of date) are made by grouping on the file code.
 
-The result of each file is what :func:`~._build.read_holdings` gives for it. A file that shows
-anything this path does not reproduce (a second decimal separator, unreadable numbers, a column
-whose role its header words suggest, a mixed identifier column, an as-of column or an as-of date
-to warn about, unknown country names, no header in the first rows) is read by the per-file path
-instead, on its own.
+The result of each file is what :func:`~._build.read_holdings` gives for it (the tests load the
+shipped and the real files both ways and compare). A file that shows anything this path does
+not reproduce is read by the per-file path instead, on its own: no header in its first rows, a
+mixed identifier column, an as-of column, a portfolio column, numbers in two formats or
+unreadable numbers, a numeric column without numbers, no holdings, unknown country names, or an
+as-of date to warn about.
+
+Why one module of this size: each function mirrors one step of ``read_holdings`` over the stack
+and must give the same answer; the steps share the stack's file codes and row positions, and
+kept together they can be read against ``_build.py`` step by step.
 """
 
 from __future__ import annotations
