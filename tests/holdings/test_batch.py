@@ -155,3 +155,13 @@ def test_separator_votes_by_shape_equal_the_vote_of_each_token():
         {".": 1, ",": 2, None: 0}[_separator_votes(t)] if t[-1].isdigit() or t[-1] in ",." else 0 for t in tokens
     ]
     assert _batch._votes(pd.Series(tokens, dtype="string")).tolist() == expected
+
+
+def test_a_file_beyond_the_batch_size_is_read_on_its_own(monkeypatch, tmp_path):
+    _ishares_like(tmp_path / "a_small.csv", 5, 1)
+    _ishares_like(tmp_path / "b_small.csv", 5, 2)
+    _ishares_like(tmp_path / "c_large.csv", 40, 3)
+    monkeypatch.setattr(_batch, "BATCH_CELLS", 40 * 15)
+    handed = _counting_fallbacks(monkeypatch)
+    _assert_same(*_both(monkeypatch, tmp_path))
+    assert handed == ["c_large.csv"]

@@ -57,10 +57,14 @@ from ._table import (
     row_text,
 )
 
-__all__ = ["BATCH_FILES", "read_inputs"]
+__all__ = ["BATCH_CELLS", "BATCH_FILES", "read_inputs"]
 
 BATCH_FILES = 100
-"""How many files are stacked at a time (bounds the memory the stacked cells take)."""
+"""How many files are stacked at a time."""
+BATCH_CELLS = 2_000_000
+"""How many cells are stacked at a time: files waiting to be read together hold about this many
+at most (a larger file is read on its own, where its fixed costs matter little), so the memory
+a stack takes stays bounded whatever a folder holds, files near the :class:`ReadLimits` too."""
 
 Result = list[tuple[pd.DataFrame, FileReport]]
 _SCALAR_TEXT = pd.DataFrame(index=[0]).assign(text="a")["text"].dtype
@@ -132,12 +136,14 @@ def read_inputs(
     limits: ReadLimits,
 ) -> list[Result]:
     """The holdings and reports of each input, as :func:`~._dispatch.read_input` gives them (without
-    a sheet named), delimited files read together in batches of :data:`BATCH_FILES`.
+        a sheet named), delimited files read together in batches of :data:`BATCH_FILES` files or
+    :data:`BATCH_CELLS` cells.
 
-    An error is raised for the first input, in order, that the per-file path fails on.
+        An error is raised for the first input, in order, that the per-file path fails on.
     """
     results: dict[int, Result] = {}
     waiting: list[_File] = []
+    pending = 0  # cells in the files waiting
 
     def flush() -> None:
         if waiting:
@@ -154,15 +160,17 @@ def read_inputs(
                 results[place] = read_input(item, label, pid, column_map, None, own, limits)
                 continue
             source = read_source(item, label, limits)
-            if source.format != "csv" or len(source.grids) != 1:
+            if source.format != "csv" or len(source.grids) != 1 or source.grids[0].cells.size > BATCH_CELLS:
                 results[place] = read_sheets(source, pid, column_map, None, portfolio_from_file=own)
                 continue
         except Exception:
             flush()  # an earlier file's own error comes first
             raise
         waiting.append(_File(place, source, pid, own))
-        if len(waiting) >= BATCH_FILES:
+        pending += source.grids[0].cells.size
+        if len(waiting) >= BATCH_FILES or pending >= BATCH_CELLS:
             flush()
+            pending = 0
     flush()
     return [results[place] for place in range(len(results))]
 
