@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import numpy as np
@@ -77,15 +78,23 @@ def holding_ids(frames: list[pd.DataFrame], labels: list[str]) -> tuple[list[pd.
             files_per_id[pid] = files_per_id.get(pid, 0) + 1
     shared_ids = {pid for pid, n in files_per_id.items() if n > 1}
     names = [Path(label).name for label in labels]
-    out: list[pd.Series] = []
-    for position, (frame, name) in enumerate(zip(frames, names, strict=True)):
-        tag = name if names.count(name) == 1 else f"{name}#{position + 1}"
-        rows = frame["source_row"].astype("string")
-        plain = frame["portfolio_id"].astype("string") + ":" + rows
-        if shared_ids:
-            shared = frame["portfolio_id"].isin(list(shared_ids))
-            plain = plain.where(~shared, frame["portfolio_id"].astype("string") + ":" + tag + ":" + rows)
-        out.append(plain)
+    seen = Counter(names)
+    tags = [name if seen[name] == 1 else f"{name}#{position + 1}" for position, name in enumerate(names)]
+    # every frame's ids in one pass over all rows (a folder is a thousand small frames)
+    sizes = [len(frame) for frame in frames]
+    if not frames:
+        return [], []
+    pids = pd.concat([frame["portfolio_id"] for frame in frames], ignore_index=True).astype("string")
+    rows = pd.concat([frame["source_row"] for frame in frames], ignore_index=True).astype("string")
+    plain = pids + ":" + rows
+    if shared_ids:
+        shared = pids.isin(list(shared_ids))
+        tag = pd.Series(np.repeat(np.array(tags, dtype=object), sizes), dtype="string")
+        plain = plain.where(~shared, pids + ":" + tag + ":" + rows)
+    bounds = np.concatenate([[0], np.cumsum(sizes)])
+    out: list[pd.Series] = [
+        plain.iloc[bounds[i] : bounds[i + 1]].set_axis(frame.index) for i, frame in enumerate(frames)
+    ]
     notes: list[str] = []
     given = [f["holding_id"].astype("string") if "holding_id" in f.columns else None for f in frames]
     if any(g is not None for g in given):

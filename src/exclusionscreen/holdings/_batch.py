@@ -1,0 +1,800 @@
+"""Many delimited files read together: the work done once over their stacked tables, not per file.
+
+A folder of a thousand small files costs the per-file path a few dozen whole-column steps per
+file, each with its fixed cost. Here only what must be per file stays per file (decoding, the
+records, the header row's position, the choice of columns where a header's words need the
+column's content to confirm them); the cells of files with the same width are stacked into
+one frame with a file code, and the header search, the number format, the parsing of numbers,
+the classification of rows and the reading of every column run once over the stack, per
+distinct value where the work is per value. Decisions that belong to a file (its header row,
+decimal separator, weight scale, last holding, as-of date) are made by grouping on the file code.
+
+The result of each file is what :func:`~._build.read_holdings` gives for it (the tests load the
+shipped and the real files both ways and compare). A file that shows anything this path does
+not reproduce is read by the per-file path instead, on its own: no header in its first rows, a
+mixed identifier column, an as-of column, a portfolio column, numbers in two formats or
+unreadable numbers, a numeric column without numbers, no holdings, unknown country names, or an
+as-of date to warn about.
+
+Why one module of this size: each function mirrors one step of ``read_holdings`` over the stack
+and must give the same answer; the steps share the stack's file codes and row positions, and
+kept together they can be read against ``_build.py`` step by step.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+import numpy as np
+import pandas as pd
+
+from . import _columns as col
+from ._aliases import IDENTITY_COLUMNS, LANGUAGE_NAMES, NUMERIC_COLUMNS, alias_index, header_key, header_language
+from ._asof import implausible_as_of, storable
+from ._build import WEIGHT_SUM_TOLERANCE, _rule_details, read_sheets
+from ._countries import country_codes
+from ._dates import AS_OF_WORDS, parse_date
+from ._dispatch import _head, read_input
+from ._ids import SHAPES, identifier_text
+from ._limits import ReadLimits
+from ._nport import is_nport
+from ._numbers import _SEPARATED, NumberFormat, _clean_text, _separator_votes, parse_numbers
+from ._report import SKIPPED_COLUMNS, FileReport
+from ._roles import role_from_words
+from ._sources import Source, read_source
+from ._table import (
+    _LEGAL,
+    _TOTAL,
+    HEADER_SEARCH_ROWS,
+    ColumnChoice,
+    _hits,
+    _plausible,
+    _user_keys,
+    _valid_code,
+    cell_text,
+    choose_columns,
+    row_text,
+)
+
+__all__ = ["BATCH_CELLS", "BATCH_FILES", "read_inputs"]
+
+BATCH_FILES = 100
+"""How many files are stacked at a time."""
+BATCH_CELLS = 2_000_000
+"""How many cells are stacked at a time: files waiting to be read together hold about this many
+at most (a larger file is read on its own, where its fixed costs matter little), so the memory
+a stack takes stays bounded whatever a folder holds, files near the :class:`ReadLimits` too."""
+
+Result = list[tuple[pd.DataFrame, FileReport]]
+_SCALAR_TEXT = pd.DataFrame(index=[0]).assign(text="a")["text"].dtype
+"""The dtype a column of text set from one value gets (read_holdings sets the file's name so)."""
+
+
+def _per_distinct(values, work) -> pd.Series:
+    """``work(values)`` for an element-wise `work`, done once per distinct value (missing values
+    included) and given back to every value, indexed like `values`."""
+    index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(values))
+    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+    answers = work(pd.Series(distinct, dtype=object))
+    return pd.Series(answers.array.take(codes), index=index, dtype=answers.dtype)
+
+
+class _Text:
+    """The cells of stacked files as :func:`~._table.cell_text` gives them, worked out only for
+    the columns and rows asked for (a holdings row needs the text of its identifying columns
+    only; the rest of its cells are read by the column readers)."""
+
+    def __init__(self, cells: np.ndarray):
+        self.cells = cells
+        self.width = cells.shape[1]
+        self._columns: dict[int, pd.Series] = {}
+
+    def __len__(self) -> int:
+        return len(self.cells)
+
+    def column(self, position: int) -> pd.Series:
+        if position not in self._columns:
+            self._columns[position] = _per_distinct(self.cells[:, position], lambda v: cell_text(v.to_frame())[0])
+        return self._columns[position]
+
+    def rows(self, which: np.ndarray) -> pd.DataFrame:
+        """Every column of the rows `which` (positions or a mask), indexed by position."""
+        where = np.flatnonzero(which) if which.dtype == bool else which
+        return cell_text(pd.DataFrame(self.cells[where], index=where, columns=range(self.width)))
+
+    def first(self) -> pd.Series:
+        """Each row's first non-empty cell (missing for a blank row)."""
+        out = pd.Series(pd.NA, index=range(len(self.cells)), dtype="string")
+        missing = np.arange(len(self.cells))
+        for position in range(self.width):
+            if not len(missing):
+                break
+            if position in self._columns:
+                values = self._columns[position].iloc[missing]
+            else:
+                values = cell_text(pd.DataFrame(self.cells[missing][:, [position]], index=missing, columns=[position]))
+                values = values[position]
+            out.iloc[missing] = values.to_numpy()
+            missing = missing[values.isna().to_numpy(dtype=bool)]
+        return out
+
+
+@dataclasses.dataclass
+class _File:
+    """One delimited file waiting in the batch: its place among the inputs and its source."""
+
+    place: int
+    source: Source
+    portfolio_id: str
+    own: bool
+
+
+def read_inputs(
+    entries: Iterable[tuple[object, str, str, bool]],
+    column_map: dict[str, str | None] | None,
+    limits: ReadLimits,
+) -> list[Result]:
+    """The holdings and reports of each input, as :func:`~._dispatch.read_input` gives them (without
+        a sheet named), delimited files read together in batches of :data:`BATCH_FILES` files or
+    :data:`BATCH_CELLS` cells.
+
+        An error is raised for the first input, in order, that the per-file path fails on.
+    """
+    results: dict[int, Result] = {}
+    waiting: list[_File] = []
+    pending = 0  # cells in the files waiting
+
+    def flush() -> None:
+        if waiting:
+            results.update(_read_batch(waiting, column_map))
+            waiting.clear()
+
+    for place, (item, label, pid, own) in enumerate(entries):
+        try:
+            if isinstance(item, pd.DataFrame):
+                results[place] = read_input(item, label, pid, column_map, None, own, limits)
+                continue
+            head = _head(item)
+            if is_nport(head) or head.startswith(b"PAR1"):
+                results[place] = read_input(item, label, pid, column_map, None, own, limits)
+                continue
+            source = read_source(item, label, limits)
+            if source.format != "csv" or len(source.grids) != 1 or source.grids[0].cells.size > BATCH_CELLS:
+                results[place] = read_sheets(source, pid, column_map, None, portfolio_from_file=own)
+                continue
+        except Exception:
+            flush()  # an earlier file's own error comes first
+            raise
+        waiting.append(_File(place, source, pid, own))
+        pending += source.grids[0].cells.size
+        if len(waiting) >= BATCH_FILES or pending >= BATCH_CELLS:
+            flush()
+            pending = 0
+    flush()
+    return [results[place] for place in range(len(results))]
+
+
+def _read_batch(files: list[_File], column_map: dict | None) -> dict[int, Result]:
+    by_width: dict[int, list[_File]] = {}
+    for f in files:
+        by_width.setdefault(f.source.grids[0].cells.shape[1], []).append(f)
+    done: dict[int, Result] = {}
+    for width, group in by_width.items():
+        if width:
+            done.update(_read_stacked(group, column_map))
+    for f in files:  # in order, so that the first failing file raises first
+        if f.place not in done:
+            done[f.place] = read_sheets(f.source, f.portfolio_id, column_map, None, portfolio_from_file=f.own)
+    return done
+
+
+def _starts(sizes: np.ndarray) -> np.ndarray:
+    return np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.int64)
+
+
+def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Result]:
+    """Files of one width: the header of each, then each column layout read together."""
+    grids = [f.source.grids[0] for f in files]
+    sizes = np.array([len(g.cells) for g in grids], dtype=np.int64)
+    cells = np.concatenate([g.cells.to_numpy(dtype=object) for g in grids])
+    text = _Text(cells)
+    code = np.repeat(np.arange(len(files)), sizes)
+    local = np.arange(len(code)) - np.repeat(_starts(sizes), sizes)
+    top = text.rows(local < HEADER_SEARCH_ROWS[0])
+    headers = _headers(top, code, local, sizes, column_map)
+
+    layouts: dict[tuple, list[int]] = {}
+    choices: dict[int, ColumnChoice] = {}
+    cache: dict[tuple, ColumnChoice] = {}
+    starts = _starts(sizes)
+    below = local > np.array([-1 if h is None else h for h in headers], dtype=np.int64)[code]
+    shapes: dict[int, list] = {}  # grid column -> what from_content says of it in each file
+
+    def shape(i: int, position: int) -> tuple[str, str] | None:
+        if position not in shapes:
+            shapes[position] = _content_shapes(text.column(position), below, code, len(files))
+        return shapes[position][i]
+
+    for i, header in enumerate(headers):
+        if header is None:
+            continue
+        row = top.loc[starts[i] + header].tolist()
+        names = [None if pd.isna(v) else str(v) for v in row]
+        choice = _columns_of(
+            names, column_map, text, starts[i] + header + 1, starts[i] + sizes[i], cache, lambda p, i=i: shape(i, p)
+        )
+        choices[i] = choice
+        mapped = tuple(choice.columns.items())
+        key = (mapped, tuple(choice.names[p] for p, _ in mapped))
+        layouts.setdefault(key, []).append(i)
+
+    done: dict[int, Result] = {}
+    for members in layouts.values():
+        rows = np.isin(code, members)
+        part = _Stack(
+            files=[files[i] for i in members],
+            cells=cells[rows],
+            text=_Text(cells[rows]),
+            code=np.searchsorted(members, code[rows]),
+            local=local[rows],
+            header=np.array([headers[i] for i in members], dtype=np.int64),
+            choices=[choices[i] for i in members],
+        )
+        done.update(_read_layout(part))
+    return done
+
+
+def _headers(
+    text: pd.DataFrame, code: np.ndarray, local: np.ndarray, sizes: np.ndarray, column_map: dict | None
+) -> list[int | None]:
+    """Each file's header row (position in the file), as :func:`~._table.find_header` finds it in
+    its first rows; None where it finds none there (that file is read on its own)."""
+    top = text
+    top_code = code[local < HEADER_SEARCH_ROWS[0]]
+    filled = top.notna().sum(axis=1)
+    hits = _hits(top, column_map)
+    named = hits[hits["canonical"].notna()]
+    score = named.groupby("row")["canonical"].nunique().reindex(top.index, fill_value=0)
+    identity = named[named["canonical"].isin(IDENTITY_COLUMNS)].groupby("row").size()
+    has_identity = pd.Series(top.index.isin(identity.index), index=top.index)
+    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
+    ranked = score.where(usable, -1)
+    first = ranked.groupby(top_code).idxmax()
+    any_usable = usable.groupby(top_code).any()
+    out: list[int | None] = []
+    for i in range(len(sizes)):
+        if i in any_usable.index and bool(any_usable[i]):
+            out.append(int(local[first[i]]))
+        else:
+            out.append(None)
+    return out
+
+
+def _columns_of(
+    names: list[str | None],
+    column_map: dict | None,
+    text: _Text,
+    start: int,
+    stop: int,
+    cache: dict,
+    shape_of,
+) -> ColumnChoice:
+    """:func:`~._table.choose_columns` of one file; remembered per header when no column's role
+    depends on the file's content beyond the identifier shapes of unknown columns."""
+    index = alias_index()
+    user = _user_keys(column_map)
+    unknown = []
+    content_free = True
+    for position, name in enumerate(names):
+        if name is None:
+            content_free = False
+            break
+        key = header_key(name)
+        if key in user or key in index:
+            continue
+        if role_from_words(name) is not None:
+            content_free = False
+            break
+        unknown.append(position)
+    if content_free:
+        key = (tuple(names), tuple(shape_of(p) for p in unknown))
+        if key in cache:
+            return cache[key]
+    body = text.rows(np.arange(start, stop)).reset_index(drop=True)
+    choice = choose_columns(names, column_map, body.notna().any(axis=0), body)
+    if content_free:
+        cache[key] = choice
+    return choice
+
+
+def _content_shapes(values: pd.Series, below: np.ndarray, code: np.ndarray, n: int) -> list:
+    """What :func:`~._roles.from_content` says of one grid column in each file's body (the part
+    of it a column choice depends on), for every file at once."""
+    present = values.notna().to_numpy(dtype=bool) & below
+    text = values[present]
+    text = text[(text.str.len() > 0).to_numpy(dtype=bool)].str.upper().str.strip()
+    files = code[text.index.to_numpy()]
+    counts = np.bincount(files, minlength=n)
+    hits = {
+        canonical: np.bincount(files[text.str.match(SHAPES[canonical]).to_numpy(dtype=bool)], minlength=n)
+        for canonical in ("isin", "lei")
+    }
+    out: list = []
+    for i in range(n):
+        found = None
+        if counts[i] >= 3:
+            for canonical in ("isin", "lei"):
+                share = float(hits[canonical][i] / counts[i])
+                if share >= 0.9:
+                    found = (canonical, f"{share:.0%}")
+                    break
+        out.append(found)
+    return out
+
+
+@dataclasses.dataclass
+class _Stack:
+    """Files of one column layout, stacked: cells, text, file code and position in the file."""
+
+    files: list[_File]
+    cells: np.ndarray
+    text: _Text
+    code: np.ndarray
+    local: np.ndarray
+    header: np.ndarray
+    choices: list[ColumnChoice]
+
+
+def _per_row(per_file: np.ndarray, code: np.ndarray) -> np.ndarray:
+    return np.asarray(per_file)[code]
+
+
+def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, width: int, language: str | None) -> list:
+    """Each file's :class:`NumberFormat` as :func:`~._numbers.infer_format` decides it, or None
+    where its numbers disagree (the file is read on its own)."""
+    n = len(stack.files)
+    if not width:
+        return [_no_votes(language)] * n
+    files = np.tile(stack.code[inside], width)
+    orders = np.repeat(np.arange(width), len(inside))
+    order = np.lexsort((orders, files))  # a file's numbers column by column, as infer_format takes them
+    files, codes = files[order], codes[order]
+    if pd.api.types.infer_dtype(distinct, skipna=True) not in ("string", "empty"):
+        return [None] * n
+    text = _clean_text(pd.Series(distinct, dtype=object))
+    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace("%", "", regex=False)
+    text = text.str.rstrip("-")
+    token_of, tokens = pd.factorize(text.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
+    kinds = _votes(pd.Series(tokens, dtype="string"))
+    token = np.where(codes >= 0, np.append(token_of, -1)[codes], -1)
+    voting = np.flatnonzero((token >= 0) & (np.append(kinds, 0)[token] > 0))
+    pairs = files[voting].astype(np.int64) * (len(tokens) + 1) + token[voting]
+    _, first = np.unique(pairs, return_index=True)
+    chosen = voting[np.sort(first)]  # each file's distinct voting tokens, in order of appearance
+    f_sel, t_sel = files[chosen], token[chosen]
+    v_sel = kinds[t_sel]
+    dots = np.bincount(f_sel[v_sel == 1], minlength=n)
+    commas = np.bincount(f_sel[v_sel == 2], minlength=n)
+    starts = np.searchsorted(f_sel, np.arange(n))
+    out: list = []
+    for i in range(n):
+        if dots[i] and commas[i]:
+            out.append(None)  # conflicting numbers: warned about by the per-file path
+            continue
+        if not dots[i] and not commas[i]:
+            out.append(_no_votes(language))
+            continue
+        decimal = "." if dots[i] else ","
+        examples = [tokens[t_sel[k]] for k in range(starts[i], min(starts[i] + 2, len(f_sel))) if f_sel[k] == i]
+        name = "point" if decimal == "." else "comma"
+        why = f"decimal {name}: numbers such as {', '.join(repr(str(e)) for e in examples)}"
+        out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
+    return out
+
+
+def _votes(tokens: pd.Series) -> np.ndarray:
+    """Per token: 1 where it shows a decimal point, 2 a decimal comma, 0 neither or no number.
+
+    A number token's vote (:func:`~._numbers._separator_votes`) depends only on where its
+    separators sit and whether it starts with "0": it is asked once per such shape.
+    """
+    if tokens.empty:
+        return np.zeros(0, np.int8)
+    shaped = tokens.str.match(_SEPARATED).fillna(False).to_numpy(dtype=bool)
+    zero = tokens.str.lstrip("+-").str.startswith("0").fillna(False).to_numpy(dtype=bool)
+    shape = tokens.str.replace("[0-9]", "9", regex=True).to_numpy(dtype=object, na_value="")
+    codes, distinct = pd.factorize(np.where(zero, "0", "") + shape.astype(str))
+    first = np.full(len(distinct), -1, np.int64)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a token of each shape
+    vote = {".": 1, ",": 2}
+    answers = np.array([vote.get(_separator_votes(tokens.iloc[i]), 0) for i in first], dtype=np.int8)
+    return np.where(shaped, answers[codes], 0).astype(np.int8)
+
+
+def _no_votes(language: str | None) -> NumberFormat:
+    decimal = "." if language in (None, "en") else ","
+    if language in (None, "en"):
+        why = "no number shows its decimal separator; assumed a decimal point"
+    else:
+        why = (
+            f"no number shows its decimal separator; assumed a decimal comma from the "
+            f"{LANGUAGE_NAMES.get(language, language)} column names"
+        )
+    return NumberFormat(decimal, "," if decimal == "." else ".", why)
+
+
+def _parse(
+    stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, numeric: dict[str, int], formats: list
+) -> dict[str, tuple]:
+    """(values, percent, unreadable) per numeric column, over every row (outside bodies: NaN,
+    False, False), each distinct text parsed once per number format."""
+    n_rows = len(stack.code)
+    out = {c: (np.full(n_rows, np.nan), np.zeros(n_rows, bool), np.zeros(n_rows, bool)) for c in numeric}
+    decimals = np.array([f.decimal if f is not None else "" for f in formats], dtype=object)
+    row_decimal = decimals[stack.code[inside]]
+    count = len(inside)
+    for decimal in {f.decimal for f in formats if f is not None}:
+        fmt = next(f for f in formats if f is not None and f.decimal == decimal)
+        mine = row_decimal == decimal
+        rows = inside[mine]
+        parsed = parse_numbers(pd.Series(distinct, dtype=object), fmt)
+        values = np.append(parsed.values.to_numpy(dtype="float64"), np.nan)[codes]
+        percent = np.append(parsed.percent.to_numpy(dtype=bool), False)[codes]
+        unreadable = np.append(parsed.unreadable.to_numpy(dtype=bool), False)[codes]
+        for k, canonical in enumerate(numeric):
+            part = slice(k * count, (k + 1) * count)
+            out[canonical][0][rows] = values[part][mine]
+            out[canonical][1][rows] = percent[part][mine]
+            out[canonical][2][rows] = unreadable[part][mine]
+    return out
+
+
+def _classify(
+    cells: _Text, code: np.ndarray, local: np.ndarray, header: np.ndarray, columns: dict, has_number: pd.Series
+) -> tuple[pd.Series, np.ndarray]:
+    """:func:`~._table.classify_rows` of every file at once; the last holding of each file (-1
+    for none)."""
+    identity = [p for p, c in columns.items() if c in IDENTITY_COLUMNS]
+    text = pd.DataFrame({p: cells.column(p) for p in identity}, index=range(len(cells)))
+    start = pd.Series(header[code], index=text.index)
+    first_text = cells.first()
+    blank = first_text.isna()
+    plausible = pd.DataFrame(
+        {p: _per_distinct(text[p], lambda v, p=p: _plausible(v.astype("string"), columns[p])) for p in identity},
+        index=text.index,
+    )
+    n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
+    code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]
+    has_code = plausible[code_columns].any(axis=1) if code_columns else n_identity * 0 > 0
+    total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank
+    position = pd.Series(local, index=text.index)
+    files = pd.Series(code, index=text.index)
+    body = position > start
+    candidate = body & ~blank & ~total & (n_identity >= 1)
+    numbers_in_file = has_number.groupby(files).transform("any").astype(bool)
+    holding = candidate & has_number
+    last = position.where(holding, -1).groupby(files).transform("max")
+    holding |= candidate & (n_identity >= 2) & (position < last)
+    holding |= candidate & _valid_code(text, code_columns, columns)
+    holding = holding.where(numbers_in_file, candidate)
+    end = position.where(holding, -1).groupby(files).max().reindex(range(len(header)), fill_value=-1)
+    end_row = pd.Series(end.to_numpy()[code], index=text.index)
+    legal = pd.Series(False, index=text.index)
+    others = body & ~holding & ~blank
+    if others.any():
+        legal[others] = (
+            row_text(cells.rows(others.to_numpy(dtype=bool))).str.contains(_LEGAL).fillna(False).astype(bool)
+        )
+    reason = pd.Series(pd.NA, index=text.index, dtype="string")
+    reason[~body] = "preamble"
+    reason[position == start] = "header"
+    after = body & (position > end_row.where(end_row >= 0, start))
+    inside = body & ~after & ~holding
+    reason[after] = "footer"
+    reason[after & legal] = "disclaimer"
+    reason[inside & (n_identity == 0)] = "no identifier or name"
+    reason[inside & (n_identity >= 1)] = "no value and only one identifying field"
+    reason[inside & legal] = "disclaimer"
+    reason[body & total] = "total line"
+    reason[blank] = "blank"
+    return reason, end.to_numpy()
+
+
+def _read_layout(stack: _Stack) -> dict[int, Result]:
+    """Files of one width and one column layout, read together; files the per-file path must
+    read (anything unusual) are left out of the answer."""
+    first = stack.choices[0]
+    mapped = first.columns
+    positions = {c: p for p, c in mapped.items()}
+    if any(c in positions for c in ("identifier", "as_of")):
+        return {}  # a mixed identifier column or an as-of column: warnings made per file
+    names = first.names
+    n = len(stack.files)
+    code, local, text = stack.code, stack.local, stack.text
+    body = local > stack.header[code]
+    language = header_language(header_key(names[p]) for p in mapped)
+    numeric = {c: positions[c] for c in NUMERIC_COLUMNS if c in positions}
+    inside = np.flatnonzero(body)
+    long = np.concatenate([stack.cells[inside, p] for p in numeric.values()]) if numeric else np.empty(0, object)
+    codes, distinct = pd.factorize(long, use_na_sentinel=True)  # each distinct number text read once
+    formats = _formats(stack, inside, codes, distinct, len(numeric), language)
+    parsed = _parse(stack, inside, codes, distinct, numeric, formats)
+    has_number = np.zeros(len(code), bool)
+    for values, _, _ in parsed.values():
+        has_number |= ~np.isnan(values)
+    index = pd.RangeIndex(len(code))
+    reason, end = _classify(text, code, local, stack.header, mapped, pd.Series(has_number & body, index=index))
+    keep = reason.isna().to_numpy()
+    ok = np.array([f is not None for f in formats]) & (end >= 0)
+
+    # the columns of the holding rows, every file at once
+    kept = pd.Index(np.flatnonzero(keep))
+    kcode = code[keep]
+    lines = np.concatenate([f.source.grids[0].rows.to_numpy() for f in stack.files])
+    defaults = np.array([f.portfolio_id for f in stack.files], dtype=object)
+    held = stack.cells[keep]
+    raw = {c: pd.Series(held[:, p], index=kept, dtype=object) for c, p in positions.items()}
+    texts = _texts(raw)
+    if "portfolio_id" in raw and any(f.own for f in stack.files):
+        return {}  # portfolios named in the file: weight sums per portfolio made per file
+    portfolio = pd.Series(defaults[kcode], index=kept, dtype="string")
+    ids = {}
+    for canonical in ("isin", "cusip", "sedol", "lei"):
+        if canonical in raw:
+            ids[canonical], _ = identifier_text(raw[canonical], canonical)
+    values: dict[str, pd.Series] = {}
+    for canonical, (parsed_values, _percent, unreadable) in parsed.items():
+        bad = pd.Series(unreadable[keep]).groupby(kcode).any().reindex(range(n), fill_value=False).to_numpy()
+        vals = pd.Series(parsed_values[keep], index=kept)
+        none = vals.isna().groupby(kcode).all().reindex(range(n), fill_value=False).to_numpy()
+        ok &= ~bad & ~none
+        values[canonical] = vals
+    scales = _scales(
+        values.get("weight"), parsed, keep, kcode, n, names[positions["weight"]] if "weight" in positions else ""
+    )
+    if "weight" in values:
+        percent = np.array([s is not None and s[0] == "percent" for s in scales])[kcode]
+        values["weight"] = values["weight"].where(~percent, values["weight"] / 100.0).astype("float64")
+    classes = _classes(raw, texts.get("security_name"), kept, kcode, n)
+    places, unknown = _places(raw, kcode, n)
+    ok &= ~unknown
+    out = pd.DataFrame(
+        {**texts, **ids, **{c: v.astype("float64") for c, v in values.items()}, **classes[0], **places}, index=kept
+    )
+    if "holding_id" in raw:
+        out["holding_id"] = _per_distinct(raw["holding_id"], col.clean_text)
+
+    # the preamble's as-of date of each file
+    joined = pd.Series(pd.NA, index=index, dtype="string")
+    joined[~keep] = row_text(text.rows(~keep))
+    preamble = ~body & (local < stack.header[code])
+    stated = joined[preamble]
+    said = stated[stated.str.contains(AS_OF_WORDS, na=False)]
+    said_code = code[said.index]
+    found: dict[int, tuple[pd.Timestamp, int, str]] = {}
+    for row, (i, line_text) in zip(said.index, zip(said_code, said.tolist(), strict=True), strict=True):
+        if i in found:
+            continue
+        date = parse_date(line_text, formats[i].decimal == "," if formats[i] is not None else False)
+        if date is not None:
+            found[i] = (pd.Timestamp(date), int(lines[row]), line_text)
+    checked: dict = {}
+    for i, (date, _line, _t) in found.items():
+        if date not in checked:
+            probe = pd.DataFrame({"as_of": [date], "source_file": ["f"], "source_row": [1]})
+            fine = not implausible_as_of(probe, where={"f": "x"}) and not storable(pd.Series([date]))[1]
+            checked[date] = fine
+        ok[i] &= checked[date]
+
+    # the columns each file's holdings end with, as read_holdings adds them
+    if found:
+        stamps = np.array([found[i][0] if i in found else pd.NaT for i in range(n)], dtype=object)
+        where = out.columns.get_loc("holding_id") if "holding_id" in out.columns else len(out.columns)
+        dates, _ = storable(pd.Series(stamps, dtype=object))  # each file's date, as the contract holds it
+        out.insert(where, "as_of", pd.Series(dates.to_numpy()[kcode], index=kept))
+    currencies = [_value_currency(choice) for choice in stack.choices]
+    if any(currencies):
+        out["market_value_currency"] = pd.array(np.array(currencies, dtype=object)[kcode], dtype=_SCALAR_TEXT)
+    out["portfolio_id"] = portfolio
+    paths = np.array([f.source.name for f in stack.files], dtype=object)
+    out["source_file"] = pd.array(paths[kcode], dtype=_SCALAR_TEXT)
+    out["source_row"] = lines[keep].astype("int64")
+    skipped_all = pd.DataFrame(
+        {
+            "source_file": pd.array(paths[code[~keep]], dtype=_SCALAR_TEXT),
+            "source_row": lines[~keep].astype("int64"),
+            "reason": reason[~keep].reset_index(drop=True),
+            "text": joined[~keep].str.slice(0, 200).reset_index(drop=True),
+        },
+        columns=SKIPPED_COLUMNS,
+    )
+    sums: list[dict[str, float]] = [{} for _ in range(n)]
+    if "weight" in values:
+        for (i, pid), total in values["weight"].groupby([kcode, portfolio.to_numpy()], sort=False).sum().items():
+            sums[i][str(pid)] = float(total)
+    out_bounds = np.searchsorted(kcode, np.arange(n + 1))
+    skipped_bounds = np.searchsorted(code[~keep], np.arange(n + 1))
+
+    results: dict[int, Result] = {}
+    for i, f in enumerate(stack.files):
+        if not ok[i]:
+            continue
+        frame = out.iloc[out_bounds[i] : out_bounds[i + 1]].reset_index(drop=True)
+        absent = [
+            c
+            for c, here in (("as_of", i in found), ("market_value_currency", currencies[i]))
+            if not here and c in frame.columns
+        ]
+        if absent:
+            frame = frame.drop(columns=absent)
+        skipped = skipped_all.iloc[skipped_bounds[i] : skipped_bounds[i + 1]].reset_index(drop=True)
+        report = _report(
+            f,
+            stack.choices[i],
+            formats[i],
+            language,
+            scales[i],
+            found.get(i),
+            frame,
+            skipped,
+            classes[1].get(i),
+            sums[i],
+            int(stack.header[i]),
+            int(end[i]),
+            int((code == i).sum()),
+        )
+        results[f.place] = [(frame, report)]
+    return results
+
+
+def _value_currency(choice: ColumnChoice) -> str | None:
+    """The currency the market value column's header names, as read_holdings takes it."""
+    positions = {c: p for p, c in choice.columns.items()}
+    if "market_value" in positions and positions["market_value"] in choice.roles:
+        return choice.roles[positions["market_value"]].currency
+    return None
+
+
+def _texts(raw: dict[str, pd.Series]) -> dict[str, pd.Series]:
+    present = [c for c in ("security_name", "exchange", "sector", "ticker", "currency") if c in raw]
+    out = {}
+    for canonical in present:
+        column = _per_distinct(raw[canonical], col.clean_text)
+        out[canonical] = column.str.upper() if canonical in ("ticker", "currency") else column
+    return out
+
+
+def _scales(weights, parsed, keep, kcode, n, header) -> list:
+    """Each file's weight scale as :func:`~._numbers.weight_scale` decides it: (scale, reason,
+    certain), or None without a weight column."""
+    if weights is None:
+        return [None] * n
+    if "pct" in header_key(header):
+        return [("percent", f"the column {header!r} is labelled in percent", True)] * n
+    signs = pd.Series(parsed["weight"][1][keep]).groupby(kcode).any().reindex(range(n), fill_value=False)
+    present = weights.notna().to_numpy()
+    sums = pd.Series(weights.to_numpy()[present]).groupby(kcode[present]).sum().reindex(range(n))
+    largest = pd.Series(np.abs(weights.to_numpy()[present])).groupby(kcode[present]).max().reindex(range(n))
+    out = []
+    for i in range(n):
+        if signs[i]:
+            out.append(("percent", "the values carry a percent sign", True))
+        elif pd.isna(sums[i]):
+            out.append(("fraction", "no weights given", False))
+        else:
+            total, top = float(sums[i]), float(largest[i])
+            whose = "the weights sum"
+            if top > 1.0:
+                out.append(("percent", f"the largest weight, {top:g}, is above 1", True))
+            elif total > 1.5:
+                out.append(("percent", f"{whose} to {total:.4g}, too much for fractions", True))
+            elif total >= 0.5:
+                out.append(("fraction", f"{whose} to {total:.4g}, close to 1", True))
+            else:
+                out.append(
+                    (
+                        "fraction",
+                        f"every weight is at most 1 and {whose} to {total:.4g}: could be either; assumed fractions",
+                        False,
+                    )
+                )
+    return out
+
+
+def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int, str]]:
+    """The asset-class columns as :func:`~._columns.asset_classes` reads them, and the warning of
+    each file whose classes came from names."""
+    out: dict[str, pd.Series] = {}
+    if "asset_class" in raw:
+        out["asset_class_raw"] = _per_distinct(raw["asset_class"], col.clean_text)
+        classes = col.normalise_asset_class(out["asset_class_raw"])
+    else:
+        classes = pd.Series(pd.NA, index=kept, dtype="string")
+    notes: dict[int, str] = {}
+    if names is not None:
+        from_name = col.asset_class_from_name(names)
+        guessed = classes.isna() & from_name.notna()
+        if guessed.any():
+            classes = classes.fillna(from_name.where(guessed))
+            which = pd.Series(kcode, index=kept)[guessed]
+            for i, rows in which.groupby(which).groups.items():
+                shown = ", ".join(repr(v) for v in names[rows].head(2))
+                notes[int(i)] = f"asset class taken from the security name for {len(rows)} row(s) (such as {shown})"
+    out["asset_class"] = classes
+    return out, notes
+
+
+def _places(raw, kcode, n) -> tuple[dict[str, pd.Series], np.ndarray]:
+    if "country" not in raw:
+        return {}, np.zeros(n, bool)
+    text = _per_distinct(raw["country"], col.clean_text)
+    codes, unknown = country_codes(text)
+    if not unknown:
+        return {"country_raw": text, "country": codes}, np.zeros(n, bool)
+    missing = text.isin(unknown).to_numpy(dtype=bool)
+    files = pd.Series(missing).groupby(kcode).any().reindex(range(n), fill_value=False).to_numpy()
+    return {"country_raw": text, "country": codes}, files
+
+
+def _report(
+    f: _File,
+    choice: ColumnChoice,
+    fmt: NumberFormat,
+    language: str | None,
+    scale,
+    as_of_found,
+    frame: pd.DataFrame,
+    skipped: pd.DataFrame,
+    class_note: str | None,
+    sums: dict[str, float],
+    header: int,
+    end: int,
+    rows_read: int,
+) -> FileReport:
+    """The report on one file of a stack, as :func:`~._build.read_holdings` makes it."""
+    source = f.source
+    rows = source.grids[0].rows
+    warnings: list[str] = []
+    if scale is not None and not scale[2]:
+        warnings.append(f"weights: {scale[1]}")
+    if class_note:
+        warnings.append(class_note)
+    mapped, names, roles = choice.columns, choice.names, choice.roles
+    as_of = as_of_source = None
+    if as_of_found is not None:
+        as_of, line, said = as_of_found
+        as_of_source = f"preamble row {line}: {said!r}"
+    for pid, total in sums.items():
+        if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
+            whose = f"portfolio {pid!r}: " if len(sums) > 1 else ""
+            warnings.append(f"{whose}the weights sum to {total:.2%}, not 100 %; left as given (not rescaled)")
+    if "weight" not in frame.columns:
+        warnings.append("no weight column: weights are missing")
+    return FileReport(
+        path=source.name,
+        portfolio_id=f.portfolio_id,
+        format=source.format,
+        sha256=source.sha256,
+        sheet=None,
+        sheets=(),
+        header_row=int(rows.iloc[header]),
+        table_end_row=int(rows.iloc[end]),
+        column_mapping={names[p]: c for p, c in mapped.items()},
+        unmapped_columns=choice.unmapped,
+        as_of=as_of,
+        as_of_source=as_of_source,
+        locale=f"{LANGUAGE_NAMES.get(language or 'en')} column names, {fmt.description}",
+        locale_reason=fmt.reason,
+        weight_scale=scale[0] if scale else None,
+        weight_scale_reason=scale[1] if scale else "no weight column",
+        rows_read=rows_read,
+        holdings=len(frame),
+        skipped=skipped,
+        weight_sum=float(frame["weight"].sum()) if "weight" in frame.columns else None,
+        weight_sums=sums,
+        duplicates=pd.DataFrame(),
+        warnings=tuple(warnings),
+        details=dict(source.notes) | _rule_details(names, roles, _value_currency(choice)),
+        notes=choice.notes,
+    )

@@ -1,0 +1,167 @@
+"""Delimited files read together (the batch path) give what reading them one by one gives.
+
+Each case loads the same inputs twice: once with every file read on its own
+(``BATCH_FROM`` out of reach), once with the batch path for every list (``BATCH_FROM = 1``),
+and compares the holdings frames and every field of every file's load report.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from exclusionscreen.errors import ColumnMappingError
+from exclusionscreen.holdings import _batch, _load, load_holdings
+from exclusionscreen.holdings._numbers import _separator_votes
+
+from .conftest import FIXTURES, SHARED_HOLDINGS, needs_shared
+
+_BENCH_HEADER = (
+    "Ticker,Name,Sector,Asset Class,Market Value,Weight (%),Notional Value,Shares,Price,Location,"
+    "Exchange,Currency,FX Rate,Market Currency,Accrual Date"
+)
+
+
+def _both(monkeypatch, inputs, **kwargs):
+    monkeypatch.setattr(_load, "BATCH_FROM", 10**9)
+    alone = load_holdings(inputs, progress=False, **kwargs)
+    monkeypatch.setattr(_load, "BATCH_FROM", 1)
+    together = load_holdings(inputs, progress=False, **kwargs)
+    return alone, together
+
+
+def _assert_same(alone, together) -> None:
+    pd.testing.assert_frame_equal(alone.holdings, together.holdings)
+    assert len(alone.report.files) == len(together.report.files)
+    for one, other in zip(alone.report.files, together.report.files, strict=True):
+        for field in dataclasses.fields(one):
+            a, b = getattr(one, field.name), getattr(other, field.name)
+            if isinstance(a, pd.DataFrame):
+                pd.testing.assert_frame_equal(a, b, obj=f"{one.path}: {field.name}")
+            else:
+                assert a == b, (one.path, field.name, a, b)
+
+
+def _counting_fallbacks(monkeypatch) -> list[str]:
+    """The files the batch path hands to the per-file reader."""
+    handed: list[str] = []
+    original = _batch.read_sheets
+
+    def counted(source, *args, **kwargs):
+        handed.append(Path(source.name).name)
+        return original(source, *args, **kwargs)
+
+    monkeypatch.setattr(_batch, "read_sheets", counted)
+    return handed
+
+
+def _ishares_like(path: Path, rows: int, seed: int, as_of: str = "Apr 06, 2023", tail: str = "") -> None:
+    rng = np.random.default_rng(seed)
+    weights = rng.random(rows)
+    weights = weights / weights.sum() * 100
+    lines = [
+        "\ufeffiShares Synthetic Fund",
+        f'Fund Holdings as of,"{as_of}"',
+        'Inception Date,"May 15, 2000"',
+        " ",
+        _BENCH_HEADER,
+    ]
+    for i, w in enumerate(weights):
+        value = w * 1e6
+        lines.append(
+            f'"T{seed}{i:03d}","NAME {seed} {i} CORP","Industrials","Equity","{value:,.2f}","{w:.2f}",'
+            f'"{value:,.2f}","{(i + 1) * 10:,.2f}","{10 + i:.2f}","United States","NASDAQ","USD","1.00","USD","-"'
+        )
+    lines.append(tail)
+    lines.append('"Past performance does not guarantee future results.\nSee the prospectus."')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_shipped_fixtures_load_alike_both_ways(monkeypatch):
+    files = sorted(p for p in FIXTURES.iterdir() if p.suffix in (".csv", ".txt") and p.name != "no_table.txt")
+    alone, together = _both(monkeypatch, files)
+    _assert_same(alone, together)
+    for each in files:
+        _assert_same(*_both(monkeypatch, [each, each]))
+
+
+def test_a_file_without_a_table_fails_alike_both_ways(monkeypatch):
+    files = [FIXTURES / "ishares_style_en.csv", FIXTURES / "no_table.txt", FIXTURES / "positions_fr.csv"]
+    messages = []
+    for reach in (10**9, 1):
+        monkeypatch.setattr(_load, "BATCH_FROM", reach)
+        with pytest.raises(ColumnMappingError) as caught:
+            load_holdings(files, progress=False)
+        messages.append(str(caught.value))
+    assert messages[0] == messages[1]
+    assert "no_table.txt" in messages[0]
+
+
+@needs_shared
+def test_shared_files_load_alike_both_ways(monkeypatch):
+    files = sorted(p for p in SHARED_HOLDINGS.iterdir() if p.is_file())
+    _assert_same(*_both(monkeypatch, files))
+
+
+def test_plain_files_are_read_together_not_one_by_one(monkeypatch, tmp_path):
+    for seed in range(4):
+        _ishares_like(tmp_path / f"fund_{seed}.csv", 30 + seed, seed)
+    handed = _counting_fallbacks(monkeypatch)
+    alone, together = _both(monkeypatch, tmp_path)
+    _assert_same(alone, together)
+    assert handed == []  # the equality above is not the per-file path compared with itself
+    assert len(together.holdings) == 30 + 31 + 32 + 33
+
+
+def test_unusual_files_are_read_on_their_own_and_still_alike(monkeypatch, tmp_path):
+    _ishares_like(tmp_path / "a_plain.csv", 20, 1)
+    _ishares_like(tmp_path / "b_old_date.csv", 20, 2, as_of="Jan 02, 1901")  # an as-of warning
+    _ishares_like(tmp_path / "c_no_date.csv", 20, 3, as_of="n/a")
+    _ishares_like(tmp_path / "d_bad_number.csv", 20, 4, tail='"ZZZ","BAD ROW","X","Equity","12abc","0.10"')
+    _ishares_like(tmp_path / "e_total.csv", 20, 5, tail='"Total","","","","1,000.00","100.00"')
+    shutil.copy(FIXTURES / "fondspositionen_de.csv", tmp_path / "f_german.csv")
+    shutil.copy(FIXTURES / "positions_fr.csv", tmp_path / "g_french.csv")
+    shutil.copy(FIXTURES / "custodian_fractions.csv", tmp_path / "h_custodian.csv")
+    handed = _counting_fallbacks(monkeypatch)
+    alone, together = _both(monkeypatch, tmp_path)
+    _assert_same(alone, together)
+    assert "a_plain.csv" not in handed and "c_no_date.csv" not in handed and "e_total.csv" not in handed
+    assert "b_old_date.csv" in handed and "d_bad_number.csv" in handed
+    by_file = {Path(r.path).name: r for r in together.report.files}
+    assert any("1901" in w for w in by_file["b_old_date.csv"].warnings)
+    assert by_file["e_total.csv"].skipped_by_reason.get("total line") == 1
+
+
+def test_portfolio_ids_and_column_map_alike_both_ways(monkeypatch, tmp_path):
+    for seed in range(3):
+        _ishares_like(tmp_path / f"fund_{seed}.csv", 10, seed)
+    files = sorted(tmp_path.iterdir())
+    _assert_same(*_both(monkeypatch, files, portfolio_id="ONE"))
+    _assert_same(*_both(monkeypatch, files, column_map={"FX Rate": None, "Shares": "quantity"}))
+
+
+def test_separator_votes_by_shape_equal_the_vote_of_each_token():
+    tokens = [
+        "1,234", "1.234", "1,234.5", "1.234,5", "1,234,567", "1.234.567", "0,123", "0.123", ",123", ".123",
+        "12,34", "12.3456", "1234,567", "123,456", "-1,5", "+0,500", "-0.500", "7", "1,", "1.", "00,123",
+        "1234", "1.2.3,4", "1,2,3.4", "-", "+1,000,000.00", "5,00", "10.000", "abc", "0,5", "9,5",
+    ]  # fmt: skip
+    expected = [
+        {".": 1, ",": 2, None: 0}[_separator_votes(t)] if t[-1].isdigit() or t[-1] in ",." else 0 for t in tokens
+    ]
+    assert _batch._votes(pd.Series(tokens, dtype="string")).tolist() == expected
+
+
+def test_a_file_beyond_the_batch_size_is_read_on_its_own(monkeypatch, tmp_path):
+    _ishares_like(tmp_path / "a_small.csv", 5, 1)
+    _ishares_like(tmp_path / "b_small.csv", 5, 2)
+    _ishares_like(tmp_path / "c_large.csv", 40, 3)
+    monkeypatch.setattr(_batch, "BATCH_CELLS", 40 * 15)
+    handed = _counting_fallbacks(monkeypatch)
+    _assert_same(*_both(monkeypatch, tmp_path))
+    assert handed == ["c_large.csv"]
