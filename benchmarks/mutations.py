@@ -392,6 +392,14 @@ MUTATIONS: list[Mutation] = [
         (BOUNDARIES, "-k", "delivery_year"),
     ),
     Mutation(
+        "embargo ending on 1 January covers that year",
+        "exposure",
+        "evaluate.py",
+        '(pairs["valid_to"] > year_start)',
+        '(pairs["valid_to"] >= year_start)',
+        (BOUNDARIES, "-k", "delivery_year"),
+    ),
+    Mutation(
         "embargo beginning after the screening date counts",
         "exposure",
         "evaluate.py",
