@@ -4,10 +4,14 @@ A deterministic synthetic universe (100,000 fictional issuers by default, their 
 links, involvement evidence, country exposure, the bundled country and entity lists plus a few
 fictional entity-list entries) and 1,000 portfolios of 1,000 holdings drawn from a shared pool of
 securities are screened with the ``broad`` policy (every shipped criterion). The same data then go
-through a reference written in DuckDB SQL: resolution by ISIN, ticker with exchange and exact
-normalised name, involvement x criteria scope, country exposure, sovereigns, entity lists by exact
-name, parent and subsidiary spread, join back to holdings, status per holding and the summaries.
-The reference does no fuzzy matching and no legal-form check: it is a floor for the joins.
+through a reference written in DuckDB SQL from the documented rules (docs/methodology.md), reading
+only the criteria's settings: resolution by ISIN, ticker with exchange and exact normalised name;
+involvement x criteria scope with shares summed per source and year, unknown shares, evidence that
+ended (valid_to) or aged; country exposure by supply category with each list's action; sovereigns;
+entity lists by exact name with pooled aliases and the lists' places; control along chains and
+minority owners; PAI 14 from its own criterion; join back to holdings, status per holding and the
+summaries. The reference does no fuzzy matching and no legal-form check: it is a floor for the joins,
+and the full run is compared on what the engine did not match fuzzily.
 
 Every issuer, security and portfolio is fictional: names are invented words with a serial number
 (``Talvorin Bexmark Dynamics 000123 plc``), sovereign issuers are named ``Sovereign bond issuer KP
