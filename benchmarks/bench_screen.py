@@ -234,12 +234,24 @@ def generate(portfolios: int, holdings: int, issuers: int, pool: int, seed: int,
             "valid_to": pd.to_datetime(valid_to),
         }
     )
-    # a second row of the same source, year, category and type for one row in ten with a known share
-    # under a threshold: small shares that reach the threshold only together
-    twin = involvement_frame[involvement_frame["revenue_share"].notna() & (rules.random(len(who)) < 0.1)]
-    involvement_frame = pd.concat(
-        [involvement_frame, twin.assign(revenue_share=(twin["revenue_share"] / 2).round(4))], ignore_index=True
+    # pairs of arms-revenue rows below the 5 % threshold on their own that reach it together (some exactly
+    # at 5 %): of the same source and year (added up), of two sources, or of two years (not added up)
+    pair = involvement_frame[
+        (involvement_frame["category"] == "conventional_weapons")
+        & involvement_frame["revenue_share"].notna()
+        & (rules.random(len(who)) < 0.3)
+    ]
+    low = rules.uniform(0.025, 0.045, len(pair)).round(4)
+    other = (0.05 - low + rules.choice([0.0, 0.005], len(pair))).round(4)
+    how_paired = rules.choice(["same", "source", "year"], len(pair), p=[0.5, 0.25, 0.25])
+    twin = pair.assign(
+        revenue_share=other,
+        source=np.where(how_paired == "source", SOURCE + " (second provider)", pair["source"]),
+        evidence_date=pair["evidence_date"].where(how_paired != "year", pair["evidence_date"] - pd.Timedelta(days=400)),
     )
+    twin = twin.assign(source=np.where((how_paired == "source") & (pair["source"] != SOURCE), SOURCE, twin["source"]))
+    involvement_frame.loc[pair.index, "revenue_share"] = low
+    involvement_frame = pd.concat([involvement_frame, twin], ignore_index=True)
 
     # the holdings' pool of securities, and how each is presented in holdings files
     sov_secs = np.flatnonzero(np.isin(owner, sov))
@@ -1045,7 +1057,11 @@ def compare(engine: dict, reference: dict, *, leave_out_fuzzy: bool = False) -> 
         touched = {h.split("-")[0] for h in left_out if h in moved}
         pai = pai[~pai["portfolio_id"].isin(touched)]
     pai_gap = float((pai["pai14_all"].fillna(0) - pai["pai14_all_ref"].fillna(0)).abs().max())
+    # the holdings PAI 14 counts as involved, in every portfolio (but for those left out)
+    e_pai = set(engine["pai14_holdings"]).difference(left_out)
+    r_pai = set(reference["pai14_holdings"]).difference(left_out)
     return {
+        "pai_holdings_differ": len(e_pai ^ r_pai),
         "left_out": len(left_out),
         "pai_portfolios": len(pai),
         "engine_flags": len(e_flags),
@@ -1066,12 +1082,14 @@ def _print_comparison(title: str, c: dict, *, expect_equal: bool) -> None:
         or len(c["action_differs"])
         or len(c["status_differs"])
         or c["pai_gap"] > 1e-9
+        or c["pai_holdings_differ"]
     )
     print(
         f"{title}: engine flags {c['engine_flags']:,}, reference flags {c['reference_flags']:,}; "
         f"only in engine {len(c['only_engine']):,}, only in reference {len(c['only_reference']):,}, "
         f"action differs {len(c['action_differs']):,}, status differs {len(c['status_differs']):,}, "
-        f"largest PAI 14 gap {c['pai_gap']:.2e} ({c['pai_portfolios']:,} portfolios)"
+        f"largest PAI 14 gap {c['pai_gap']:.2e} ({c['pai_portfolios']:,} portfolios), "
+        f"PAI 14 involved holdings differ {c['pai_holdings_differ']:,}"
         + (f"; {c['left_out']:,} holdings matched fuzzily by the engine left out" if c["left_out"] else "")
         + " -> "
         + ("CONSISTENT" if same else ("DISCREPANCY" if expect_equal else "differs"))
