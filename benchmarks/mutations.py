@@ -51,6 +51,8 @@ SAFETY = "tests/report/test_safety.py"
 FILES = "tests/report/test_files.py"
 LINKS = "tests/report/test_links.py"
 ROWS = "tests/holdings/test_roles_and_rows.py"
+EVIDENCE_RULES = "tests/engine/test_evidence_rules.py"
+CONDUCT = "tests/engine/test_conduct.py"
 
 MUTATIONS: list[Mutation] = [
     # ------------------------------------------------------------------ revenue thresholds
@@ -58,25 +60,123 @@ MUTATIONS: list[Mutation] = [
         "share at the threshold not caught",
         "thresholds",
         "evaluate.py",
-        "(share >= threshold)]",
-        "(share > threshold)]",
-        (BOUNDARIES, "-k", "threshold"),
+        "reach_fresh, reach_any = fresh[first] >= threshold, total[first] >= threshold",
+        "reach_fresh, reach_any = fresh[first] > threshold, total[first] > threshold",
+        (EVIDENCE_RULES, "-k", "exactly_at_the_threshold"),
     ),
     Mutation(
-        "unknown share excluded, not watched",
+        "shares summed across sources",
         "thresholds",
         "evaluate.py",
-        'action = rows["criterion_action"].where(~unknown, Action.WATCH.value)',
-        'action = rows["criterion_action"]',
-        (SCREEN, BOUNDARIES, "-k", "revenue_thresholds or exclude_evidence_wins"),
+        'keys = [rows["subject_id"], rows["criterion_id"], rows["source"].astype("string"), year]',
+        'keys = [rows["subject_id"], rows["criterion_id"], year]',
+        (EVIDENCE_RULES, "-k", "added_up"),
+    ),
+    Mutation(
+        "shares summed across years",
+        "thresholds",
+        "evaluate.py",
+        'keys = [rows["subject_id"], rows["criterion_id"], rows["source"].astype("string"), year]',
+        'keys = [rows["subject_id"], rows["criterion_id"], rows["source"].astype("string")]',
+        (EVIDENCE_RULES, "-k", "added_up"),
+    ),
+    Mutation(
+        "unknown share setting ignored (always the criterion's action)",
+        "thresholds",
+        "evaluate.py",
+        'action=rows["criterion_action"].where(~unknown, rows["unknown_share"]),',
+        'action=rows["criterion_action"],',
+        (EVIDENCE_RULES, SCREEN, "-k", "unknown_share or revenue_thresholds"),
+    ),
+    Mutation(
+        "unknown share setting ignored (always watch)",
+        "thresholds",
+        "evaluate.py",
+        'action=rows["criterion_action"].where(~unknown, rows["unknown_share"]),',
+        'action=rows["criterion_action"].where(~unknown, "watch"),',
+        (EVIDENCE_RULES, "-k", "unknown_share"),
+    ),
+    Mutation(
+        "unknown share default exclude",
+        "thresholds",
+        "rule_schema.py",
+        "unknown_share: UnknownShareChoice = UnknownShare.WATCH",
+        "unknown_share: UnknownShareChoice = UnknownShare.EXCLUDE",
+        (EVIDENCE_RULES, "-k", "unknown_share"),
     ),
     Mutation(
         "unknown share dropped",
         "thresholds",
         "evaluate.py",
-        "rows = rows[(threshold == 0) | share.isna() | (share >= threshold)]",
-        "rows = rows[(threshold == 0) | (share >= threshold)]",
-        (SCREEN, "-k", "revenue_thresholds"),
+        "rows = pd.concat([rows[threshold == 0], summed, rows[unknown]])",
+        "rows = pd.concat([rows[threshold == 0], summed])",
+        (EVIDENCE_RULES, SCREEN, "-k", "unknown_share or revenue_thresholds"),
+    ),
+    Mutation(
+        "PAI 14 reproduction counts development too",
+        "thresholds",
+        "../../criteria/pai14_controversial_weapons.yaml",
+        "involvement_types: [production, sale]",
+        "involvement_types: [production, sale, development]",
+        (EVIDENCE_RULES, "-k", "sfdr_pai14"),
+    ),
+    # ------------------------------------------------------------------ evidence that ends or ages
+    Mutation(
+        "evidence still counts on its valid_to",
+        "evidence age",
+        "evidence.py",
+        'return frame["valid_to"].notna() & (frame["valid_to"] <= day)',
+        'return frame["valid_to"].notna() & (frame["valid_to"] < day)',
+        (EVIDENCE_RULES, "-k", "ended"),
+    ),
+    Mutation(
+        "evidence ended the day before its valid_to",
+        "evidence age",
+        "evidence.py",
+        'return frame["valid_to"].notna() & (frame["valid_to"] <= day)',
+        'return frame["valid_to"].notna() & (frame["valid_to"] <= day + pd.Timedelta(days=1))',
+        (EVIDENCE_RULES, "-k", "ended"),
+    ),
+    Mutation(
+        "evidence exactly N years old taken as aged",
+        "evidence age",
+        "evaluate.py",
+        "aged = date.notna() & cutoff.notna() & (date < cutoff)",
+        "aged = date.notna() & cutoff.notna() & (date <= cutoff)",
+        (EVIDENCE_RULES, "-k", "maximum_age"),
+    ),
+    Mutation(
+        "maximum age one year too short",
+        "evidence age",
+        "evaluate.py",
+        "cutoffs = {n: as_of - pd.DateOffset(years=int(n)) for n in limits}",
+        "cutoffs = {n: as_of - pd.DateOffset(years=int(n) - 1) for n in limits}",
+        (EVIDENCE_RULES, "-k", "maximum_age"),
+    ),
+    Mutation(
+        "aged evidence keeps the criterion's action",
+        "evidence age",
+        "evaluate.py",
+        'capped = rows["_aged"].astype(bool) & (rows["action"].map(_RANK) > _RANK[Action.WATCH.value])',
+        'capped = rows["_aged"].astype(bool) & False',
+        (EVIDENCE_RULES, "-k", "maximum_age or older_rows"),
+    ),
+    # ------------------------------------------------------------------ conduct by product and recipient
+    Mutation(
+        "list_actions ignored (the criterion's action for every list)",
+        "conduct",
+        "evaluate.py",
+        'action=pairs["list_id"].map(actions),',
+        "action=c.action.value,",
+        (CONDUCT, "-k", "action_of_each_list or excluding_list_wins"),
+    ),
+    Mutation(
+        "arms sales read the all-programme embargo lists",
+        "conduct",
+        "../../criteria/arms_sales_rights_violating_regimes.yaml",
+        "country_lists: [un_arms_embargo_state, eu_arms_embargo_state, uk_arms_embargo_state, fh_not_free]",
+        "country_lists: [un_arms_embargo, eu_arms_embargo, uk_arms_embargo, fh_not_free]",
+        (CONDUCT, "-k", "state_not_targeted"),
     ),
     # ------------------------------------------------------------------ ownership
     Mutation(
@@ -289,6 +389,14 @@ MUTATIONS: list[Mutation] = [
         "evaluate.py",
         '(pairs["valid_to"] > year_start)',
         '(pairs["valid_to"] > year_end)',
+        (BOUNDARIES, "-k", "delivery_year"),
+    ),
+    Mutation(
+        "embargo ending on 1 January covers that year",
+        "exposure",
+        "evaluate.py",
+        '(pairs["valid_to"] > year_start)',
+        '(pairs["valid_to"] >= year_start)',
         (BOUNDARIES, "-k", "delivery_year"),
     ),
     Mutation(
