@@ -214,7 +214,8 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
         if bad.any():  # a note of only missing values adds nothing
             notes.append((column + " " + out[column].map(repr) + ": invalid (length or check digit)").where(bad))
 
-    if derive_isin:
+    # a missing ISIN is derived from a CUSIP or SEDOL: with neither, there is nothing to derive
+    if derive_isin and (out["cusip"].notna().any() or out["sedol"].notna().any()):
         country = (
             out["country"].astype("str").str.strip().str.upper()
             if "country" in out.columns
@@ -239,7 +240,8 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
 
     issues = pd.Series("", index=out.index, dtype="str")
     for note in notes:
-        issues = issues + ("; " + note.astype("str")).fillna("")
+        if note.notna().any():  # a note of only missing values adds nothing
+            issues = issues + ("; " + note.astype("str")).fillna("")
     issues = issues.str.removeprefix("; ")
     out["identifier_issues"] = issues.mask(issues == "")
     return out
