@@ -4,6 +4,8 @@ import pandas as pd
 import pytest
 
 from exclusionscreen.contracts import (
+    _FINGERPRINT_FROM,
+    _FINGERPRINT_WIDTH,
     CONTRACTS,
     TEXT,
     CountryExposure,
@@ -14,6 +16,7 @@ from exclusionscreen.contracts import (
     Involvement,
     Issuers,
     Securities,
+    _surely_unique,
     conform,
     validate,
 )
@@ -149,3 +152,80 @@ def test_validate_and_conform_give_text_columns_the_contract_type(model, given):
     added = conform(frame, model)
     assert all(added[c].dtype == TEXT and added[c].isna().all() for c in missing)
     assert all(validate(frame, model, only=present)[c].dtype == TEXT for c in present)
+
+
+# --- unique columns of large frames: shown unique by fingerprints, else pandera's own check ---
+
+
+def _large_holdings(n: int = _FINGERPRINT_FROM, ids: list[str] | None = None) -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "portfolio_id": "P",
+            "holding_id": ids if ids is not None else [f"P:{i}" for i in range(1, n + 1)],
+            "security_name": "Fictional Widgets plc",
+            "weight": 0.0,
+            "source_row": range(2, n + 2),
+        }
+    ).astype({"portfolio_id": TEXT, "holding_id": TEXT, "security_name": TEXT})
+
+
+def test_fingerprints_show_a_large_unique_column_at_their_boundaries():
+    ids = pd.Series([f"P:{i}" for i in range(_FINGERPRINT_FROM)], dtype=TEXT)
+    assert _surely_unique(ids)
+    assert not _surely_unique(ids.iloc[:-1])  # one row short of the size where fingerprints pay
+    assert _surely_unique(ids.astype("string"))  # the other Arrow-backed text type
+    assert not _surely_unique(ids.astype(object))  # coercion could make two values equal ("1", 1)
+    widest = ids.str.pad(_FINGERPRINT_WIDTH, fillchar="x")
+    assert widest.str.len().max() == _FINGERPRINT_WIDTH and _surely_unique(widest)
+    assert not _surely_unique(ids.str.pad(_FINGERPRINT_WIDTH + 1, fillchar="x"))
+    assert not _surely_unique(ids.where(ids != "P:7"))  # a missing value
+    assert not _surely_unique(ids.str.replace("P:1", "\u00e9:1"))  # text that is not ASCII
+    assert not _surely_unique(pd.concat([ids.iloc[:-1], ids.iloc[:1]], ignore_index=True))  # a duplicate
+
+
+def test_fingerprints_tell_trailing_spaces_and_padding_apart():
+    ids = pd.Series([f"P:{i}" for i in range(_FINGERPRINT_FROM - 2)] + ["A", "A "], dtype=TEXT)
+    assert _surely_unique(ids)
+    assert not _surely_unique(pd.Series(ids.tolist()[:-1] + ["A"], dtype=TEXT))
+
+
+@pytest.mark.parametrize("where", [1, _FINGERPRINT_FROM - 1], ids=["second row", "last row"])
+def test_a_duplicate_holding_id_in_a_large_frame_fails_naming_its_rows(where):
+    frame = _large_holdings()
+    frame.loc[where, "holding_id"] = "P:1"
+    with pytest.raises(ContractError) as caught:
+        validate(frame, Holdings, source="big.parquet")
+    message = str(caught.value)
+    assert message.startswith("big.parquet: 2 value(s) break the Holdings contract")
+    assert f"column 'holding_id', check field_uniqueness: row 2: 'P:1', row {where + 2}: 'P:1'" in message
+    cases = caught.value.failure_cases
+    assert cases["source_row"].tolist() == [2, where + 2]
+
+
+def test_a_duplicate_non_ascii_holding_id_in_a_large_frame_fails():
+    ids = [f"Pé:{i}" for i in range(1, _FINGERPRINT_FROM + 1)]
+    ids[-1] = ids[0]
+    with pytest.raises(ContractError, match="field_uniqueness"):
+        validate(_large_holdings(ids=ids), Holdings, source="big.parquet")
+
+
+def test_other_failures_of_a_large_frame_are_still_caught_with_a_unique_id():
+    frame = _large_holdings()
+    frame.loc[5, "weight"] = -1.5
+    frame.loc[6, "weight"] = float("nan")  # allowed: weight is nullable
+    frame.loc[7, "portfolio_id"] = None
+    frame.loc[8, ["security_name"]] = None  # no identifier and no name
+    with pytest.raises(ContractError) as caught:
+        validate(frame, Holdings, source="big.parquet")
+    message = str(caught.value)
+    assert "column 'weight', check greater_than_or_equal_to(-1.0): row 7: -1.5" in message
+    assert "column 'portfolio_id', check not_nullable: row 9" in message
+    assert "each holding needs an identifier" in message and "rows 10" in message
+    assert "field_uniqueness" not in message
+
+
+def test_a_large_valid_frame_passes_unchanged_by_the_fast_uniqueness_check():
+    frame = _large_holdings()
+    out = validate(frame, Holdings, source="big.parquet")
+    reference = Holdings.validate(conform(frame, Holdings), lazy=True)
+    pd.testing.assert_frame_equal(out, reference)

@@ -14,9 +14,13 @@ frames the stages derive from them share one type and need no conversion between
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
+import pyarrow
+import pyarrow.compute as pc
 from pandera.typing import Series
 
 from .errors import ArgumentError, ContractError
@@ -365,11 +369,64 @@ def validate(
             f"{model.__name__} contract; columns found: {found}",
         )
     conformed = conform(frame, model)
+    # a unique column shown unique already needs no second check (pandera's hashes every string)
+    shown = tuple(
+        name for name, column in model.to_schema().columns.items() if column.unique and _surely_unique(conformed[name])
+    )
     try:
-        return model.validate(conformed, lazy=True)
+        return _without_unique(model, shown).validate(conformed, lazy=True)
     except pa.errors.SchemaErrors as exc:
         cases = _source_rows(exc.failure_cases.copy(), frame)
         raise ContractError(model.__name__, source, cases, _describe(model, source, cases, row_label)) from None
+
+
+#: from this many rows a unique column is first tested by fingerprints (below, pandera's check is as quick)
+_FINGERPRINT_FROM = 10_000
+#: the longest value (in characters, ASCII) a fingerprint covers
+_FINGERPRINT_WIDTH = 64
+_MIX = np.uint64(0x9E3779B97F4A7C15)  # odd: multiplying by it loses nothing
+
+
+def _surely_unique(values: pd.Series) -> bool:
+    """True when every value of the text column `values` is present and no two are equal.
+
+    Told from one 64-bit fingerprint per value and an integer sort, not a hash table of a
+    million strings. Equal values have equal fingerprints, so distinct fingerprints prove
+    distinct values; False only means "not shown" (a missing value, text that is not ASCII or
+    is long, a small column, two fingerprints alike), and the contract's own check then runs
+    and names the duplicates. Only Arrow-backed text qualifies: the contract's coercion to
+    :data:`TEXT` leaves its values as they are.
+    """
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return False
+    if len(values) < _FINGERPRINT_FROM or values.hasnans:
+        return False
+    array = pyarrow.array(values.array)
+    if isinstance(array, pyarrow.ChunkedArray):
+        array = array.combine_chunks()
+    if not pc.all(pc.string_is_ascii(array)).as_py():  # one byte per character: the padding below is exact
+        return False
+    lengths = pc.binary_length(array).to_numpy().astype(np.uint64)
+    width = -(-int(lengths.max()) // 8) * 8
+    if not 0 < width <= _FINGERPRINT_WIDTH:
+        return False
+    padded = pc.utf8_rpad(array, width=width, padding=" ").cast(pyarrow.binary(width))
+    words = np.frombuffer(
+        padded.buffers()[1], dtype=np.uint64, count=len(padded) * width // 8, offset=padded.offset * width
+    ).reshape(len(padded), width // 8)
+    fingerprint = lengths  # the length tells "a" from "a " once both are padded
+    for column in words.T:
+        fingerprint = (fingerprint ^ column) * _MIX
+    ordered = np.sort(fingerprint)
+    return not bool((ordered[1:] == ordered[:-1]).any())
+
+
+@cache
+def _without_unique(model: type[_Contract], columns: tuple[str, ...]) -> pa.DataFrameSchema | type[_Contract]:
+    """`model`'s schema without the uniqueness check of `columns` (shown by :func:`_surely_unique`)."""
+    if not columns:
+        return model
+    return model.to_schema().update_columns({name: {"unique": False} for name in columns})
 
 
 def _validate_columns(

@@ -11,6 +11,8 @@ import re
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._fast import distinct_rows
 
@@ -35,6 +37,10 @@ _CUSIP_RE = re.compile(r"^[A-Z0-9*@#]{8}[0-9]$")
 _SEDOL_RE = re.compile(r"^[B-DF-HJ-NP-TV-Z0-9]{6}[0-9]$")
 _LEI_RE = re.compile(r"^[A-Z0-9]{18}[0-9]{2}$")
 _MISSING = {"", "-", "--", "N/A", "NA", "NAN", "NONE", "NULL", ". .", ".."}
+_MISSING_VALUES = pa.array(sorted(_MISSING), type=pa.large_string())
+#: Python's whitespace (``str.isspace``, the ``\s`` of its regular expressions: no code point
+#: above U+3000 is one) as a pattern for Arrow's regular expressions, whose ``\s`` is ASCII only
+_SPACES = "[" + "".join(f"\\x{{{c:x}}}" for c in range(0x3001) if chr(c).isspace()) + "]+"
 
 
 def _alnum_value(char: str) -> int:
@@ -140,14 +146,14 @@ def isin_from_sedol(sedol: str) -> str:
 def _clean(series: pd.Series) -> pd.Series:
     """Strip, upper-case, remove inner spaces, and turn the usual placeholders into missing.
 
-    Works on the distinct values (a million holdings share a few thousand identifiers).
+    Works on the distinct values (a million holdings share a few thousand identifiers), in
+    Arrow's string kernels: whitespace is what Python counts as whitespace (:data:`_SPACES`).
     """
     codes, uniques = pd.factorize(series.astype("str"))
-    text = pd.Series(uniques, dtype="str").str.strip().str.upper().str.replace(r"\s+", "", regex=True)
-    text = text.mask(text.isin(_MISSING))
-    cleaned = text.to_numpy(dtype=object, na_value=None)
-    values = np.where(codes >= 0, cleaned[np.maximum(codes, 0)] if len(cleaned) else None, None)
-    return pd.Series(values, index=series.index, dtype="str")
+    text = pd.Series(uniques, dtype="str").str.strip().str.upper()
+    squeezed = pc.replace_substring_regex(pa.array(text.array), _SPACES, "")
+    squeezed = pc.if_else(pc.is_in(squeezed, value_set=_MISSING_VALUES), None, squeezed)
+    return pd.Series(pd.array(squeezed, dtype="str").take(codes, allow_fill=True), index=series.index, dtype="str")
 
 
 def _per_distinct(series: pd.Series, func) -> pd.Series:
@@ -208,7 +214,8 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
         if bad.any():  # a note of only missing values adds nothing
             notes.append((column + " " + out[column].map(repr) + ": invalid (length or check digit)").where(bad))
 
-    if derive_isin:
+    # a missing ISIN is derived from a CUSIP or SEDOL: with neither, there is nothing to derive
+    if derive_isin and (out["cusip"].notna().any() or out["sedol"].notna().any()):
         country = (
             out["country"].astype("str").str.strip().str.upper()
             if "country" in out.columns
@@ -233,7 +240,8 @@ def _normalise_rows(frame: pd.DataFrame, *, derive_isin: bool) -> pd.DataFrame:
 
     issues = pd.Series("", index=out.index, dtype="str")
     for note in notes:
-        issues = issues + ("; " + note.astype("str")).fillna("")
+        if note.notna().any():  # a note of only missing values adds nothing
+            issues = issues + ("; " + note.astype("str")).fillna("")
     issues = issues.str.removeprefix("; ")
     out["identifier_issues"] = issues.mask(issues == "")
     return out
