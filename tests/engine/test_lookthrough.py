@@ -270,6 +270,22 @@ def test_result_with_look_through_saves_and_loads(result, tmp_path):
     pd.testing.assert_frame_equal(again.pai14(), result.pai14(), check_dtype=False)
 
 
+#: weights read by hand from the IVV file's "Weight (%)" column (ticker: percent)
+IVV_WEIGHTS_BY_HAND = {
+    "LOCKHEED MARTIN CORP": 0.32,  # LMT
+    "NORTHROP GRUMMAN CORP": 0.20,  # NOC
+    "GENERAL DYNAMICS CORP": 0.15,  # GD
+    "HUNTINGTON INGALLS INDUSTRIES INC": 0.02,  # HII, printed "HII" by SIPRI
+}
+#: the 17 holdings of docs/ivv-hand-check.md, matched by name; the screen may find more (HII by its ticker)
+IVV_HAND_CHECK = {
+    "LOCKHEED MARTIN CORP", "RAYTHEON TECHNOLOGIES CORP", "NORTHROP GRUMMAN CORP", "BOEING", "GENERAL DYNAMICS CORP",
+    "L3HARRIS TECHNOLOGIES INC", "LEIDOS HOLDINGS INC", "HONEYWELL INTERNATIONAL INC", "GENERAL ELECTRIC",
+    "TEXTRON INC", "TRANSDIGM GROUP INC", "PARKER-HANNIFIN CORP", "TELEDYNE TECHNOLOGIES INC", "EATON PLC",
+    "KEYSIGHT TECHNOLOGIES INC", "AMPHENOL CORP CLASS A", "BALL CORP",
+}  # fmt: skip
+
+
 @pytest.mark.skipif(not (IVV.is_file() and SIPRI.is_file()), reason="shared data not present")
 def test_ivv_look_through_with_sipri(tmp_path):
     (tmp_path / IVV.name).write_bytes(IVV.read_bytes())
@@ -289,14 +305,22 @@ def test_ivv_look_through_with_sipri(tmp_path):
     universe = xs.load_universe().add(involvement=xs.read_sipri_top100(SIPRI, 2022), source="SIPRI 2022")
     r = xs.screen(holdings, universe, "broad", as_of="2023-04-06", funds=tmp_path)
     f = r.fund_flags.set_index("security_name")
-    # by hand from the file: LOCKHEED MARTIN CORP weighs 0.32 %, NORTHROP GRUMMAN CORP 0.20 %
-    assert f.loc["LOCKHEED MARTIN CORP", "market_value"] == pytest.approx(2_000_000.0 * 0.0032)
-    assert f.loc["NORTHROP GRUMMAN CORP", "market_value"] == pytest.approx(2_000_000.0 * 0.0020)
-    # and every SIPRI company's: the line's value times its weight in IVV
+    assert not f.index.duplicated().any()  # one flag per company: conventional weapons only
+    # each company's indirect exposure is the line's value times its weight in IVV, read by hand
+    for name, percent in IVV_WEIGHTS_BY_HAND.items():
+        assert f.loc[name, "market_value"] == pytest.approx(2_000_000.0 * percent / 100), name
+        assert f.loc[name, "share_of_portfolio"] == pytest.approx(percent / 100), name
+    assert f.loc["LOCKHEED MARTIN CORP", "route"] == "PF → IVV → LOCKHEED MARTIN CORP"
+    # and every flagged company's, against the weight column as loaded
     ivv = xs.load_holdings(IVV).holdings.set_index("security_name")["weight"]
     assert f["market_value"].to_numpy() == pytest.approx(2_000_000.0 * ivv.reindex(f.index).to_numpy())
-    assert f.loc["LOCKHEED MARTIN CORP", "route"] == "PF → IVV → LOCKHEED MARTIN CORP"
-    assert len(f) == 17  # the SIPRI companies the hand check found in IVV (docs/ivv-hand-check.md)
+    # looking through IVV flags what screening IVV's own holdings directly flags, no more, no less
+    direct = xs.screen(xs.load_holdings(IVV), universe, "broad", as_of="2023-04-06").flags
+    assert set(zip(f.index, f["criterion_id"], f["action"], strict=True)) == set(
+        zip(direct["security_name"], direct["criterion_id"], direct["action"], strict=True)
+    )
+    # which holds at least the companies of the hand check
+    assert IVV_HAND_CHECK <= set(f.index)
     assert set(f["criterion_id"]) == {"conventional_weapons"}
     assert (f["fund_as_of"].astype("datetime64[ns]") == pd.Timestamp("2023-04-06")).all()
     assert r.flags.empty  # the IVV line itself is not a SIPRI company
