@@ -37,6 +37,7 @@ from .contracts import TEXT, as_text
 from .errors import ArgumentError, InputFileError, LookThroughError
 from .holdings import LoadResult, load_holdings, normalise_asset_class
 from .identifiers import is_valid_isin
+from .overrides import APPLIED, NO_HOLDING
 from .universe import file_sha256
 
 __all__ = [
@@ -51,6 +52,8 @@ __all__ = [
     "fund_summary",
     "load_funds",
     "append_positions",
+    "attribute_review",
+    "fund_lines_affected",
     "positions_to_screen",
     "underlying",
 ]
@@ -491,4 +494,69 @@ def fund_summary(funds: Funds, rows: pd.DataFrame, screened: pd.DataFrame, lines
         value_held=[value.get(i, np.nan) for i in range(n)],
     )
     out["value_excluded"] = out["value_held"] * out["weight_excluded"]
+    return out
+
+
+def attribute_review(review: pd.DataFrame, rows: pd.DataFrame, funds: Funds, lines: pd.DataFrame) -> pd.DataFrame:
+    """`review` with its rows on the funds' positions (portfolio ``look-through: <fund>``) given to the
+    fund lines that carry them: one row per position and looked-through line holding the fund, with
+    the line's portfolio and holding id, ``fund_id`` and ``route`` (fund → … → security) and the
+    portfolio's exposure (the line's market value and share times the position's weight in the fund).
+    Positions of a fund no portfolio holds are left out: no holding of any user carries them.
+
+    `rows` are the flattened positions of :func:`underlying`, in the order screened; the direct
+    rows of `review` get empty ``fund_id`` and ``route``."""
+    inside = review["portfolio_id"].astype("str").str.startswith(_PSEUDO).fillna(False).to_numpy()
+    direct = review[~inside].assign(fund_id=pd.NA, route=pd.NA)
+    if not inside.any():
+        return direct.astype({"fund_id": TEXT, "route": TEXT})
+    through = review[inside].reset_index(drop=True)
+    # the row of `rows` each position came from: its holding id is "look-through: <fund>#<row>"
+    position = through["holding_id"].astype("str").str.rsplit("#", n=1).str[1].astype(int).to_numpy()
+    top = rows["top"].to_numpy()[position]
+    weight = rows["fund_weight"].to_numpy()[position]
+    security = through["security_name"].astype(object).where(through["security_name"].notna(), through["isin"])
+    route = rows["route"].to_numpy()[position] + " → " + security.fillna("?").astype(str).to_numpy()
+    held = lines[lines["looked_through"].to_numpy()]
+    line_fund = held["fund"].to_numpy()
+    order = np.argsort(line_fund, kind="stable")
+    counts = np.bincount(line_fund, minlength=len(funds.index))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    repeat = counts[top]
+    review_rows = np.repeat(np.arange(len(through)), repeat)
+    line_rows = order[spans(starts[top], repeat)]
+    out = through.take(review_rows).reset_index(drop=True)
+    share = weight[review_rows]
+    out["portfolio_id"] = held["portfolio_id"].to_numpy()[line_rows]
+    out["holding_id"] = held["holding_id"].to_numpy()[line_rows]
+    out["market_value"] = held["market_value"].to_numpy(dtype=float)[line_rows] * share
+    out["share_of_portfolio"] = held["share_of_portfolio"].to_numpy(dtype=float)[line_rows] * share
+    out["fund_id"] = funds.index["fund_id"].to_numpy()[top][review_rows]
+    out["route"] = held["portfolio_id"].astype(str).to_numpy()[line_rows] + " → " + route[review_rows]
+    both = pd.concat([direct, out], ignore_index=True).astype({"fund_id": TEXT, "route": TEXT})
+    order = np.lexsort((-both["share_of_portfolio"].fillna(-np.inf), -both["market_value"].fillna(-np.inf)))
+    return both.iloc[order].reset_index(drop=True)
+
+
+def fund_lines_affected(table: pd.DataFrame, fund_flags: pd.DataFrame, direct_flags: pd.DataFrame) -> pd.DataFrame:
+    """The overrides `table` with ``holdings_affected`` counting the portfolios' own holdings only
+    (the flags of `direct_flags` it targets) and ``fund_lines_affected`` the fund lines carrying a
+    position it targets (distinct portfolio and fund line among `fund_flags`). An override applied
+    to neither is in the state ``no_holding``."""
+    if table.empty:
+        return table.assign(fund_lines_affected=pd.Series(dtype="int64"))
+    direct, lines = [], []
+    for issuer_id, isin, criterion_id in zip(table["issuer_id"], table["isin"], table["criterion_id"], strict=True):
+        counts = []
+        for frame in (direct_flags, fund_flags):
+            if frame.empty:
+                counts.append(frame.iloc[:0])
+                continue
+            target = (frame["issuer_id"] == issuer_id) if pd.notna(issuer_id) else (frame["isin"] == isin)
+            counts.append(frame[target.fillna(False).to_numpy() & (frame["criterion_id"] == criterion_id).to_numpy()])
+        direct.append(len(counts[0]))
+        lines.append(len(counts[1][["portfolio_id", "holding_id"]].drop_duplicates()) if len(counts[1]) else 0)
+    applied = table["state"] == APPLIED
+    out = table.assign(holdings_affected=np.where(applied, direct, 0), fund_lines_affected=np.where(applied, lines, 0))
+    out.loc[applied & (out["holdings_affected"] == 0) & (out["fund_lines_affected"] == 0), "state"] = NO_HOLDING
     return out

@@ -31,6 +31,16 @@ __all__ = ["ScreenResult", "pai14_average"]
 
 _FLAG_KEY = ["portfolio_id", "holding_key", "criterion_id"]
 _COMPARED = ["outcome", "action", "via", "cause_name", "revenue_share"]
+#: with look-through, the summary's value and weight flagged directly, through funds and in total
+EXPOSURE_COLUMNS = [
+    "flagged_value_direct",
+    "flagged_value_indirect",
+    "flagged_value_total",
+    "flagged_weight_direct",
+    "flagged_weight_indirect",
+    "flagged_weight_total",
+]
+_EXPOSURE_NAMES = ["direct_value", "indirect_value", "total_value", "direct_weight", "indirect_weight", "total_weight"]
 _LOOKTHROUGH_FRAMES = ("fund_flags", "fund_position_flags", "pai14_fund_flags", "fund_lines", "fund_table")
 
 
@@ -142,7 +152,8 @@ class ScreenResult:
 
     def summary(self) -> pd.DataFrame:
         """Per portfolio and criterion: holdings, market value (with its ``currency``; missing for a
-        portfolio of weights only) and weight flagged (excluded, watch, exempt)."""
+        portfolio of weights only) and weight flagged (excluded, watch, exempt); with funds looked
+        through, also the value and weight flagged directly, through funds and in total."""
         f = self.flags
         columns = [
             "portfolio_id",
@@ -156,7 +167,7 @@ class ScreenResult:
             "weight_watch",
         ]
         if f.empty:
-            return pd.DataFrame(columns=columns)
+            return self._with_exposure(pd.DataFrame(columns=columns))
         share = f["share_of_portfolio"].fillna(0.0)
         frame = pd.DataFrame(
             {
@@ -174,7 +185,31 @@ class ScreenResult:
         units = self.currencies().set_index("portfolio_id")["currency"]
         out["currency"] = out["portfolio_id"].astype("str").map(units).astype("str")
         out["market_value_flagged"] = out["market_value_flagged"].where(out["currency"] != WEIGHTS_ONLY)
-        return out[columns]
+        return self._with_exposure(out[columns])
+
+    def _with_exposure(self, out: pd.DataFrame) -> pd.DataFrame:
+        """With funds looked through: :meth:`summary` with the value and weight flagged (excluded or
+        watch) held directly, through funds and in total (:data:`EXPOSURE_COLUMNS`, from
+        :meth:`exposure`), and a row for each portfolio and criterion flagged only through funds."""
+        if self.fund_table.empty:
+            return out
+        exposure = self.exposure().rename(columns=dict(zip(_EXPOSURE_NAMES, EXPOSURE_COLUMNS, strict=True)))
+        keys = ["portfolio_id", "criterion_id"]
+        out = out.astype({k: object for k in keys}).merge(
+            exposure.astype({k: object for k in keys}), on=keys, how="outer", sort=True
+        )
+        counts = ["holdings_excluded", "holdings_watch", "holdings_exempt"]
+        out = out.fillna(
+            {c: 0 for c in counts} | {c: 0.0 for c in ["weight_excluded", "weight_watch", *EXPOSURE_COLUMNS]}
+        )
+        out = out.astype({c: "int64" for c in counts})
+        units = self.currencies().set_index("portfolio_id")["currency"]
+        out["currency"] = out["portfolio_id"].astype("str").map(units).astype("str")
+        money = ["market_value_flagged", *(c for c in EXPOSURE_COLUMNS if "_value_" in c)]
+        fill = out["currency"] != WEIGHTS_ONLY
+        for column in money:
+            out[column] = out[column].fillna(0.0).where(fill)
+        return out.astype({k: "str" for k in keys}).reset_index(drop=True)
 
     def criteria_summary(self) -> pd.DataFrame:
         """Per criterion of the policy, across portfolios: holdings flagged and market value flagged.
@@ -200,7 +235,15 @@ class ScreenResult:
                 {c: "int64" for c in counts}
             )
         out["market_value_flagged"] = out["market_value_flagged"].where(out["currency"] != WEIGHTS_ONLY)
-        return out[["criterion_id", "title", *counts, "market_value_flagged", "currency"]].reset_index(drop=True)
+        values = [c for c in EXPOSURE_COLUMNS if "_value_" in c and c in s.columns]  # with look-through
+        if values:
+            sums = s.groupby(["criterion_id", "currency"])[values].sum(min_count=1) if len(s) else None
+            for column in values:
+                found = out.join(sums[column], on=["criterion_id", "currency"])[column] if sums is not None else 0.0
+                out[column] = pd.Series(found, index=out.index).fillna(0.0).where(out["currency"] != WEIGHTS_ONLY)
+        return out[["criterion_id", "title", *counts, "market_value_flagged", *values, "currency"]].reset_index(
+            drop=True
+        )
 
     def _portfolios(self) -> tuple[np.ndarray, pd.Index]:
         """Each holding's portfolio as a number (-1 where missing), and the portfolio ids in order."""

@@ -351,4 +351,74 @@ def test_cli_funds_option(universe, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "Look-through: 2 of 2 fund lines looked through (2 funds)" in proc.stdout
+    # per criterion, the value flagged directly, through funds and in total
+    assert "anti_personnel_mines: 500,000.00 + 150,000.00 = 650,000.00" in proc.stdout
     assert "Funds" in openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True).sheetnames
+
+
+def test_summary_has_direct_indirect_and_total_columns(result):
+    s = result.summary().set_index(["portfolio_id", "criterion_id"])
+    mines = s.loc[("P1", "anti_personnel_mines")]
+    # P1 holds the mines maker directly (500,000) and through Alpha → Beta (1,000,000 x 5 %)
+    assert mines["holdings_excluded"] == 1
+    assert (mines["flagged_value_direct"], mines["flagged_value_indirect"], mines["flagged_value_total"]) == (
+        pytest.approx((500_000.0, 50_000.0, 550_000.0))
+    )
+    assert mines["flagged_weight_total"] == pytest.approx(0.25 + 0.025)
+    # a portfolio and criterion flagged only through a fund has its row, with no holding counted
+    cluster = s.loc[("P1", "cluster_munitions")]
+    assert cluster["holdings_excluded"] == 0 and cluster["flagged_value_indirect"] == pytest.approx(100_000.0)
+    assert s.loc[("P2", "anti_personnel_mines"), "flagged_weight_indirect"] == pytest.approx(0.1)
+    by_criterion = result.criteria_summary().set_index("criterion_id")
+    assert by_criterion.loc["anti_personnel_mines", "flagged_value_total"] == pytest.approx(650_000.0)
+    assert by_criterion.loc["chemical_weapons", "flagged_value_total"] == 0.0
+
+
+def test_summary_without_funds_keeps_its_columns(universe):
+    s = xs.screen(portfolios(), universe, "broad", as_of="2026-09-30").summary()
+    assert not [c for c in s.columns if c.startswith("flagged_")]
+
+
+def test_review_rows_inside_funds_go_to_the_fund_lines(universe):
+    # Fund Alpha here: half the cluster maker, half a security no issuer of the universe matches;
+    # Fund Beta (held by no portfolio) has one such security too
+    alpha = pd.DataFrame(
+        [dict(isin=CLUSTER, security_name="CLUSTER", weight=0.5), dict(security_name="UNKNOWN WIDGETS", weight=0.5)]
+    )
+    beta = pd.DataFrame([dict(security_name="UNHELD GADGETS", weight=1.0)])
+    frame = portfolios()
+    frame.loc[frame["holding_id"] == "P2:1", ["isin", "ticker", "exchange"]] = [ALPHA, None, None]
+    r = xs.screen(frame, universe, "broad", as_of="2026-09-30", funds={ALPHA: alpha, BETA: beta})
+    inside = r.review[r.review["security_name"] == "UNKNOWN WIDGETS"].set_index("portfolio_id")
+    # one row per fund line carrying it, with that line's exposure: 1,000,000 and 400,000 x 50 %
+    assert sorted(inside.index) == ["P1", "P2"]
+    assert inside.loc["P1", "holding_id"] == "P1:1" and inside.loc["P2", "holding_id"] == "P2:1"
+    assert inside.loc["P1", "market_value"] == pytest.approx(500_000.0)
+    assert inside.loc["P2", "market_value"] == pytest.approx(200_000.0)
+    assert inside.loc["P2", "share_of_portfolio"] == pytest.approx(0.4 * 0.5)
+    assert inside.loc["P1", "route"] == f"P1 → {ALPHA} → UNKNOWN WIDGETS" and inside.loc["P1", "fund_id"] == ALPHA
+    # no review row names a fund's screening portfolio, and a fund no portfolio holds adds none
+    assert not r.review["portfolio_id"].astype(str).str.startswith("look-through").any()
+    assert "UNHELD GADGETS" not in set(r.review["security_name"])
+    # the per-portfolio cut sees its own rows
+    assert r.review["portfolio_id"].isin(["P1", "P2"]).all()
+
+
+def test_override_counts_holdings_and_fund_lines_apart(universe):
+    overrides = pd.DataFrame(
+        [
+            dict(issuer_id="FICT_MINES", criterion_id="anti_personnel_mines", decision="exempt"),
+            dict(issuer_id="FICT_CLUSTER", criterion_id="cluster_munitions", decision="exempt"),
+            dict(issuer_id="FICT_BAKERY", criterion_id="cluster_munitions", decision="exempt"),
+        ]
+    ).assign(rationale="test", approver="Analyst", approved_on="2026-01-01")
+    r = xs.screen(portfolios(), universe, "broad", as_of="2026-09-30", funds=FUNDS, overrides=overrides)
+    o = r.overrides.set_index("issuer_id")
+    # the mines maker: P1's own line, and the lines of Alpha (P1, through Beta) and Beta (P2)
+    assert (o.loc["FICT_MINES", "holdings_affected"], o.loc["FICT_MINES", "fund_lines_affected"]) == (1, 2)
+    # the cluster maker only inside Alpha: applied through P1's fund line, no holding of its own
+    assert (o.loc["FICT_CLUSTER", "holdings_affected"], o.loc["FICT_CLUSTER", "fund_lines_affected"]) == (0, 1)
+    assert o.loc["FICT_CLUSTER", "state"] == "applied"
+    assert o.loc["FICT_BAKERY", "state"] == "applied (no holding affected)"
+    assert r.fund_flags.loc[r.fund_flags["issuer_id"] == "FICT_CLUSTER", "outcome"].eq("exempt").all()
+    assert r.exposure().set_index(["portfolio_id", "criterion_id"]).loc[("P1", "cluster_munitions"), "total_value"] == 0
