@@ -41,6 +41,9 @@ EXPOSURE_COLUMNS = [
     "flagged_weight_total",
 ]
 _EXPOSURE_NAMES = ["direct_value", "indirect_value", "total_value", "direct_weight", "indirect_weight", "total_weight"]
+_FUND_FLAG_KEY = ["portfolio_id", "holding_key", "position", "criterion_id"]
+#: a change of a position's weight in a portfolio through a fund line, at or above which compare() lists it
+FUND_EXPOSURE_CHANGE = 0.0001
 _LOOKTHROUGH_FRAMES = ("fund_flags", "fund_position_flags", "pai14_fund_flags", "fund_lines", "fund_table")
 
 
@@ -423,7 +426,9 @@ class ScreenResult:
     # ------------------------------------------------------------------ quarter on quarter
 
     def compare(self, previous: ScreenResult | str | Path) -> pd.DataFrame:
-        """New, cleared and changed flags, status changes, and holdings that appeared or left.
+        """New, cleared and changed flags, status changes, and holdings that appeared or left; with
+        look-through, flags through fund lines new, cleared, changed or whose weight in the portfolio
+        moved by :data:`FUND_EXPOSURE_CHANGE` (one basis point) or more, per fund line and issuer.
 
         Holdings are matched across quarters by portfolio and ``holding_key`` (the security's first
         identifier, else its name). Returns one row per change with a ``change`` column.
@@ -458,7 +463,7 @@ class ScreenResult:
         hm.loc[hm["_merge"] == "right_only", "change"] = "holding_removed"
         hm.loc[(hm["_merge"] == "both") & (hm["status"] != hm["status_previous"]), "change"] = "status_changed"
         holding_changes = hm[hm["change"].notna()].drop(columns=["_merge", "security_name_previous"])
-        out = pd.concat([flag_changes, holding_changes], ignore_index=True)
+        out = pd.concat([flag_changes, holding_changes, self._fund_flag_changes(prev)], ignore_index=True)
         order = [
             "change",
             "portfolio_id",
@@ -474,6 +479,59 @@ class ScreenResult:
         return out.sort_values(
             ["change", "portfolio_id", "holding_key", "criterion_id"], kind="stable", na_position="first"
         ).reset_index(drop=True)
+
+    def _fund_indirect(self) -> pd.DataFrame:
+        """The fund flags summed per portfolio, fund line (by its ``holding_key``), issuer (else the
+        position's name) and criterion: the value and weight flagged through the line, and its outcome."""
+        f = self.fund_flags
+        columns = [*_FUND_FLAG_KEY, "fund_id", "security_name", "issuer_name", "outcome", "action"]
+        if f.empty:
+            return pd.DataFrame(columns=[*columns, "indirect_value", "indirect_weight"])
+        keys = self.holdings.drop_duplicates(["portfolio_id", "holding_id"]).set_index(["portfolio_id", "holding_id"])
+        line = pd.MultiIndex.from_arrays([f["portfolio_id"].astype(object), f["holding_id"].astype(object)])
+        frame = pd.DataFrame(
+            {
+                "portfolio_id": f["portfolio_id"].astype(object).to_numpy(),
+                "holding_key": keys["holding_key"].reindex(line).astype(object).to_numpy(),
+                "position": f["issuer_id"].astype(object).fillna(f["security_name"].astype(object)).to_numpy(),
+                "criterion_id": f["criterion_id"].astype(object).to_numpy(),
+                "fund_id": f["fund_id"].astype(object).to_numpy(),
+                "security_name": f["security_name"].astype(object).to_numpy(),
+                "issuer_name": f["issuer_name"].astype(object).to_numpy(),
+                "outcome": f["outcome"].astype(object).to_numpy(),
+                "action": f["action"].astype(object).to_numpy(),
+                "indirect_value": f["market_value"].fillna(0.0).to_numpy(dtype=float),
+                "indirect_weight": f["share_of_portfolio"].fillna(0.0).to_numpy(dtype=float),
+            }
+        )
+        grouped = frame.groupby(_FUND_FLAG_KEY, sort=False, dropna=False)
+        first = grouped[["fund_id", "security_name", "issuer_name", "outcome", "action"]].first()
+        return first.join(grouped[["indirect_value", "indirect_weight"]].sum()).reset_index()
+
+    def _fund_flag_changes(self, prev: ScreenResult) -> pd.DataFrame:
+        """Changes through funds: a position flagged through a fund line that was not (``new_fund_flag``)
+        or no longer is (``cleared_fund_flag``), its outcome or action changed (``changed_fund_flag``),
+        or its weight in the portfolio moved by :data:`FUND_EXPOSURE_CHANGE` or more
+        (``fund_exposure_changed``), with the value and weight before and after."""
+        cur, old = self._fund_indirect(), prev._fund_indirect()
+        if cur.empty and old.empty:
+            return pd.DataFrame()
+        m = cur.merge(old, on=_FUND_FLAG_KEY, how="outer", suffixes=("", "_previous"), indicator=True)
+        for column in ("fund_id", "security_name", "issuer_name"):
+            m[column] = m[column].fillna(m[f"{column}_previous"])
+        both = m["_merge"] == "both"
+        moved = (m["indirect_weight"] - m["indirect_weight_previous"]).abs() >= FUND_EXPOSURE_CHANGE
+        changed = both & ((m["outcome"] != m["outcome_previous"]) | (m["action"] != m["action_previous"]))
+        m["change"] = pd.Series(pd.NA, index=m.index, dtype="str")
+        m.loc[m["_merge"] == "left_only", "change"] = "new_fund_flag"
+        m.loc[m["_merge"] == "right_only", "change"] = "cleared_fund_flag"
+        m.loc[both & moved.fillna(False), "change"] = "fund_exposure_changed"
+        m.loc[changed, "change"] = "changed_fund_flag"
+        for column in ("indirect_value", "indirect_weight"):  # nothing flagged is zero, not unknown
+            m[column] = m[column].fillna(0.0)
+            m[f"{column}_previous"] = m[f"{column}_previous"].fillna(0.0)
+        drop = ["_merge", "position", "fund_id_previous", "security_name_previous", "issuer_name_previous"]
+        return m[m["change"].notna()].drop(columns=drop)
 
     # ------------------------------------------------------------------ persistence
 

@@ -422,3 +422,27 @@ def test_override_counts_holdings_and_fund_lines_apart(universe):
     assert o.loc["FICT_BAKERY", "state"] == "applied (no holding affected)"
     assert r.fund_flags.loc[r.fund_flags["issuer_id"] == "FICT_CLUSTER", "outcome"].eq("exempt").all()
     assert r.exposure().set_index(["portfolio_id", "criterion_id"]).loc[("P1", "cluster_munitions"), "total_value"] == 0
+
+
+def test_compare_lists_changes_through_funds(result, universe):
+    # next quarter: P1 doubles its Fund Alpha line, P2 sells Fund Beta, and the mines maker is exempt
+    frame = portfolios()
+    frame.loc[frame["holding_id"] == "P1:1", "market_value"] = 2_000_000.0
+    frame = frame[frame["holding_id"] != "P2:1"]
+    overrides = pd.DataFrame(
+        [dict(issuer_id="FICT_MINES", criterion_id="anti_personnel_mines", decision="exempt")]
+    ).assign(rationale="test", approver="Analyst", approved_on="2026-01-01")
+    later = xs.screen(frame, universe, "broad", as_of="2026-12-31", funds=FUNDS, overrides=overrides)
+    c = later.compare(result)
+    through = c[c["change"].str.contains("fund")].set_index(["change", "portfolio_id", "criterion_id"])
+    # P1's Alpha line: 2,000,000 of 3,000,000 now, the cluster maker 10 % of it, was 1,000,000 of 2,000,000
+    cluster = through.loc[("fund_exposure_changed", "P1", "cluster_munitions")]
+    assert (cluster["indirect_value_previous"], cluster["indirect_value"]) == pytest.approx((100_000.0, 200_000.0))
+    assert (cluster["indirect_weight_previous"], cluster["indirect_weight"]) == pytest.approx((0.05, 0.2 / 3))
+    assert cluster["holding_key"] == f"isin:{ALPHA}" and cluster["fund_id"] == ALPHA
+    # the mines maker through Alpha is exempt now; through Beta in P2 it is gone with the line
+    assert through.loc[("changed_fund_flag", "P1", "anti_personnel_mines"), "outcome"] == "exempt"
+    gone = through.loc[("cleared_fund_flag", "P2", "anti_personnel_mines")]
+    assert (gone["indirect_value_previous"], gone["indirect_value"]) == pytest.approx((100_000.0, 0.0))
+    # an unchanged quarter lists no change through funds
+    assert not result.compare(result)["change"].str.contains("fund").any()
