@@ -53,6 +53,8 @@ __all__ = [
     "load_funds",
     "append_positions",
     "attribute_review",
+    "beneath_flagged",
+    "counted_once",
     "fund_lines_affected",
     "positions_to_screen",
     "underlying",
@@ -81,6 +83,7 @@ EXPANDED_COLUMNS = [
 ]
 #: the portfolio id given to a fund's positions while they are screened (never a user's portfolio)
 _PSEUDO = "look-through: "
+_ROWS_COLUMNS = ["top", "position", "fund_weight", "route", "source", "nested", "parent"]
 _INDEX_COLUMNS = ["fund_id", "isin", "ticker", "exchange", "file", "as_of", "path"]
 
 
@@ -230,8 +233,11 @@ def underlying(funds: Funds, max_depth: int | None = None) -> tuple[pd.DataFrame
 
     ``rows`` has one row per fund and position: ``top`` (the fund's position in the index),
     ``position`` (the row in ``funds.positions``), ``fund_weight`` (the product of the weights along
-    the way), ``route`` (the funds passed, `` → ``-joined) and ``source`` (the innermost fund's
-    position in the index). ``unexpanded`` names the nested fund lines left as they are at the depth cap.
+    the way), ``route`` (the funds passed, `` → ``-joined), ``source`` (the innermost fund's
+    position in the index), ``nested`` (the row is a fund's line in another fund: it stays a position,
+    screened as a security of its own, and its contents follow it) and ``parent`` (the row of the
+    nested fund line the position sits directly beneath, -1 if none). ``unexpanded`` names the nested
+    fund lines left as they are at the depth cap.
     Raises :class:`~exclusionscreen.errors.LookThroughError` on a cycle, naming the chain.
     """
     if max_depth is not None and max_depth < 1:
@@ -255,6 +261,8 @@ def underlying(funds: Funds, max_depth: int | None = None) -> tuple[pd.DataFrame
         keep = rows[nested < 0]
         out_pos, out_w = [keep], [weights[keep]]
         out_route, out_src = [np.full(len(keep), "", dtype=object)], [np.full(len(keep), fund)]
+        out_parent = [np.full(len(keep), -1)]
+        size = len(keep)
         for row in rows[nested >= 0]:
             child = inner[row]
             if child in chain or child == fund:
@@ -264,38 +272,66 @@ def underlying(funds: Funds, max_depth: int | None = None) -> tuple[pd.DataFrame
                     "fund holdings form a cycle: " + " → ".join([*cycle[start:], labels[child]]) + "; a fund "
                     "cannot hold itself through other funds, so its exposure has no end"
                 )
+            # the nested fund's own line stays a position (screened as a security of its own)
+            out_pos.append(np.array([row]))
+            out_w.append(weights[[row]])
+            out_route.append(np.array([""], dtype=object))
+            out_src.append(np.array([fund]))
+            out_parent.append(np.array([-1]))
+            line, size = size, size + 1
             if depth_left is not None and depth_left <= 1:
                 capped.append((fund, row))
-                out_pos.append(np.array([row]))
-                out_w.append(weights[[row]])
-                out_route.append(np.array([""], dtype=object))
-                out_src.append(np.array([fund]))
                 continue
-            c_pos, c_w, c_route, c_src = flatten(child, (*chain, fund))
+            c_pos, c_w, c_route, c_src, c_parent = flatten(child, (*chain, fund))
             out_pos.append(c_pos)
             out_w.append(c_w * weights[row])
             out_route.append(np.array([labels[child] + (" → " + r if r else "") for r in c_route], dtype=object))
             out_src.append(c_src)
-        result = tuple(np.concatenate(p) for p in (out_pos, out_w, out_route, out_src))
+            # beneath the nested line: its contents, whose own nested lines move with them
+            out_parent.append(np.where(c_parent >= 0, c_parent + size, line))
+            size += len(c_pos)
+        result = tuple(np.concatenate(p) for p in (out_pos, out_w, out_route, out_src, out_parent))
         memo[key] = result
         return result
 
     parts = []
     for fund in range(len(index)):
-        pos, w, route, src = flatten(fund, ())
+        pos, w, route, src, parent = flatten(fund, ())
         top_label = labels[fund]
         routes = [top_label + (" → " + r if r else "") for r in route]
-        parts.append(pd.DataFrame({"top": fund, "position": pos, "fund_weight": w, "route": routes, "source": src}))
-    rows = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["top", "position", "fund_weight", "route", "source"])
-    )
+        offset = sum(len(part) for part in parts)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "top": fund,
+                    "position": pos,
+                    "fund_weight": w,
+                    "route": routes,
+                    "source": src,
+                    "nested": inner[pos] >= 0,
+                    "parent": np.where(parent >= 0, parent + offset, -1),
+                }
+            )
+        )
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_ROWS_COLUMNS)
     unexpanded = pd.DataFrame(
         [{"fund_id": labels[f], "nested_fund": labels[inner[r]], "fund_weight": weights[r]} for f, r in set(capped)],
         columns=["fund_id", "nested_fund", "fund_weight"],
     )
     return rows, unexpanded
+
+
+def beneath_flagged(rows: pd.DataFrame, flagged: np.ndarray) -> np.ndarray:
+    """Which of `rows` (of :func:`underlying`) sit beneath a nested fund line whose entry in `flagged`
+    (one per row) is true: a fund counted as a whole is not counted again through its contents."""
+    parent = rows["parent"].to_numpy(dtype=np.int64) if len(rows) else np.array([], dtype=np.int64)
+    out = np.zeros(len(parent), dtype=bool)
+    current = parent.copy()
+    while (current >= 0).any():
+        up = current >= 0
+        out[up] |= flagged[current[up]]
+        current[up] = parent[current[up]]
+    return out
 
 
 def append_positions(holdings: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
@@ -468,7 +504,10 @@ def fund_summary(funds: Funds, rows: pd.DataFrame, screened: pd.DataFrame, lines
     top = rows["top"].to_numpy()
     n = len(index)
 
+    nested = rows["nested"].to_numpy(dtype=bool)
+
     def total(mask) -> np.ndarray:
+        mask = mask & ~beneath_flagged(rows, mask & nested)  # a nested fund of that status counts whole
         return np.bincount(top[mask], weights=weight[mask], minlength=n)
 
     excluded = status == "excluded"
@@ -488,7 +527,7 @@ def fund_summary(funds: Funds, rows: pd.DataFrame, screened: pd.DataFrame, lines
         positions=np.bincount(top, minlength=n),
         weight_excluded=total(excluded),
         weight_watch=total(status == "watch"),
-        weight_covered=total(screened["issuer_id"].notna().to_numpy() & (status != "not_applicable")),
+        weight_covered=total(screened["issuer_id"].notna().to_numpy() & (status != "not_applicable") & ~nested),
         excluded_issuers=[issuers.get(i, "") for i in range(n)],
         portfolios=[int(count.get(i, 0)) for i in range(n)],
         value_held=[value.get(i, np.nan) for i in range(n)],
@@ -560,3 +599,16 @@ def fund_lines_affected(table: pd.DataFrame, fund_flags: pd.DataFrame, direct_fl
     out = table.assign(holdings_affected=np.where(applied, direct, 0), fund_lines_affected=np.where(applied, lines, 0))
     out.loc[applied & (out["holdings_affected"] == 0) & (out["fund_lines_affected"] == 0), "state"] = NO_HOLDING
     return out
+
+
+def counted_once(rows: pd.DataFrame, position: np.ndarray, criterion: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Which flags of the funds' positions to keep: a flag (at row `position` of `rows`, for
+    `criterion`) is dropped when a nested fund line above it is flagged for the same criterion
+    itself (`counts` true for that flag): the nested fund then counts as a whole, once."""
+    keep = np.ones(len(position), dtype=bool)
+    on_nested = rows["nested"].to_numpy(dtype=bool)[position] & counts if len(rows) else keep[:0]
+    for name in pd.unique(criterion[on_nested]):
+        flagged = np.zeros(len(rows), dtype=bool)
+        flagged[position[on_nested & (criterion == name)]] = True
+        keep &= ~((criterion == name) & beneath_flagged(rows, flagged)[position])
+    return keep

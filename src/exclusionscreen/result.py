@@ -343,10 +343,11 @@ class ScreenResult:
 
     def exposure(self) -> pd.DataFrame:
         """Per portfolio and criterion: the market value and weight flagged (excluded or watch, not
-        exempt) held directly, held through funds (look-through), and in total."""
+        exempt) held directly, held through funds (look-through), and in total. A fund line flagged
+        itself for a criterion counts as a whole, directly, and its positions not again for it."""
         columns = ["portfolio_id", "criterion_id"]
         parts = []
-        for kind, f in (("direct", self.flags), ("indirect", self.fund_flags)):
+        for kind, f in (("direct", self.flags), ("indirect", self._fund_flags_not_flagged_whole())):
             if f.empty:
                 continue
             counted = f["outcome"] != "exempt"
@@ -368,6 +369,19 @@ class ScreenResult:
         out["total_value"] = out["direct_value"] + out["indirect_value"]
         out["total_weight"] = out["direct_weight"] + out["indirect_weight"]
         return out.reset_index()[columns + names]
+
+    def _fund_flags_not_flagged_whole(self) -> pd.DataFrame:
+        """The fund flags, without those of a fund line flagged itself (not exempt) for the same
+        criterion: that line counts as a whole, directly, and its contents not again."""
+        f, d = self.fund_flags, self.flags
+        if f.empty or d.empty:
+            return f
+        key = ["portfolio_id", "holding_id", "criterion_id"]
+        whole = d.loc[d["outcome"] != "exempt", key].astype(object).drop_duplicates()
+        if whole.empty:
+            return f
+        seen = pd.MultiIndex.from_frame(f[key].astype(object)).isin(pd.MultiIndex.from_frame(whole))
+        return f[~seen]
 
     def lookthrough_coverage(self) -> pd.DataFrame:
         """Per portfolio: its fund lines, how many and what share of their value were looked through,

@@ -25,6 +25,7 @@ from .join import join_hits
 from .lookthrough import (
     append_positions,
     attribute_review,
+    counted_once,
     expand_flags,
     fund_files,
     fund_lines,
@@ -267,14 +268,27 @@ def _looked_through(
     lines = fund_lines(h.iloc[:direct], codes, securities, funds, day)
     through = flags["_row"].to_numpy() >= direct
     pai_through = pai_flags["_row"].to_numpy() >= direct
-    per_fund = fund_position_flags(flags[through], rows, funds, direct).drop(columns="subject_id")
+    # a nested fund flagged itself for a criterion counts as a whole for it, its contents not again
+    inside = flags[through]
+    kept = counted_once(
+        rows,
+        inside["_row"].to_numpy() - direct,
+        inside["criterion_id"].astype(object).to_numpy(),
+        inside["outcome"].astype(object).to_numpy() != "exempt",
+    )
+    inside_pai = pai_flags[pai_through]
+    kept_pai = counted_once(
+        rows,
+        inside_pai["_row"].to_numpy() - direct,
+        inside_pai["criterion_id"].astype(object).to_numpy(),
+        inside_pai["action"].astype(object).to_numpy() == "exclude",
+    )
+    per_fund = fund_position_flags(inside[kept], rows, funds, direct).drop(columns="subject_id")
     # the fund flags' own columns (their others came from the screen's flags)
     per_fund = validate(per_fund, FundFlags, source="fund flags", only=FUND_FLAG_COLUMNS)[per_fund.columns]
     fund_flags = expand_flags(per_fund, lines, len(funds))
     # PAI 14 needs only each fund's involved weight: its flags stay once per fund
-    pai_fund_flags = fund_position_flags(pai_flags[pai_through], rows, funds, direct).drop(
-        columns=["subject_id", "_top"]
-    )
+    pai_fund_flags = fund_position_flags(inside_pai[kept_pai], rows, funds, direct).drop(columns=["subject_id", "_top"])
     summary = fund_summary(funds, rows, positions, lines)
     # which funds hold each excluded issuer, on the restricted list
     excluded = positions["status"].astype(object).to_numpy() == "excluded"

@@ -98,11 +98,14 @@ def test_fund_of_funds_gives_the_product_of_weights():
     positions = load_funds(FUNDS).positions
     alpha = rows[rows["top"] == 0].assign(isin=lambda r: positions["isin"].to_numpy()[r["position"]])
     weights = dict(zip(alpha["isin"].fillna("cash"), alpha["fund_weight"].round(6), strict=True))
-    assert weights == {CLUSTER: 0.1, BAKERY: 0.6, "cash": 0.1, MINES: 0.05, DAIRY: 0.15}  # 0.2 x 0.25, 0.2 x 0.75
+    # 0.2 x 0.25, 0.2 x 0.75; Fund Beta's own line stays, screened as a security of its own
+    assert weights == {CLUSTER: 0.1, BAKERY: 0.6, "cash": 0.1, BETA: 0.2, MINES: 0.05, DAIRY: 0.15}
     assert alpha.set_index("isin").loc[MINES, "route"] == f"{ALPHA} → {BETA}"
     assert unexpanded.empty
-    # weights through the levels still add up to the whole fund
-    assert alpha["fund_weight"].sum() == pytest.approx(1.0)
+    # Beta's positions sit beneath its line; without that line, weights add up to the whole fund
+    line = alpha.index[alpha["isin"] == BETA][0]
+    assert alpha["nested"].sum() == 1 and alpha.set_index("isin").loc[[MINES, DAIRY], "parent"].eq(line).all()
+    assert alpha.loc[~alpha["nested"], "fund_weight"].sum() == pytest.approx(1.0)
 
 
 def test_max_depth_one_leaves_the_nested_fund_as_a_position():
@@ -446,3 +449,46 @@ def test_compare_lists_changes_through_funds(result, universe):
     assert (gone["indirect_value_previous"], gone["indirect_value"]) == pytest.approx((100_000.0, 0.0))
     # an unchanged quarter lists no change through funds
     assert not result.compare(result)["change"].str.contains("fund").any()
+
+
+def test_a_nested_fund_on_a_list_stays_flagged_and_counts_once(universe):
+    # Fund Beta, held by Fund Alpha (20 %), is itself a (fictional) issuer with mines evidence
+    listed = universe.add(
+        issuers=pd.DataFrame([dict(issuer_id="FICT_BETA", issuer_name="Fictional Beta Fund", issuer_type="fund")]),
+        securities=pd.DataFrame([dict(isin=BETA, issuer_id="FICT_BETA")]),
+        involvement=pd.DataFrame(
+            [dict(issuer_id="FICT_BETA", category="anti_personnel_mines", involvement_type="production", source=SOURCE)]
+        ),
+        source="fund as its own issuer",
+    )
+    frame = portfolios()[lambda f: f["portfolio_id"] == "P1"]
+    r = xs.screen(frame, listed, "broad", as_of="2026-09-30", funds=FUNDS)
+    f = r.fund_flags[r.fund_flags["criterion_id"] == "anti_personnel_mines"]
+    # the nested fund's own line is flagged, with its route, at 1,000,000 x 20 %
+    beta = f[f["issuer_id"] == "FICT_BETA"].iloc[0]
+    assert beta["route"] == f"P1 → {ALPHA} → Fictional Beta Fund" and beta["market_value"] == pytest.approx(200_000.0)
+    # and the mines maker inside it is not counted again for mines: Beta counts as a whole
+    assert "FICT_MINES" not in set(f["issuer_id"])
+    e = r.exposure().set_index(["portfolio_id", "criterion_id"]).loc[("P1", "anti_personnel_mines")]
+    assert e["indirect_value"] == pytest.approx(200_000.0) and e["direct_value"] == pytest.approx(500_000.0)
+    # PAI 14: the cluster maker (10 %) and Beta as a whole (20 %), not Beta's mines maker on top
+    assert r.pai14().set_index("portfolio_id").loc["P1", "involved_indirect_value"] == pytest.approx(300_000.0)
+    alpha = r.funds().set_index("fund_id").loc[ALPHA]
+    assert alpha["weight_excluded"] == pytest.approx(0.1 + 0.2)
+    assert "Fictional Beta Fund" in alpha["excluded_issuers"]
+
+
+def test_a_fund_line_flagged_itself_is_not_counted_again_through_its_contents(universe):
+    listed = universe.add(
+        issuers=pd.DataFrame([dict(issuer_id="FICT_BETA", issuer_name="Fictional Beta Fund", issuer_type="fund")]),
+        securities=pd.DataFrame([dict(ticker="FBETA", exchange="XLON", issuer_id="FICT_BETA")]),
+        involvement=pd.DataFrame(
+            [dict(issuer_id="FICT_BETA", category="anti_personnel_mines", involvement_type="production", source=SOURCE)]
+        ),
+        source="fund as its own issuer",
+    )
+    r = xs.screen(portfolios(), listed, "broad", as_of="2026-09-30", funds=FUNDS)
+    e = r.exposure().set_index(["portfolio_id", "criterion_id"]).loc[("P2", "anti_personnel_mines")]
+    # P2's Beta line (400,000) is excluded itself: it counts whole, not 400,000 + 100,000 through it
+    assert (e["direct_value"], e["indirect_value"], e["total_value"]) == pytest.approx((400_000.0, 0.0, 400_000.0))
+    assert len(r.fund_flags[(r.fund_flags["portfolio_id"] == "P2")]) >= 1  # its contents are still shown
