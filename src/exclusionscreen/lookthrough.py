@@ -571,7 +571,11 @@ def attribute_review(review: pd.DataFrame, rows: pd.DataFrame, funds: Funds, lin
     out["market_value"] = held["market_value"].to_numpy(dtype=float)[line_rows] * share
     out["share_of_portfolio"] = held["share_of_portfolio"].to_numpy(dtype=float)[line_rows] * share
     out["fund_id"] = funds.index["fund_id"].to_numpy()[top][review_rows]
-    out["route"] = held["portfolio_id"].astype(str).to_numpy()[line_rows] + " → " + route[review_rows]
+    # the route from each line's portfolio, joined by Arrow (hundreds of thousands of rows is usual)
+    portfolio = pa.array(held["portfolio_id"].astype(TEXT).array).take(pa.array(line_rows))
+    tail = pa.array(route.astype(str), type=pa.large_string()).take(pa.array(review_rows))
+    joined = pc.binary_join_element_wise(portfolio.cast(pa.large_string()), tail, pa.scalar(" → ", pa.large_string()))
+    out["route"] = pd.Series(pd.arrays.ArrowStringArray(joined), index=out.index).astype(TEXT)
     both = pd.concat([direct, out], ignore_index=True).astype({"fund_id": TEXT, "route": TEXT})
     order = np.lexsort((-both["share_of_portfolio"].fillna(-np.inf), -both["market_value"].fillna(-np.inf)))
     return both.iloc[order].reset_index(drop=True)
