@@ -37,6 +37,7 @@ from .contracts import TEXT, as_text
 from .errors import ArgumentError, InputFileError, LookThroughError
 from .holdings import LoadResult, load_holdings, normalise_asset_class
 from .identifiers import is_valid_isin
+from .overrides import APPLIED, NO_HOLDING
 from .universe import file_sha256
 
 __all__ = [
@@ -51,6 +52,10 @@ __all__ = [
     "fund_summary",
     "load_funds",
     "append_positions",
+    "attribute_review",
+    "beneath_flagged",
+    "counted_once",
+    "fund_lines_affected",
     "positions_to_screen",
     "underlying",
 ]
@@ -78,6 +83,7 @@ EXPANDED_COLUMNS = [
 ]
 #: the portfolio id given to a fund's positions while they are screened (never a user's portfolio)
 _PSEUDO = "look-through: "
+_ROWS_COLUMNS = ["top", "position", "fund_weight", "route", "source", "nested", "parent"]
 _INDEX_COLUMNS = ["fund_id", "isin", "ticker", "exchange", "file", "as_of", "path"]
 
 
@@ -227,8 +233,11 @@ def underlying(funds: Funds, max_depth: int | None = None) -> tuple[pd.DataFrame
 
     ``rows`` has one row per fund and position: ``top`` (the fund's position in the index),
     ``position`` (the row in ``funds.positions``), ``fund_weight`` (the product of the weights along
-    the way), ``route`` (the funds passed, `` → ``-joined) and ``source`` (the innermost fund's
-    position in the index). ``unexpanded`` names the nested fund lines left as they are at the depth cap.
+    the way), ``route`` (the funds passed, `` → ``-joined), ``source`` (the innermost fund's
+    position in the index), ``nested`` (the row is a fund's line in another fund: it stays a position,
+    screened as a security of its own, and its contents follow it) and ``parent`` (the row of the
+    nested fund line the position sits directly beneath, -1 if none). ``unexpanded`` names the nested
+    fund lines left as they are at the depth cap.
     Raises :class:`~exclusionscreen.errors.LookThroughError` on a cycle, naming the chain.
     """
     if max_depth is not None and max_depth < 1:
@@ -252,6 +261,8 @@ def underlying(funds: Funds, max_depth: int | None = None) -> tuple[pd.DataFrame
         keep = rows[nested < 0]
         out_pos, out_w = [keep], [weights[keep]]
         out_route, out_src = [np.full(len(keep), "", dtype=object)], [np.full(len(keep), fund)]
+        out_parent = [np.full(len(keep), -1)]
+        size = len(keep)
         for row in rows[nested >= 0]:
             child = inner[row]
             if child in chain or child == fund:
@@ -261,38 +272,66 @@ def underlying(funds: Funds, max_depth: int | None = None) -> tuple[pd.DataFrame
                     "fund holdings form a cycle: " + " → ".join([*cycle[start:], labels[child]]) + "; a fund "
                     "cannot hold itself through other funds, so its exposure has no end"
                 )
+            # the nested fund's own line stays a position (screened as a security of its own)
+            out_pos.append(np.array([row]))
+            out_w.append(weights[[row]])
+            out_route.append(np.array([""], dtype=object))
+            out_src.append(np.array([fund]))
+            out_parent.append(np.array([-1]))
+            line, size = size, size + 1
             if depth_left is not None and depth_left <= 1:
                 capped.append((fund, row))
-                out_pos.append(np.array([row]))
-                out_w.append(weights[[row]])
-                out_route.append(np.array([""], dtype=object))
-                out_src.append(np.array([fund]))
                 continue
-            c_pos, c_w, c_route, c_src = flatten(child, (*chain, fund))
+            c_pos, c_w, c_route, c_src, c_parent = flatten(child, (*chain, fund))
             out_pos.append(c_pos)
             out_w.append(c_w * weights[row])
             out_route.append(np.array([labels[child] + (" → " + r if r else "") for r in c_route], dtype=object))
             out_src.append(c_src)
-        result = tuple(np.concatenate(p) for p in (out_pos, out_w, out_route, out_src))
+            # beneath the nested line: its contents, whose own nested lines move with them
+            out_parent.append(np.where(c_parent >= 0, c_parent + size, line))
+            size += len(c_pos)
+        result = tuple(np.concatenate(p) for p in (out_pos, out_w, out_route, out_src, out_parent))
         memo[key] = result
         return result
 
     parts = []
     for fund in range(len(index)):
-        pos, w, route, src = flatten(fund, ())
+        pos, w, route, src, parent = flatten(fund, ())
         top_label = labels[fund]
         routes = [top_label + (" → " + r if r else "") for r in route]
-        parts.append(pd.DataFrame({"top": fund, "position": pos, "fund_weight": w, "route": routes, "source": src}))
-    rows = (
-        pd.concat(parts, ignore_index=True)
-        if parts
-        else pd.DataFrame(columns=["top", "position", "fund_weight", "route", "source"])
-    )
+        offset = sum(len(part) for part in parts)
+        parts.append(
+            pd.DataFrame(
+                {
+                    "top": fund,
+                    "position": pos,
+                    "fund_weight": w,
+                    "route": routes,
+                    "source": src,
+                    "nested": inner[pos] >= 0,
+                    "parent": np.where(parent >= 0, parent + offset, -1),
+                }
+            )
+        )
+    rows = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=_ROWS_COLUMNS)
     unexpanded = pd.DataFrame(
         [{"fund_id": labels[f], "nested_fund": labels[inner[r]], "fund_weight": weights[r]} for f, r in set(capped)],
         columns=["fund_id", "nested_fund", "fund_weight"],
     )
     return rows, unexpanded
+
+
+def beneath_flagged(rows: pd.DataFrame, flagged: np.ndarray) -> np.ndarray:
+    """Which of `rows` (of :func:`underlying`) sit beneath a nested fund line whose entry in `flagged`
+    (one per row) is true: a fund counted as a whole is not counted again through its contents."""
+    parent = rows["parent"].to_numpy(dtype=np.int64) if len(rows) else np.array([], dtype=np.int64)
+    out = np.zeros(len(parent), dtype=bool)
+    current = parent.copy()
+    while (current >= 0).any():
+        up = current >= 0
+        out[up] |= flagged[current[up]]
+        current[up] = parent[current[up]]
+    return out
 
 
 def append_positions(holdings: pd.DataFrame, positions: pd.DataFrame) -> pd.DataFrame:
@@ -465,7 +504,10 @@ def fund_summary(funds: Funds, rows: pd.DataFrame, screened: pd.DataFrame, lines
     top = rows["top"].to_numpy()
     n = len(index)
 
+    nested = rows["nested"].to_numpy(dtype=bool)
+
     def total(mask) -> np.ndarray:
+        mask = mask & ~beneath_flagged(rows, mask & nested)  # a nested fund of that status counts whole
         return np.bincount(top[mask], weights=weight[mask], minlength=n)
 
     excluded = status == "excluded"
@@ -485,10 +527,92 @@ def fund_summary(funds: Funds, rows: pd.DataFrame, screened: pd.DataFrame, lines
         positions=np.bincount(top, minlength=n),
         weight_excluded=total(excluded),
         weight_watch=total(status == "watch"),
-        weight_covered=total(screened["issuer_id"].notna().to_numpy() & (status != "not_applicable")),
+        weight_covered=total(screened["issuer_id"].notna().to_numpy() & (status != "not_applicable") & ~nested),
         excluded_issuers=[issuers.get(i, "") for i in range(n)],
         portfolios=[int(count.get(i, 0)) for i in range(n)],
         value_held=[value.get(i, np.nan) for i in range(n)],
     )
     out["value_excluded"] = out["value_held"] * out["weight_excluded"]
     return out
+
+
+def attribute_review(review: pd.DataFrame, rows: pd.DataFrame, funds: Funds, lines: pd.DataFrame) -> pd.DataFrame:
+    """`review` with its rows on the funds' positions (portfolio ``look-through: <fund>``) given to the
+    fund lines that carry them: one row per position and looked-through line holding the fund, with
+    the line's portfolio and holding id, ``fund_id`` and ``route`` (fund → … → security) and the
+    portfolio's exposure (the line's market value and share times the position's weight in the fund).
+    Positions of a fund no portfolio holds are left out: no holding of any user carries them.
+
+    `rows` are the flattened positions of :func:`underlying`, in the order screened; the direct
+    rows of `review` get empty ``fund_id`` and ``route``."""
+    inside = review["portfolio_id"].astype("str").str.startswith(_PSEUDO).fillna(False).to_numpy()
+    direct = review[~inside].assign(fund_id=pd.NA, route=pd.NA)
+    if not inside.any():
+        return direct.astype({"fund_id": TEXT, "route": TEXT})
+    through = review[inside].reset_index(drop=True)
+    # the row of `rows` each position came from: its holding id is "look-through: <fund>#<row>"
+    position = through["holding_id"].astype("str").str.rsplit("#", n=1).str[1].astype(int).to_numpy()
+    top = rows["top"].to_numpy()[position]
+    weight = rows["fund_weight"].to_numpy()[position]
+    security = through["security_name"].astype(object).where(through["security_name"].notna(), through["isin"])
+    route = rows["route"].to_numpy()[position] + " → " + security.fillna("?").astype(str).to_numpy()
+    held = lines[lines["looked_through"].to_numpy()]
+    line_fund = held["fund"].to_numpy()
+    order = np.argsort(line_fund, kind="stable")
+    counts = np.bincount(line_fund, minlength=len(funds.index))
+    starts = np.concatenate([[0], np.cumsum(counts)[:-1]])
+    repeat = counts[top]
+    review_rows = np.repeat(np.arange(len(through)), repeat)
+    line_rows = order[spans(starts[top], repeat)]
+    out = through.take(review_rows).reset_index(drop=True)
+    share = weight[review_rows]
+    out["portfolio_id"] = held["portfolio_id"].to_numpy()[line_rows]
+    out["holding_id"] = held["holding_id"].to_numpy()[line_rows]
+    out["market_value"] = held["market_value"].to_numpy(dtype=float)[line_rows] * share
+    out["share_of_portfolio"] = held["share_of_portfolio"].to_numpy(dtype=float)[line_rows] * share
+    out["fund_id"] = funds.index["fund_id"].to_numpy()[top][review_rows]
+    # the route from each line's portfolio, joined by Arrow (hundreds of thousands of rows is usual)
+    portfolio = pa.array(held["portfolio_id"].astype(TEXT).array).take(pa.array(line_rows))
+    tail = pa.array(route.astype(str), type=pa.large_string()).take(pa.array(review_rows))
+    joined = pc.binary_join_element_wise(portfolio.cast(pa.large_string()), tail, pa.scalar(" → ", pa.large_string()))
+    out["route"] = pd.Series(pd.arrays.ArrowStringArray(joined), index=out.index).astype(TEXT)
+    both = pd.concat([direct, out], ignore_index=True).astype({"fund_id": TEXT, "route": TEXT})
+    order = np.lexsort((-both["share_of_portfolio"].fillna(-np.inf), -both["market_value"].fillna(-np.inf)))
+    return both.iloc[order].reset_index(drop=True)
+
+
+def fund_lines_affected(table: pd.DataFrame, fund_flags: pd.DataFrame, direct_flags: pd.DataFrame) -> pd.DataFrame:
+    """The overrides `table` with ``holdings_affected`` counting the portfolios' own holdings only
+    (the flags of `direct_flags` it targets) and ``fund_lines_affected`` the fund lines carrying a
+    position it targets (distinct portfolio and fund line among `fund_flags`). An override applied
+    to neither is in the state ``no_holding``."""
+    if table.empty:
+        return table.assign(fund_lines_affected=pd.Series(dtype="int64"))
+    direct, lines = [], []
+    for issuer_id, isin, criterion_id in zip(table["issuer_id"], table["isin"], table["criterion_id"], strict=True):
+        counts = []
+        for frame in (direct_flags, fund_flags):
+            if frame.empty:
+                counts.append(frame.iloc[:0])
+                continue
+            target = (frame["issuer_id"] == issuer_id) if pd.notna(issuer_id) else (frame["isin"] == isin)
+            counts.append(frame[target.fillna(False).to_numpy() & (frame["criterion_id"] == criterion_id).to_numpy()])
+        direct.append(len(counts[0]))
+        lines.append(len(counts[1][["portfolio_id", "holding_id"]].drop_duplicates()) if len(counts[1]) else 0)
+    applied = table["state"] == APPLIED
+    out = table.assign(holdings_affected=np.where(applied, direct, 0), fund_lines_affected=np.where(applied, lines, 0))
+    out.loc[applied & (out["holdings_affected"] == 0) & (out["fund_lines_affected"] == 0), "state"] = NO_HOLDING
+    return out
+
+
+def counted_once(rows: pd.DataFrame, position: np.ndarray, criterion: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Which flags of the funds' positions to keep: a flag (at row `position` of `rows`, for
+    `criterion`) is dropped when a nested fund line above it is flagged for the same criterion
+    itself (`counts` true for that flag): the nested fund then counts as a whole, once."""
+    keep = np.ones(len(position), dtype=bool)
+    on_nested = rows["nested"].to_numpy(dtype=bool)[position] & counts if len(rows) else keep[:0]
+    for name in pd.unique(criterion[on_nested]):
+        flagged = np.zeros(len(rows), dtype=bool)
+        flagged[position[on_nested & (criterion == name)]] = True
+        keep &= ~((criterion == name) & beneath_flagged(rows, flagged)[position])
+    return keep

@@ -31,6 +31,19 @@ __all__ = ["ScreenResult", "pai14_average"]
 
 _FLAG_KEY = ["portfolio_id", "holding_key", "criterion_id"]
 _COMPARED = ["outcome", "action", "via", "cause_name", "revenue_share"]
+#: with look-through, the summary's value and weight flagged directly, through funds and in total
+EXPOSURE_COLUMNS = [
+    "flagged_value_direct",
+    "flagged_value_indirect",
+    "flagged_value_total",
+    "flagged_weight_direct",
+    "flagged_weight_indirect",
+    "flagged_weight_total",
+]
+_EXPOSURE_NAMES = ["direct_value", "indirect_value", "total_value", "direct_weight", "indirect_weight", "total_weight"]
+_FUND_FLAG_KEY = ["portfolio_id", "holding_key", "position", "criterion_id"]
+#: a change of a position's weight in a portfolio through a fund line, at or above which compare() lists it
+FUND_EXPOSURE_CHANGE = 0.0001
 _LOOKTHROUGH_FRAMES = ("fund_flags", "fund_position_flags", "pai14_fund_flags", "fund_lines", "fund_table")
 
 
@@ -142,7 +155,8 @@ class ScreenResult:
 
     def summary(self) -> pd.DataFrame:
         """Per portfolio and criterion: holdings, market value (with its ``currency``; missing for a
-        portfolio of weights only) and weight flagged (excluded, watch, exempt)."""
+        portfolio of weights only) and weight flagged (excluded, watch, exempt); with funds looked
+        through, also the value and weight flagged directly, through funds and in total."""
         f = self.flags
         columns = [
             "portfolio_id",
@@ -156,7 +170,7 @@ class ScreenResult:
             "weight_watch",
         ]
         if f.empty:
-            return pd.DataFrame(columns=columns)
+            return self._with_exposure(pd.DataFrame(columns=columns))
         share = f["share_of_portfolio"].fillna(0.0)
         frame = pd.DataFrame(
             {
@@ -174,7 +188,31 @@ class ScreenResult:
         units = self.currencies().set_index("portfolio_id")["currency"]
         out["currency"] = out["portfolio_id"].astype("str").map(units).astype("str")
         out["market_value_flagged"] = out["market_value_flagged"].where(out["currency"] != WEIGHTS_ONLY)
-        return out[columns]
+        return self._with_exposure(out[columns])
+
+    def _with_exposure(self, out: pd.DataFrame) -> pd.DataFrame:
+        """With funds looked through: :meth:`summary` with the value and weight flagged (excluded or
+        watch) held directly, through funds and in total (:data:`EXPOSURE_COLUMNS`, from
+        :meth:`exposure`), and a row for each portfolio and criterion flagged only through funds."""
+        if self.fund_table.empty:
+            return out
+        exposure = self.exposure().rename(columns=dict(zip(_EXPOSURE_NAMES, EXPOSURE_COLUMNS, strict=True)))
+        keys = ["portfolio_id", "criterion_id"]
+        out = out.astype({k: object for k in keys}).merge(
+            exposure.astype({k: object for k in keys}), on=keys, how="outer", sort=True
+        )
+        counts = ["holdings_excluded", "holdings_watch", "holdings_exempt"]
+        out = out.fillna(
+            {c: 0 for c in counts} | {c: 0.0 for c in ["weight_excluded", "weight_watch", *EXPOSURE_COLUMNS]}
+        )
+        out = out.astype({c: "int64" for c in counts})
+        units = self.currencies().set_index("portfolio_id")["currency"]
+        out["currency"] = out["portfolio_id"].astype("str").map(units).astype("str")
+        money = ["market_value_flagged", *(c for c in EXPOSURE_COLUMNS if "_value_" in c)]
+        fill = out["currency"] != WEIGHTS_ONLY
+        for column in money:
+            out[column] = out[column].fillna(0.0).where(fill)
+        return out.astype({k: "str" for k in keys}).reset_index(drop=True)
 
     def criteria_summary(self) -> pd.DataFrame:
         """Per criterion of the policy, across portfolios: holdings flagged and market value flagged.
@@ -200,7 +238,15 @@ class ScreenResult:
                 {c: "int64" for c in counts}
             )
         out["market_value_flagged"] = out["market_value_flagged"].where(out["currency"] != WEIGHTS_ONLY)
-        return out[["criterion_id", "title", *counts, "market_value_flagged", "currency"]].reset_index(drop=True)
+        values = [c for c in EXPOSURE_COLUMNS if "_value_" in c and c in s.columns]  # with look-through
+        if values:
+            sums = s.groupby(["criterion_id", "currency"])[values].sum(min_count=1) if len(s) else None
+            for column in values:
+                found = out.join(sums[column], on=["criterion_id", "currency"])[column] if sums is not None else 0.0
+                out[column] = pd.Series(found, index=out.index).fillna(0.0).where(out["currency"] != WEIGHTS_ONLY)
+        return out[["criterion_id", "title", *counts, "market_value_flagged", *values, "currency"]].reset_index(
+            drop=True
+        )
 
     def _portfolios(self) -> tuple[np.ndarray, pd.Index]:
         """Each holding's portfolio as a number (-1 where missing), and the portfolio ids in order."""
@@ -297,10 +343,11 @@ class ScreenResult:
 
     def exposure(self) -> pd.DataFrame:
         """Per portfolio and criterion: the market value and weight flagged (excluded or watch, not
-        exempt) held directly, held through funds (look-through), and in total."""
+        exempt) held directly, held through funds (look-through), and in total. A fund line flagged
+        itself for a criterion counts as a whole, directly, and its positions not again for it."""
         columns = ["portfolio_id", "criterion_id"]
         parts = []
-        for kind, f in (("direct", self.flags), ("indirect", self.fund_flags)):
+        for kind, f in (("direct", self.flags), ("indirect", self._fund_flags_not_flagged_whole())):
             if f.empty:
                 continue
             counted = f["outcome"] != "exempt"
@@ -322,6 +369,19 @@ class ScreenResult:
         out["total_value"] = out["direct_value"] + out["indirect_value"]
         out["total_weight"] = out["direct_weight"] + out["indirect_weight"]
         return out.reset_index()[columns + names]
+
+    def _fund_flags_not_flagged_whole(self) -> pd.DataFrame:
+        """The fund flags, without those of a fund line flagged itself (not exempt) for the same
+        criterion: that line counts as a whole, directly, and its contents not again."""
+        f, d = self.fund_flags, self.flags
+        if f.empty or d.empty:
+            return f
+        key = ["portfolio_id", "holding_id", "criterion_id"]
+        whole = d.loc[d["outcome"] != "exempt", key].astype(object).drop_duplicates()
+        if whole.empty:
+            return f
+        seen = pd.MultiIndex.from_frame(f[key].astype(object)).isin(pd.MultiIndex.from_frame(whole))
+        return f[~seen]
 
     def lookthrough_coverage(self) -> pd.DataFrame:
         """Per portfolio: its fund lines, how many and what share of their value were looked through,
@@ -380,7 +440,9 @@ class ScreenResult:
     # ------------------------------------------------------------------ quarter on quarter
 
     def compare(self, previous: ScreenResult | str | Path) -> pd.DataFrame:
-        """New, cleared and changed flags, status changes, and holdings that appeared or left.
+        """New, cleared and changed flags, status changes, and holdings that appeared or left; with
+        look-through, flags through fund lines new, cleared, changed or whose weight in the portfolio
+        moved by :data:`FUND_EXPOSURE_CHANGE` (one basis point) or more, per fund line and issuer.
 
         Holdings are matched across quarters by portfolio and ``holding_key`` (the security's first
         identifier, else its name). Returns one row per change with a ``change`` column.
@@ -415,7 +477,7 @@ class ScreenResult:
         hm.loc[hm["_merge"] == "right_only", "change"] = "holding_removed"
         hm.loc[(hm["_merge"] == "both") & (hm["status"] != hm["status_previous"]), "change"] = "status_changed"
         holding_changes = hm[hm["change"].notna()].drop(columns=["_merge", "security_name_previous"])
-        out = pd.concat([flag_changes, holding_changes], ignore_index=True)
+        out = pd.concat([flag_changes, holding_changes, self._fund_flag_changes(prev)], ignore_index=True)
         order = [
             "change",
             "portfolio_id",
@@ -431,6 +493,59 @@ class ScreenResult:
         return out.sort_values(
             ["change", "portfolio_id", "holding_key", "criterion_id"], kind="stable", na_position="first"
         ).reset_index(drop=True)
+
+    def _fund_indirect(self) -> pd.DataFrame:
+        """The fund flags summed per portfolio, fund line (by its ``holding_key``), issuer (else the
+        position's name) and criterion: the value and weight flagged through the line, and its outcome."""
+        f = self.fund_flags
+        columns = [*_FUND_FLAG_KEY, "fund_id", "security_name", "issuer_name", "outcome", "action"]
+        if f.empty:
+            return pd.DataFrame(columns=[*columns, "indirect_value", "indirect_weight"])
+        keys = self.holdings.drop_duplicates(["portfolio_id", "holding_id"]).set_index(["portfolio_id", "holding_id"])
+        line = pd.MultiIndex.from_arrays([f["portfolio_id"].astype(object), f["holding_id"].astype(object)])
+        frame = pd.DataFrame(
+            {
+                "portfolio_id": f["portfolio_id"].astype(object).to_numpy(),
+                "holding_key": keys["holding_key"].reindex(line).astype(object).to_numpy(),
+                "position": f["issuer_id"].astype(object).fillna(f["security_name"].astype(object)).to_numpy(),
+                "criterion_id": f["criterion_id"].astype(object).to_numpy(),
+                "fund_id": f["fund_id"].astype(object).to_numpy(),
+                "security_name": f["security_name"].astype(object).to_numpy(),
+                "issuer_name": f["issuer_name"].astype(object).to_numpy(),
+                "outcome": f["outcome"].astype(object).to_numpy(),
+                "action": f["action"].astype(object).to_numpy(),
+                "indirect_value": f["market_value"].fillna(0.0).to_numpy(dtype=float),
+                "indirect_weight": f["share_of_portfolio"].fillna(0.0).to_numpy(dtype=float),
+            }
+        )
+        grouped = frame.groupby(_FUND_FLAG_KEY, sort=False, dropna=False)
+        first = grouped[["fund_id", "security_name", "issuer_name", "outcome", "action"]].first()
+        return first.join(grouped[["indirect_value", "indirect_weight"]].sum()).reset_index()
+
+    def _fund_flag_changes(self, prev: ScreenResult) -> pd.DataFrame:
+        """Changes through funds: a position flagged through a fund line that was not (``new_fund_flag``)
+        or no longer is (``cleared_fund_flag``), its outcome or action changed (``changed_fund_flag``),
+        or its weight in the portfolio moved by :data:`FUND_EXPOSURE_CHANGE` or more
+        (``fund_exposure_changed``), with the value and weight before and after."""
+        cur, old = self._fund_indirect(), prev._fund_indirect()
+        if cur.empty and old.empty:
+            return pd.DataFrame()
+        m = cur.merge(old, on=_FUND_FLAG_KEY, how="outer", suffixes=("", "_previous"), indicator=True)
+        for column in ("fund_id", "security_name", "issuer_name"):
+            m[column] = m[column].fillna(m[f"{column}_previous"])
+        both = m["_merge"] == "both"
+        moved = (m["indirect_weight"] - m["indirect_weight_previous"]).abs() >= FUND_EXPOSURE_CHANGE
+        changed = both & ((m["outcome"] != m["outcome_previous"]) | (m["action"] != m["action_previous"]))
+        m["change"] = pd.Series(pd.NA, index=m.index, dtype="str")
+        m.loc[m["_merge"] == "left_only", "change"] = "new_fund_flag"
+        m.loc[m["_merge"] == "right_only", "change"] = "cleared_fund_flag"
+        m.loc[both & moved.fillna(False), "change"] = "fund_exposure_changed"
+        m.loc[changed, "change"] = "changed_fund_flag"
+        for column in ("indirect_value", "indirect_weight"):  # nothing flagged is zero, not unknown
+            m[column] = m[column].fillna(0.0)
+            m[f"{column}_previous"] = m[f"{column}_previous"].fillna(0.0)
+        drop = ["_merge", "position", "fund_id_previous", "security_name_previous", "issuer_name_previous"]
+        return m[m["change"].notna()].drop(columns=drop)
 
     # ------------------------------------------------------------------ persistence
 

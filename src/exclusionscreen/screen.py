@@ -24,9 +24,12 @@ from .inputs import input_files, skipped_rows
 from .join import join_hits
 from .lookthrough import (
     append_positions,
+    attribute_review,
+    counted_once,
     expand_flags,
     fund_files,
     fund_lines,
+    fund_lines_affected,
     fund_position_flags,
     fund_summary,
     load_funds,
@@ -139,8 +142,9 @@ def screen(
     screened = holding_status(base, resolved, flags, codes, per_security)
     review = review_rows(screened, codes, per_security, evidence.review, prepared.names)
     screened, flags, pai_flags, restricted, looked = _looked_through(
-        fund_input, direct, (h, codes, securities), screened, flags, pai_flags, restricted, day
+        fund_input, direct, (h, codes, securities), screened, flags, pai_flags, restricted, day, review, override_table
     )
+    review, override_table = looked.pop("review", review), looked.pop("overrides", override_table)
     warnings += looked.pop("warnings")
     h = h.iloc[:direct]
     flags = validate(flags.drop(columns=["_row", "subject_id"]), Flags, source="flags")
@@ -250,9 +254,12 @@ def _fund_positions(funds, max_depth) -> tuple | None:
     return funds, (rows, unexpanded), positions_to_screen(funds, rows)
 
 
-def _looked_through(fund_input, direct, prepared_holdings, screened, flags, pai_flags, restricted, day):
+def _looked_through(
+    fund_input, direct, prepared_holdings, screened, flags, pai_flags, restricted, day, review, override_table
+):
     """The look-through's part of the result: the direct holdings and flags kept apart from the funds'
-    positions, whose flags are repeated for each fund line (:func:`~exclusionscreen.lookthrough.expand_flags`)."""
+    positions, whose flags are repeated for each fund line (:func:`~exclusionscreen.lookthrough.expand_flags`);
+    the review rows and the overrides' counts on the positions given to the fund lines that carry them."""
     if fund_input is None:
         return screened, flags, pai_flags.drop(columns="_row"), restricted, {"warnings": []}
     funds, (rows, unexpanded), _ = fund_input
@@ -261,14 +268,27 @@ def _looked_through(fund_input, direct, prepared_holdings, screened, flags, pai_
     lines = fund_lines(h.iloc[:direct], codes, securities, funds, day)
     through = flags["_row"].to_numpy() >= direct
     pai_through = pai_flags["_row"].to_numpy() >= direct
-    per_fund = fund_position_flags(flags[through], rows, funds, direct).drop(columns="subject_id")
+    # a nested fund flagged itself for a criterion counts as a whole for it, its contents not again
+    inside = flags[through]
+    kept = counted_once(
+        rows,
+        inside["_row"].to_numpy() - direct,
+        inside["criterion_id"].astype(object).to_numpy(),
+        inside["outcome"].astype(object).to_numpy() != "exempt",
+    )
+    inside_pai = pai_flags[pai_through]
+    kept_pai = counted_once(
+        rows,
+        inside_pai["_row"].to_numpy() - direct,
+        inside_pai["criterion_id"].astype(object).to_numpy(),
+        inside_pai["action"].astype(object).to_numpy() == "exclude",
+    )
+    per_fund = fund_position_flags(inside[kept], rows, funds, direct).drop(columns="subject_id")
     # the fund flags' own columns (their others came from the screen's flags)
     per_fund = validate(per_fund, FundFlags, source="fund flags", only=FUND_FLAG_COLUMNS)[per_fund.columns]
     fund_flags = expand_flags(per_fund, lines, len(funds))
     # PAI 14 needs only each fund's involved weight: its flags stay once per fund
-    pai_fund_flags = fund_position_flags(pai_flags[pai_through], rows, funds, direct).drop(
-        columns=["subject_id", "_top"]
-    )
+    pai_fund_flags = fund_position_flags(inside_pai[kept_pai], rows, funds, direct).drop(columns=["subject_id", "_top"])
     summary = fund_summary(funds, rows, positions, lines)
     # which funds hold each excluded issuer, on the restricted list
     excluded = positions["status"].astype(object).to_numpy() == "excluded"
@@ -299,9 +319,10 @@ def _looked_through(fund_input, direct, prepared_holdings, screened, flags, pai_
             f"e.g. {missing['security_name'].iloc[0]} in {missing['portfolio_id'].iloc[0]}"
         )
     screened = screened.iloc[:direct]
+    direct_flags = flags[~through]
     return (
         screened,
-        flags[~through],
+        direct_flags,
         pai_flags[~pai_through].drop(columns="_row"),
         restricted,
         {
@@ -311,6 +332,9 @@ def _looked_through(fund_input, direct, prepared_holdings, screened, flags, pai_
             "pai14_fund_flags": pai_fund_flags,
             "fund_lines": lines.drop(columns=["_row", "fund"]),
             "fund_table": summary,
+            # review rows and overrides' counts on the funds' positions go to the fund lines carrying them
+            "review": attribute_review(review, rows, funds, lines),
+            "overrides": fund_lines_affected(override_table, fund_flags, direct_flags),
         },
     )
 

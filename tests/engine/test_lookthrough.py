@@ -98,11 +98,14 @@ def test_fund_of_funds_gives_the_product_of_weights():
     positions = load_funds(FUNDS).positions
     alpha = rows[rows["top"] == 0].assign(isin=lambda r: positions["isin"].to_numpy()[r["position"]])
     weights = dict(zip(alpha["isin"].fillna("cash"), alpha["fund_weight"].round(6), strict=True))
-    assert weights == {CLUSTER: 0.1, BAKERY: 0.6, "cash": 0.1, MINES: 0.05, DAIRY: 0.15}  # 0.2 x 0.25, 0.2 x 0.75
+    # 0.2 x 0.25, 0.2 x 0.75; Fund Beta's own line stays, screened as a security of its own
+    assert weights == {CLUSTER: 0.1, BAKERY: 0.6, "cash": 0.1, BETA: 0.2, MINES: 0.05, DAIRY: 0.15}
     assert alpha.set_index("isin").loc[MINES, "route"] == f"{ALPHA} → {BETA}"
     assert unexpanded.empty
-    # weights through the levels still add up to the whole fund
-    assert alpha["fund_weight"].sum() == pytest.approx(1.0)
+    # Beta's positions sit beneath its line; without that line, weights add up to the whole fund
+    line = alpha.index[alpha["isin"] == BETA][0]
+    assert alpha["nested"].sum() == 1 and alpha.set_index("isin").loc[[MINES, DAIRY], "parent"].eq(line).all()
+    assert alpha.loc[~alpha["nested"], "fund_weight"].sum() == pytest.approx(1.0)
 
 
 def test_max_depth_one_leaves_the_nested_fund_as_a_position():
@@ -270,6 +273,22 @@ def test_result_with_look_through_saves_and_loads(result, tmp_path):
     pd.testing.assert_frame_equal(again.pai14(), result.pai14(), check_dtype=False)
 
 
+#: weights read by hand from the IVV file's "Weight (%)" column (ticker: percent)
+IVV_WEIGHTS_BY_HAND = {
+    "LOCKHEED MARTIN CORP": 0.32,  # LMT
+    "NORTHROP GRUMMAN CORP": 0.20,  # NOC
+    "GENERAL DYNAMICS CORP": 0.15,  # GD
+    "HUNTINGTON INGALLS INDUSTRIES INC": 0.02,  # HII, printed "HII" by SIPRI
+}
+#: the 17 holdings of docs/ivv-hand-check.md, matched by name; the screen may find more (HII by its ticker)
+IVV_HAND_CHECK = {
+    "LOCKHEED MARTIN CORP", "RAYTHEON TECHNOLOGIES CORP", "NORTHROP GRUMMAN CORP", "BOEING", "GENERAL DYNAMICS CORP",
+    "L3HARRIS TECHNOLOGIES INC", "LEIDOS HOLDINGS INC", "HONEYWELL INTERNATIONAL INC", "GENERAL ELECTRIC",
+    "TEXTRON INC", "TRANSDIGM GROUP INC", "PARKER-HANNIFIN CORP", "TELEDYNE TECHNOLOGIES INC", "EATON PLC",
+    "KEYSIGHT TECHNOLOGIES INC", "AMPHENOL CORP CLASS A", "BALL CORP",
+}  # fmt: skip
+
+
 @pytest.mark.skipif(not (IVV.is_file() and SIPRI.is_file()), reason="shared data not present")
 def test_ivv_look_through_with_sipri(tmp_path):
     (tmp_path / IVV.name).write_bytes(IVV.read_bytes())
@@ -289,14 +308,22 @@ def test_ivv_look_through_with_sipri(tmp_path):
     universe = xs.load_universe().add(involvement=xs.read_sipri_top100(SIPRI, 2022), source="SIPRI 2022")
     r = xs.screen(holdings, universe, "broad", as_of="2023-04-06", funds=tmp_path)
     f = r.fund_flags.set_index("security_name")
-    # by hand from the file: LOCKHEED MARTIN CORP weighs 0.32 %, NORTHROP GRUMMAN CORP 0.20 %
-    assert f.loc["LOCKHEED MARTIN CORP", "market_value"] == pytest.approx(2_000_000.0 * 0.0032)
-    assert f.loc["NORTHROP GRUMMAN CORP", "market_value"] == pytest.approx(2_000_000.0 * 0.0020)
-    # and every SIPRI company's: the line's value times its weight in IVV
+    assert not f.index.duplicated().any()  # one flag per company: conventional weapons only
+    # each company's indirect exposure is the line's value times its weight in IVV, read by hand
+    for name, percent in IVV_WEIGHTS_BY_HAND.items():
+        assert f.loc[name, "market_value"] == pytest.approx(2_000_000.0 * percent / 100), name
+        assert f.loc[name, "share_of_portfolio"] == pytest.approx(percent / 100), name
+    assert f.loc["LOCKHEED MARTIN CORP", "route"] == "PF → IVV → LOCKHEED MARTIN CORP"
+    # and every flagged company's, against the weight column as loaded
     ivv = xs.load_holdings(IVV).holdings.set_index("security_name")["weight"]
     assert f["market_value"].to_numpy() == pytest.approx(2_000_000.0 * ivv.reindex(f.index).to_numpy())
-    assert f.loc["LOCKHEED MARTIN CORP", "route"] == "PF → IVV → LOCKHEED MARTIN CORP"
-    assert len(f) == 17  # the SIPRI companies the hand check found in IVV (docs/ivv-hand-check.md)
+    # looking through IVV flags what screening IVV's own holdings directly flags, no more, no less
+    direct = xs.screen(xs.load_holdings(IVV), universe, "broad", as_of="2023-04-06").flags
+    assert set(zip(f.index, f["criterion_id"], f["action"], strict=True)) == set(
+        zip(direct["security_name"], direct["criterion_id"], direct["action"], strict=True)
+    )
+    # which holds at least the companies of the hand check
+    assert IVV_HAND_CHECK <= set(f.index)
     assert set(f["criterion_id"]) == {"conventional_weapons"}
     assert (f["fund_as_of"].astype("datetime64[ns]") == pd.Timestamp("2023-04-06")).all()
     assert r.flags.empty  # the IVV line itself is not a SIPRI company
@@ -327,4 +354,141 @@ def test_cli_funds_option(universe, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "Look-through: 2 of 2 fund lines looked through (2 funds)" in proc.stdout
+    # per criterion, the value flagged directly, through funds and in total
+    assert "anti_personnel_mines: 500,000.00 + 150,000.00 = 650,000.00" in proc.stdout
     assert "Funds" in openpyxl.load_workbook(tmp_path / "r.xlsx", read_only=True).sheetnames
+
+
+def test_summary_has_direct_indirect_and_total_columns(result):
+    s = result.summary().set_index(["portfolio_id", "criterion_id"])
+    mines = s.loc[("P1", "anti_personnel_mines")]
+    # P1 holds the mines maker directly (500,000) and through Alpha → Beta (1,000,000 x 5 %)
+    assert mines["holdings_excluded"] == 1
+    assert (mines["flagged_value_direct"], mines["flagged_value_indirect"], mines["flagged_value_total"]) == (
+        pytest.approx((500_000.0, 50_000.0, 550_000.0))
+    )
+    assert mines["flagged_weight_total"] == pytest.approx(0.25 + 0.025)
+    # a portfolio and criterion flagged only through a fund has its row, with no holding counted
+    cluster = s.loc[("P1", "cluster_munitions")]
+    assert cluster["holdings_excluded"] == 0 and cluster["flagged_value_indirect"] == pytest.approx(100_000.0)
+    assert s.loc[("P2", "anti_personnel_mines"), "flagged_weight_indirect"] == pytest.approx(0.1)
+    by_criterion = result.criteria_summary().set_index("criterion_id")
+    assert by_criterion.loc["anti_personnel_mines", "flagged_value_total"] == pytest.approx(650_000.0)
+    assert by_criterion.loc["chemical_weapons", "flagged_value_total"] == 0.0
+
+
+def test_summary_without_funds_keeps_its_columns(universe):
+    s = xs.screen(portfolios(), universe, "broad", as_of="2026-09-30").summary()
+    assert not [c for c in s.columns if c.startswith("flagged_")]
+
+
+def test_review_rows_inside_funds_go_to_the_fund_lines(universe):
+    # Fund Alpha here: half the cluster maker, half a security no issuer of the universe matches;
+    # Fund Beta (held by no portfolio) has one such security too
+    alpha = pd.DataFrame(
+        [dict(isin=CLUSTER, security_name="CLUSTER", weight=0.5), dict(security_name="UNKNOWN WIDGETS", weight=0.5)]
+    )
+    beta = pd.DataFrame([dict(security_name="UNHELD GADGETS", weight=1.0)])
+    frame = portfolios()
+    frame.loc[frame["holding_id"] == "P2:1", ["isin", "ticker", "exchange"]] = [ALPHA, None, None]
+    r = xs.screen(frame, universe, "broad", as_of="2026-09-30", funds={ALPHA: alpha, BETA: beta})
+    inside = r.review[r.review["security_name"] == "UNKNOWN WIDGETS"].set_index("portfolio_id")
+    # one row per fund line carrying it, with that line's exposure: 1,000,000 and 400,000 x 50 %
+    assert sorted(inside.index) == ["P1", "P2"]
+    assert inside.loc["P1", "holding_id"] == "P1:1" and inside.loc["P2", "holding_id"] == "P2:1"
+    assert inside.loc["P1", "market_value"] == pytest.approx(500_000.0)
+    assert inside.loc["P2", "market_value"] == pytest.approx(200_000.0)
+    assert inside.loc["P2", "share_of_portfolio"] == pytest.approx(0.4 * 0.5)
+    assert inside.loc["P1", "route"] == f"P1 → {ALPHA} → UNKNOWN WIDGETS" and inside.loc["P1", "fund_id"] == ALPHA
+    # no review row names a fund's screening portfolio, and a fund no portfolio holds adds none
+    assert not r.review["portfolio_id"].astype(str).str.startswith("look-through").any()
+    assert "UNHELD GADGETS" not in set(r.review["security_name"])
+    # the per-portfolio cut sees its own rows
+    assert r.review["portfolio_id"].isin(["P1", "P2"]).all()
+
+
+def test_override_counts_holdings_and_fund_lines_apart(universe):
+    overrides = pd.DataFrame(
+        [
+            dict(issuer_id="FICT_MINES", criterion_id="anti_personnel_mines", decision="exempt"),
+            dict(issuer_id="FICT_CLUSTER", criterion_id="cluster_munitions", decision="exempt"),
+            dict(issuer_id="FICT_BAKERY", criterion_id="cluster_munitions", decision="exempt"),
+        ]
+    ).assign(rationale="test", approver="Analyst", approved_on="2026-01-01")
+    r = xs.screen(portfolios(), universe, "broad", as_of="2026-09-30", funds=FUNDS, overrides=overrides)
+    o = r.overrides.set_index("issuer_id")
+    # the mines maker: P1's own line, and the lines of Alpha (P1, through Beta) and Beta (P2)
+    assert (o.loc["FICT_MINES", "holdings_affected"], o.loc["FICT_MINES", "fund_lines_affected"]) == (1, 2)
+    # the cluster maker only inside Alpha: applied through P1's fund line, no holding of its own
+    assert (o.loc["FICT_CLUSTER", "holdings_affected"], o.loc["FICT_CLUSTER", "fund_lines_affected"]) == (0, 1)
+    assert o.loc["FICT_CLUSTER", "state"] == "applied"
+    assert o.loc["FICT_BAKERY", "state"] == "applied (no holding affected)"
+    assert r.fund_flags.loc[r.fund_flags["issuer_id"] == "FICT_CLUSTER", "outcome"].eq("exempt").all()
+    assert r.exposure().set_index(["portfolio_id", "criterion_id"]).loc[("P1", "cluster_munitions"), "total_value"] == 0
+
+
+def test_compare_lists_changes_through_funds(result, universe):
+    # next quarter: P1 doubles its Fund Alpha line, P2 sells Fund Beta, and the mines maker is exempt
+    frame = portfolios()
+    frame.loc[frame["holding_id"] == "P1:1", "market_value"] = 2_000_000.0
+    frame = frame[frame["holding_id"] != "P2:1"]
+    overrides = pd.DataFrame(
+        [dict(issuer_id="FICT_MINES", criterion_id="anti_personnel_mines", decision="exempt")]
+    ).assign(rationale="test", approver="Analyst", approved_on="2026-01-01")
+    later = xs.screen(frame, universe, "broad", as_of="2026-12-31", funds=FUNDS, overrides=overrides)
+    c = later.compare(result)
+    through = c[c["change"].str.contains("fund")].set_index(["change", "portfolio_id", "criterion_id"])
+    # P1's Alpha line: 2,000,000 of 3,000,000 now, the cluster maker 10 % of it, was 1,000,000 of 2,000,000
+    cluster = through.loc[("fund_exposure_changed", "P1", "cluster_munitions")]
+    assert (cluster["indirect_value_previous"], cluster["indirect_value"]) == pytest.approx((100_000.0, 200_000.0))
+    assert (cluster["indirect_weight_previous"], cluster["indirect_weight"]) == pytest.approx((0.05, 0.2 / 3))
+    assert cluster["holding_key"] == f"isin:{ALPHA}" and cluster["fund_id"] == ALPHA
+    # the mines maker through Alpha is exempt now; through Beta in P2 it is gone with the line
+    assert through.loc[("changed_fund_flag", "P1", "anti_personnel_mines"), "outcome"] == "exempt"
+    gone = through.loc[("cleared_fund_flag", "P2", "anti_personnel_mines")]
+    assert (gone["indirect_value_previous"], gone["indirect_value"]) == pytest.approx((100_000.0, 0.0))
+    # an unchanged quarter lists no change through funds
+    assert not result.compare(result)["change"].str.contains("fund").any()
+
+
+def test_a_nested_fund_on_a_list_stays_flagged_and_counts_once(universe):
+    # Fund Beta, held by Fund Alpha (20 %), is itself a (fictional) issuer with mines evidence
+    listed = universe.add(
+        issuers=pd.DataFrame([dict(issuer_id="FICT_BETA", issuer_name="Fictional Beta Fund", issuer_type="fund")]),
+        securities=pd.DataFrame([dict(isin=BETA, issuer_id="FICT_BETA")]),
+        involvement=pd.DataFrame(
+            [dict(issuer_id="FICT_BETA", category="anti_personnel_mines", involvement_type="production", source=SOURCE)]
+        ),
+        source="fund as its own issuer",
+    )
+    frame = portfolios()[lambda f: f["portfolio_id"] == "P1"]
+    r = xs.screen(frame, listed, "broad", as_of="2026-09-30", funds=FUNDS)
+    f = r.fund_flags[r.fund_flags["criterion_id"] == "anti_personnel_mines"]
+    # the nested fund's own line is flagged, with its route, at 1,000,000 x 20 %
+    beta = f[f["issuer_id"] == "FICT_BETA"].iloc[0]
+    assert beta["route"] == f"P1 → {ALPHA} → Fictional Beta Fund" and beta["market_value"] == pytest.approx(200_000.0)
+    # and the mines maker inside it is not counted again for mines: Beta counts as a whole
+    assert "FICT_MINES" not in set(f["issuer_id"])
+    e = r.exposure().set_index(["portfolio_id", "criterion_id"]).loc[("P1", "anti_personnel_mines")]
+    assert e["indirect_value"] == pytest.approx(200_000.0) and e["direct_value"] == pytest.approx(500_000.0)
+    # PAI 14: the cluster maker (10 %) and Beta as a whole (20 %), not Beta's mines maker on top
+    assert r.pai14().set_index("portfolio_id").loc["P1", "involved_indirect_value"] == pytest.approx(300_000.0)
+    alpha = r.funds().set_index("fund_id").loc[ALPHA]
+    assert alpha["weight_excluded"] == pytest.approx(0.1 + 0.2)
+    assert "Fictional Beta Fund" in alpha["excluded_issuers"]
+
+
+def test_a_fund_line_flagged_itself_is_not_counted_again_through_its_contents(universe):
+    listed = universe.add(
+        issuers=pd.DataFrame([dict(issuer_id="FICT_BETA", issuer_name="Fictional Beta Fund", issuer_type="fund")]),
+        securities=pd.DataFrame([dict(ticker="FBETA", exchange="XLON", issuer_id="FICT_BETA")]),
+        involvement=pd.DataFrame(
+            [dict(issuer_id="FICT_BETA", category="anti_personnel_mines", involvement_type="production", source=SOURCE)]
+        ),
+        source="fund as its own issuer",
+    )
+    r = xs.screen(portfolios(), listed, "broad", as_of="2026-09-30", funds=FUNDS)
+    e = r.exposure().set_index(["portfolio_id", "criterion_id"]).loc[("P2", "anti_personnel_mines")]
+    # P2's Beta line (400,000) is excluded itself: it counts whole, not 400,000 + 100,000 through it
+    assert (e["direct_value"], e["indirect_value"], e["total_value"]) == pytest.approx((400_000.0, 0.0, 400_000.0))
+    assert len(r.fund_flags[(r.fund_flags["portfolio_id"] == "P2")]) >= 1  # its contents are still shown

@@ -273,15 +273,24 @@ def _write_per_portfolio(result: ScreenResult, out: Path, previous, *, all_holdi
 
 
 def _lookthrough_text(result: ScreenResult) -> str:
-    """Two lines on the look-through: fund lines looked through, and the value flagged through funds."""
+    """The look-through: fund lines looked through, then per criterion flagged and currency the value
+    flagged (excluded or watch) held directly, through funds and in total (never summed across currencies)."""
     lines = result.fund_lines
     seen = int(lines["looked_through"].sum())
-    exposure = result.exposure()
-    return (
-        f"Look-through: {seen} of {len(lines)} fund lines looked through ({len(result.funds())} funds); "
-        f"flagged value direct {exposure['direct_value'].sum():,.2f}, through funds "
-        f"{exposure['indirect_value'].sum():,.2f}"
-    )
+    out = [f"Look-through: {seen} of {len(lines)} fund lines looked through ({len(result.funds())} funds)"]
+    by_criterion = result.criteria_summary()
+    if "flagged_value_total" not in by_criterion.columns:
+        return out[0]
+    flagged = by_criterion[by_criterion["flagged_value_total"].fillna(0.0) > 0]
+    if flagged.empty:
+        return out[0] + "; nothing flagged through funds or directly"
+    out.append("Value flagged by criterion (direct + through funds = total):")
+    for row in flagged.itertuples(index=False):
+        out.append(
+            f"  {row.criterion_id}: {row.flagged_value_direct:,.2f} + {row.flagged_value_indirect:,.2f} = "
+            f"{row.flagged_value_total:,.2f} ({row.currency})"
+        )
+    return "\n".join(out)
 
 
 def _inside(path: Path, folder: Path) -> bool:

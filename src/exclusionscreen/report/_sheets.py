@@ -163,6 +163,8 @@ Sheet = TableSheet | DocumentSheet
 # ---------------------------------------------------------------------------- column kinds
 
 _MONEY = {"market_value", "market_value_flagged", "involved_value", "total_value", "covered_value", "value"}
+# with look-through, the summary's value and weight flagged directly, through funds and in total
+_MONEY |= {"flagged_value_direct", "flagged_value_indirect", "flagged_value_total"}
 _PERCENT = {
     "share_of_portfolio",
     "weight",
@@ -175,6 +177,9 @@ _PERCENT = {
     "threshold",
     "revenue_threshold",
     "parent_ownership",
+    "flagged_weight_direct",
+    "flagged_weight_indirect",
+    "flagged_weight_total",
 }
 _SCORE = {"resolution_confidence", "match_confidence", "candidate_score"}
 _STATUS = {"status", "outcome", "action"}
@@ -338,6 +343,11 @@ def _criteria_table(result: ScreenResult, by_criterion: pd.DataFrame) -> tuple[p
         column = f"market_value_flagged {unit}"
         out[column] = rows.reindex(out["criterion_id"]).to_numpy()
         labels[column] = f"Market value flagged ({NOT_STATED if unit == NOT_STATED else unit})"
+        if "flagged_value_indirect" in by_criterion.columns:  # with look-through: through funds, and in all
+            for name in ("flagged_value_indirect", "flagged_value_total"):
+                rows = by_criterion[by_criterion["currency"] == unit].set_index("criterion_id")[name]
+                out[f"{name} {unit}"] = rows.reindex(out["criterion_id"]).to_numpy()
+                labels[f"{name} {unit}"] = f"{_LABELS[name]} ({unit})"
     return out, labels
 
 
@@ -536,6 +546,12 @@ _LABELS = {
     "holdings_exempt": "Holdings exempt",
     "market_value_flagged": "Market value flagged",
     "currency": "Currency of values",
+    "flagged_value_direct": "Value flagged, held directly",
+    "flagged_value_indirect": "Value flagged, through funds",
+    "flagged_value_total": "Value flagged, direct and through funds",
+    "flagged_weight_direct": "Weight flagged, held directly",
+    "flagged_weight_indirect": "Weight flagged, through funds",
+    "flagged_weight_total": "Weight flagged, direct and through funds",
 }
 _PAI14_LABELS = {**_LABELS, "coverage": "Coverage (share of all investments)"}
 _HEADER_WIDTH = 16
