@@ -565,6 +565,8 @@ MAX_SUMMARY_NOTES = 8
 MAX_SUMMARY_PORTFOLIOS = 10
 WARNINGS_SHEET = "Warnings"
 BY_PORTFOLIO_SHEET = "By portfolio"
+#: columns of ``overview()`` the Summary leaves to the sheet By portfolio (the Summary fits one page)
+_DETAIL_ONLY = ("weight", "clear", "unresolved", "not_applicable")
 
 
 def _all_notes(
@@ -700,8 +702,9 @@ def _summary(
     by_criterion, criterion_labels = _criteria_table(result, by_criterion)
     by_both, both_labels = _unit_table(result, by_both, _LABELS)
     portfolio_table = Table(overview, column_kinds(overview), overview_labels, "Portfolios", _SUMMARY_HEADER_WIDTH)
-    # on the Summary, printed on one page, without the total weight (a check of the file, on By portfolio)
-    compact = overview.drop(columns="weight")
+    # on the Summary, printed on one page: what is flagged and the coverage; the total weight (a check
+    # of the file) and the counts of clear, unresolved and not applicable holdings are on By portfolio
+    compact = overview.drop(columns=list(_DETAIL_ONLY))
     summary_portfolios = Table(
         compact,
         column_kinds(compact),
@@ -726,7 +729,14 @@ def _summary(
         *_notes(notes, result, previous),
     ]
     if few:
-        blocks += [summary_portfolios, pai14_table]
+        blocks += [
+            summary_portfolios,
+            Line(
+                f"Holdings clear, unresolved and not applicable, and the total weight: sheet {BY_PORTFOLIO_SHEET}.",
+                "note",
+            ),
+            pai14_table,
+        ]
     else:
         blocks.append(
             Line(
