@@ -103,6 +103,7 @@ def test_per_portfolio_writes_one_complete_report_per_portfolio(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "Wrote 3 portfolio report(s)" in proc.stdout
+    assert "units" not in proc.stdout  # EUR in every file: the equity file says so in its preamble
     folder = tmp_path / "report_portfolios"
     workbooks = sorted(p.name for p in folder.glob("*.xlsx"))
     assert workbooks == ["corporate_bonds.xlsx", "global_equity.xlsx", "multi_asset.xlsx"]
