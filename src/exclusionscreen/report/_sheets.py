@@ -627,7 +627,10 @@ _NAME_ONLY = {"name_exact", "name_fuzzy", "none", "not_applicable"}
 def alerts(result: ScreenResult) -> list[str]:
     """What a reader must see before any figure: no issuer data, low coverage."""
     out = []
-    methods = set(result.holdings["resolution_method"].dropna().astype("str")) if len(result.holdings) else set()
+    # the distinct methods first (a million holdings: milliseconds, not seconds of iterating them)
+    methods = (
+        set(result.holdings["resolution_method"].dropna().unique().astype("str")) if len(result.holdings) else set()
+    )
     if methods <= _NAME_ONLY:
         by_lists = [c.id for c in result.policy.criteria if c.evidence.value in ("entity_list", "sovereign")]
         others = [c.id for c in result.policy.criteria if c.id not in by_lists]
