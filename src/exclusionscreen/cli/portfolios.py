@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..result import ScreenResult
-from ..units import currency_warnings, portfolio_units
+from ..units import currency_warnings
 
 __all__ = ["file_names", "folder_for", "portfolio_result", "portfolio_results"]
 
@@ -102,7 +102,7 @@ class _Warnings:
     """The fund's warnings, sorted once by the input files they name, to be handed out per portfolio."""
 
     def __init__(self, result: ScreenResult) -> None:
-        self.units = portfolio_units(result.holdings)
+        self.units = result.currencies().set_index("portfolio_id")["currency"]  # worked out once per result
         self.fund_units = set(currency_warnings(self.units))
         files = (
             result.holdings["source_file"].dropna().astype("str").unique()
