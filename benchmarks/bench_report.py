@@ -66,6 +66,7 @@ def fake_result(n_flags: int, seed: int = 7) -> ScreenResult:
             "security_name": names.str.upper(),
             "isin": isin,
             "market_value": mv,
+            "market_value_currency": "EUR",  # as the loader records it from the files
             "share_of_portfolio": mv / pd.Series(mv).groupby(portfolio).transform("sum").to_numpy(),
             "status": "excluded",
             "issuer_id": [f"ISS{i:05d}" for i in issuer],
@@ -146,6 +147,7 @@ def fake_quarter(portfolios: int, per_portfolio: int, seed: int = 11) -> ScreenR
             "isin": [f"XS9{i:08d}0" for i in range(n)],
             "currency": "EUR",
             "market_value": mv,
+            "market_value_currency": "EUR",  # as the loader records it from the files
             "share_of_portfolio": mv / pd.Series(mv).groupby(portfolio).transform("sum").to_numpy(),
             "status": status,
             "issuer_id": pd.Series([f"ISS{i:05d}" for i in issuer]).where(resolved),

@@ -1,11 +1,12 @@
 """The unit of each portfolio's values: the currency of its market values, or weights only.
 
 A holdings file states the currency of its market values in the value column's header ("Market
-Value(USD)", "Mkt Val (EUR)", "Kurswert in EUR") or, for Form N-PORT, by the form itself; the
-loader keeps it as ``market_value_currency``. The user may state it too (``screen(...,
-currency="EUR")`` or ``--currency EUR``). A holding's ``currency`` column is not read as the
-currency of its value: in fund files it is the currency the security trades in (iShares' "Market
-Currency"), while the market value is in the fund's base currency.
+Value(USD)", "Mkt Val (EUR)", "Kurswert in EUR"), by a symbol in its value cells ("$205,146,406"),
+in a preamble line ("Base Currency,EUR") or, for Form N-PORT, by the form itself; the loader keeps
+it as ``market_value_currency`` (see :mod:`exclusionscreen.holdings._currency`). The user may
+state it too (``screen(..., currency="EUR")`` or ``--currency EUR``). A holding's ``currency``
+column is not read as the currency of its value: in fund files it is the currency the security
+trades in (iShares' "Market Currency"), while the market value is in the fund's base currency.
 
 A portfolio whose holdings give no market value at all is valued by its weights ("weights only"):
 its summaries show weights, never a market value. Market values of portfolios in different

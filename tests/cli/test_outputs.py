@@ -1,6 +1,7 @@
 """What the command line leaves on disk: one report per portfolio on request, a clean error for a
 folder it cannot write, and no temporary file after a run is killed while writing."""
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -15,6 +16,7 @@ from exclusionscreen._resources import bundled_dir
 from exclusionscreen.cli.portfolios import file_names, portfolio_results
 from exclusionscreen.report._writer import STALE_AFTER_SECONDS, remove_stale_temporaries
 from exclusionscreen.result import ScreenResult
+from exclusionscreen.units import currency_warnings, portfolio_units
 
 SAMPLE = bundled_dir("sample_portfolios")
 REPORT_FILES = ["report.xlsx", "report_holdings.csv", "report_holdings.parquet"]
@@ -101,6 +103,7 @@ def test_per_portfolio_writes_one_complete_report_per_portfolio(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert "Wrote 3 portfolio report(s)" in proc.stdout
+    assert "units" not in proc.stdout  # EUR in every file: the equity file says so in its preamble
     folder = tmp_path / "report_portfolios"
     workbooks = sorted(p.name for p in folder.glob("*.xlsx"))
     assert workbooks == ["corporate_bonds.xlsx", "global_equity.xlsx", "multi_asset.xlsx"]
@@ -130,6 +133,23 @@ def test_per_portfolio_writes_one_complete_report_per_portfolio(tmp_path):
     assert set(parts["multi_asset"].flags["portfolio_id"]) == {"multi_asset"}
     assert len(parts["new_fund"].holdings) == len(parts["new_fund"].flags) == len(parts["new_fund"].skipped) == 0
     assert parts["new_fund"].restricted.equals(result.restricted)  # the fund's list, for every portfolio
+
+    # the warnings: each portfolio's own, worked out again for units, kept for its files, whole otherwise
+    holdings = result.holdings.copy()
+    holdings["market_value_currency"] = holdings["portfolio_id"].map({"corporate_bonds": "EUR", "multi_asset": "USD"})
+    holdings.loc[holdings.index[holdings["portfolio_id"].eq("multi_asset")][0], "market_value_currency"] = "GBP"
+    files = holdings.groupby("portfolio_id")["source_file"].first().map(lambda f: f.rsplit("/", 1)[-1])
+    mixed, differ = currency_warnings(portfolio_units(holdings))
+    assert mixed.startswith("portfolio multi_asset states market values in several") and "corporate_bonds" in differ
+    as_of, general = f"{files['global_equity']}, line 2: as-of date 1901-01-01 is before 1990", "no issuer data"
+    skipped, footer = f"{files['multi_asset']}: 2 rows skipped", f"{files['corporate_bonds']}: a footer"
+    fund = dataclasses.replace(
+        result, holdings=holdings, warnings=(mixed, differ, as_of, general), load_warnings=(skipped, footer)
+    )
+    parts = dict(portfolio_results(fund, ["multi_asset", "corporate_bonds", "global_equity"]))
+    assert parts["global_equity"].warnings == (as_of, general) and parts["global_equity"].load_warnings == ()
+    assert parts["corporate_bonds"].warnings == (general,) and parts["corporate_bonds"].load_warnings == (footer,)
+    assert parts["multi_asset"].warnings == (general, mixed) and parts["multi_asset"].load_warnings == (skipped,)
 
 
 def test_per_portfolio_needs_out_and_its_folder_is_checked_before_the_screen(tmp_path):

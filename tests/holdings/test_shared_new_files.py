@@ -11,8 +11,8 @@ route independent of the loader, and each test recounts it the same way:
 - Vanguard VWRD (CSV, read with the csv module): the records with as many fields as the header
   row ``Holding name,% of funds,Market value,Shares`` (4), minus the header; weight the sum of
   ``% of funds`` with its ``="..%"`` wrapper removed, divided by 100; value the sum of
-  ``Market value`` with ``$`` and thousands commas removed. ``$`` names no single currency, so
-  the values' currency is not stated.
+  ``Market value`` with ``$`` and thousands commas removed. The file names no other dollar (its
+  title reads "(USD) Distributing"), so ``$`` is read as USD.
 - Xtrackers (XLSX, openpyxl): the rows below the header of the only sheet whose ``ISIN`` cell
   is filled; weight the sum of ``Weighting`` (stored as fractions); no market value column.
 - iShares DE (CSV, csv module): the records with 12 fields, minus the header; ``Marktwert`` and
@@ -46,7 +46,7 @@ NBIM = "nbim_gpfg_equity_holdings_2025-06-30_EQ_Industry.xlsx"
 
 EXPECTED = {  # file: (holdings, weight sum, market value sum, values' currency)
     NPORT: (1685, 1.039324, 376_129_711.56, "USD"),
-    VANGUARD: (3458, 0.986097, 5_912_196_273.0, None),
+    VANGUARD: (3458, 0.986097, 5_912_196_273.0, "USD"),
     XTRACKERS: (1960, 1.0, None, None),
     ISHARES_DE: (613, 0.9996, 6_336_011_841.97, None),
     NBIM: (8374, None, 14_045_380_821_901.0, "NOK"),

@@ -25,17 +25,30 @@ def test_summary_shows_the_load_reports_warnings_and_the_units(sample_book, samp
     for warning in result.load_warnings:
         assert warning in shown
     facts = {r[0]: r[1] for r in sample_book["Summary"].iter_rows(values_only=True) if r[0] and r[1]}
+    # the bond and multi-asset workbooks name EUR in their value headers, the equity file in its preamble
+    assert facts["Values"] == "market values in EUR"
+    portfolios = section(sample_book["Summary"], "Portfolios")
+    assert "Market value (EUR)" in portfolios.columns and "Currency of values" not in portfolios.columns
+    assert not [w for w in result.warnings if "units" in w]
+
+
+def test_portfolios_in_different_units_are_never_summed_together(sample_results, tmp_path):
+    result = sample_results[1]
+    equity = result.holdings["portfolio_id"].eq("global_equity")
+    holdings = result.holdings.assign(market_value_currency=result.holdings["market_value_currency"].mask(equity))
+    book = openpyxl.load_workbook(write_report(dataclasses.replace(result, holdings=holdings), tmp_path / "u.xlsx"))
+    facts = {r[0]: r[1] for r in book["Summary"].iter_rows(values_only=True) if r[0] and r[1]}
     assert facts["Values"] == (
         "several units, never summed together: EUR: corporate_bonds, multi_asset; currency not stated: global_equity"
     )
-    portfolios = section(sample_book["Summary"], "Portfolios")
+    portfolios = section(book["Summary"], "Portfolios")
     assert dict(zip(portfolios["Portfolio"], portfolios["Currency of values"], strict=True)) == {
         "corporate_bonds": "EUR",
         "global_equity": "not stated",
         "multi_asset": "EUR",
     }
     # flagged market values per currency on the Summary, never one total across them
-    by_criterion = section(sample_book["Summary"], "Flags by criterion (all portfolios; titles on the sheet Criteria)")
+    by_criterion = section(book["Summary"], "Flags by criterion (all portfolios; titles on the sheet Criteria)")
     assert {"Market value flagged (EUR)", "Market value flagged (not stated)"} <= set(by_criterion.columns)
     assert "Market value flagged" not in by_criterion.columns
 

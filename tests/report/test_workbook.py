@@ -136,12 +136,13 @@ def test_header_frozen_filtered_and_widths_fitted(sample_book, name):
 def test_summary_figures_are_the_results(sample_book, sample_results):
     result = sample_results[1]
     ws = sample_book["Summary"]
+    # every portfolio's values are in EUR: the headers of values say so (no currency column)
     overview = section(ws, "Portfolios")
     expected = result.overview()
     assert overview["Portfolio"].tolist() == expected["portfolio_id"].tolist()
     for label, name in (
         ("Holdings", "holdings"),
-        ("Market value", "market_value"),
+        ("Market value (EUR)", "market_value"),
         ("Excluded", "excluded"),
         ("Weight excluded", "weight_excluded"),
         ("Watch", "watch"),
@@ -152,9 +153,9 @@ def test_summary_figures_are_the_results(sample_book, sample_results):
     pai = section(ws, next(r[0] for r in ws.iter_rows(values_only=True) if str(r[0]).startswith("SFDR PAI 14")))
     expected = result.pai14()
     for label, name in (
-        ("Value involved", "involved_value"),
-        ("All investments", "total_value"),
-        ("Investments covered by data", "covered_value"),
+        ("Value involved (EUR)", "involved_value"),
+        ("All investments (EUR)", "total_value"),
+        ("Investments covered by data (EUR)", "covered_value"),
         ("PAI 14, share of all investments", "pai14_all"),
         ("PAI 14, share of investments covered", "pai14_covered"),
         ("Coverage (share of all investments)", "coverage"),
@@ -167,14 +168,14 @@ def test_summary_figures_are_the_results(sample_book, sample_results):
     for label, name in (
         ("Holdings excluded", "holdings_excluded"),
         ("Holdings watch", "holdings_watch"),
-        ("Market value flagged", "market_value_flagged"),
+        ("Market value flagged (EUR)", "market_value_flagged"),
         ("Weight excluded", "weight_excluded"),
         ("Weight watch", "weight_watch"),
     ):
         assert both[label].tolist() == pytest.approx(expected[name].tolist()), label
 
     by_criterion = section(ws, "Flags by criterion (all portfolios; titles on the sheet Criteria)")
-    # criteria_summary() has a row per criterion and unit (EUR, not stated): counts add up across units
+    # criteria_summary() has a row per criterion and unit: counts add up across units
     expected = result.criteria_summary().groupby("criterion_id", sort=False)["holdings_excluded"].sum()
     assert by_criterion["Criterion"].tolist() == expected.index.tolist()
     assert by_criterion["Holdings excluded"].tolist() == expected.tolist()
@@ -292,10 +293,10 @@ def test_workbook_properties_are_fixed(sample_book):
 
 def test_each_flag_and_holding_names_the_unit_of_its_market_value(sample_book, sample_results):
     """The fictional fund's bond and multi-asset workbooks name EUR in their value headers; the
-    equity file names none: its rows say so instead of leaving a bare number."""
+    equity file in its preamble ("Base Currency"): every row names its unit."""
     result = sample_results[1]
     units = dict(zip(result.currencies()["portfolio_id"], result.currencies()["currency"], strict=True))
-    assert units == {"corporate_bonds": "EUR", "global_equity": "not stated", "multi_asset": "EUR"}
+    assert units == {"corporate_bonds": "EUR", "global_equity": "EUR", "multi_asset": "EUR"}
     for sheet, frame in (("Flags", result.flags), ("Holdings", result.holdings)):
         ws = sample_book[sheet]
         shown = [c.value for c in column(ws, "market_value_currency")]

@@ -3,7 +3,12 @@
 Each portfolio's report is the fund's result cut down to that portfolio: its holdings, flags,
 review items, PAI 14 flags and the rows skipped in its own files. What applies to the whole fund
 stays whole: the policy, the overrides, the restricted list (a pre-trade list for every portfolio),
-the input files and the reference lists used, and the screen's warnings.
+the input files and the reference lists used.
+
+The warnings are those that concern the portfolio: the warnings about units are worked out again
+from its own holdings (the fund's "portfolios differ in units" names the others and says nothing
+of one portfolio), and a warning of the screen or of the load report that names input files of
+the fund is kept only where one of them is the portfolio's own.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from ..result import ScreenResult
+from ..units import currency_warnings
 
 __all__ = ["file_names", "folder_for", "portfolio_result", "portfolio_results"]
 
@@ -77,6 +83,7 @@ def portfolio_results(result: ScreenResult, ids: Iterable[str] | None = None) ->
         else {}
     )
     empty = np.array([], dtype=np.intp)
+    warnings = _Warnings(result)
     for portfolio_id in dict.fromkeys(result.holdings["portfolio_id"].dropna()) if ids is None else ids:
         cut = {}
         for name in names:
@@ -87,7 +94,46 @@ def portfolio_results(result: ScreenResult, ids: Iterable[str] | None = None) ->
         rows = np.sort(np.concatenate([empty, *(by_file[f] for f in files if f in by_file)]))
         if by_file:
             cut["skipped"] = skipped.iloc[rows].reset_index(drop=True)
+        cut["warnings"], cut["load_warnings"] = warnings.of(portfolio_id, files)
         yield portfolio_id, dataclasses.replace(result, **cut)
+
+
+class _Warnings:
+    """The fund's warnings, sorted once by the input files they name, to be handed out per portfolio."""
+
+    def __init__(self, result: ScreenResult) -> None:
+        self.units = result.currencies().set_index("portfolio_id")["currency"]  # worked out once per result
+        self.fund_units = set(currency_warnings(self.units))
+        files = (
+            result.holdings["source_file"].dropna().astype("str").unique()
+            if "source_file" in result.holdings.columns
+            else []
+        )
+        # a file named by its path or by its name alone; the longest first, so "a/b.csv" is not read as "b.csv"
+        spellings = sorted({(s, f) for f in files for s in (f, Path(f).name) if s}, key=lambda p: -len(p[0]))
+        self.named = {w: self._files(w, spellings) for w in (*result.warnings, *result.load_warnings)}
+        self.screen, self.load = result.warnings, result.load_warnings
+
+    @staticmethod
+    def _files(warning: str, spellings: list[tuple[str, str]]) -> frozenset[str]:
+        found, rest = set(), warning
+        for spelling, file in spellings:
+            if spelling in rest:
+                found.add(file)
+                rest = rest.replace(spelling, "\0")
+        return frozenset(found)
+
+    def of(self, portfolio_id: str, files: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(screen warnings, load warnings) for the portfolio `portfolio_id`, read from `files`."""
+        own = set(map(str, files))
+
+        def concerns(warning: str) -> bool:
+            named = self.named[warning]
+            return not named or bool(named & own)
+
+        screen = [w for w in self.screen if w not in self.fund_units and concerns(w)]
+        screen += currency_warnings(self.units[self.units.index == str(portfolio_id)])
+        return tuple(screen), tuple(w for w in self.load if concerns(w))
 
 
 def portfolio_result(result: ScreenResult, portfolio_id: str) -> ScreenResult:

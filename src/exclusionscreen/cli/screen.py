@@ -118,7 +118,7 @@ def screen(
     currency: str | None = typer.Option(
         None,
         "--currency",
-        help="Currency of the market values (ISO 4217, such as EUR) for files whose headers state none.",
+        help="Currency of the market values (ISO 4217, such as EUR) for files that state none.",
     ),
     previous_quarters: list[Path] = typer.Option(
         [],

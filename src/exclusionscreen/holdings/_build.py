@@ -14,6 +14,7 @@ import pandas as pd
 from . import _columns as col
 from ._aliases import LANGUAGE_NAMES, NUMERIC_COLUMNS, header_key, header_language
 from ._asof import implausible_as_of, storable
+from ._currency import stated_currency
 from ._locate import Table, choose_table, sheet_tables
 from ._numbers import infer_format
 from ._report import SKIPPED_COLUMNS, FileReport
@@ -126,6 +127,14 @@ def read_holdings(
         if "market_value" in positions and positions["market_value"] in roles
         else None
     )
+    values_in = stated_currency(  # the header's currency, the cells' symbols, the preamble's currency
+        value_currency,
+        table_columns.raw("market_value") if table_columns.has("market_value") else None,
+        preamble,
+        "line" if source.format == "csv" else "row",
+    )
+    value_currency = values_in.code
+    warnings += values_in.warnings
     if value_currency:
         out["market_value_currency"] = value_currency
     out["portfolio_id"] = portfolio
@@ -178,7 +187,7 @@ def read_holdings(
         weight_sums=sums,
         duplicates=pd.DataFrame(),
         warnings=tuple(warnings),
-        details=dict(source.notes) | _rule_details(names, roles, value_currency),
+        details=dict(source.notes) | _rule_details(names, roles, None) | values_in.details(),
         notes=table.columns.notes,
     )
     return out.reset_index(drop=True), report
