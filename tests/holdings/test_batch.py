@@ -165,3 +165,22 @@ def test_a_file_beyond_the_batch_size_is_read_on_its_own(monkeypatch, tmp_path):
     handed = _counting_fallbacks(monkeypatch)
     _assert_same(*_both(monkeypatch, tmp_path))
     assert handed == ["c_large.csv"]
+
+
+def test_a_currency_stated_beyond_the_header_is_read_alike_both_ways(monkeypatch, tmp_path):
+    _ishares_like(tmp_path / "a_plain.csv", 20, 1)
+    base = tmp_path / "b_base_currency.csv"
+    _ishares_like(base, 20, 2)
+    lines = base.read_text(encoding="utf-8").split("\n")
+    base.write_text("\n".join([*lines[:3], 'Base Currency,"EUR"', *lines[3:]]), encoding="utf-8")
+    signs = tmp_path / "c_dollar_cells.csv"
+    _ishares_like(signs, 20, 3)
+    signs.write_text(signs.read_text(encoding="utf-8").replace('"Equity","', '"Equity","$'), encoding="utf-8")
+    handed = _counting_fallbacks(monkeypatch)
+    alone, together = _both(monkeypatch, tmp_path)
+    _assert_same(alone, together)
+    currency = together.holdings.groupby("source_file")["market_value_currency"].first()
+    by_name = {Path(k).name: v for k, v in currency.items()}
+    assert by_name["b_base_currency.csv"] == "EUR" and by_name["c_dollar_cells.csv"] == "USD"
+    assert pd.isna(by_name.get("a_plain.csv"))
+    assert "a_plain.csv" not in handed

@@ -34,6 +34,7 @@ from ._aliases import IDENTITY_COLUMNS, LANGUAGE_NAMES, NUMERIC_COLUMNS, alias_i
 from ._asof import implausible_as_of, storable
 from ._build import WEIGHT_SUM_TOLERANCE, _rule_details, read_sheets
 from ._countries import country_codes
+from ._currency import stated_currency
 from ._dates import AS_OF_WORDS, parse_date
 from ._dispatch import _head, read_input
 from ._ids import SHAPES, identifier_text
@@ -594,6 +595,19 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         dates, _ = storable(pd.Series(stamps, dtype=object))  # each file's date, as the contract holds it
         out.insert(where, "as_of", pd.Series(dates.to_numpy()[kcode], index=kept))
     currencies = [_value_currency(choice) for choice in stack.choices]
+    # a currency stated beyond the value column's header (the preamble's words, the cells' symbols)
+    # and its warnings are worked out as read_holdings does: such a file is read on its own
+    preamble_text = pd.Series(stated.to_numpy(), index=lines[stated.index])
+    preamble_code = code[stated.index]
+    cells = raw.get("market_value")
+    marked = np.zeros(n, bool)  # files with a currency sign in a value cell
+    if cells is not None:
+        signs = cells.astype("string").str.contains(r"[^\d\s.,'’()+\-%]", regex=True).fillna(False).to_numpy(bool)
+        marked[np.unique(kcode[signs])] = True
+    for i in np.flatnonzero(ok):
+        mine = cells[kcode == i] if marked[i] else None
+        told = stated_currency(currencies[i], mine, preamble_text[preamble_code == i], "line")
+        ok[i] = told.code == currencies[i] and not told.warnings
     if any(currencies):
         out["market_value_currency"] = pd.array(np.array(currencies, dtype=object)[kcode], dtype=_SCALAR_TEXT)
     out["portfolio_id"] = portfolio
