@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ._fast import lookup
-from .evidence import PreparedEvidence, valid_on
+from .evidence import REVIEW_COLUMNS, PreparedEvidence, valid_on
 from .ownership import OwnershipGraph, ownership_graph, ownership_links, related
 from .rulefiles import load_policy, shipped_criteria
 from .rules import Criterion, Policy
@@ -104,15 +104,6 @@ def _criteria_table(criteria) -> pd.DataFrame:
 
 #: review, watch and exclude from the loosest to the strictest (an aged row gives at most watch)
 _RANK = {UnknownShare.REVIEW.value: 0, Action.WATCH.value: 1, Action.EXCLUDE.value: 2}
-_REVIEW_COLUMNS = [
-    "kind",
-    "evidence_name",
-    "evidence_source",
-    "candidate_subject_id",
-    "candidate_name",
-    "candidate_score",
-    "reason",
-]
 
 
 def _percent(share: pd.Series) -> pd.Series:
@@ -243,7 +234,7 @@ def _involvement_hits(criteria, ev: PreparedEvidence, names: pd.Series, as_of: p
             + ": "
             + note[review].fillna("revenue share unknown"),
         },
-        columns=_REVIEW_COLUMNS,
+        columns=REVIEW_COLUMNS,
     )
     rows, note, cause_name = rows[~review], note[~review], cause_name[~review]
     hits = _frame(

@@ -24,6 +24,7 @@ from .resolve import PreparedUniverse
 from .universe import Universe
 
 __all__ = [
+    "REVIEW_COLUMNS",
     "GENERIC_WORDS",
     "LIST_COUNTRY",
     "PreparedEvidence",
@@ -389,6 +390,16 @@ class PreparedEvidence:
     warnings: tuple[str, ...]
 
 
+#: the columns of a review item raised while evidence is matched or evaluated
+REVIEW_COLUMNS = [
+    "kind",
+    "evidence_name",
+    "evidence_source",
+    "candidate_subject_id",
+    "candidate_name",
+    "candidate_score",
+    "reason",
+]
 _MATCH_COLUMNS = ["entry_id", "entry_name", "subject_id", "matched_name", "match_method", "match_confidence"]
 
 
@@ -575,21 +586,7 @@ def prepare_evidence(
     if len(doubtful):
         d = lists.merge(doubtful, on="entry_id")
         reviews.append(_review_rows("entity list " + d["list_id"], d))
-    review = (
-        pd.concat(reviews, ignore_index=True)
-        if reviews
-        else pd.DataFrame(
-            columns=[
-                "kind",
-                "evidence_name",
-                "evidence_source",
-                "candidate_subject_id",
-                "candidate_name",
-                "candidate_score",
-                "reason",
-            ]
-        )
-    )
+    review = pd.concat(reviews, ignore_index=True) if reviews else pd.DataFrame(columns=REVIEW_COLUMNS)
     return PreparedEvidence(involvement, entity_matches, review, tuple(warnings))
 
 

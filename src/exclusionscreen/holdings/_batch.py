@@ -40,7 +40,7 @@ from ._dispatch import _head, read_input
 from ._ids import SHAPES, identifier_text
 from ._limits import ReadLimits
 from ._nport import is_nport
-from ._numbers import _SEPARATED, NumberFormat, _clean_text, _separator_votes, parse_numbers
+from ._numbers import _SEPARATED, NumberFormat, _clean_text, _separator_votes, no_votes, parse_numbers
 from ._report import SKIPPED_COLUMNS, FileReport
 from ._roles import role_from_words
 from ._sources import Source, read_source
@@ -356,7 +356,7 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, wid
     where its numbers disagree (the file is read on its own)."""
     n = len(stack.files)
     if not width:
-        return [_no_votes(language)] * n
+        return [no_votes(language)] * n
     files = np.tile(stack.code[inside], width)
     orders = np.repeat(np.arange(width), len(inside))
     order = np.lexsort((orders, files))  # a file's numbers column by column, as infer_format takes them
@@ -384,7 +384,7 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, wid
             out.append(None)  # conflicting numbers: warned about by the per-file path
             continue
         if not dots[i] and not commas[i]:
-            out.append(_no_votes(language))
+            out.append(no_votes(language))
             continue
         decimal = "." if dots[i] else ","
         examples = [tokens[t_sel[k]] for k in range(starts[i], min(starts[i] + 2, len(f_sel))) if f_sel[k] == i]
@@ -411,18 +411,6 @@ def _votes(tokens: pd.Series) -> np.ndarray:
     vote = {".": 1, ",": 2}
     answers = np.array([vote.get(_separator_votes(tokens.iloc[i]), 0) for i in first], dtype=np.int8)
     return np.where(shaped, answers[codes], 0).astype(np.int8)
-
-
-def _no_votes(language: str | None) -> NumberFormat:
-    decimal = "." if language in (None, "en") else ","
-    if language in (None, "en"):
-        why = "no number shows its decimal separator; assumed a decimal point"
-    else:
-        why = (
-            f"no number shows its decimal separator; assumed a decimal comma from the "
-            f"{LANGUAGE_NAMES.get(language, language)} column names"
-        )
-    return NumberFormat(decimal, "," if decimal == "." else ".", why)
 
 
 def _parse(

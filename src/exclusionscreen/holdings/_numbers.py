@@ -20,6 +20,7 @@ import pandas as pd
 from ._aliases import LANGUAGE_NAMES, header_key
 
 __all__ = [
+    "no_votes",
     "MISSING_TOKENS",
     "SPACE",
     "NumberFormat",
@@ -153,15 +154,7 @@ def infer_format(values: pd.Series, language: str | None = None) -> NumberFormat
     votes = tokens.map(_separator_votes).dropna()
     counts = votes.value_counts()
     if counts.empty:
-        decimal = "." if language in (None, "en") else ","
-        if language in (None, "en"):
-            why = "no number shows its decimal separator; assumed a decimal point"
-        else:
-            why = (
-                f"no number shows its decimal separator; assumed a decimal comma from the "
-                f"{LANGUAGE_NAMES.get(language, language)} column names"
-            )
-        return NumberFormat(decimal, "," if decimal == "." else ".", why)
+        return no_votes(language)
     decimal = str(counts.idxmax())
     examples = tokens[votes.index[votes == decimal]].head(2).tolist()
     name = "point" if decimal == "." else "comma"
@@ -223,3 +216,17 @@ def weight_scale(
         f"every weight is at most 1 and {whose} to {total:.4g}: could be either; assumed fractions",
         False,
     )
+
+
+def no_votes(language: str | None) -> NumberFormat:
+    """The number format of a file whose numbers show no decimal separator: a decimal point, or a
+    decimal comma when the column names are in a language that writes one."""
+    decimal = "." if language in (None, "en") else ","
+    if language in (None, "en"):
+        why = "no number shows its decimal separator; assumed a decimal point"
+    else:
+        why = (
+            f"no number shows its decimal separator; assumed a decimal comma from the "
+            f"{LANGUAGE_NAMES.get(language, language)} column names"
+        )
+    return NumberFormat(decimal, "," if decimal == "." else ".", why)
