@@ -55,6 +55,7 @@ from ._table import (
     _valid_code,
     cell_text,
     choose_columns,
+    row_reasons,
     row_text,
 )
 
@@ -475,18 +476,8 @@ def _classify(
         legal[others] = (
             row_text(cells.rows(others.to_numpy(dtype=bool))).str.contains(_LEGAL).fillna(False).astype(bool)
         )
-    reason = pd.Series(pd.NA, index=text.index, dtype="string")
-    reason[~body] = "preamble"
-    reason[position == start] = "header"
     after = body & (position > end_row.where(end_row >= 0, start))
-    inside = body & ~after & ~holding
-    reason[after] = "footer"
-    reason[after & legal] = "disclaimer"
-    reason[inside & (n_identity == 0)] = "no identifier or name"
-    reason[inside & (n_identity >= 1)] = "no value and only one identifying field"
-    reason[inside & legal] = "disclaimer"
-    reason[body & total] = "total line"
-    reason[blank] = "blank"
+    reason = row_reasons(body, position == start, after, holding, legal, n_identity, total, blank)
     return reason, end.to_numpy()
 
 

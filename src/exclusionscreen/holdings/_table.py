@@ -32,6 +32,7 @@ __all__ = [
     "HeaderChoice",
     "cell_text",
     "choose_columns",
+    "row_reasons",
     "classify_rows",
     "find_header",
     "row_text",
@@ -325,11 +326,17 @@ def classify_rows(
     if others.any():
         legal[others] = row_text(text[others]).str.contains(_LEGAL).fillna(False).astype(bool)
 
-    reason = pd.Series(pd.NA, index=text.index, dtype="string")
-    reason[~body] = "preamble"
-    if header_position is not None:
-        reason[position == header_position] = "header"
     after = body & (position > (end if end is not None else start))
+    reason = row_reasons(body, position == start, after, holding, legal, n_identity, total, blank)
+    return reason, end
+
+
+def row_reasons(body, header, after, holding, legal, n_identity, total, blank) -> pd.Series:
+    """Why each row that is no holding is skipped (missing for a holding), from the row masks:
+    above the table, its header, below its last holding, inside it, a legal text, a total, blank."""
+    reason = pd.Series(pd.NA, index=body.index, dtype="string")
+    reason[~body] = "preamble"
+    reason[header] = "header"
     inside = body & ~after & ~holding
     reason[after] = "footer"
     reason[after & legal] = "disclaimer"
@@ -338,4 +345,4 @@ def classify_rows(
     reason[inside & legal] = "disclaimer"
     reason[body & total] = "total line"
     reason[blank] = "blank"
-    return reason, end
+    return reason
