@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter
 
+import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,7 +25,7 @@ from exclusionscreen.errors import InputFileError
 from exclusionscreen.holdings import _csv
 from exclusionscreen.holdings._csv import _QUOTED_LINES, read_delimited
 from exclusionscreen.holdings._limits import DEFAULT_LIMITS, ReadLimits
-from exclusionscreen.holdings._quoting import FOLDED_RECORDS
+from exclusionscreen.holdings._quoting import FOLDED_RECORDS, usual_width
 
 from .conftest import FIXTURES, SHARED_HOLDINGS, needs_shared
 from .delimited_reference import read_delimited_reference
@@ -278,6 +280,9 @@ def test_the_csv_modules_field_limit_reads_the_same(small_csv_field_limit):
         b'""',
         b"\n\n\n",
         b'x\n"',
+        b" \t\r\n\x0b\x0c",
+        b"\xef\xbb\xbf \n",
+        "\u3000\u2028\n".encode(),
     ],
 )
 def test_encodings_and_odd_files_read_the_same(data):
@@ -294,6 +299,14 @@ def test_a_sniff_sample_of_delimiters_other_than_the_comma_reads_the_same():
         "|\n;\n\t\n",
     ):
         same(text.encode("utf-8"))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(0, 6), max_size=30))
+def test_the_usual_width_is_the_most_common_and_the_first_seen_of_a_tie(lengths):
+    widths = Counter(length for length in lengths if length > 1)
+    expected = widths.most_common(1)[0][0] if widths else None
+    assert usual_width(np.array(lengths, dtype=np.intp)) == expected
 
 
 _PIECES = ['"', '""', ",", ";", "\n", "\r", "\r\n", "a", "b c", "", " ", '","', '"\n"', "\t", "|", "é"]

@@ -384,7 +384,7 @@ def _dense(records: list[list[str]], lengths: np.ndarray, width: int) -> np.ndar
 def read_delimited(data: bytes, path: str, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[Grid, str, str]:
     """The grid of a delimited text file, its encoding and its delimiter, within `limits`."""
     text, encoding = decode(data, path)
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without copying the text
         raise InputFileError(path, "the file is empty")
     delimiter = _delimiter(text)
     try:
@@ -408,5 +408,5 @@ def read_delimited(data: bytes, path: str, limits: ReadLimits = DEFAULT_LIMITS) 
     check_quoting(records, starts, delimiter, path, lengths)
     width = _within(records, starts, path, limits, len(data), lengths, longest_line)
     cells = pd.DataFrame(_dense(records, lengths, width), columns=pd.RangeIndex(width), dtype=object, copy=False)
-    rows = pd.Series(starts, index=cells.index, dtype="int64")
+    rows = pd.Series(starts.astype(np.int64, copy=False), index=cells.index, copy=False)
     return Grid(cells, rows), encoding, delimiter

@@ -8,17 +8,27 @@ table's usual record.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
 
 from ..errors import InputFileError
 
-__all__ = ["FOLDED_RECORDS", "check_quoting", "spanning"]
+__all__ = ["FOLDED_RECORDS", "check_quoting", "spanning", "usual_width"]
 
 FOLDED_RECORDS = 2
 """How many table-like lines inside one field make it an unclosed quote."""
+
+
+def usual_width(lengths: np.ndarray) -> int | None:
+    """The most common length of the records of more than one field (of those tied, the first seen);
+    None when every record has one field or none."""
+    wide = lengths[lengths > 1]
+    if not wide.size:
+        return None
+    counts = np.bincount(wide)
+    tied = np.flatnonzero(counts == counts.max())
+    return int(tied[0]) if tied.size == 1 else int(wide[np.isin(wide, tied)][0])
 
 
 def spanning(records: list[list[str]], starts: Sequence[int] | np.ndarray) -> list[int]:
@@ -43,10 +53,9 @@ def check_quoting(
     """
     if lengths is None:
         lengths = np.fromiter(map(len, records), dtype=np.intp, count=len(records))
-    widths = Counter(lengths[lengths > 1].tolist())
-    if not widths:
+    width = usual_width(lengths)
+    if width is None:
         return
-    width = widths.most_common(1)[0][0]
     for i in spanning(records, starts):
         for field in records[i]:
             if "\n" not in field and "\r" not in field:
