@@ -191,6 +191,13 @@ def test_only_the_lines_around_the_quoted_table_go_to_the_csv_module(monkeypatch
     assert read == [text]
 
 
+def test_a_quoted_table_of_crlf_lines_whose_last_line_ends_with_a_bare_line_feed():
+    lines = ishares(40, footer=False).split("\n")[:-1]
+    table = "\r\n".join(lines[:-3]) + "\r\n" + lines[-3] + "\n" + "\r\n".join(["Total,1,2", "Note"]) + "\r\n"
+    grid = grid_of(same(table.encode("utf-8")))
+    assert grid.cells.iloc[-2].tolist()[:3] == ["Total", "1", "2"]
+
+
 def test_a_line_break_inside_a_quoted_field_numbers_the_next_records_after_it():
     lines = ishares(300, footer=False).split("\n")
     lines[150] = '"T1","FIRST\nSECOND\n\nFOURTH","x","1","2","3"'
@@ -318,7 +325,13 @@ def test_made_up_texts_read_the_same(pieces, rows, seed):
     """Random bits of text around a quoted table long enough to be read by lines."""
     rng = random.Random(seed)
     table = ishares(rows, footer=bool(seed % 2)).split("\n")
+    # one kind of line end, or mixed, or CRLF but for one bare line feed
+    ends = [["\n"], ["\r\n"], ["\n", "\r\n"], ["\n", "\r\n", "\r"], ["\r\n"] * 40 + ["\n"]][seed % 5]
+
+    def joined(lines):
+        return "".join(line + rng.choice(ends) for line in lines[:-1]) + (lines[-1] if lines else "")
+
     cut = rng.randrange(len(table) + 1)
-    text = "\n".join(table[:cut]) + "".join(pieces) + "\n".join(table[cut:])
+    text = joined(table[:cut]) + "".join(pieces) + joined(table[cut:])
     same(text.encode("utf-8"))
     same(text.encode("utf-8"), ReadLimits(max_cell_chars=30, max_columns=6))

@@ -139,10 +139,10 @@ class _Lines:
         return int((self.ends - self.starts).max(initial=0))
 
 
-def _quoted_run(lines: _Lines) -> tuple[int, int, int] | None:
+def _quoted_run(lines: _Lines) -> tuple[int, int, int, int] | None:
     """The longest run of lines that each start and end with a quote, as the offset of its first
-    character, the offset after its last, and its count of lines; None when shorter than
-    :data:`_QUOTED_LINES`."""
+    character, the offset after its last, its count of lines and the offset of the line after it;
+    None when shorter than :data:`_QUOTED_LINES`."""
     chars, starts, ends = lines.chars, lines.starts, lines.ends
     quote = ord('"')
     quoted = (ends - starts >= 2) & (chars[np.minimum(starts, chars.size - 1)] == quote)
@@ -155,7 +155,8 @@ def _quoted_run(lines: _Lines) -> tuple[int, int, int] | None:
     count = int(stop[longest] - first[longest])
     if count < _QUOTED_LINES:
         return None
-    return int(starts[first[longest]]), int(ends[stop[longest] - 1]), count
+    after = int(starts[stop[longest]]) if stop[longest] < starts.size else chars.size
+    return int(starts[first[longest]]), int(ends[stop[longest] - 1]), count, after
 
 
 def _records(text: str, delimiter: str, lines: _Lines) -> tuple[list[list[str]], np.ndarray]:
@@ -174,7 +175,7 @@ def _records(text: str, delimiter: str, lines: _Lines) -> tuple[list[list[str]],
     run = _quoted_run(lines) if not crlf or text.count("\r") == text.count("\r\n") else None
     if run is None:
         return _records_csv(text, delimiter)
-    first, last, count = run
+    first, last, count, after = run
     block = text[first:last]
     if crlf and block.count(f'"{eol}"') != count - 1:  # a bare line feed, or a carriage return, inside
         return _records_csv(text, delimiter)
@@ -196,7 +197,7 @@ def _records(text: str, delimiter: str, lines: _Lines) -> tuple[list[list[str]],
         records.pop()
         starts = starts[:-1]
     before = _line_breaks(head, crlf)
-    tail, tail_starts = _records_csv(text[last + len(eol) :], delimiter)
+    tail, tail_starts = _records_csv(text[after:], delimiter)
     records += table
     records += tail
     starts = np.concatenate(
