@@ -198,6 +198,17 @@ def test_a_quoted_table_of_crlf_lines_whose_last_line_ends_with_a_bare_line_feed
     assert grid.cells.iloc[-2].tolist()[:3] == ["Total", "1", "2"]
 
 
+def test_a_file_of_mostly_short_lines_and_a_few_wide_ones_reads_the_same():
+    lines = [f"line {i}" for i in range(200)]
+    lines[20] = "a,b,c,d"
+    lines[40] = "a,b,c,d,e,f,,,"
+    lines[60] = "x,y"
+    grid = grid_of(same("\n".join(lines).encode("utf-8")))
+    assert grid.cells.shape == (200, 6)
+    assert grid.cells.iloc[40].tolist() == ["a", "b", "c", "d", "e", "f"]
+    assert grid.cells.iloc[0].tolist() == ["line 0", None, None, None, None, None]
+
+
 def test_a_line_break_inside_a_quoted_field_numbers_the_next_records_after_it():
     lines = ishares(300, footer=False).split("\n")
     lines[150] = '"T1","FIRST\nSECOND\n\nFOURTH","x","1","2","3"'

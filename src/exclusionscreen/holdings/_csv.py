@@ -370,16 +370,28 @@ def _within(
 
 
 def _dense(records: list[list[str]], lengths: np.ndarray, width: int) -> np.ndarray:
-    """The records as a rectangle of `width` columns: shorter ones padded with None, longer ones cut."""
-    rows = records
+    """The records as a rectangle of `width` columns: shorter ones padded with None, longer ones cut.
+
+    When most records have the width, the few others are padded and all are laid out at once;
+    else (a file of many short lines and a few wide ones) the records are laid out by length.
+    """
+    n = len(records)
     uneven = np.flatnonzero(lengths != width).tolist()
-    if uneven:
+    if len(uneven) * 8 <= n:
         rows = list(records)
         for i in uneven:
             record = rows[i]
             rows[i] = record[:width] if len(record) > width else record + [None] * (width - len(record))
-    cells = np.fromiter(itertools.chain.from_iterable(rows), dtype=object, count=len(rows) * width)
-    return cells.reshape(len(rows), width)
+        return np.fromiter(itertools.chain.from_iterable(rows), dtype=object, count=n * width).reshape(n, width)
+    dense = np.full((n, width), None, dtype=object)
+    for length in np.unique(lengths).tolist():
+        used = min(length, width)
+        if used:
+            at = np.flatnonzero(lengths == length)
+            group = (records[i] for i in at.tolist()) if length == used else (records[i][:used] for i in at.tolist())
+            cells = np.fromiter(itertools.chain.from_iterable(group), dtype=object, count=at.size * used)
+            dense[at, :used] = cells.reshape(at.size, used)
+    return dense
 
 
 def read_delimited(data: bytes, path: str, limits: ReadLimits = DEFAULT_LIMITS) -> tuple[Grid, str, str]:
