@@ -74,7 +74,7 @@ def decode(data: bytes, path: str) -> tuple[str, str]:
     charset-normalizer, and a file no encoding decodes cleanly is refused.
     """
     if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace"), "utf-8 (with BOM)"
+        return str(memoryview(data)[3:], "utf-8", "replace"), "utf-8 (with BOM)"  # no copy of the bytes
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16"), "utf-16"
     if b"\x00" in data[:8192]:
@@ -176,10 +176,11 @@ def _records(text: str, delimiter: str, lines: _Lines) -> tuple[list[list[str]],
     if run is None:
         return _records_csv(text, delimiter)
     first, last, count, after = run
-    block = text[first:last]
-    if crlf and block.count(f'"{eol}"') != count - 1:  # a bare line feed, or a carriage return, inside
+    inner = text[first + 1 : last - 1]  # the run without its first and last quote
+    if crlf and inner.count(f'"{eol}"') != count - 1:  # a bare line feed, or a carriage return, inside
         return _records_csv(text, delimiter)
-    table = list(map(str.split, block[1:-1].split(f'"{eol}"'), itertools.repeat(f'"{delimiter}"')))
+    table = list(map(str.split, inner.split(f'"{eol}"'), itertools.repeat(f'"{delimiter}"')))
+    del inner
     quotes = int(np.count_nonzero(lines.chars[first:last] == ord('"')))
     longest = int((lines.ends - lines.starts)[np.searchsorted(lines.starts, first) :][:count].max())
     if quotes != 2 * sum(map(len, table)) or longest > csv.field_size_limit():
