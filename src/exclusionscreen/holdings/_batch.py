@@ -28,6 +28,8 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _columns as col
 from ._aliases import IDENTITY_COLUMNS, LANGUAGE_NAMES, NUMERIC_COLUMNS, alias_index, header_key, header_language
@@ -85,41 +87,50 @@ def _per_distinct(values, work) -> pd.Series:
 class _Text:
     """The cells of stacked files as :func:`~._table.cell_text` gives them, worked out only for
     the columns and rows asked for (a holdings row needs the text of its identifying columns
-    only; the rest of its cells are read by the column readers)."""
+    only; the rest of its cells are read by the column readers). A column's text is worked out
+    with the Arrow kernels ``cell_text`` runs on, over the column at once."""
 
     def __init__(self, cells: np.ndarray):
         self.cells = cells
         self.width = cells.shape[1]
-        self._columns: dict[int, pd.Series] = {}
+        self._columns: dict[int, pa.Array] = {}
 
     def __len__(self) -> int:
         return len(self.cells)
 
-    def column(self, position: int) -> pd.Series:
+    def arrow(self, position: int) -> pa.Array:
         if position not in self._columns:
-            self._columns[position] = _per_distinct(self.cells[:, position], lambda v: cell_text(v.to_frame())[0])
+            self._columns[position] = _arrow_text(self.cells[:, position])
         return self._columns[position]
+
+    def column(self, position: int) -> pd.Series:
+        return pd.Series(pd.arrays.ArrowStringArray(self.arrow(position)), copy=False)
 
     def rows(self, which: np.ndarray) -> pd.DataFrame:
         """Every column of the rows `which` (positions or a mask), indexed by position."""
         where = np.flatnonzero(which) if which.dtype == bool else which
         return cell_text(pd.DataFrame(self.cells[where], index=where, columns=range(self.width)))
 
-    def first(self) -> pd.Series:
-        """Each row's first non-empty cell (missing for a blank row)."""
-        out = pd.Series(pd.NA, index=range(len(self.cells)), dtype="string")
+    def first(self) -> np.ndarray:
+        """Each row's first non-empty cell (None for a blank row)."""
+        out = np.full(len(self.cells), None, dtype=object)
         missing = np.arange(len(self.cells))
         for position in range(self.width):
             if not len(missing):
                 break
             if position in self._columns:
-                values = self._columns[position].iloc[missing]
+                values = self._columns[position].take(missing)
             else:
-                values = cell_text(pd.DataFrame(self.cells[missing][:, [position]], index=missing, columns=[position]))
-                values = values[position]
-            out.iloc[missing] = values.to_numpy()
-            missing = missing[values.isna().to_numpy(dtype=bool)]
+                values = _arrow_text(self.cells[missing, position])
+            out[missing] = values.to_numpy(zero_copy_only=False)
+            missing = missing[pc.is_null(values).to_numpy(zero_copy_only=False)]
         return out
+
+
+def _arrow_text(values: np.ndarray) -> pa.Array:
+    """:func:`~._table.cell_text` of one column of text cells (str or None), as Arrow strings."""
+    text = pc.utf8_trim_whitespace(pa.array(values, type=pa.large_string(), from_pandas=True))
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
 
 
 @dataclasses.dataclass
@@ -441,44 +452,64 @@ def _parse(
 
 
 def _classify(
-    cells: _Text, code: np.ndarray, local: np.ndarray, header: np.ndarray, columns: dict, has_number: pd.Series
+    cells: _Text, code: np.ndarray, local: np.ndarray, header: np.ndarray, columns: dict, has_number: np.ndarray
 ) -> tuple[pd.Series, np.ndarray]:
     """:func:`~._table.classify_rows` of every file at once; the last holding of each file (-1
     for none)."""
+    n = len(header)
     identity = [p for p, c in columns.items() if c in IDENTITY_COLUMNS]
-    text = pd.DataFrame({p: cells.column(p) for p in identity}, index=range(len(cells)))
-    start = pd.Series(header[code], index=text.index)
+    text = pd.DataFrame({p: cells.column(p) for p in identity}, index=pd.RangeIndex(len(cells)))
+    start = header[code]
     first_text = cells.first()
-    blank = first_text.isna()
-    plausible = pd.DataFrame(
-        {p: _per_distinct(text[p], lambda v, p=p: _plausible(v.astype("string"), columns[p])) for p in identity},
-        index=text.index,
-    )
-    n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
+    blank = pd.isna(first_text)
+    plausible = {p: _plausible(text[p], columns[p]).to_numpy(dtype=bool) for p in identity}
+    n_identity = np.sum([plausible[p] for p in identity], axis=0) if identity else np.zeros(len(code), np.int64)
     code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]
-    has_code = plausible[code_columns].any(axis=1) if code_columns else n_identity * 0 > 0
-    total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank
-    position = pd.Series(local, index=text.index)
-    files = pd.Series(code, index=text.index)
-    body = position > start
+    has_code = np.any([plausible[p] for p in code_columns], axis=0) if code_columns else np.zeros(len(code), bool)
+    total = _totals(first_text) & ~has_code & ~blank
+    body = local > start
     candidate = body & ~blank & ~total & (n_identity >= 1)
-    numbers_in_file = has_number.groupby(files).transform("any").astype(bool)
+    numbers_in_file = (np.bincount(code[has_number], minlength=n) > 0)[code]
     holding = candidate & has_number
-    last = position.where(holding, -1).groupby(files).transform("max")
-    holding |= candidate & (n_identity >= 2) & (position < last)
-    holding |= candidate & _valid_code(text, code_columns, columns)
-    holding = holding.where(numbers_in_file, candidate)
-    end = position.where(holding, -1).groupby(files).max().reindex(range(len(header)), fill_value=-1)
-    end_row = pd.Series(end.to_numpy()[code], index=text.index)
-    legal = pd.Series(False, index=text.index)
+    last = _file_max(np.where(holding, local, -1), code, n)[code]
+    holding |= candidate & (n_identity >= 2) & (local < last)
+    if code_columns:
+        holding |= candidate & _valid_code(text, code_columns, columns).to_numpy(dtype=bool)
+    holding = np.where(numbers_in_file, holding, candidate)
+    end = _file_max(np.where(holding, local, -1), code, n)
+    end_row = end[code]
+    legal = np.zeros(len(code), bool)
     others = body & ~holding & ~blank
     if others.any():
-        legal[others] = (
-            row_text(cells.rows(others.to_numpy(dtype=bool))).str.contains(_LEGAL).fillna(False).astype(bool)
-        )
-    after = body & (position > end_row.where(end_row >= 0, start))
-    reason = row_reasons(body, position == start, after, holding, legal, n_identity, total, blank)
-    return reason, end.to_numpy()
+        legal[others] = row_text(cells.rows(others)).str.contains(_LEGAL).fillna(False).to_numpy(dtype=bool)
+    after = body & (local > np.where(end_row >= 0, end_row, start))
+    index = pd.RangeIndex(len(code))
+    masks = [pd.Series(m, index=index) for m in (body, local == start, after, holding, legal, n_identity, total, blank)]
+    return row_reasons(*masks), end
+
+
+def _totals(first: np.ndarray) -> np.ndarray:
+    """Rows whose first text is a totals label (:data:`~._table._TOTAL`), the label matched only
+    where the text's first two letters could begin one (the rest cannot match)."""
+    text = pa.array(first, type=pa.large_string(), from_pandas=True)
+    could = pc.match_substring_regex(text, _TOTAL_START).to_numpy(zero_copy_only=False)
+    out = np.zeros(len(first), bool)
+    if could.any():
+        where = np.flatnonzero(could)
+        found = pd.Series(first[where], dtype="string").str.match(_TOTAL).fillna(False)
+        out[where] = found.to_numpy(dtype=bool)
+    return out
+
+
+_TOTAL_START = r"^[gGsStTiIzZ\x{80}-\x{10FFFF}][rReEuUoOnNwW\x{80}-\x{10FFFF}]"
+"""The first two letters of every totals label (any non-ASCII letter too: case folding)."""
+
+
+def _file_max(values: np.ndarray, code: np.ndarray, n: int) -> np.ndarray:
+    """The largest of `values` in each file (-1 for a file without rows)."""
+    out = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(out, code, values)
+    return out
 
 
 def _read_layout(stack: _Stack) -> dict[int, Result]:
@@ -504,7 +535,7 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     for values, _, _ in parsed.values():
         has_number |= ~np.isnan(values)
     index = pd.RangeIndex(len(code))
-    reason, end = _classify(text, code, local, stack.header, mapped, pd.Series(has_number & body, index=index))
+    reason, end = _classify(text, code, local, stack.header, mapped, has_number & body)
     keep = reason.isna().to_numpy()
     ok = np.array([f is not None for f in formats]) & (end >= 0)
 
