@@ -8,6 +8,7 @@ and compares the holdings frames and every field of every file's load report.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 
 from exclusionscreen.errors import ColumnMappingError
 from exclusionscreen.holdings import _batch, _load, load_holdings
-from exclusionscreen.holdings._numbers import _separator_votes
+from exclusionscreen.holdings._numbers import _SEPARATED, _separator_votes
 
 from .conftest import FIXTURES, SHARED_HOLDINGS, needs_shared
 
@@ -150,10 +151,10 @@ def test_separator_votes_by_shape_equal_the_vote_of_each_token():
         "1,234", "1.234", "1,234.5", "1.234,5", "1,234,567", "1.234.567", "0,123", "0.123", ",123", ".123",
         "12,34", "12.3456", "1234,567", "123,456", "-1,5", "+0,500", "-0.500", "7", "1,", "1.", "00,123",
         "1234", "1.2.3,4", "1,2,3.4", "-", "+1,000,000.00", "5,00", "10.000", "abc", "0,5", "9,5",
+        "1,5\n", "1,234\n", "1,234\n\n", "0.5\n", "12,345.6,7", ".5", ",5", "+", "+.", "0", "00.000",
+        "1.234,567.8", "\u0661,5", "1,2a", "", "-0,123", "+1234.567", "0001,000", "1,000.000,5",
     ]  # fmt: skip
-    expected = [
-        {".": 1, ",": 2, None: 0}[_separator_votes(t)] if t[-1].isdigit() or t[-1] in ",." else 0 for t in tokens
-    ]
+    expected = [{".": 1, ",": 2, None: 0}[_separator_votes(t)] if re.match(_SEPARATED, t) else 0 for t in tokens]
     assert _batch._votes(pd.Series(tokens, dtype="string")).tolist() == expected
 
 

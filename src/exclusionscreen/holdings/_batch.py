@@ -42,7 +42,7 @@ from ._dispatch import _head, read_input
 from ._ids import SHAPES, identifier_text
 from ._limits import ReadLimits
 from ._nport import is_nport
-from ._numbers import _SEPARATED, NumberFormat, _clean_text, _separator_votes, no_votes, parse_numbers
+from ._numbers import _SEPARATED, NumberFormat, _clean_text, no_votes, parse_clean
 from ._report import SKIPPED_COLUMNS, FileReport
 from ._roles import role_from_words
 from ._sources import Source, read_source
@@ -363,9 +363,21 @@ def _per_row(per_file: np.ndarray, code: np.ndarray) -> np.ndarray:
     return np.asarray(per_file)[code]
 
 
-def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, width: int, language: str | None) -> list:
+def _factorized(values: np.ndarray) -> tuple[np.ndarray, pd.Series] | None:
+    """Codes (-1 for a missing cell) and distinct texts, in order of first appearance, of cells
+    that are text or missing; None when some cell is not text."""
+    try:
+        encoded = pa.array(values, type=pa.large_string(), from_pandas=True).dictionary_encode()
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary), copy=False)
+
+
+def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Series, width: int, language) -> list:
     """Each file's :class:`NumberFormat` as :func:`~._numbers.infer_format` decides it, or None
-    where its numbers disagree (the file is read on its own)."""
+    where its numbers disagree (the file is read on its own). `clean` holds the distinct number
+    texts as :func:`~._numbers._clean_text` leaves them, `codes` which of them each cell holds."""
     n = len(stack.files)
     if not width:
         return [no_votes(language)] * n
@@ -373,13 +385,15 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, wid
     orders = np.repeat(np.arange(width), len(inside))
     order = np.lexsort((orders, files))  # a file's numbers column by column, as infer_format takes them
     files, codes = files[order], codes[order]
-    if pd.api.types.infer_dtype(distinct, skipna=True) not in ("string", "empty"):
-        return [None] * n
-    text = _clean_text(pd.Series(distinct, dtype=object))
-    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace("%", "", regex=False)
-    text = text.str.rstrip("-")
-    token_of, tokens = pd.factorize(text.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
-    kinds = _votes(pd.Series(tokens, dtype="string"))
+    text = clean
+    bracketed = text.str.startswith("(").fillna(False).to_numpy(dtype=bool)
+    if bracketed.any():  # only a text that starts with "(" can be one in brackets
+        text = text.copy()
+        text[bracketed] = text[bracketed].str.replace(r"^\((.*)\)$", r"\1", regex=True)
+    text = text.str.replace("%", "", regex=False).str.rstrip("-")
+    found = _factorized(text.to_numpy(dtype=object, na_value=None))
+    token_of, tokens = found if found is not None else (np.zeros(0, np.int64), pd.Series([], dtype="string"))
+    kinds = _votes(tokens)
     token = np.where(codes >= 0, np.append(token_of, -1)[codes], -1)
     voting = np.flatnonzero((token >= 0) & (np.append(kinds, 0)[token] > 0))
     pairs = files[voting].astype(np.int64) * (len(tokens) + 1) + token[voting]
@@ -399,34 +413,51 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, wid
             out.append(no_votes(language))
             continue
         decimal = "." if dots[i] else ","
-        examples = [tokens[t_sel[k]] for k in range(starts[i], min(starts[i] + 2, len(f_sel))) if f_sel[k] == i]
+        examples = [tokens.iat[t_sel[k]] for k in range(starts[i], min(starts[i] + 2, len(f_sel))) if f_sel[k] == i]
         name = "point" if decimal == "." else "comma"
         why = f"decimal {name}: numbers such as {', '.join(repr(str(e)) for e in examples)}"
         out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
     return out
 
 
-def _votes(tokens: pd.Series) -> np.ndarray:
-    """Per token: 1 where it shows a decimal point, 2 a decimal comma, 0 neither or no number.
+_SHAPED = _SEPARATED[:-1] + "\n?$"
+""":data:`~._numbers._SEPARATED` for Arrow's regex engine, whose ``$`` (unlike Python's) does not
+match before a final line break."""
 
-    A number token's vote (:func:`~._numbers._separator_votes`) depends only on where its
-    separators sit and whether it starts with "0": it is asked once per such shape.
-    """
+
+def _votes(tokens: pd.Series) -> np.ndarray:
+    """Per token: 1 where it shows a decimal point, 2 a decimal comma, 0 neither or no number,
+    as :func:`~._numbers._separator_votes` of each token that matches
+    :data:`~._numbers._SEPARATED`, worked out with Arrow kernels over all tokens at once."""
     if tokens.empty:
         return np.zeros(0, np.int8)
-    shaped = tokens.str.match(_SEPARATED).fillna(False).to_numpy(dtype=bool)
-    zero = tokens.str.lstrip("+-").str.startswith("0").fillna(False).to_numpy(dtype=bool)
-    shape = tokens.str.replace("[0-9]", "9", regex=True).to_numpy(dtype=object, na_value="")
-    codes, distinct = pd.factorize(np.where(zero, "0", "") + shape.astype(str))
-    first = np.full(len(distinct), -1, np.int64)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a token of each shape
-    vote = {".": 1, ",": 2}
-    answers = np.array([vote.get(_separator_votes(tokens.iloc[i]), 0) for i in first], dtype=np.int8)
-    return np.where(shaped, answers[codes], 0).astype(np.int8)
+    text = pa.array(tokens.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+
+    def ints(values) -> np.ndarray:
+        return values.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    shaped = pc.match_substring_regex(text, _SHAPED).fill_null(False).to_numpy(zero_copy_only=False)
+    token = pc.utf8_ltrim(text, characters="+-")
+    length = ints(pc.utf8_length(token))
+    dots, commas = ints(pc.count_substring(token, ".")), ints(pc.count_substring(token, ","))
+    backwards = pc.utf8_reverse(token)
+    last_dot = length - 1 - ints(pc.find_substring(backwards, "."))
+    last_comma = length - 1 - ints(pc.find_substring(backwards, ","))
+    at = np.where(dots > 0, ints(pc.find_substring(token, ".")), ints(pc.find_substring(token, ",")))
+    zero = pc.starts_with(token, "0").fill_null(False).to_numpy(zero_copy_only=False)
+    sep = np.where(dots > 0, 1, 2)  # the one separator shown, where only one kind is
+    right = length - at - 1
+    settles = (right != 3) | (at == 0) | ((at == 1) & zero) | (at > 3)
+    vote = np.select(
+        [(dots > 0) & (commas > 0), (dots == 0) & (commas == 0), dots + commas > 1, settles],
+        [np.where(last_dot > last_comma, 1, 2), 0, 3 - sep, sep],
+        default=0,
+    )
+    return np.where(shaped, vote, 0).astype(np.int8)
 
 
 def _parse(
-    stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, numeric: dict[str, int], formats: list
+    stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Series, numeric: dict[str, int], formats: list
 ) -> dict[str, tuple]:
     """(values, percent, unreadable) per numeric column, over every row (outside bodies: NaN,
     False, False), each distinct text parsed once per number format."""
@@ -439,7 +470,7 @@ def _parse(
         fmt = next(f for f in formats if f is not None and f.decimal == decimal)
         mine = row_decimal == decimal
         rows = inside[mine]
-        parsed = parse_numbers(pd.Series(distinct, dtype=object), fmt)
+        parsed = parse_clean(clean, fmt)
         values = np.append(parsed.values.to_numpy(dtype="float64"), np.nan)[codes]
         percent = np.append(parsed.percent.to_numpy(dtype=bool), False)[codes]
         unreadable = np.append(parsed.unreadable.to_numpy(dtype=bool), False)[codes]
@@ -528,9 +559,13 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     numeric = {c: positions[c] for c in NUMERIC_COLUMNS if c in positions}
     inside = np.flatnonzero(body)
     long = np.concatenate([stack.cells[inside, p] for p in numeric.values()]) if numeric else np.empty(0, object)
-    codes, distinct = pd.factorize(long, use_na_sentinel=True)  # each distinct number text read once
-    formats = _formats(stack, inside, codes, distinct, len(numeric), language)
-    parsed = _parse(stack, inside, codes, distinct, numeric, formats)
+    found = _factorized(long)  # each distinct number text read once
+    if found is None:
+        return {}  # numbers stored as numbers: not a delimited file's cells
+    codes, distinct = found
+    clean = _clean_text(distinct)
+    formats = _formats(stack, inside, codes, clean, len(numeric), language)
+    parsed = _parse(stack, inside, codes, clean, numeric, formats)
     has_number = np.zeros(len(code), bool)
     for values, _, _ in parsed.values():
         has_number |= ~np.isnan(values)

@@ -28,6 +28,7 @@ __all__ = [
     "WeightScale",
     "infer_format",
     "is_native_number",
+    "parse_clean",
     "parse_numbers",
     "weight_scale",
 ]
@@ -168,6 +169,14 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     native = is_native_number(values)
     out = pd.to_numeric(values.where(native), errors="coerce").astype("float64")
     text = _clean_text(values.where(~native))
+    parsed = parse_clean(text, fmt)
+    out = out.where(native, parsed.values)
+    unreadable = text.notna() & out.isna()
+    return ParsedNumbers(out, parsed.percent & out.notna(), unreadable.fillna(False).astype(bool))
+
+
+def parse_clean(text: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
+    """Read number texts already cleaned (:func:`_clean_text`), written in `fmt`."""
     percent = text.str.contains("%", regex=False).fillna(False).astype(bool)
     text = text.str.replace("%", "", regex=False)
     negative = (text.str.startswith("(") & text.str.endswith(")")).fillna(False).astype(bool)
@@ -180,9 +189,8 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     literal = text.str.replace(fmt.thousands, "", regex=False).str.replace(fmt.decimal, ".", regex=False)
     parsed = pd.to_numeric(literal.where(valid), errors="coerce").astype("float64")
     parsed = parsed.where(~(negative | trailing_minus), -parsed.abs())
-    out = out.where(native, parsed)
-    unreadable = text.notna() & out.isna()
-    return ParsedNumbers(out, percent & out.notna(), unreadable.fillna(False).astype(bool))
+    unreadable = text.notna() & parsed.isna()
+    return ParsedNumbers(parsed, percent & parsed.notna(), unreadable.fillna(False).astype(bool))
 
 
 def weight_scale(
