@@ -36,7 +36,7 @@ from ._aliases import IDENTITY_COLUMNS, LANGUAGE_NAMES, NUMERIC_COLUMNS, alias_i
 from ._asof import implausible_as_of, storable
 from ._build import WEIGHT_SUM_TOLERANCE, _rule_details, read_sheets
 from ._countries import country_codes
-from ._currency import stated_currency
+from ._currency import stated_currency, states_currency
 from ._dates import AS_OF_WORDS, parse_date
 from ._dispatch import _head, read_input
 from ._ids import SHAPES, identifier_text
@@ -76,11 +76,16 @@ _SCALAR_TEXT = pd.DataFrame(index=[0]).assign(text="a")["text"].dtype
 
 
 def _per_distinct(values, work) -> pd.Series:
-    """``work(values)`` for an element-wise `work`, done once per distinct value (missing values
-    included) and given back to every value, indexed like `values`."""
+    """``work(values)`` for an element-wise `work` on text, done once per distinct value (missing
+    values included) and given back to every value, indexed like `values`."""
     index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(values))
-    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-    answers = work(pd.Series(distinct, dtype=object))
+    found = _factorized(np.asarray(values, dtype=object))
+    if found is None:
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        answers = work(pd.Series(distinct, dtype=object))
+    else:
+        codes, distinct = found  # a missing value is the last distinct value, code -1
+        answers = work(pd.concat([distinct, pd.Series([pd.NA], dtype="string")], ignore_index=True))
     return pd.Series(answers.array.take(codes), index=index, dtype=answers.dtype)
 
 
@@ -523,7 +528,7 @@ def _totals(first: np.ndarray) -> np.ndarray:
     """Rows whose first text is a totals label (:data:`~._table._TOTAL`), the label matched only
     where the text's first two letters could begin one (the rest cannot match)."""
     text = pa.array(first, type=pa.large_string(), from_pandas=True)
-    could = pc.match_substring_regex(text, _TOTAL_START).to_numpy(zero_copy_only=False)
+    could = pc.match_substring_regex(text, _TOTAL_START).fill_null(False).to_numpy(zero_copy_only=False)
     out = np.zeros(len(first), bool)
     if could.any():
         where = np.flatnonzero(could)
@@ -644,12 +649,14 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     # and its warnings are worked out as read_holdings does: such a file is read on its own
     preamble_text = pd.Series(stated.to_numpy(), index=lines[stated.index])
     preamble_code = code[stated.index]
+    naming = np.zeros(n, bool)  # files with a preamble line that states a currency
+    lines_said = _per_distinct(stated, lambda v: v.map(lambda t: pd.notna(t) and states_currency(str(t))))
+    naming[np.unique(preamble_code[lines_said.to_numpy(dtype=bool)])] = True
     cells = raw.get("market_value")
     marked = np.zeros(n, bool)  # files with a currency sign in a value cell
     if cells is not None:
-        signs = cells.astype("string").str.contains(r"[^\d\s.,'’()+\-%]", regex=True).fillna(False).to_numpy(bool)
-        marked[np.unique(kcode[signs])] = True
-    for i in np.flatnonzero(ok):
+        marked[np.unique(kcode[_signs(cells)])] = True
+    for i in np.flatnonzero(ok & (naming | marked)):  # elsewhere the header's currency stands, unwarned
         mine = cells[kcode == i] if marked[i] else None
         told = stated_currency(currencies[i], mine, preamble_text[preamble_code == i], "line")
         ok[i] = told.code == currencies[i] and not told.warnings
@@ -707,6 +714,19 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     return results
 
 
+def _signs(cells: pd.Series) -> np.ndarray:
+    """Value cells with a character besides digits, spaces, separators, brackets, signs and "%"
+    (Python's pattern run only on cells where Arrow finds a character outside the ASCII ones)."""
+    text = pa.array(cells.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
+    could = pc.match_substring_regex(text, r"[^0-9 \t\n\r\f\v.,'’()+\-%]").fill_null(False)
+    could = could.to_numpy(zero_copy_only=False)
+    out = np.zeros(len(cells), bool)
+    if could.any():
+        picked = cells[could].astype("string").str.contains(r"[^\d\s.,'’()+\-%]", regex=True)
+        out[could] = picked.fillna(False).to_numpy(dtype=bool)
+    return out
+
+
 def _value_currency(choice: ColumnChoice) -> str | None:
     """The currency the market value column's header names, as read_holdings takes it."""
     positions = {c: p for p, c in choice.columns.items()}
@@ -719,8 +739,8 @@ def _texts(raw: dict[str, pd.Series]) -> dict[str, pd.Series]:
     present = [c for c in ("security_name", "exchange", "sector", "ticker", "currency") if c in raw]
     out = {}
     for canonical in present:
-        column = _per_distinct(raw[canonical], col.clean_text)
-        out[canonical] = column.str.upper() if canonical in ("ticker", "currency") else column
+        upper = canonical in ("ticker", "currency")
+        out[canonical] = _per_distinct(raw[canonical], lambda v, upper=upper: col.clean_text(v, upper=upper))
     return out
 
 
