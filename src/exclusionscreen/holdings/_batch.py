@@ -90,26 +90,46 @@ def _per_distinct(values, work) -> pd.Series:
 
 
 class _Text:
-    """The cells of stacked files as :func:`~._table.cell_text` gives them, worked out only for
-    the columns and rows asked for (a holdings row needs the text of its identifying columns
-    only; the rest of its cells are read by the column readers). A column's text is worked out
-    with the Arrow kernels ``cell_text`` runs on, over the column at once."""
+    """The cells of stacked files (text or missing, as a delimited file gives them), column by
+    column as Arrow strings encoded by distinct value, and as :func:`~._table.cell_text` gives
+    them, worked out only for the columns and rows asked for (a holdings row needs the text of
+    its identifying columns only; the rest of its cells are read by the column readers)."""
 
     def __init__(self, cells: np.ndarray):
         self.cells = cells
         self.width = cells.shape[1]
+        self._encoded: dict[int, tuple[pa.DictionaryArray, np.ndarray, pd.Series]] = {}
         self._columns: dict[int, pa.Array] = {}
 
     def __len__(self) -> int:
         return len(self.cells)
 
+    def encoded(self, position: int) -> tuple[pa.DictionaryArray, np.ndarray, pd.Series]:
+        """A column's cells as the file holds them: Arrow-encoded, each cell's code (-1 where
+        missing) and the distinct texts, in order of first appearance."""
+        if position not in self._encoded:
+            column = pa.array(self.cells[:, position], type=pa.large_string(), from_pandas=True)
+            encoded = column.dictionary_encode()
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            distinct = pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary), copy=False)
+            self._encoded[position] = (encoded, codes, distinct)
+        return self._encoded[position]
+
     def arrow(self, position: int) -> pa.Array:
         if position not in self._columns:
-            self._columns[position] = _arrow_text(self.cells[:, position])
+            encoded, _, _ = self.encoded(position)
+            self._columns[position] = _arrow_text(encoded.dictionary).take(encoded.indices)
         return self._columns[position]
 
     def column(self, position: int) -> pd.Series:
         return pd.Series(pd.arrays.ArrowStringArray(self.arrow(position)), copy=False)
+
+    def per_distinct(self, position: int, rows: np.ndarray, work) -> pd.Series:
+        """``work`` (element-wise, on text) of a column's cells in `rows`, done once per distinct
+        cell (a missing cell included), indexed by the rows."""
+        _, codes, distinct = self.encoded(position)
+        answers = work(pd.concat([distinct, pd.Series([pd.NA], dtype="string")], ignore_index=True))
+        return pd.Series(answers.array.take(codes[rows]), index=rows, dtype=answers.dtype)
 
     def rows(self, which: np.ndarray) -> pd.DataFrame:
         """Every column of the rows `which` (positions or a mask), indexed by position."""
@@ -130,6 +150,33 @@ class _Text:
             out[missing] = values.to_numpy(zero_copy_only=False)
             missing = missing[pc.is_null(values).to_numpy(zero_copy_only=False)]
         return out
+
+
+class _Held:
+    """The cells of the holding rows in each mapped column: as the file holds them (``held[c]``)
+    or worked out once per distinct cell (:meth:`per_distinct`)."""
+
+    def __init__(self, text: _Text, positions: dict[str, int], rows: np.ndarray):
+        self.text, self.positions, self.rows = text, positions, rows
+        self.index = pd.Index(rows)
+
+    def __contains__(self, canonical: str) -> bool:
+        return canonical in self.positions
+
+    def __getitem__(self, canonical: str) -> pd.Series:
+        return pd.Series(self.text.cells[self.rows, self.positions[canonical]], index=self.index, dtype=object)
+
+    def get(self, canonical: str) -> pd.Series | None:
+        return self[canonical] if canonical in self.positions else None
+
+    def per_distinct(self, canonical: str, work) -> pd.Series:
+        out = self.text.per_distinct(self.positions[canonical], self.rows, work)
+        return out.set_axis(self.index)
+
+    def arrow(self, canonical: str) -> pa.Array:
+        """The cells as the file holds them, as Arrow strings."""
+        encoded, _, _ = self.text.encoded(self.positions[canonical])
+        return encoded.take(pa.array(self.rows)).cast(pa.large_string())
 
 
 def _arrow_text(values: np.ndarray) -> pa.Array:
@@ -249,11 +296,12 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
 
     done: dict[int, Result] = {}
     for members in layouts.values():
-        rows = np.isin(code, members)
+        every = len(members) == len(files)
+        rows = np.ones(len(code), bool) if every else np.isin(code, members)
         part = _Stack(
             files=[files[i] for i in members],
-            cells=cells[rows],
-            text=_Text(cells[rows]),
+            cells=cells if every else cells[rows],
+            text=text if every else _Text(cells[rows]),
             code=np.searchsorted(members, code[rows]),
             local=local[rows],
             header=np.array([headers[i] for i in members], dtype=np.int64),
@@ -563,11 +611,12 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     language = header_language(header_key(names[p]) for p in mapped)
     numeric = {c: positions[c] for c in NUMERIC_COLUMNS if c in positions}
     inside = np.flatnonzero(body)
-    long = np.concatenate([stack.cells[inside, p] for p in numeric.values()]) if numeric else np.empty(0, object)
-    found = _factorized(long)  # each distinct number text read once
-    if found is None:
-        return {}  # numbers stored as numbers: not a delimited file's cells
-    codes, distinct = found
+    taken = pa.array(inside)
+    long = [text.encoded(p)[0].take(taken).cast(pa.large_string()) for p in numeric.values()]
+    long = pa.concat_arrays(long) if long else pa.array([], pa.large_string())
+    encoded = long.dictionary_encode()  # each distinct number text read once
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    distinct = pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary), copy=False)
     clean = _clean_text(distinct)
     formats = _formats(stack, inside, codes, clean, len(numeric), language)
     parsed = _parse(stack, inside, codes, clean, numeric, formats)
@@ -584,8 +633,7 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     kcode = code[keep]
     lines = np.concatenate([f.source.grids[0].rows.to_numpy() for f in stack.files])
     defaults = np.array([f.portfolio_id for f in stack.files], dtype=object)
-    held = stack.cells[keep]
-    raw = {c: pd.Series(held[:, p], index=kept, dtype=object) for c, p in positions.items()}
+    raw = _Held(text, positions, np.flatnonzero(keep))
     texts = _texts(raw)
     if "portfolio_id" in raw and any(f.own for f in stack.files):
         return {}  # portfolios named in the file: weight sums per portfolio made per file
@@ -614,7 +662,7 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         {**texts, **ids, **{c: v.astype("float64") for c, v in values.items()}, **classes[0], **places}, index=kept
     )
     if "holding_id" in raw:
-        out["holding_id"] = _per_distinct(raw["holding_id"], col.clean_text)
+        out["holding_id"] = raw.per_distinct("holding_id", col.clean_text)
 
     # the preamble's as-of date of each file
     joined = pd.Series(pd.NA, index=index, dtype="string")
@@ -652,11 +700,12 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     naming = np.zeros(n, bool)  # files with a preamble line that states a currency
     lines_said = _per_distinct(stated, lambda v: v.map(lambda t: pd.notna(t) and states_currency(str(t))))
     naming[np.unique(preamble_code[lines_said.to_numpy(dtype=bool)])] = True
-    cells = raw.get("market_value")
     marked = np.zeros(n, bool)  # files with a currency sign in a value cell
-    if cells is not None:
-        marked[np.unique(kcode[_signs(cells)])] = True
-    for i in np.flatnonzero(ok & (naming | marked)):  # elsewhere the header's currency stands, unwarned
+    if "market_value" in raw:
+        marked[np.unique(kcode[_signs(raw.arrow("market_value"))])] = True
+    asked = np.flatnonzero(ok & (naming | marked))  # elsewhere the header's currency stands, unwarned
+    cells = raw.get("market_value") if len(asked) else None
+    for i in asked:
         mine = cells[kcode == i] if marked[i] else None
         told = stated_currency(currencies[i], mine, preamble_text[preamble_code == i], "line")
         ok[i] = told.code == currencies[i] and not told.warnings
@@ -714,15 +763,15 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     return results
 
 
-def _signs(cells: pd.Series) -> np.ndarray:
+def _signs(cells: pa.Array) -> np.ndarray:
     """Value cells with a character besides digits, spaces, separators, brackets, signs and "%"
-    (Python's pattern run only on cells where Arrow finds a character outside the ASCII ones)."""
-    text = pa.array(cells.to_numpy(dtype=object), type=pa.large_string(), from_pandas=True)
-    could = pc.match_substring_regex(text, r"[^0-9 \t\n\r\f\v.,'’()+\-%]").fill_null(False)
+    (Python's pattern run only where Arrow finds a character outside the ASCII ones)."""
+    could = pc.match_substring_regex(cells, r"[^0-9 \t\n\r\f\v.,'’()+\-%]").fill_null(False)
     could = could.to_numpy(zero_copy_only=False)
     out = np.zeros(len(cells), bool)
     if could.any():
-        picked = cells[could].astype("string").str.contains(r"[^\d\s.,'’()+\-%]", regex=True)
+        picked = pd.Series(cells.filter(pa.array(could)).to_numpy(zero_copy_only=False), dtype="string")
+        picked = picked.str.contains(r"[^\d\s.,'’()+\-%]", regex=True)
         out[could] = picked.fillna(False).to_numpy(dtype=bool)
     return out
 
@@ -740,7 +789,7 @@ def _texts(raw: dict[str, pd.Series]) -> dict[str, pd.Series]:
     out = {}
     for canonical in present:
         upper = canonical in ("ticker", "currency")
-        out[canonical] = _per_distinct(raw[canonical], lambda v, upper=upper: col.clean_text(v, upper=upper))
+        out[canonical] = raw.per_distinct(canonical, lambda v, upper=upper: col.clean_text(v, upper=upper))
     return out
 
 
@@ -786,7 +835,7 @@ def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int
     each file whose classes came from names."""
     out: dict[str, pd.Series] = {}
     if "asset_class" in raw:
-        out["asset_class_raw"] = _per_distinct(raw["asset_class"], col.clean_text)
+        out["asset_class_raw"] = raw.per_distinct("asset_class", col.clean_text)
         classes = col.normalise_asset_class(out["asset_class_raw"])
     else:
         classes = pd.Series(pd.NA, index=kept, dtype="string")
@@ -807,7 +856,7 @@ def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int
 def _places(raw, kcode, n) -> tuple[dict[str, pd.Series], np.ndarray]:
     if "country" not in raw:
         return {}, np.zeros(n, bool)
-    text = _per_distinct(raw["country"], col.clean_text)
+    text = raw.per_distinct("country", col.clean_text)
     codes, unknown = country_codes(text)
     if not unknown:
         return {"country_raw": text, "country": codes}, np.zeros(n, bool)
