@@ -51,13 +51,13 @@ from ._table import (
     _TOTAL,
     HEADER_SEARCH_ROWS,
     ColumnChoice,
-    _hits,
     _plausible,
     _user_keys,
     _valid_code,
     cell_text,
     choose_columns,
     row_reasons,
+    row_scores,
     row_text,
 )
 
@@ -266,8 +266,7 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
     text = _Text(cells)
     code = np.repeat(np.arange(len(files)), sizes)
     local = np.arange(len(code)) - np.repeat(_starts(sizes), sizes)
-    top = text.rows(local < HEADER_SEARCH_ROWS[0])
-    headers = _headers(top, code, local, sizes, column_map)
+    headers, header_names = _headers(cells, code, local, len(files), column_map)
 
     layouts: dict[tuple, list[int]] = {}
     choices: dict[int, ColumnChoice] = {}
@@ -278,14 +277,13 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
 
     def shape(i: int, position: int) -> tuple[str, str] | None:
         if position not in shapes:
-            shapes[position] = _content_shapes(text.column(position), below, code, len(files))
+            shapes[position] = _content_shapes(text, position, below, code, len(files))
         return shapes[position][i]
 
     for i, header in enumerate(headers):
         if header is None:
             continue
-        row = top.loc[starts[i] + header].tolist()
-        names = [None if pd.isna(v) else str(v) for v in row]
+        names = header_names[i]
         choice = _columns_of(
             names, column_map, text, starts[i] + header + 1, starts[i] + sizes[i], cache, lambda p, i=i: shape(i, p)
         )
@@ -312,29 +310,34 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
 
 
 def _headers(
-    text: pd.DataFrame, code: np.ndarray, local: np.ndarray, sizes: np.ndarray, column_map: dict | None
-) -> list[int | None]:
-    """Each file's header row (position in the file), as :func:`~._table.find_header` finds it in
-    its first rows; None where it finds none there (that file is read on its own)."""
-    top = text
-    top_code = code[local < HEADER_SEARCH_ROWS[0]]
-    filled = top.notna().sum(axis=1)
-    hits = _hits(top, column_map)
-    named = hits[hits["canonical"].notna()]
-    score = named.groupby("row")["canonical"].nunique().reindex(top.index, fill_value=0)
-    identity = named[named["canonical"].isin(IDENTITY_COLUMNS)].groupby("row").size()
-    has_identity = pd.Series(top.index.isin(identity.index), index=top.index)
-    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
-    ranked = score.where(usable, -1)
-    first = ranked.groupby(top_code).idxmax()
-    any_usable = usable.groupby(top_code).any()
-    out: list[int | None] = []
-    for i in range(len(sizes)):
-        if i in any_usable.index and bool(any_usable[i]):
-            out.append(int(local[first[i]]))
-        else:
-            out.append(None)
-    return out
+    cells: np.ndarray, code: np.ndarray, local: np.ndarray, n: int, column_map: dict | None
+) -> tuple[list[int | None], list[list[str | None] | None]]:
+    """Each file's header row (position in the file) and its names, as
+    :func:`~._table.find_header` finds it in its first rows; None where it finds none there
+    (that file is read on its own). The rows are scored as ``find_header`` scores them
+    (:func:`~._table.row_scores`), each distinct cell text looked up once for every file."""
+    top = np.flatnonzero(local < HEADER_SEARCH_ROWS[0])
+    codes, distinct = pd.factorize(cells[top].ravel(), use_na_sentinel=True)
+    text = _arrow_text(np.asarray(distinct, dtype=object)).to_numpy(zero_copy_only=False)
+    empty = np.append(pd.isna(text), True)  # cell_text is missing where a cell is blank
+    codes = np.where(empty[codes], -1, codes).reshape(len(top), cells.shape[1])
+    scores = row_scores(codes, pd.Series(text, dtype=object), column_map)
+    ranked = np.where(scores["usable"].to_numpy(), scores["score"].to_numpy(), -1)
+    top_code = code[top]
+    order = np.lexsort((np.arange(len(top)), -ranked, top_code))  # per file, the best row first
+    firsts = np.searchsorted(top_code[order], np.arange(n))
+    named = np.append(text, None)
+    headers: list[int | None] = []
+    names: list[list[str | None] | None] = []
+    for i in range(n):
+        at = order[firsts[i]] if firsts[i] < len(order) else -1
+        if at < 0 or top_code[at] != i or ranked[at] < 0:
+            headers.append(None)
+            names.append(None)
+            continue
+        headers.append(int(local[top[at]]))
+        names.append([None if v is None else str(v) for v in named[codes[at]]])
+    return headers, names
 
 
 def _columns_of(
@@ -374,16 +377,21 @@ def _columns_of(
     return choice
 
 
-def _content_shapes(values: pd.Series, below: np.ndarray, code: np.ndarray, n: int) -> list:
+def _content_shapes(text: _Text, position: int, below: np.ndarray, code: np.ndarray, n: int) -> list:
     """What :func:`~._roles.from_content` says of one grid column in each file's body (the part
-    of it a column choice depends on), for every file at once."""
-    present = values.notna().to_numpy(dtype=bool) & below
-    text = values[present]
-    text = text[(text.str.len() > 0).to_numpy(dtype=bool)].str.upper().str.strip()
-    files = code[text.index.to_numpy()]
+    of it a column choice depends on), for every file at once, each distinct cell read once."""
+    _, codes, distinct = text.encoded(position)
+    values = pd.Series(pd.arrays.ArrowStringArray(_arrow_text(distinct.array._pa_array)), copy=False)
+    shown = (values.notna() & (values.str.len() > 0)).fillna(False).to_numpy(dtype=bool)
+    upper = values.str.upper().str.strip()
+    counted = below & (codes >= 0)
+    counted[counted] = shown[codes[counted]]
+    files = code[counted]
     counts = np.bincount(files, minlength=n)
     hits = {
-        canonical: np.bincount(files[text.str.match(SHAPES[canonical]).to_numpy(dtype=bool)], minlength=n)
+        canonical: np.bincount(
+            files[upper.str.match(SHAPES[canonical]).fillna(False).to_numpy(dtype=bool)[codes[counted]]], minlength=n
+        )
         for canonical in ("isin", "lei")
     }
     out: list = []

@@ -7,8 +7,10 @@ record, with the row number a user sees in the file (line in a CSV, row in a she
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
@@ -35,6 +37,8 @@ __all__ = [
     "row_reasons",
     "classify_rows",
     "find_header",
+    "header_scores",
+    "row_scores",
     "row_text",
 ]
 
@@ -118,34 +122,61 @@ def _user_keys(column_map: dict[str, str | None] | None) -> dict[str, str | None
     return {header_key(source): target for source, target in (column_map or {}).items()}
 
 
-def _hits(text: pd.DataFrame, column_map: dict[str, str | None] | None) -> pd.DataFrame:
-    """Long table (row, column, canonical, rank, user) of cells that name a canonical column."""
-    stacked = text.stack()
-    stacked = stacked[(stacked.str.len() <= _NAME_CELL) & stacked.str.contains(r"[^\W\d_]")]
-    if stacked.empty:
-        return pd.DataFrame(columns=["row", "column", "canonical", "rank", "user"])
-    distinct = pd.Series(stacked.unique())
-    keys = dict(zip(distinct, distinct.map(header_key), strict=True))
+def header_scores(top: pd.DataFrame, column_map: dict[str, str | None] | None) -> pd.DataFrame:
+    """Per row of `top` (cells as :func:`cell_text` gives them): how many cells it has
+    ("filled"), how many canonical columns its cells name ("score"), and whether it can be the
+    header row ("usable": it names a column that identifies a security, and two or more
+    columns, or one that is alone in its row)."""
+    codes, distinct = pd.factorize(top.to_numpy(dtype=object, na_value=None).ravel(), use_na_sentinel=True)
+    return row_scores(codes.reshape(top.shape), pd.Series(distinct, dtype=object), column_map, top.index)
+
+
+def row_scores(
+    codes: np.ndarray, distinct: pd.Series, column_map: dict[str, str | None] | None, index: pd.Index | None = None
+) -> pd.DataFrame:
+    """:func:`header_scores` of rows given as a matrix of `codes` (one row per row, -1 for an
+    empty cell) into their `distinct` cell texts: each text is looked up once."""
+    named = _cell_names(distinct, column_map)
+    canon_of, canon = pd.factorize(np.asarray(named, dtype=object), use_na_sentinel=True)
+    cell = np.where(codes >= 0, np.append(canon_of, -1)[codes], -1)  # each cell's canonical column
+    ordered = np.sort(cell, axis=1)
+    new = np.ones(ordered.shape, bool)
+    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    score = ((ordered >= 0) & new).sum(axis=1)
+    identity = np.append(np.isin(np.asarray(canon, dtype=object), list(IDENTITY_COLUMNS)), False)
+    has_identity = identity[cell].any(axis=1) if cell.size else np.zeros(len(cell), bool)
+    filled = (codes >= 0).sum(axis=1)
+    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
+    return pd.DataFrame(
+        {"filled": filled.astype(np.int64), "score": score.astype(np.int64), "usable": usable},
+        index=index if index is not None else pd.RangeIndex(len(codes)),
+    )
+
+
+def _cell_names(distinct: pd.Series, column_map: dict[str, str | None] | None) -> list[str | None]:
+    """The canonical column each cell text names (None for none): a ``column_map`` entry, an
+    alias, or header words (in a short cell); only texts of at most :data:`_NAME_CELL`
+    characters with a letter are names."""
     index = alias_index()
     user = _user_keys(column_map)
 
-    def lookup(value: str) -> tuple[str | None, int, bool]:
-        key = keys[value]
+    def lookup(value) -> str | None:
+        if not isinstance(value, str) or len(value) > _NAME_CELL or not _LETTER.search(value):
+            return None
+        key = header_key(value)
         if key in user:
-            return user[key], -1, True
+            return user[key]
         hit: AliasHit | None = index.get(key)
         if hit:
-            return hit.canonical, hit.rank, False
+            return hit.canonical
         if len(value) <= _WORDS_CELL:
-            return role_from_words(value), _WORDS_RANK, False
-        return None, 0, False
+            return role_from_words(value)
+        return None
 
-    found = {value: lookup(value) for value in distinct}
-    long = stacked.rename("text").reset_index()
-    long.columns = ["row", "column", "text"]
-    details = pd.DataFrame(long["text"].map(found).tolist(), columns=["canonical", "rank", "user"])
-    long = pd.concat([long, details], axis=1)
-    return long[long["canonical"].notna() | long["user"]]
+    return [lookup(value) for value in distinct.tolist()]
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def find_header(text: pd.DataFrame, column_map: dict[str, str | None] | None) -> HeaderChoice:
@@ -162,13 +193,8 @@ def find_header(text: pd.DataFrame, column_map: dict[str, str | None] | None) ->
 
 
 def _best_header(top: pd.DataFrame, column_map: dict[str, str | None] | None) -> HeaderChoice:
-    filled = top.notna().sum(axis=1)
-    hits = _hits(top, column_map)
-    named = hits[hits["canonical"].notna()]
-    score = named.groupby("row")["canonical"].nunique().reindex(top.index, fill_value=0)
-    identity = named[named["canonical"].isin(IDENTITY_COLUMNS)].groupby("row").size()
-    has_identity = pd.Series(top.index.isin(identity.index), index=top.index)
-    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
+    scores = header_scores(top, column_map)
+    filled, score, usable = scores["filled"], scores["score"], scores["usable"]
     widest = filled.idxmax() if len(filled) and filled.max() > 0 else None
     candidates = tuple(top.loc[widest].dropna().tolist()) if widest is not None else ()
     if not usable.any():
