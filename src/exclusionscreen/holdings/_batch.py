@@ -438,14 +438,11 @@ def _factorized(values: np.ndarray) -> tuple[np.ndarray, pd.Series] | None:
 def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Series, width: int, language) -> list:
     """Each file's :class:`NumberFormat` as :func:`~._numbers.infer_format` decides it, or None
     where its numbers disagree (the file is read on its own). `clean` holds the distinct number
-    texts as :func:`~._numbers._clean_text` leaves them, `codes` which of them each cell holds."""
+    texts as :func:`~._numbers._clean_text` leaves them, `codes` which of them each cell of the
+    numeric columns holds (column after column, each over the rows `inside`)."""
     n = len(stack.files)
     if not width:
         return [no_votes(language)] * n
-    files = np.tile(stack.code[inside], width)
-    orders = np.repeat(np.arange(width), len(inside))
-    order = np.lexsort((orders, files))  # a file's numbers column by column, as infer_format takes them
-    files, codes = files[order], codes[order]
     text = clean
     bracketed = text.str.startswith("(").fillna(False).to_numpy(dtype=bool)
     if bracketed.any():  # only a text that starts with "(" can be one in brackets
@@ -454,17 +451,16 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Ser
     text = text.str.replace("%", "", regex=False).str.rstrip("-")
     found = _factorized(text.to_numpy(dtype=object, na_value=None))
     token_of, tokens = found if found is not None else (np.zeros(0, np.int64), pd.Series([], dtype="string"))
-    kinds = _votes(tokens)
-    token = np.where(codes >= 0, np.append(token_of, -1)[codes], -1)
-    voting = np.flatnonzero((token >= 0) & (np.append(kinds, 0)[token] > 0))
-    pairs = files[voting].astype(np.int64) * (len(tokens) + 1) + token[voting]
-    _, first = np.unique(pairs, return_index=True)
-    chosen = voting[np.sort(first)]  # each file's distinct voting tokens, in order of appearance
-    f_sel, t_sel = files[chosen], token[chosen]
-    v_sel = kinds[t_sel]
-    dots = np.bincount(f_sel[v_sel == 1], minlength=n)
-    commas = np.bincount(f_sel[v_sel == 2], minlength=n)
-    starts = np.searchsorted(f_sel, np.arange(n))
+    kinds = np.append(_votes(tokens), 0)
+    token = np.append(token_of, -1)[codes]  # each cell's number token (-1: none)
+    vote = kinds[token]
+    files = np.tile(stack.code[inside], width)
+    dots = np.bincount(files[vote == 1], minlength=n) > 0
+    commas = np.bincount(files[vote == 2], minlength=n) > 0
+    # a file's first two distinct voting tokens, its numbers read column by column as
+    # infer_format reads them: the first voting cell, then the first with another token
+    first = _first_per_file(vote > 0, files, n, width)
+    second = _first_per_file((vote > 0) & (token != token[first[files]]), files, n, width)
     out: list = []
     for i in range(n):
         if dots[i] and commas[i]:
@@ -474,10 +470,24 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Ser
             out.append(no_votes(language))
             continue
         decimal = "." if dots[i] else ","
-        examples = [tokens.iat[t_sel[k]] for k in range(starts[i], min(starts[i] + 2, len(f_sel))) if f_sel[k] == i]
+        examples = [tokens.iat[token[k]] for k in (first[i], second[i]) if k >= 0]
         name = "point" if decimal == "." else "comma"
         why = f"decimal {name}: numbers such as {', '.join(repr(str(e)) for e in examples)}"
         out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
+    return out
+
+
+def _first_per_file(mask: np.ndarray, files: np.ndarray, n: int, width: int) -> np.ndarray:
+    """The first cell of each file where `mask` holds (-1 for none), over cells held column
+    after column (each column over the stack's rows): a file's cells in the order
+    :func:`~._numbers.infer_format` reads them, its first column first."""
+    count = len(mask) // width if width else 0
+    out = np.full(n, -1, np.int64)
+    for k in reversed(range(width)):  # an earlier column's cell wins
+        where = np.flatnonzero(mask[k * count : (k + 1) * count]) + k * count
+        found = np.full(n, -1, np.int64)
+        found[files[where][::-1]] = where[::-1]  # the first cell of each file in this column
+        out = np.where(found >= 0, found, out)
     return out
 
 
@@ -619,8 +629,7 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     language = header_language(header_key(names[p]) for p in mapped)
     numeric = {c: positions[c] for c in NUMERIC_COLUMNS if c in positions}
     inside = np.flatnonzero(body)
-    taken = pa.array(inside)
-    long = [text.encoded(p)[0].take(taken).cast(pa.large_string()) for p in numeric.values()]
+    long = [pa.array(stack.cells[inside, p], type=pa.large_string(), from_pandas=True) for p in numeric.values()]
     long = pa.concat_arrays(long) if long else pa.array([], pa.large_string())
     encoded = long.dictionary_encode()  # each distinct number text read once
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -709,8 +718,10 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     lines_said = _per_distinct(stated, lambda v: v.map(lambda t: pd.notna(t) and states_currency(str(t))))
     naming[np.unique(preamble_code[lines_said.to_numpy(dtype=bool)])] = True
     marked = np.zeros(n, bool)  # files with a currency sign in a value cell
-    if "market_value" in raw:
-        marked[np.unique(kcode[_signs(raw.arrow("market_value"))])] = True
+    if "market_value" in numeric:
+        k = list(numeric).index("market_value")
+        values_held = long.slice(k * len(inside), len(inside)).take(pa.array(np.searchsorted(inside, raw.rows)))
+        marked[np.unique(kcode[_signs(values_held)])] = True
     asked = np.flatnonzero(ok & (naming | marked))  # elsewhere the header's currency stands, unwarned
     cells = raw.get("market_value") if len(asked) else None
     for i in asked:
