@@ -124,6 +124,14 @@ class _Text:
     def column(self, position: int) -> pd.Series:
         return pd.Series(pd.arrays.ArrowStringArray(self.arrow(position)), copy=False)
 
+    def per_cell(self, position: int, work) -> np.ndarray:
+        """``work`` (element-wise, on cell text, giving booleans) of every cell of a column, done
+        once per distinct cell text; a missing cell gets ``work`` of a missing value."""
+        encoded, codes, _ = self.encoded(position)
+        text = pd.Series(pd.arrays.ArrowStringArray(_arrow_text(encoded.dictionary)), copy=False)
+        answers = work(pd.concat([text, pd.Series([pd.NA], dtype="string")], ignore_index=True))
+        return answers.to_numpy(dtype=bool)[codes]
+
     def per_distinct(self, position: int, rows: np.ndarray, work) -> pd.Series:
         """``work`` (element-wise, on text) of a column's cells in `rows`, done once per distinct
         cell (a missing cell included), indexed by the rows."""
@@ -143,8 +151,8 @@ class _Text:
         for position in range(self.width):
             if not len(missing):
                 break
-            if position in self._columns:
-                values = self._columns[position].take(missing)
+            if position in self._encoded:
+                values = self.arrow(position).take(missing)
             else:
                 values = _arrow_text(self.cells[missing, position])
             out[missing] = values.to_numpy(zero_copy_only=False)
@@ -560,11 +568,10 @@ def _classify(
     for none)."""
     n = len(header)
     identity = [p for p, c in columns.items() if c in IDENTITY_COLUMNS]
-    text = pd.DataFrame({p: cells.column(p) for p in identity}, index=pd.RangeIndex(len(cells)))
     start = header[code]
+    plausible = {p: cells.per_cell(p, lambda v, p=p: _plausible(v, columns[p])) for p in identity}
     first_text = cells.first()
     blank = pd.isna(first_text)
-    plausible = {p: _plausible(text[p], columns[p]).to_numpy(dtype=bool) for p in identity}
     n_identity = np.sum([plausible[p] for p in identity], axis=0) if identity else np.zeros(len(code), np.int64)
     code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]
     has_code = np.any([plausible[p] for p in code_columns], axis=0) if code_columns else np.zeros(len(code), bool)
@@ -576,6 +583,7 @@ def _classify(
     last = _file_max(np.where(holding, local, -1), code, n)[code]
     holding |= candidate & (n_identity >= 2) & (local < last)
     if code_columns:
+        text = pd.DataFrame({p: cells.column(p) for p in code_columns}, index=pd.RangeIndex(len(cells)))
         holding |= candidate & _valid_code(text, code_columns, columns).to_numpy(dtype=bool)
     holding = np.where(numbers_in_file, holding, candidate)
     end = _file_max(np.where(holding, local, -1), code, n)
@@ -585,9 +593,7 @@ def _classify(
     if others.any():
         legal[others] = row_text(cells.rows(others)).str.contains(_LEGAL).fillna(False).to_numpy(dtype=bool)
     after = body & (local > np.where(end_row >= 0, end_row, start))
-    index = pd.RangeIndex(len(code))
-    masks = [pd.Series(m, index=index) for m in (body, local == start, after, holding, legal, n_identity, total, blank)]
-    return row_reasons(*masks), end
+    return row_reasons(body, local == start, after, holding, legal, n_identity, total, blank), end
 
 
 def _totals(first: np.ndarray) -> np.ndarray:

@@ -359,8 +359,14 @@ def classify_rows(
 
 def row_reasons(body, header, after, holding, legal, n_identity, total, blank) -> pd.Series:
     """Why each row that is no holding is skipped (missing for a holding), from the row masks:
-    above the table, its header, below its last holding, inside it, a legal text, a total, blank."""
-    reason = pd.Series(pd.NA, index=body.index, dtype="string")
+    above the table, its header, below its last holding, inside it, a legal text, a total, blank.
+    The masks are Series (the answer is indexed like `body`) or arrays."""
+    index = body.index if isinstance(body, pd.Series) else pd.RangeIndex(len(body))
+    body, header, after, holding, legal, total, blank = (
+        np.asarray(m, dtype=bool) for m in (body, header, after, holding, legal, total, blank)
+    )
+    n_identity = np.asarray(n_identity)
+    reason = np.full(len(body), None, dtype=object)
     reason[~body] = "preamble"
     reason[header] = "header"
     inside = body & ~after & ~holding
@@ -371,4 +377,4 @@ def row_reasons(body, header, after, holding, legal, n_identity, total, blank) -
     reason[inside & legal] = "disclaimer"
     reason[body & total] = "total line"
     reason[blank] = "blank"
-    return reason
+    return pd.Series(reason, index=index, dtype="string")
