@@ -42,7 +42,7 @@ from ._dispatch import _head, read_input
 from ._ids import SHAPES, identifier_text
 from ._limits import ReadLimits
 from ._nport import is_nport
-from ._numbers import _SEPARATED, NumberFormat, _clean_text, no_votes, parse_clean
+from ._numbers import _SEPARATED, NumberFormat, _clean_text, no_votes, parse_clean, plain_numbers
 from ._report import SKIPPED_COLUMNS, FileReport
 from ._roles import role_from_words
 from ._sources import Source, read_source
@@ -451,14 +451,17 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Ser
     n = len(stack.files)
     if not width:
         return [no_votes(language)] * n
-    text = clean
-    bracketed = text.str.startswith("(").fillna(False).to_numpy(dtype=bool)
-    if bracketed.any():  # only a text that starts with "(" can be one in brackets
-        text = text.copy()
-        text[bracketed] = text[bracketed].str.replace(r"^\((.*)\)$", r"\1", regex=True)
-    text = text.str.replace("%", "", regex=False).str.rstrip("-")
-    found = _factorized(text.to_numpy(dtype=object, na_value=None))
-    token_of, tokens = found if found is not None else (np.zeros(0, np.int64), pd.Series([], dtype="string"))
+    if plain_numbers(clean).all():  # distinct texts, each its own token: nothing to take off
+        token_of, tokens = np.arange(len(clean)), clean
+    else:
+        text = clean
+        bracketed = text.str.startswith("(").fillna(False).to_numpy(dtype=bool)
+        if bracketed.any():  # only a text that starts with "(" can be one in brackets
+            text = text.copy()
+            text[bracketed] = text[bracketed].str.replace(r"^\((.*)\)$", r"\1", regex=True)
+        text = text.str.replace("%", "", regex=False).str.rstrip("-")
+        found = _factorized(text.to_numpy(dtype=object, na_value=None))
+        token_of, tokens = found if found is not None else (np.zeros(0, np.int64), pd.Series([], dtype="string"))
     kinds = np.append(_votes(tokens), 0)
     token = np.append(token_of, -1)[codes]  # each cell's number token (-1: none)
     vote = kinds[token]
