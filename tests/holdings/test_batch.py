@@ -17,8 +17,8 @@ import pandas as pd
 import pytest
 
 from exclusionscreen.errors import ColumnMappingError
-from exclusionscreen.holdings import _batch, _load, load_holdings
-from exclusionscreen.holdings._numbers import _SEPARATED, _separator_votes
+from exclusionscreen.holdings import _batch, _load, _numbers, load_holdings
+from exclusionscreen.holdings._numbers import _SEPARATED, NumberFormat, _separator_votes
 
 from .conftest import FIXTURES, SHARED_HOLDINGS, needs_shared
 
@@ -156,6 +156,27 @@ def test_separator_votes_by_shape_equal_the_vote_of_each_token():
     ]  # fmt: skip
     expected = [{".": 1, ",": 2, None: 0}[_separator_votes(t)] if re.match(_SEPARATED, t) else 0 for t in tokens]
     assert _batch._votes(pd.Series(tokens, dtype="string")).tolist() == expected
+
+
+def test_plain_number_texts_read_as_the_full_cleaning_and_parse_read_them(monkeypatch):
+    texts = [
+        "1,234.5", "1.234,5", "15,725,048.11", "0.08", "100", "1,000", "1.000", "12,34,5", "1..2", ",5", "5,",
+        "..", "...", "-", "(1,234.50)", "12%", "1 234,5", "1'234.5", "$12.00", "12.00 USD", '="3.42%"', "1,5-",
+        "\u22121.5", "1e5", " 7 ", "7\n", "n/a", None, "", "0,000", "007", "1,2345", "٣", "12.5%\n", "12\n3",
+    ]  # fmt: skip
+    assert _numbers.plain_numbers(pd.Series(texts[:4] + ["7\n", "..", None], dtype="string")).tolist() == [
+        True, True, True, True, False, False, False
+    ]  # fmt: skip
+    values = pd.Series(texts, dtype=object)
+    fast_clean = _numbers._clean_text(values)
+    parsed = {d: _numbers.parse_clean(fast_clean, NumberFormat(d, t, "")) for d, t in ((".", ","), (",", "."))}
+    monkeypatch.setattr(_numbers, "plain_numbers", lambda text: np.zeros(len(text), bool))  # the full steps
+    slow_clean = _numbers._clean_text(values)
+    pd.testing.assert_series_equal(fast_clean, slow_clean)
+    for (d, t), fast in zip(((".", ","), (",", ".")), parsed.values(), strict=True):
+        slow = _numbers.parse_clean(slow_clean, NumberFormat(d, t, ""))
+        for field in ("values", "percent", "unreadable"):
+            pd.testing.assert_series_equal(getattr(fast, field), getattr(slow, field), check_names=False)
 
 
 def test_a_file_beyond_the_batch_size_is_read_on_its_own(monkeypatch, tmp_path):
