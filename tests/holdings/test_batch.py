@@ -125,6 +125,16 @@ def test_unusual_files_are_read_on_their_own_and_still_alike(monkeypatch, tmp_pa
     _ishares_like(tmp_path / "c_no_date.csv", 20, 3, as_of="n/a")
     _ishares_like(tmp_path / "d_bad_number.csv", 20, 4, tail='"ZZZ","BAD ROW","X","Equity","12abc","0.10"')
     _ishares_like(tmp_path / "e_total.csv", 20, 5, tail='"Total","","","","1,000.00","100.00"')
+    _ishares_like(tmp_path / "i_atlantis.csv", 20, 6)  # a country name without a code
+    _ishares_like(tmp_path / "j_no_country.csv", 20, 7)  # a placeholder for a country: no name at all
+    _ishares_like(tmp_path / "k_no_class.csv", 20, 8)  # classes from names where the file gives none
+    for name, old, new in (
+        ("i_atlantis.csv", '"United States","NASDAQ"', '"Atlantis","NASDAQ"'),
+        ("j_no_country.csv", '"United States","NASDAQ"', '"-","NASDAQ"'),
+        ("k_no_class.csv", '"NAME 8 3 CORP","Industrials","Equity"', '"USD CASH","Industrials",""'),
+    ):
+        path = tmp_path / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     shutil.copy(FIXTURES / "fondspositionen_de.csv", tmp_path / "f_german.csv")
     shutil.copy(FIXTURES / "positions_fr.csv", tmp_path / "g_french.csv")
     shutil.copy(FIXTURES / "custodian_fractions.csv", tmp_path / "h_custodian.csv")
@@ -133,9 +143,11 @@ def test_unusual_files_are_read_on_their_own_and_still_alike(monkeypatch, tmp_pa
     _assert_same(alone, together)
     assert "a_plain.csv" not in handed and "c_no_date.csv" not in handed and "e_total.csv" not in handed
     assert "b_old_date.csv" in handed and "d_bad_number.csv" in handed
+    assert "i_atlantis.csv" in handed and "j_no_country.csv" not in handed and "k_no_class.csv" not in handed
     by_file = {Path(r.path).name: r for r in together.report.files}
     assert any("1901" in w for w in by_file["b_old_date.csv"].warnings)
     assert by_file["e_total.csv"].skipped_by_reason.get("total line") == 1
+    assert any("security name for 1 row" in w for w in by_file["k_no_class.csv"].warnings)
 
 
 def test_portfolio_ids_and_column_map_alike_both_ways(monkeypatch, tmp_path):

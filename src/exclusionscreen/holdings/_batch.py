@@ -864,12 +864,12 @@ def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int
     out: dict[str, pd.Series] = {}
     if "asset_class" in raw:
         out["asset_class_raw"] = raw.per_distinct("asset_class", col.clean_text)
-        classes = col.normalise_asset_class(out["asset_class_raw"])
+        classes = raw.per_distinct("asset_class", lambda v: col.normalise_asset_class(col.clean_text(v)))
     else:
         classes = pd.Series(pd.NA, index=kept, dtype="string")
     notes: dict[int, str] = {}
     if names is not None:
-        from_name = col.asset_class_from_name(names)
+        from_name = raw.per_distinct("security_name", lambda v: col.asset_class_from_name(col.clean_text(v)))
         guessed = classes.isna() & from_name.notna()
         if guessed.any():
             classes = classes.fillna(from_name.where(guessed))
@@ -885,12 +885,10 @@ def _places(raw, kcode, n) -> tuple[dict[str, pd.Series], np.ndarray]:
     if "country" not in raw:
         return {}, np.zeros(n, bool)
     text = raw.per_distinct("country", col.clean_text)
-    codes, unknown = country_codes(text)
-    if not unknown:
-        return {"country_raw": text, "country": codes}, np.zeros(n, bool)
-    missing = text.isin(unknown).to_numpy(dtype=bool)
-    files = pd.Series(missing).groupby(kcode).any().reindex(range(n), fill_value=False).to_numpy()
-    return {"country_raw": text, "country": codes}, files
+    codes = raw.per_distinct("country", lambda v: country_codes(col.clean_text(v))[0])
+    # a name without a code: country_codes lists it as unknown (the text is already clean)
+    missing = (text.notna() & codes.isna()).to_numpy(dtype=bool)
+    return {"country_raw": text, "country": codes}, np.bincount(kcode[missing], minlength=n) > 0
 
 
 def _report(
