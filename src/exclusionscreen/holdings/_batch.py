@@ -443,7 +443,9 @@ def _factorized(values: np.ndarray) -> tuple[np.ndarray, pd.Series] | None:
     return codes, pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary), copy=False)
 
 
-def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Series, width: int, language) -> list:
+def _formats(
+    stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Series, plain: np.ndarray, width: int, language
+) -> list:
     """Each file's :class:`NumberFormat` as :func:`~._numbers.infer_format` decides it, or None
     where its numbers disagree (the file is read on its own). `clean` holds the distinct number
     texts as :func:`~._numbers._clean_text` leaves them, `codes` which of them each cell of the
@@ -451,7 +453,7 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Ser
     n = len(stack.files)
     if not width:
         return [no_votes(language)] * n
-    if plain_numbers(clean).all():  # distinct texts, each its own token: nothing to take off
+    if plain.all():  # distinct texts, each its own token: nothing to take off
         token_of, tokens = np.arange(len(clean)), clean
     else:
         text = clean
@@ -539,7 +541,13 @@ def _votes(tokens: pd.Series) -> np.ndarray:
 
 
 def _parse(
-    stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Series, numeric: dict[str, int], formats: list
+    stack: _Stack,
+    inside: np.ndarray,
+    codes: np.ndarray,
+    clean: pd.Series,
+    plain: np.ndarray,
+    numeric: dict[str, int],
+    formats: list,
 ) -> dict[str, tuple]:
     """(values, percent, unreadable) per numeric column, over every row (outside bodies: NaN,
     False, False), each distinct text parsed once per number format."""
@@ -552,7 +560,7 @@ def _parse(
         fmt = next(f for f in formats if f is not None and f.decimal == decimal)
         mine = row_decimal == decimal
         rows = inside[mine]
-        parsed = parse_clean(clean, fmt)
+        parsed = parse_clean(clean, fmt, plain)
         values = np.append(parsed.values.to_numpy(dtype="float64"), np.nan)[codes]
         percent = np.append(parsed.percent.to_numpy(dtype=bool), False)[codes]
         unreadable = np.append(parsed.unreadable.to_numpy(dtype=bool), False)[codes]
@@ -643,9 +651,10 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     encoded = long.dictionary_encode()  # each distinct number text read once
     codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
     distinct = pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary), copy=False)
-    clean = _clean_text(distinct)
-    formats = _formats(stack, inside, codes, clean, len(numeric), language)
-    parsed = _parse(stack, inside, codes, clean, numeric, formats)
+    plain = plain_numbers(distinct)  # cleaning leaves these as they are
+    clean = _clean_text(distinct, plain)
+    formats = _formats(stack, inside, codes, clean, plain, len(numeric), language)
+    parsed = _parse(stack, inside, codes, clean, plain, numeric, formats)
     has_number = np.zeros(len(code), bool)
     for values, _, _ in parsed.values():
         has_number |= ~np.isnan(values)

@@ -112,10 +112,11 @@ def is_native_number(values: pd.Series) -> pd.Series:
     return numeric.astype(bool)
 
 
-def _clean_text(values: pd.Series) -> pd.Series:
-    """Strip group spacing, signs of currency; None where the cell means "missing"."""
+def _clean_text(values: pd.Series, plain: np.ndarray | None = None) -> pd.Series:
+    """Strip group spacing, signs of currency; None where the cell means "missing". `plain`:
+    which values are :func:`plain_numbers`, when known."""
     text = values.astype("string")
-    plain = plain_numbers(text)
+    plain = plain_numbers(text) if plain is None else plain
     if plain.all():
         return text  # nothing to strip, replace or mask
     if plain.any():
@@ -199,10 +200,10 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     return ParsedNumbers(out, parsed.percent & out.notna(), unreadable.fillna(False).astype(bool))
 
 
-def parse_clean(text: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
+def parse_clean(text: pd.Series, fmt: NumberFormat, plain: np.ndarray | None = None) -> ParsedNumbers:
     """Read number texts already cleaned (:func:`_clean_text`), written in `fmt`; the plain ones
-    (:func:`plain_numbers`) without looking for signs, brackets or percent."""
-    plain = plain_numbers(text)
+    (:func:`plain_numbers`, given or worked out) without looking for signs, brackets or percent."""
+    plain = plain_numbers(text) if plain is None else plain
     if plain.all():
         return _parse_plain(text, fmt)
     if not plain.any():
@@ -225,7 +226,9 @@ def _parse_plain(text: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     shape = f"^(?:[0-9]{{1,3}}(?:{t}[0-9]{{3}})+|[0-9]*)(?:{d}[0-9]*)?$"
     valid = text.str.match(shape).fillna(False).astype(bool)
     literal = text.str.replace(fmt.thousands, "", regex=False).str.replace(fmt.decimal, ".", regex=False)
-    parsed = pd.to_numeric(literal.where(valid), errors="coerce").astype("float64")
+    # digits with at most one point: Arrow's cast reads them as float() does, correctly rounded
+    parsed = pc.cast(pa.array(literal.where(valid).array), pa.float64()).to_numpy(zero_copy_only=False)
+    parsed = pd.Series(parsed, index=text.index, dtype="float64")
     unreadable = text.notna() & parsed.isna()
     return ParsedNumbers(parsed, pd.Series(False, index=text.index), unreadable.fillna(False).astype(bool))
 
