@@ -515,7 +515,7 @@ def _votes(tokens: pd.Series) -> np.ndarray:
     :data:`~._numbers._SEPARATED`, worked out with Arrow kernels over all tokens at once."""
     if tokens.empty:
         return np.zeros(0, np.int8)
-    text = pa.array(tokens.to_numpy(dtype=object, na_value=None), type=pa.large_string())
+    text = pa.array(tokens.astype("string").array)
 
     def ints(values) -> np.ndarray:
         return values.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
@@ -672,7 +672,7 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     texts = _texts(raw)
     if "portfolio_id" in raw and any(f.own for f in stack.files):
         return {}  # portfolios named in the file: weight sums per portfolio made per file
-    portfolio = pd.Series(defaults[kcode], index=kept, dtype="string")
+    portfolio = pd.Series(_spread(defaults, kcode, "string"), index=kept, copy=False)
     ids = {}
     for canonical in ("isin", "cusip", "sedol", "lei"):
         if canonical in raw:
@@ -747,14 +747,14 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         told = stated_currency(currencies[i], mine, preamble_text[preamble_code == i], "line")
         ok[i] = told.code == currencies[i] and not told.warnings
     if any(currencies):
-        out["market_value_currency"] = pd.array(np.array(currencies, dtype=object)[kcode], dtype=_SCALAR_TEXT)
+        out["market_value_currency"] = _spread(currencies, kcode, _SCALAR_TEXT)
     out["portfolio_id"] = portfolio
     paths = np.array([f.source.name for f in stack.files], dtype=object)
-    out["source_file"] = pd.array(paths[kcode], dtype=_SCALAR_TEXT)
+    out["source_file"] = _spread(paths, kcode, _SCALAR_TEXT)
     out["source_row"] = lines[keep].astype("int64")
     skipped_all = pd.DataFrame(
         {
-            "source_file": pd.array(paths[code[~keep]], dtype=_SCALAR_TEXT),
+            "source_file": _spread(paths, code[~keep], _SCALAR_TEXT),
             "source_row": lines[~keep].astype("int64"),
             "reason": reason[~keep].reset_index(drop=True),
             "text": joined[~keep].str.slice(0, 200).reset_index(drop=True),
@@ -798,6 +798,12 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         )
         results[f.place] = [(frame, report)]
     return results
+
+
+def _spread(per_file, code: np.ndarray, dtype) -> pd.api.extensions.ExtensionArray:
+    """Each file's text (or None) given to each of its rows (`code`), as Arrow strings."""
+    values = pa.array(list(per_file), type=pa.large_string()).take(pa.array(code))
+    return pd.arrays.ArrowStringArray(values, dtype=pd.api.types.pandas_dtype(dtype))
 
 
 def _signs(cells: pa.Array) -> np.ndarray:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import IDENTITY_COLUMNS, AliasHit, alias_index, header_key
@@ -156,24 +157,38 @@ def row_scores(
 def _cell_names(distinct: pd.Series, column_map: dict[str, str | None] | None) -> list[str | None]:
     """The canonical column each cell text names (None for none): a ``column_map`` entry, an
     alias, or header words (in a short cell); only texts of at most :data:`_NAME_CELL`
-    characters with a letter are names."""
-    index = alias_index()
+    characters with a letter are names. Answers are remembered (:data:`_NAMED`): the same
+    preamble, header and security names recur in every file of a family."""
     user = _user_keys(column_map)
+    memo = _NAMED.setdefault(tuple(sorted(user.items(), key=lambda kv: kv[0])), {})
+    if len(memo) > _NAMED_MAX:
+        memo.clear()
+    out = []
+    index = alias_index()
+    for value in distinct.tolist():
+        if value not in memo:
+            memo[value] = _cell_name(value, user, index)
+        out.append(memo[value])
+    return out
 
-    def lookup(value) -> str | None:
-        if not isinstance(value, str) or len(value) > _NAME_CELL or not _LETTER.search(value):
-            return None
-        key = header_key(value)
-        if key in user:
-            return user[key]
-        hit: AliasHit | None = index.get(key)
-        if hit:
-            return hit.canonical
-        if len(value) <= _WORDS_CELL:
-            return role_from_words(value)
+
+def _cell_name(value, user: dict[str, str | None], index: dict[str, AliasHit]) -> str | None:
+    if not isinstance(value, str) or len(value) > _NAME_CELL or not _LETTER.search(value):
         return None
+    key = header_key(value)
+    if key in user:
+        return user[key]
+    hit: AliasHit | None = index.get(key)
+    if hit:
+        return hit.canonical
+    if len(value) <= _WORDS_CELL:
+        return role_from_words(value)
+    return None
 
-    return [lookup(value) for value in distinct.tolist()]
+
+_NAMED: dict[tuple, dict[object, str | None]] = {}
+"""The canonical column named by each cell text seen, per column map (by its keys)."""
+_NAMED_MAX = 200_000
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -366,15 +381,31 @@ def row_reasons(body, header, after, holding, legal, n_identity, total, blank) -
         np.asarray(m, dtype=bool) for m in (body, header, after, holding, legal, total, blank)
     )
     n_identity = np.asarray(n_identity)
-    reason = np.full(len(body), None, dtype=object)
-    reason[~body] = "preamble"
-    reason[header] = "header"
+    reason = np.full(len(body), -1, dtype=np.int64)  # a position in _REASONS, set in this order
+    reason[~body] = 0
+    reason[header] = 1
     inside = body & ~after & ~holding
-    reason[after] = "footer"
-    reason[after & legal] = "disclaimer"
-    reason[inside & (n_identity == 0)] = "no identifier or name"
-    reason[inside & (n_identity >= 1)] = "no value and only one identifying field"
-    reason[inside & legal] = "disclaimer"
-    reason[body & total] = "total line"
-    reason[blank] = "blank"
-    return pd.Series(reason, index=index, dtype="string")
+    reason[after] = 2
+    reason[after & legal] = 3
+    reason[inside & (n_identity == 0)] = 4
+    reason[inside & (n_identity >= 1)] = 5
+    reason[inside & legal] = 3
+    reason[body & total] = 6
+    reason[blank] = 7
+    text = _REASONS.take(pa.array(reason, mask=reason < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=index, copy=False)
+
+
+_REASONS = pa.array(
+    [
+        "preamble",
+        "header",
+        "footer",
+        "disclaimer",
+        "no identifier or name",
+        "no value and only one identifying field",
+        "total line",
+        "blank",
+    ],
+    type=pa.large_string(),
+)
