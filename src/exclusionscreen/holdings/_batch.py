@@ -278,7 +278,9 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
 
     layouts: dict[tuple, list[int]] = {}
     choices: dict[int, ColumnChoice] = {}
-    cache: dict[tuple, ColumnChoice] = {}
+    cache = _CHOICES.setdefault(tuple(sorted(_user_keys(column_map).items(), key=lambda kv: kv[0])), {})
+    if len(cache) > _CHOICES_MAX:
+        cache.clear()
     starts = _starts(sizes)
     below = local > np.array([-1 if h is None else h for h in headers], dtype=np.int64)[code]
     shapes: dict[int, list] = {}  # grid column -> what from_content says of it in each file
@@ -315,6 +317,12 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
         )
         done.update(_read_layout(part))
     return done
+
+
+_CHOICES: dict[tuple, dict[tuple, ColumnChoice]] = {}
+"""The column choice of each header whose choice depends on no content but the identifier shapes
+of its unknown columns, per column map: the same header recurs in every file of a family."""
+_CHOICES_MAX = 10_000
 
 
 def _headers(
@@ -678,10 +686,11 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         if canonical in raw:
             ids[canonical], _ = identifier_text(raw[canonical], canonical)
     values: dict[str, pd.Series] = {}
+    holdings = np.bincount(kcode, minlength=n)
     for canonical, (parsed_values, _percent, unreadable) in parsed.items():
-        bad = pd.Series(unreadable[keep]).groupby(kcode).any().reindex(range(n), fill_value=False).to_numpy()
+        bad = np.bincount(kcode[unreadable[keep]], minlength=n) > 0
         vals = pd.Series(parsed_values[keep], index=kept)
-        none = vals.isna().groupby(kcode).all().reindex(range(n), fill_value=False).to_numpy()
+        none = (np.bincount(kcode[~np.isnan(parsed_values[keep])], minlength=n) == 0) & (holdings > 0)
         ok &= ~bad & ~none
         values[canonical] = vals
     scales = _scales(
@@ -768,11 +777,14 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     out_bounds = np.searchsorted(kcode, np.arange(n + 1))
     skipped_bounds = np.searchsorted(code[~keep], np.arange(n + 1))
 
+    rows_read = np.bincount(code, minlength=n)
+    file_start = np.searchsorted(code, np.arange(n))
     results: dict[int, Result] = {}
     for i, f in enumerate(stack.files):
         if not ok[i]:
             continue
-        frame = out.iloc[out_bounds[i] : out_bounds[i + 1]].reset_index(drop=True)
+        frame = out.iloc[out_bounds[i] : out_bounds[i + 1]]
+        frame.index = pd.RangeIndex(len(frame))
         absent = [
             c
             for c, here in (("as_of", i in found), ("market_value_currency", currencies[i]))
@@ -780,7 +792,8 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         ]
         if absent:
             frame = frame.drop(columns=absent)
-        skipped = skipped_all.iloc[skipped_bounds[i] : skipped_bounds[i + 1]].reset_index(drop=True)
+        skipped = skipped_all.iloc[skipped_bounds[i] : skipped_bounds[i + 1]]
+        skipped.index = pd.RangeIndex(len(skipped))
         report = _report(
             f,
             stack.choices[i],
@@ -792,9 +805,9 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
             skipped,
             classes[1].get(i),
             sums[i],
-            int(stack.header[i]),
-            int(end[i]),
-            int((code == i).sum()),
+            int(lines[file_start[i] + stack.header[i]]),
+            int(lines[file_start[i] + end[i]]),
+            int(rows_read[i]),
         )
         results[f.place] = [(frame, report)]
     return results
@@ -917,13 +930,12 @@ def _report(
     skipped: pd.DataFrame,
     class_note: str | None,
     sums: dict[str, float],
-    header: int,
-    end: int,
+    header_row: int,
+    end_row: int,
     rows_read: int,
 ) -> FileReport:
     """The report on one file of a stack, as :func:`~._build.read_holdings` makes it."""
     source = f.source
-    rows = source.grids[0].rows
     warnings: list[str] = []
     if scale is not None and not scale[2]:
         warnings.append(f"weights: {scale[1]}")
@@ -947,8 +959,8 @@ def _report(
         sha256=source.sha256,
         sheet=None,
         sheets=(),
-        header_row=int(rows.iloc[header]),
-        table_end_row=int(rows.iloc[end]),
+        header_row=header_row,
+        table_end_row=end_row,
         column_mapping={names[p]: c for p, c in mapped.items()},
         unmapped_columns=choice.unmapped,
         as_of=as_of,
