@@ -191,6 +191,22 @@ def test_plain_number_texts_read_as_the_full_cleaning_and_parse_read_them(monkey
             pd.testing.assert_series_equal(getattr(fast, field), getattr(slow, field), check_names=False)
 
 
+def test_files_without_numbers_or_with_decimal_commas_load_alike_both_ways(monkeypatch, tmp_path):
+    isins = ["US0378331005", "US5949181045", "DE0007164600", "FR0000120271", "NL0010273215"]
+    for k in range(2):
+        rows = [f"{isin},Company {k} {i}" for i, isin in enumerate(isins)]
+        (tmp_path / f"a_list_{k}.csv").write_text("ISIN,Name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    for k in range(2):
+        rows = [f'{isin};Firma {i};"1.234,{i}5";"0,{i + 1}"' for i, isin in enumerate(isins)]
+        text = "Stand;31.03.2023\n\nISIN;Wertpapier;Kurswert;Anteil\n" + "\n".join(rows) + "\n"
+        (tmp_path / f"b_komma_{k}.csv").write_text(text, encoding="utf-8")
+    handed = _counting_fallbacks(monkeypatch)
+    alone, together = _both(monkeypatch, tmp_path)
+    _assert_same(alone, together)
+    assert len(together.holdings) == 20
+    assert handed == []  # both kinds read by the batch path
+
+
 def test_a_file_beyond_the_batch_size_is_read_on_its_own(monkeypatch, tmp_path):
     _ishares_like(tmp_path / "a_small.csv", 5, 1)
     _ishares_like(tmp_path / "b_small.csv", 5, 2)
