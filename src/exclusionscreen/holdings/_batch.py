@@ -8,6 +8,9 @@ one frame with a file code, and the header search, the number format, the parsin
 the classification of rows and the reading of every column run once over the stack, per
 distinct value where the work is per value. Decisions that belong to a file (its header row,
 decimal separator, weight scale, last holding, as-of date) are made by grouping on the file code.
+A column of the stack is turned into Arrow strings once and encoded by distinct value; text
+work runs on the distinct values with the Arrow kernels the per-file path's pandas calls run,
+and comes back to the rows by their codes, so the per-row work is integer arithmetic.
 
 The result of each file is what :func:`~._build.read_holdings` gives for it (the tests load the
 shipped and the real files both ways and compare). A file that shows anything this path does
@@ -434,10 +437,6 @@ class _Stack:
     local: np.ndarray
     header: np.ndarray
     choices: list[ColumnChoice]
-
-
-def _per_row(per_file: np.ndarray, code: np.ndarray) -> np.ndarray:
-    return np.asarray(per_file)[code]
 
 
 def _factorized(values: np.ndarray) -> tuple[np.ndarray, pd.Series] | None:
