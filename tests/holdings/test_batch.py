@@ -8,6 +8,7 @@ and compares the holdings frames and every field of every file's load report.
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 from pathlib import Path
 
@@ -16,8 +17,8 @@ import pandas as pd
 import pytest
 
 from exclusionscreen.errors import ColumnMappingError
-from exclusionscreen.holdings import _batch, _load, load_holdings
-from exclusionscreen.holdings._numbers import _separator_votes
+from exclusionscreen.holdings import _batch, _load, _numbers, load_holdings
+from exclusionscreen.holdings._numbers import _SEPARATED, NumberFormat, _separator_votes
 
 from .conftest import FIXTURES, SHARED_HOLDINGS, needs_shared
 
@@ -124,6 +125,16 @@ def test_unusual_files_are_read_on_their_own_and_still_alike(monkeypatch, tmp_pa
     _ishares_like(tmp_path / "c_no_date.csv", 20, 3, as_of="n/a")
     _ishares_like(tmp_path / "d_bad_number.csv", 20, 4, tail='"ZZZ","BAD ROW","X","Equity","12abc","0.10"')
     _ishares_like(tmp_path / "e_total.csv", 20, 5, tail='"Total","","","","1,000.00","100.00"')
+    _ishares_like(tmp_path / "i_atlantis.csv", 20, 6)  # a country name without a code
+    _ishares_like(tmp_path / "j_no_country.csv", 20, 7)  # a placeholder for a country: no name at all
+    _ishares_like(tmp_path / "k_no_class.csv", 20, 8)  # classes from names where the file gives none
+    for name, old, new in (
+        ("i_atlantis.csv", '"United States","NASDAQ"', '"Atlantis","NASDAQ"'),
+        ("j_no_country.csv", '"United States","NASDAQ"', '"-","NASDAQ"'),
+        ("k_no_class.csv", '"NAME 8 3 CORP","Industrials","Equity"', '"USD CASH","Industrials",""'),
+    ):
+        path = tmp_path / name
+        path.write_text(path.read_text(encoding="utf-8").replace(old, new, 1), encoding="utf-8")
     shutil.copy(FIXTURES / "fondspositionen_de.csv", tmp_path / "f_german.csv")
     shutil.copy(FIXTURES / "positions_fr.csv", tmp_path / "g_french.csv")
     shutil.copy(FIXTURES / "custodian_fractions.csv", tmp_path / "h_custodian.csv")
@@ -132,9 +143,11 @@ def test_unusual_files_are_read_on_their_own_and_still_alike(monkeypatch, tmp_pa
     _assert_same(alone, together)
     assert "a_plain.csv" not in handed and "c_no_date.csv" not in handed and "e_total.csv" not in handed
     assert "b_old_date.csv" in handed and "d_bad_number.csv" in handed
+    assert "i_atlantis.csv" in handed and "j_no_country.csv" not in handed and "k_no_class.csv" not in handed
     by_file = {Path(r.path).name: r for r in together.report.files}
     assert any("1901" in w for w in by_file["b_old_date.csv"].warnings)
     assert by_file["e_total.csv"].skipped_by_reason.get("total line") == 1
+    assert any("security name for 1 row" in w for w in by_file["k_no_class.csv"].warnings)
 
 
 def test_portfolio_ids_and_column_map_alike_both_ways(monkeypatch, tmp_path):
@@ -150,11 +163,48 @@ def test_separator_votes_by_shape_equal_the_vote_of_each_token():
         "1,234", "1.234", "1,234.5", "1.234,5", "1,234,567", "1.234.567", "0,123", "0.123", ",123", ".123",
         "12,34", "12.3456", "1234,567", "123,456", "-1,5", "+0,500", "-0.500", "7", "1,", "1.", "00,123",
         "1234", "1.2.3,4", "1,2,3.4", "-", "+1,000,000.00", "5,00", "10.000", "abc", "0,5", "9,5",
+        "1,5\n", "1,234\n", "1,234\n\n", "0.5\n", "12,345.6,7", ".5", ",5", "+", "+.", "0", "00.000",
+        "1.234,567.8", "\u0661,5", "1,2a", "", "-0,123", "+1234.567", "0001,000", "1,000.000,5",
     ]  # fmt: skip
-    expected = [
-        {".": 1, ",": 2, None: 0}[_separator_votes(t)] if t[-1].isdigit() or t[-1] in ",." else 0 for t in tokens
-    ]
+    expected = [{".": 1, ",": 2, None: 0}[_separator_votes(t)] if re.match(_SEPARATED, t) else 0 for t in tokens]
     assert _batch._votes(pd.Series(tokens, dtype="string")).tolist() == expected
+
+
+def test_plain_number_texts_read_as_the_full_cleaning_and_parse_read_them(monkeypatch):
+    texts = [
+        "1,234.5", "1.234,5", "15,725,048.11", "0.08", "100", "1,000", "1.000", "12,34,5", "1..2", ",5", "5,",
+        "..", "...", "-", "(1,234.50)", "12%", "1 234,5", "1'234.5", "$12.00", "12.00 USD", '="3.42%"', "1,5-",
+        "\u22121.5", "1e5", " 7 ", "7\n", "n/a", None, "", "0,000", "007", "1,2345", "٣", "12.5%\n", "12\n3",
+    ]  # fmt: skip
+    assert _numbers.plain_numbers(pd.Series(texts[:4] + ["7\n", "..", None], dtype="string")).tolist() == [
+        True, True, True, True, False, False, False
+    ]  # fmt: skip
+    values = pd.Series(texts, dtype=object)
+    fast_clean = _numbers._clean_text(values)
+    parsed = {d: _numbers.parse_clean(fast_clean, NumberFormat(d, t, "")) for d, t in ((".", ","), (",", "."))}
+    monkeypatch.setattr(_numbers, "plain_numbers", lambda text: np.zeros(len(text), bool))  # the full steps
+    slow_clean = _numbers._clean_text(values)
+    pd.testing.assert_series_equal(fast_clean, slow_clean)
+    for (d, t), fast in zip(((".", ","), (",", ".")), parsed.values(), strict=True):
+        slow = _numbers.parse_clean(slow_clean, NumberFormat(d, t, ""))
+        for field in ("values", "percent", "unreadable"):
+            pd.testing.assert_series_equal(getattr(fast, field), getattr(slow, field), check_names=False)
+
+
+def test_files_without_numbers_or_with_decimal_commas_load_alike_both_ways(monkeypatch, tmp_path):
+    isins = ["US0378331005", "US5949181045", "DE0007164600", "FR0000120271", "NL0010273215"]
+    for k in range(2):
+        rows = [f"{isin},Company {k} {i}" for i, isin in enumerate(isins)]
+        (tmp_path / f"a_list_{k}.csv").write_text("ISIN,Name\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    for k in range(2):
+        rows = [f'{isin};Firma {i};"1.234,{i}5";"0,{i + 1}"' for i, isin in enumerate(isins)]
+        text = "Stand;31.03.2023\n\nISIN;Wertpapier;Kurswert;Anteil\n" + "\n".join(rows) + "\n"
+        (tmp_path / f"b_komma_{k}.csv").write_text(text, encoding="utf-8")
+    handed = _counting_fallbacks(monkeypatch)
+    alone, together = _both(monkeypatch, tmp_path)
+    _assert_same(alone, together)
+    assert len(together.holdings) == 20
+    assert handed == []  # both kinds read by the batch path
 
 
 def test_a_file_beyond_the_batch_size_is_read_on_its_own(monkeypatch, tmp_path):

@@ -8,6 +8,9 @@ one frame with a file code, and the header search, the number format, the parsin
 the classification of rows and the reading of every column run once over the stack, per
 distinct value where the work is per value. Decisions that belong to a file (its header row,
 decimal separator, weight scale, last holding, as-of date) are made by grouping on the file code.
+A column of the stack is turned into Arrow strings once and encoded by distinct value; text
+work runs on the distinct values with the Arrow kernels the per-file path's pandas calls run,
+and comes back to the rows by their codes, so the per-row work is integer arithmetic.
 
 The result of each file is what :func:`~._build.read_holdings` gives for it (the tests load the
 shipped and the real files both ways and compare). A file that shows anything this path does
@@ -28,19 +31,21 @@ from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import _columns as col
 from ._aliases import IDENTITY_COLUMNS, LANGUAGE_NAMES, NUMERIC_COLUMNS, alias_index, header_key, header_language
 from ._asof import implausible_as_of, storable
 from ._build import WEIGHT_SUM_TOLERANCE, _rule_details, read_sheets
 from ._countries import country_codes
-from ._currency import stated_currency
+from ._currency import stated_currency, states_currency
 from ._dates import AS_OF_WORDS, parse_date
 from ._dispatch import _head, read_input
 from ._ids import SHAPES, identifier_text
 from ._limits import ReadLimits
 from ._nport import is_nport
-from ._numbers import _SEPARATED, NumberFormat, _clean_text, _separator_votes, no_votes, parse_numbers
+from ._numbers import _SEPARATED, NumberFormat, _clean_text, no_votes, parse_clean, plain_numbers
 from ._report import SKIPPED_COLUMNS, FileReport
 from ._roles import role_from_words
 from ._sources import Source, read_source
@@ -49,13 +54,13 @@ from ._table import (
     _TOTAL,
     HEADER_SEARCH_ROWS,
     ColumnChoice,
-    _hits,
     _plausible,
     _user_keys,
     _valid_code,
     cell_text,
     choose_columns,
     row_reasons,
+    row_scores,
     row_text,
 )
 
@@ -74,52 +79,121 @@ _SCALAR_TEXT = pd.DataFrame(index=[0]).assign(text="a")["text"].dtype
 
 
 def _per_distinct(values, work) -> pd.Series:
-    """``work(values)`` for an element-wise `work`, done once per distinct value (missing values
-    included) and given back to every value, indexed like `values`."""
+    """``work(values)`` for an element-wise `work` on text, done once per distinct value (missing
+    values included) and given back to every value, indexed like `values`."""
     index = values.index if isinstance(values, pd.Series) else pd.RangeIndex(len(values))
-    codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
-    answers = work(pd.Series(distinct, dtype=object))
+    found = _factorized(np.asarray(values, dtype=object))
+    if found is None:
+        codes, distinct = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=False)
+        answers = work(pd.Series(distinct, dtype=object))
+    else:
+        codes, distinct = found  # a missing value is the last distinct value, code -1
+        answers = work(pd.concat([distinct, pd.Series([pd.NA], dtype="string")], ignore_index=True))
     return pd.Series(answers.array.take(codes), index=index, dtype=answers.dtype)
 
 
 class _Text:
-    """The cells of stacked files as :func:`~._table.cell_text` gives them, worked out only for
-    the columns and rows asked for (a holdings row needs the text of its identifying columns
-    only; the rest of its cells are read by the column readers)."""
+    """The cells of stacked files (text or missing, as a delimited file gives them), column by
+    column as Arrow strings encoded by distinct value, and as :func:`~._table.cell_text` gives
+    them, worked out only for the columns and rows asked for (a holdings row needs the text of
+    its identifying columns only; the rest of its cells are read by the column readers)."""
 
     def __init__(self, cells: np.ndarray):
         self.cells = cells
         self.width = cells.shape[1]
-        self._columns: dict[int, pd.Series] = {}
+        self._encoded: dict[int, tuple[pa.DictionaryArray, np.ndarray, pd.Series]] = {}
+        self._columns: dict[int, pa.Array] = {}
 
     def __len__(self) -> int:
         return len(self.cells)
 
-    def column(self, position: int) -> pd.Series:
+    def encoded(self, position: int) -> tuple[pa.DictionaryArray, np.ndarray, pd.Series]:
+        """A column's cells as the file holds them: Arrow-encoded, each cell's code (-1 where
+        missing) and the distinct texts, in order of first appearance."""
+        if position not in self._encoded:
+            column = pa.array(self.cells[:, position], type=pa.large_string(), from_pandas=True)
+            encoded = column.dictionary_encode()
+            codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+            distinct = pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary), copy=False)
+            self._encoded[position] = (encoded, codes, distinct)
+        return self._encoded[position]
+
+    def arrow(self, position: int) -> pa.Array:
         if position not in self._columns:
-            self._columns[position] = _per_distinct(self.cells[:, position], lambda v: cell_text(v.to_frame())[0])
+            encoded, _, _ = self.encoded(position)
+            self._columns[position] = _arrow_text(encoded.dictionary).take(encoded.indices)
         return self._columns[position]
+
+    def column(self, position: int) -> pd.Series:
+        return pd.Series(pd.arrays.ArrowStringArray(self.arrow(position)), copy=False)
+
+    def per_cell(self, position: int, work) -> np.ndarray:
+        """``work`` (element-wise, on cell text, giving booleans) of every cell of a column, done
+        once per distinct cell text; a missing cell gets ``work`` of a missing value."""
+        encoded, codes, _ = self.encoded(position)
+        text = pd.Series(pd.arrays.ArrowStringArray(_arrow_text(encoded.dictionary)), copy=False)
+        answers = work(pd.concat([text, pd.Series([pd.NA], dtype="string")], ignore_index=True))
+        return answers.to_numpy(dtype=bool)[codes]
+
+    def per_distinct(self, position: int, rows: np.ndarray, work) -> pd.Series:
+        """``work`` (element-wise, on text) of a column's cells in `rows`, done once per distinct
+        cell (a missing cell included), indexed by the rows."""
+        _, codes, distinct = self.encoded(position)
+        answers = work(pd.concat([distinct, pd.Series([pd.NA], dtype="string")], ignore_index=True))
+        return pd.Series(answers.array.take(codes[rows]), index=rows, dtype=answers.dtype)
 
     def rows(self, which: np.ndarray) -> pd.DataFrame:
         """Every column of the rows `which` (positions or a mask), indexed by position."""
         where = np.flatnonzero(which) if which.dtype == bool else which
         return cell_text(pd.DataFrame(self.cells[where], index=where, columns=range(self.width)))
 
-    def first(self) -> pd.Series:
-        """Each row's first non-empty cell (missing for a blank row)."""
-        out = pd.Series(pd.NA, index=range(len(self.cells)), dtype="string")
+    def first(self) -> np.ndarray:
+        """Each row's first non-empty cell (None for a blank row)."""
+        out = np.full(len(self.cells), None, dtype=object)
         missing = np.arange(len(self.cells))
         for position in range(self.width):
             if not len(missing):
                 break
-            if position in self._columns:
-                values = self._columns[position].iloc[missing]
+            if position in self._encoded:
+                values = self.arrow(position).take(missing)
             else:
-                values = cell_text(pd.DataFrame(self.cells[missing][:, [position]], index=missing, columns=[position]))
-                values = values[position]
-            out.iloc[missing] = values.to_numpy()
-            missing = missing[values.isna().to_numpy(dtype=bool)]
+                values = _arrow_text(self.cells[missing, position])
+            out[missing] = values.to_numpy(zero_copy_only=False)
+            missing = missing[pc.is_null(values).to_numpy(zero_copy_only=False)]
         return out
+
+
+class _Held:
+    """The cells of the holding rows in each mapped column: as the file holds them (``held[c]``)
+    or worked out once per distinct cell (:meth:`per_distinct`)."""
+
+    def __init__(self, text: _Text, positions: dict[str, int], rows: np.ndarray):
+        self.text, self.positions, self.rows = text, positions, rows
+        self.index = pd.Index(rows)
+
+    def __contains__(self, canonical: str) -> bool:
+        return canonical in self.positions
+
+    def __getitem__(self, canonical: str) -> pd.Series:
+        return pd.Series(self.text.cells[self.rows, self.positions[canonical]], index=self.index, dtype=object)
+
+    def get(self, canonical: str) -> pd.Series | None:
+        return self[canonical] if canonical in self.positions else None
+
+    def per_distinct(self, canonical: str, work) -> pd.Series:
+        out = self.text.per_distinct(self.positions[canonical], self.rows, work)
+        return out.set_axis(self.index)
+
+    def arrow(self, canonical: str) -> pa.Array:
+        """The cells as the file holds them, as Arrow strings."""
+        encoded, _, _ = self.text.encoded(self.positions[canonical])
+        return encoded.take(pa.array(self.rows)).cast(pa.large_string())
+
+
+def _arrow_text(values: np.ndarray) -> pa.Array:
+    """:func:`~._table.cell_text` of one column of text cells (str or None), as Arrow strings."""
+    text = pc.utf8_trim_whitespace(pa.array(values, type=pa.large_string(), from_pandas=True))
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.large_string()), text)
 
 
 @dataclasses.dataclass
@@ -203,26 +277,26 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
     text = _Text(cells)
     code = np.repeat(np.arange(len(files)), sizes)
     local = np.arange(len(code)) - np.repeat(_starts(sizes), sizes)
-    top = text.rows(local < HEADER_SEARCH_ROWS[0])
-    headers = _headers(top, code, local, sizes, column_map)
+    headers, header_names = _headers(cells, code, local, len(files), column_map)
 
     layouts: dict[tuple, list[int]] = {}
     choices: dict[int, ColumnChoice] = {}
-    cache: dict[tuple, ColumnChoice] = {}
+    cache = _CHOICES.setdefault(tuple(sorted(_user_keys(column_map).items(), key=lambda kv: kv[0])), {})
+    if len(cache) > _CHOICES_MAX:
+        cache.clear()
     starts = _starts(sizes)
     below = local > np.array([-1 if h is None else h for h in headers], dtype=np.int64)[code]
     shapes: dict[int, list] = {}  # grid column -> what from_content says of it in each file
 
     def shape(i: int, position: int) -> tuple[str, str] | None:
         if position not in shapes:
-            shapes[position] = _content_shapes(text.column(position), below, code, len(files))
+            shapes[position] = _content_shapes(text, position, below, code, len(files))
         return shapes[position][i]
 
     for i, header in enumerate(headers):
         if header is None:
             continue
-        row = top.loc[starts[i] + header].tolist()
-        names = [None if pd.isna(v) else str(v) for v in row]
+        names = header_names[i]
         choice = _columns_of(
             names, column_map, text, starts[i] + header + 1, starts[i] + sizes[i], cache, lambda p, i=i: shape(i, p)
         )
@@ -233,11 +307,12 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
 
     done: dict[int, Result] = {}
     for members in layouts.values():
-        rows = np.isin(code, members)
+        every = len(members) == len(files)
+        rows = np.ones(len(code), bool) if every else np.isin(code, members)
         part = _Stack(
             files=[files[i] for i in members],
-            cells=cells[rows],
-            text=_Text(cells[rows]),
+            cells=cells if every else cells[rows],
+            text=text if every else _Text(cells[rows]),
             code=np.searchsorted(members, code[rows]),
             local=local[rows],
             header=np.array([headers[i] for i in members], dtype=np.int64),
@@ -247,30 +322,41 @@ def _read_stacked(files: list[_File], column_map: dict | None) -> dict[int, Resu
     return done
 
 
+_CHOICES: dict[tuple, dict[tuple, ColumnChoice]] = {}
+"""The column choice of each header whose choice depends on no content but the identifier shapes
+of its unknown columns, per column map: the same header recurs in every file of a family."""
+_CHOICES_MAX = 10_000
+
+
 def _headers(
-    text: pd.DataFrame, code: np.ndarray, local: np.ndarray, sizes: np.ndarray, column_map: dict | None
-) -> list[int | None]:
-    """Each file's header row (position in the file), as :func:`~._table.find_header` finds it in
-    its first rows; None where it finds none there (that file is read on its own)."""
-    top = text
-    top_code = code[local < HEADER_SEARCH_ROWS[0]]
-    filled = top.notna().sum(axis=1)
-    hits = _hits(top, column_map)
-    named = hits[hits["canonical"].notna()]
-    score = named.groupby("row")["canonical"].nunique().reindex(top.index, fill_value=0)
-    identity = named[named["canonical"].isin(IDENTITY_COLUMNS)].groupby("row").size()
-    has_identity = pd.Series(top.index.isin(identity.index), index=top.index)
-    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
-    ranked = score.where(usable, -1)
-    first = ranked.groupby(top_code).idxmax()
-    any_usable = usable.groupby(top_code).any()
-    out: list[int | None] = []
-    for i in range(len(sizes)):
-        if i in any_usable.index and bool(any_usable[i]):
-            out.append(int(local[first[i]]))
-        else:
-            out.append(None)
-    return out
+    cells: np.ndarray, code: np.ndarray, local: np.ndarray, n: int, column_map: dict | None
+) -> tuple[list[int | None], list[list[str | None] | None]]:
+    """Each file's header row (position in the file) and its names, as
+    :func:`~._table.find_header` finds it in its first rows; None where it finds none there
+    (that file is read on its own). The rows are scored as ``find_header`` scores them
+    (:func:`~._table.row_scores`), each distinct cell text looked up once for every file."""
+    top = np.flatnonzero(local < HEADER_SEARCH_ROWS[0])
+    codes, distinct = pd.factorize(cells[top].ravel(), use_na_sentinel=True)
+    text = _arrow_text(np.asarray(distinct, dtype=object)).to_numpy(zero_copy_only=False)
+    empty = np.append(pd.isna(text), True)  # cell_text is missing where a cell is blank
+    codes = np.where(empty[codes], -1, codes).reshape(len(top), cells.shape[1])
+    scores = row_scores(codes, pd.Series(text, dtype=object), column_map)
+    ranked = np.where(scores["usable"].to_numpy(), scores["score"].to_numpy(), -1)
+    top_code = code[top]
+    order = np.lexsort((np.arange(len(top)), -ranked, top_code))  # per file, the best row first
+    firsts = np.searchsorted(top_code[order], np.arange(n))
+    named = np.append(text, None)
+    headers: list[int | None] = []
+    names: list[list[str | None] | None] = []
+    for i in range(n):
+        at = order[firsts[i]] if firsts[i] < len(order) else -1
+        if at < 0 or top_code[at] != i or ranked[at] < 0:
+            headers.append(None)
+            names.append(None)
+            continue
+        headers.append(int(local[top[at]]))
+        names.append([None if v is None else str(v) for v in named[codes[at]]])
+    return headers, names
 
 
 def _columns_of(
@@ -310,16 +396,21 @@ def _columns_of(
     return choice
 
 
-def _content_shapes(values: pd.Series, below: np.ndarray, code: np.ndarray, n: int) -> list:
+def _content_shapes(text: _Text, position: int, below: np.ndarray, code: np.ndarray, n: int) -> list:
     """What :func:`~._roles.from_content` says of one grid column in each file's body (the part
-    of it a column choice depends on), for every file at once."""
-    present = values.notna().to_numpy(dtype=bool) & below
-    text = values[present]
-    text = text[(text.str.len() > 0).to_numpy(dtype=bool)].str.upper().str.strip()
-    files = code[text.index.to_numpy()]
+    of it a column choice depends on), for every file at once, each distinct cell read once."""
+    _, codes, distinct = text.encoded(position)
+    values = pd.Series(pd.arrays.ArrowStringArray(_arrow_text(distinct.array._pa_array)), copy=False)
+    shown = (values.notna() & (values.str.len() > 0)).fillna(False).to_numpy(dtype=bool)
+    upper = values.str.upper().str.strip()
+    counted = below & (codes >= 0)
+    counted[counted] = shown[codes[counted]]
+    files = code[counted]
     counts = np.bincount(files, minlength=n)
     hits = {
-        canonical: np.bincount(files[text.str.match(SHAPES[canonical]).to_numpy(dtype=bool)], minlength=n)
+        canonical: np.bincount(
+            files[upper.str.match(SHAPES[canonical]).fillna(False).to_numpy(dtype=bool)[codes[counted]]], minlength=n
+        )
         for canonical in ("isin", "lei")
     }
     out: list = []
@@ -348,37 +439,48 @@ class _Stack:
     choices: list[ColumnChoice]
 
 
-def _per_row(per_file: np.ndarray, code: np.ndarray) -> np.ndarray:
-    return np.asarray(per_file)[code]
+def _factorized(values: np.ndarray) -> tuple[np.ndarray, pd.Series] | None:
+    """Codes (-1 for a missing cell) and distinct texts, in order of first appearance, of cells
+    that are text or missing; None when some cell is not text."""
+    try:
+        encoded = pa.array(values, type=pa.large_string(), from_pandas=True).dictionary_encode()
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return codes, pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary), copy=False)
 
 
-def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, width: int, language: str | None) -> list:
+def _formats(
+    stack: _Stack, inside: np.ndarray, codes: np.ndarray, clean: pd.Series, plain: np.ndarray, width: int, language
+) -> list:
     """Each file's :class:`NumberFormat` as :func:`~._numbers.infer_format` decides it, or None
-    where its numbers disagree (the file is read on its own)."""
+    where its numbers disagree (the file is read on its own). `clean` holds the distinct number
+    texts as :func:`~._numbers._clean_text` leaves them, `codes` which of them each cell of the
+    numeric columns holds (column after column, each over the rows `inside`)."""
     n = len(stack.files)
     if not width:
         return [no_votes(language)] * n
+    if plain.all():  # distinct texts, each its own token: nothing to take off
+        token_of, tokens = np.arange(len(clean)), clean
+    else:
+        text = clean
+        bracketed = text.str.startswith("(").fillna(False).to_numpy(dtype=bool)
+        if bracketed.any():  # only a text that starts with "(" can be one in brackets
+            text = text.copy()
+            text[bracketed] = text[bracketed].str.replace(r"^\((.*)\)$", r"\1", regex=True)
+        text = text.str.replace("%", "", regex=False).str.rstrip("-")
+        found = _factorized(text.to_numpy(dtype=object, na_value=None))
+        token_of, tokens = found if found is not None else (np.zeros(0, np.int64), pd.Series([], dtype="string"))
+    kinds = np.append(_votes(tokens), 0)
+    token = np.append(token_of, -1)[codes]  # each cell's number token (-1: none)
+    vote = kinds[token]
     files = np.tile(stack.code[inside], width)
-    orders = np.repeat(np.arange(width), len(inside))
-    order = np.lexsort((orders, files))  # a file's numbers column by column, as infer_format takes them
-    files, codes = files[order], codes[order]
-    if pd.api.types.infer_dtype(distinct, skipna=True) not in ("string", "empty"):
-        return [None] * n
-    text = _clean_text(pd.Series(distinct, dtype=object))
-    text = text.str.replace(r"^\((.*)\)$", r"\1", regex=True).str.replace("%", "", regex=False)
-    text = text.str.rstrip("-")
-    token_of, tokens = pd.factorize(text.to_numpy(dtype=object, na_value=None), use_na_sentinel=True)
-    kinds = _votes(pd.Series(tokens, dtype="string"))
-    token = np.where(codes >= 0, np.append(token_of, -1)[codes], -1)
-    voting = np.flatnonzero((token >= 0) & (np.append(kinds, 0)[token] > 0))
-    pairs = files[voting].astype(np.int64) * (len(tokens) + 1) + token[voting]
-    _, first = np.unique(pairs, return_index=True)
-    chosen = voting[np.sort(first)]  # each file's distinct voting tokens, in order of appearance
-    f_sel, t_sel = files[chosen], token[chosen]
-    v_sel = kinds[t_sel]
-    dots = np.bincount(f_sel[v_sel == 1], minlength=n)
-    commas = np.bincount(f_sel[v_sel == 2], minlength=n)
-    starts = np.searchsorted(f_sel, np.arange(n))
+    dots = np.bincount(files[vote == 1], minlength=n) > 0
+    commas = np.bincount(files[vote == 2], minlength=n) > 0
+    # a file's first two distinct voting tokens, its numbers read column by column as
+    # infer_format reads them: the first voting cell, then the first with another token
+    first = _first_per_file(vote > 0, files, n, width)
+    second = _first_per_file((vote > 0) & (token != token[first[files]]), files, n, width)
     out: list = []
     for i in range(n):
         if dots[i] and commas[i]:
@@ -388,34 +490,71 @@ def _formats(stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, wid
             out.append(no_votes(language))
             continue
         decimal = "." if dots[i] else ","
-        examples = [tokens[t_sel[k]] for k in range(starts[i], min(starts[i] + 2, len(f_sel))) if f_sel[k] == i]
+        examples = [tokens.iat[token[k]] for k in (first[i], second[i]) if k >= 0]
         name = "point" if decimal == "." else "comma"
         why = f"decimal {name}: numbers such as {', '.join(repr(str(e)) for e in examples)}"
         out.append(NumberFormat(decimal, "," if decimal == "." else ".", why, ()))
     return out
 
 
-def _votes(tokens: pd.Series) -> np.ndarray:
-    """Per token: 1 where it shows a decimal point, 2 a decimal comma, 0 neither or no number.
+def _first_per_file(mask: np.ndarray, files: np.ndarray, n: int, width: int) -> np.ndarray:
+    """The first cell of each file where `mask` holds (-1 for none), over cells held column
+    after column (each column over the stack's rows): a file's cells in the order
+    :func:`~._numbers.infer_format` reads them, its first column first."""
+    count = len(mask) // width if width else 0
+    out = np.full(n, -1, np.int64)
+    for k in reversed(range(width)):  # an earlier column's cell wins
+        where = np.flatnonzero(mask[k * count : (k + 1) * count]) + k * count
+        found = np.full(n, -1, np.int64)
+        found[files[where][::-1]] = where[::-1]  # the first cell of each file in this column
+        out = np.where(found >= 0, found, out)
+    return out
 
-    A number token's vote (:func:`~._numbers._separator_votes`) depends only on where its
-    separators sit and whether it starts with "0": it is asked once per such shape.
-    """
+
+_SHAPED = _SEPARATED[:-1] + "\n?$"
+""":data:`~._numbers._SEPARATED` for Arrow's regex engine, whose ``$`` (unlike Python's) does not
+match before a final line break."""
+
+
+def _votes(tokens: pd.Series) -> np.ndarray:
+    """Per token: 1 where it shows a decimal point, 2 a decimal comma, 0 neither or no number,
+    as :func:`~._numbers._separator_votes` of each token that matches
+    :data:`~._numbers._SEPARATED`, worked out with Arrow kernels over all tokens at once."""
     if tokens.empty:
         return np.zeros(0, np.int8)
-    shaped = tokens.str.match(_SEPARATED).fillna(False).to_numpy(dtype=bool)
-    zero = tokens.str.lstrip("+-").str.startswith("0").fillna(False).to_numpy(dtype=bool)
-    shape = tokens.str.replace("[0-9]", "9", regex=True).to_numpy(dtype=object, na_value="")
-    codes, distinct = pd.factorize(np.where(zero, "0", "") + shape.astype(str))
-    first = np.full(len(distinct), -1, np.int64)
-    first[codes[::-1]] = np.arange(len(codes))[::-1]  # a token of each shape
-    vote = {".": 1, ",": 2}
-    answers = np.array([vote.get(_separator_votes(tokens.iloc[i]), 0) for i in first], dtype=np.int8)
-    return np.where(shaped, answers[codes], 0).astype(np.int8)
+    text = pa.array(tokens.astype("string").array)
+
+    def ints(values) -> np.ndarray:
+        return values.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+    shaped = pc.match_substring_regex(text, _SHAPED).fill_null(False).to_numpy(zero_copy_only=False)
+    token = pc.utf8_ltrim(text, characters="+-")
+    length = ints(pc.utf8_length(token))
+    dots, commas = ints(pc.count_substring(token, ".")), ints(pc.count_substring(token, ","))
+    backwards = pc.utf8_reverse(token)
+    last_dot = length - 1 - ints(pc.find_substring(backwards, "."))
+    last_comma = length - 1 - ints(pc.find_substring(backwards, ","))
+    at = np.where(dots > 0, ints(pc.find_substring(token, ".")), ints(pc.find_substring(token, ",")))
+    zero = pc.starts_with(token, "0").fill_null(False).to_numpy(zero_copy_only=False)
+    sep = np.where(dots > 0, 1, 2)  # the one separator shown, where only one kind is
+    right = length - at - 1
+    settles = (right != 3) | (at == 0) | ((at == 1) & zero) | (at > 3)
+    vote = np.select(
+        [(dots > 0) & (commas > 0), (dots == 0) & (commas == 0), dots + commas > 1, settles],
+        [np.where(last_dot > last_comma, 1, 2), 0, 3 - sep, sep],
+        default=0,
+    )
+    return np.where(shaped, vote, 0).astype(np.int8)
 
 
 def _parse(
-    stack: _Stack, inside: np.ndarray, codes: np.ndarray, distinct, numeric: dict[str, int], formats: list
+    stack: _Stack,
+    inside: np.ndarray,
+    codes: np.ndarray,
+    clean: pd.Series,
+    plain: np.ndarray,
+    numeric: dict[str, int],
+    formats: list,
 ) -> dict[str, tuple]:
     """(values, percent, unreadable) per numeric column, over every row (outside bodies: NaN,
     False, False), each distinct text parsed once per number format."""
@@ -428,7 +567,7 @@ def _parse(
         fmt = next(f for f in formats if f is not None and f.decimal == decimal)
         mine = row_decimal == decimal
         rows = inside[mine]
-        parsed = parse_numbers(pd.Series(distinct, dtype=object), fmt)
+        parsed = parse_clean(clean, fmt, plain)
         values = np.append(parsed.values.to_numpy(dtype="float64"), np.nan)[codes]
         percent = np.append(parsed.percent.to_numpy(dtype=bool), False)[codes]
         unreadable = np.append(parsed.unreadable.to_numpy(dtype=bool), False)[codes]
@@ -441,44 +580,62 @@ def _parse(
 
 
 def _classify(
-    cells: _Text, code: np.ndarray, local: np.ndarray, header: np.ndarray, columns: dict, has_number: pd.Series
+    cells: _Text, code: np.ndarray, local: np.ndarray, header: np.ndarray, columns: dict, has_number: np.ndarray
 ) -> tuple[pd.Series, np.ndarray]:
     """:func:`~._table.classify_rows` of every file at once; the last holding of each file (-1
     for none)."""
+    n = len(header)
     identity = [p for p, c in columns.items() if c in IDENTITY_COLUMNS]
-    text = pd.DataFrame({p: cells.column(p) for p in identity}, index=range(len(cells)))
-    start = pd.Series(header[code], index=text.index)
+    start = header[code]
+    plausible = {p: cells.per_cell(p, lambda v, p=p: _plausible(v, columns[p])) for p in identity}
     first_text = cells.first()
-    blank = first_text.isna()
-    plausible = pd.DataFrame(
-        {p: _per_distinct(text[p], lambda v, p=p: _plausible(v.astype("string"), columns[p])) for p in identity},
-        index=text.index,
-    )
-    n_identity = plausible.sum(axis=1) if identity else pd.Series(0, index=text.index)
+    blank = pd.isna(first_text)
+    n_identity = np.sum([plausible[p] for p in identity], axis=0) if identity else np.zeros(len(code), np.int64)
     code_columns = [p for p in identity if columns[p] not in ("security_name", "ticker")]
-    has_code = plausible[code_columns].any(axis=1) if code_columns else n_identity * 0 > 0
-    total = first_text.str.match(_TOTAL).fillna(False).astype(bool) & ~has_code & ~blank
-    position = pd.Series(local, index=text.index)
-    files = pd.Series(code, index=text.index)
-    body = position > start
+    has_code = np.any([plausible[p] for p in code_columns], axis=0) if code_columns else np.zeros(len(code), bool)
+    total = _totals(first_text) & ~has_code & ~blank
+    body = local > start
     candidate = body & ~blank & ~total & (n_identity >= 1)
-    numbers_in_file = has_number.groupby(files).transform("any").astype(bool)
+    numbers_in_file = (np.bincount(code[has_number], minlength=n) > 0)[code]
     holding = candidate & has_number
-    last = position.where(holding, -1).groupby(files).transform("max")
-    holding |= candidate & (n_identity >= 2) & (position < last)
-    holding |= candidate & _valid_code(text, code_columns, columns)
-    holding = holding.where(numbers_in_file, candidate)
-    end = position.where(holding, -1).groupby(files).max().reindex(range(len(header)), fill_value=-1)
-    end_row = pd.Series(end.to_numpy()[code], index=text.index)
-    legal = pd.Series(False, index=text.index)
+    last = _file_max(np.where(holding, local, -1), code, n)[code]
+    holding |= candidate & (n_identity >= 2) & (local < last)
+    if code_columns:
+        text = pd.DataFrame({p: cells.column(p) for p in code_columns}, index=pd.RangeIndex(len(cells)))
+        holding |= candidate & _valid_code(text, code_columns, columns).to_numpy(dtype=bool)
+    holding = np.where(numbers_in_file, holding, candidate)
+    end = _file_max(np.where(holding, local, -1), code, n)
+    end_row = end[code]
+    legal = np.zeros(len(code), bool)
     others = body & ~holding & ~blank
     if others.any():
-        legal[others] = (
-            row_text(cells.rows(others.to_numpy(dtype=bool))).str.contains(_LEGAL).fillna(False).astype(bool)
-        )
-    after = body & (position > end_row.where(end_row >= 0, start))
-    reason = row_reasons(body, position == start, after, holding, legal, n_identity, total, blank)
-    return reason, end.to_numpy()
+        legal[others] = row_text(cells.rows(others)).str.contains(_LEGAL).fillna(False).to_numpy(dtype=bool)
+    after = body & (local > np.where(end_row >= 0, end_row, start))
+    return row_reasons(body, local == start, after, holding, legal, n_identity, total, blank), end
+
+
+def _totals(first: np.ndarray) -> np.ndarray:
+    """Rows whose first text is a totals label (:data:`~._table._TOTAL`), the label matched only
+    where the text's first two letters could begin one (the rest cannot match)."""
+    text = pa.array(first, type=pa.large_string(), from_pandas=True)
+    could = pc.match_substring_regex(text, _TOTAL_START).fill_null(False).to_numpy(zero_copy_only=False)
+    out = np.zeros(len(first), bool)
+    if could.any():
+        where = np.flatnonzero(could)
+        found = pd.Series(first[where], dtype="string").str.match(_TOTAL).fillna(False)
+        out[where] = found.to_numpy(dtype=bool)
+    return out
+
+
+_TOTAL_START = r"^[gGsStTiIzZ\x{80}-\x{10FFFF}][rReEuUoOnNwW\x{80}-\x{10FFFF}]"
+"""The first two letters of every totals label (any non-ASCII letter too: case folding)."""
+
+
+def _file_max(values: np.ndarray, code: np.ndarray, n: int) -> np.ndarray:
+    """The largest of `values` in each file (-1 for a file without rows)."""
+    out = np.full(n, -1, dtype=np.int64)
+    np.maximum.at(out, code, values)
+    return out
 
 
 def _read_layout(stack: _Stack) -> dict[int, Result]:
@@ -496,15 +653,20 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     language = header_language(header_key(names[p]) for p in mapped)
     numeric = {c: positions[c] for c in NUMERIC_COLUMNS if c in positions}
     inside = np.flatnonzero(body)
-    long = np.concatenate([stack.cells[inside, p] for p in numeric.values()]) if numeric else np.empty(0, object)
-    codes, distinct = pd.factorize(long, use_na_sentinel=True)  # each distinct number text read once
-    formats = _formats(stack, inside, codes, distinct, len(numeric), language)
-    parsed = _parse(stack, inside, codes, distinct, numeric, formats)
+    long = [pa.array(stack.cells[inside, p], type=pa.large_string(), from_pandas=True) for p in numeric.values()]
+    long = pa.concat_arrays(long) if long else pa.array([], pa.large_string())
+    encoded = long.dictionary_encode()  # each distinct number text read once
+    codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    distinct = pd.Series(pd.arrays.ArrowStringArray(encoded.dictionary), copy=False)
+    plain = plain_numbers(distinct)  # cleaning leaves these as they are
+    clean = _clean_text(distinct, plain)
+    formats = _formats(stack, inside, codes, clean, plain, len(numeric), language)
+    parsed = _parse(stack, inside, codes, clean, plain, numeric, formats)
     has_number = np.zeros(len(code), bool)
     for values, _, _ in parsed.values():
         has_number |= ~np.isnan(values)
     index = pd.RangeIndex(len(code))
-    reason, end = _classify(text, code, local, stack.header, mapped, pd.Series(has_number & body, index=index))
+    reason, end = _classify(text, code, local, stack.header, mapped, has_number & body)
     keep = reason.isna().to_numpy()
     ok = np.array([f is not None for f in formats]) & (end >= 0)
 
@@ -513,21 +675,21 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     kcode = code[keep]
     lines = np.concatenate([f.source.grids[0].rows.to_numpy() for f in stack.files])
     defaults = np.array([f.portfolio_id for f in stack.files], dtype=object)
-    held = stack.cells[keep]
-    raw = {c: pd.Series(held[:, p], index=kept, dtype=object) for c, p in positions.items()}
+    raw = _Held(text, positions, np.flatnonzero(keep))
     texts = _texts(raw)
     if "portfolio_id" in raw and any(f.own for f in stack.files):
         return {}  # portfolios named in the file: weight sums per portfolio made per file
-    portfolio = pd.Series(defaults[kcode], index=kept, dtype="string")
+    portfolio = pd.Series(_spread(defaults, kcode, "string"), index=kept, copy=False)
     ids = {}
     for canonical in ("isin", "cusip", "sedol", "lei"):
         if canonical in raw:
             ids[canonical], _ = identifier_text(raw[canonical], canonical)
     values: dict[str, pd.Series] = {}
+    holdings = np.bincount(kcode, minlength=n)
     for canonical, (parsed_values, _percent, unreadable) in parsed.items():
-        bad = pd.Series(unreadable[keep]).groupby(kcode).any().reindex(range(n), fill_value=False).to_numpy()
+        bad = np.bincount(kcode[unreadable[keep]], minlength=n) > 0
         vals = pd.Series(parsed_values[keep], index=kept)
-        none = vals.isna().groupby(kcode).all().reindex(range(n), fill_value=False).to_numpy()
+        none = (np.bincount(kcode[~np.isnan(parsed_values[keep])], minlength=n) == 0) & (holdings > 0)
         ok &= ~bad & ~none
         values[canonical] = vals
     scales = _scales(
@@ -543,7 +705,7 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         {**texts, **ids, **{c: v.astype("float64") for c, v in values.items()}, **classes[0], **places}, index=kept
     )
     if "holding_id" in raw:
-        out["holding_id"] = _per_distinct(raw["holding_id"], col.clean_text)
+        out["holding_id"] = raw.per_distinct("holding_id", col.clean_text)
 
     # the preamble's as-of date of each file
     joined = pd.Series(pd.NA, index=index, dtype="string")
@@ -578,24 +740,29 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     # and its warnings are worked out as read_holdings does: such a file is read on its own
     preamble_text = pd.Series(stated.to_numpy(), index=lines[stated.index])
     preamble_code = code[stated.index]
-    cells = raw.get("market_value")
+    naming = np.zeros(n, bool)  # files with a preamble line that states a currency
+    lines_said = _per_distinct(stated, lambda v: v.map(lambda t: pd.notna(t) and states_currency(str(t))))
+    naming[np.unique(preamble_code[lines_said.to_numpy(dtype=bool)])] = True
     marked = np.zeros(n, bool)  # files with a currency sign in a value cell
-    if cells is not None:
-        signs = cells.astype("string").str.contains(r"[^\d\s.,'’()+\-%]", regex=True).fillna(False).to_numpy(bool)
-        marked[np.unique(kcode[signs])] = True
-    for i in np.flatnonzero(ok):
+    if "market_value" in numeric:
+        k = list(numeric).index("market_value")
+        values_held = long.slice(k * len(inside), len(inside)).take(pa.array(np.searchsorted(inside, raw.rows)))
+        marked[np.unique(kcode[_signs(values_held)])] = True
+    asked = np.flatnonzero(ok & (naming | marked))  # elsewhere the header's currency stands, unwarned
+    cells = raw.get("market_value") if len(asked) else None
+    for i in asked:
         mine = cells[kcode == i] if marked[i] else None
         told = stated_currency(currencies[i], mine, preamble_text[preamble_code == i], "line")
         ok[i] = told.code == currencies[i] and not told.warnings
     if any(currencies):
-        out["market_value_currency"] = pd.array(np.array(currencies, dtype=object)[kcode], dtype=_SCALAR_TEXT)
+        out["market_value_currency"] = _spread(currencies, kcode, _SCALAR_TEXT)
     out["portfolio_id"] = portfolio
     paths = np.array([f.source.name for f in stack.files], dtype=object)
-    out["source_file"] = pd.array(paths[kcode], dtype=_SCALAR_TEXT)
+    out["source_file"] = _spread(paths, kcode, _SCALAR_TEXT)
     out["source_row"] = lines[keep].astype("int64")
     skipped_all = pd.DataFrame(
         {
-            "source_file": pd.array(paths[code[~keep]], dtype=_SCALAR_TEXT),
+            "source_file": _spread(paths, code[~keep], _SCALAR_TEXT),
             "source_row": lines[~keep].astype("int64"),
             "reason": reason[~keep].reset_index(drop=True),
             "text": joined[~keep].str.slice(0, 200).reset_index(drop=True),
@@ -609,11 +776,14 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     out_bounds = np.searchsorted(kcode, np.arange(n + 1))
     skipped_bounds = np.searchsorted(code[~keep], np.arange(n + 1))
 
+    rows_read = np.bincount(code, minlength=n)
+    file_start = np.searchsorted(code, np.arange(n))
     results: dict[int, Result] = {}
     for i, f in enumerate(stack.files):
         if not ok[i]:
             continue
-        frame = out.iloc[out_bounds[i] : out_bounds[i + 1]].reset_index(drop=True)
+        frame = out.iloc[out_bounds[i] : out_bounds[i + 1]]
+        frame.index = pd.RangeIndex(len(frame))
         absent = [
             c
             for c, here in (("as_of", i in found), ("market_value_currency", currencies[i]))
@@ -621,7 +791,8 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
         ]
         if absent:
             frame = frame.drop(columns=absent)
-        skipped = skipped_all.iloc[skipped_bounds[i] : skipped_bounds[i + 1]].reset_index(drop=True)
+        skipped = skipped_all.iloc[skipped_bounds[i] : skipped_bounds[i + 1]]
+        skipped.index = pd.RangeIndex(len(skipped))
         report = _report(
             f,
             stack.choices[i],
@@ -633,12 +804,31 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
             skipped,
             classes[1].get(i),
             sums[i],
-            int(stack.header[i]),
-            int(end[i]),
-            int((code == i).sum()),
+            int(lines[file_start[i] + stack.header[i]]),
+            int(lines[file_start[i] + end[i]]),
+            int(rows_read[i]),
         )
         results[f.place] = [(frame, report)]
     return results
+
+
+def _spread(per_file, code: np.ndarray, dtype) -> pd.api.extensions.ExtensionArray:
+    """Each file's text (or None) given to each of its rows (`code`), as Arrow strings."""
+    values = pa.array(list(per_file), type=pa.large_string()).take(pa.array(code))
+    return pd.arrays.ArrowStringArray(values, dtype=pd.api.types.pandas_dtype(dtype))
+
+
+def _signs(cells: pa.Array) -> np.ndarray:
+    """Value cells with a character besides digits, spaces, separators, brackets, signs and "%"
+    (Python's pattern run only where Arrow finds a character outside the ASCII ones)."""
+    could = pc.match_substring_regex(cells, r"[^0-9 \t\n\r\f\v.,'’()+\-%]").fill_null(False)
+    could = could.to_numpy(zero_copy_only=False)
+    out = np.zeros(len(cells), bool)
+    if could.any():
+        picked = pd.Series(cells.filter(pa.array(could)).to_numpy(zero_copy_only=False), dtype="string")
+        picked = picked.str.contains(r"[^\d\s.,'’()+\-%]", regex=True)
+        out[could] = picked.fillna(False).to_numpy(dtype=bool)
+    return out
 
 
 def _value_currency(choice: ColumnChoice) -> str | None:
@@ -653,8 +843,8 @@ def _texts(raw: dict[str, pd.Series]) -> dict[str, pd.Series]:
     present = [c for c in ("security_name", "exchange", "sector", "ticker", "currency") if c in raw]
     out = {}
     for canonical in present:
-        column = _per_distinct(raw[canonical], col.clean_text)
-        out[canonical] = column.str.upper() if canonical in ("ticker", "currency") else column
+        upper = canonical in ("ticker", "currency")
+        out[canonical] = raw.per_distinct(canonical, lambda v, upper=upper: col.clean_text(v, upper=upper))
     return out
 
 
@@ -700,13 +890,13 @@ def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int
     each file whose classes came from names."""
     out: dict[str, pd.Series] = {}
     if "asset_class" in raw:
-        out["asset_class_raw"] = _per_distinct(raw["asset_class"], col.clean_text)
-        classes = col.normalise_asset_class(out["asset_class_raw"])
+        out["asset_class_raw"] = raw.per_distinct("asset_class", col.clean_text)
+        classes = raw.per_distinct("asset_class", lambda v: col.normalise_asset_class(col.clean_text(v)))
     else:
         classes = pd.Series(pd.NA, index=kept, dtype="string")
     notes: dict[int, str] = {}
     if names is not None:
-        from_name = col.asset_class_from_name(names)
+        from_name = raw.per_distinct("security_name", lambda v: col.asset_class_from_name(col.clean_text(v)))
         guessed = classes.isna() & from_name.notna()
         if guessed.any():
             classes = classes.fillna(from_name.where(guessed))
@@ -721,13 +911,11 @@ def _classes(raw, names, kept, kcode, n) -> tuple[dict[str, pd.Series], dict[int
 def _places(raw, kcode, n) -> tuple[dict[str, pd.Series], np.ndarray]:
     if "country" not in raw:
         return {}, np.zeros(n, bool)
-    text = _per_distinct(raw["country"], col.clean_text)
-    codes, unknown = country_codes(text)
-    if not unknown:
-        return {"country_raw": text, "country": codes}, np.zeros(n, bool)
-    missing = text.isin(unknown).to_numpy(dtype=bool)
-    files = pd.Series(missing).groupby(kcode).any().reindex(range(n), fill_value=False).to_numpy()
-    return {"country_raw": text, "country": codes}, files
+    text = raw.per_distinct("country", col.clean_text)
+    codes = raw.per_distinct("country", lambda v: country_codes(col.clean_text(v))[0])
+    # a name without a code: country_codes lists it as unknown (the text is already clean)
+    missing = (text.notna() & codes.isna()).to_numpy(dtype=bool)
+    return {"country_raw": text, "country": codes}, np.bincount(kcode[missing], minlength=n) > 0
 
 
 def _report(
@@ -741,13 +929,12 @@ def _report(
     skipped: pd.DataFrame,
     class_note: str | None,
     sums: dict[str, float],
-    header: int,
-    end: int,
+    header_row: int,
+    end_row: int,
     rows_read: int,
 ) -> FileReport:
     """The report on one file of a stack, as :func:`~._build.read_holdings` makes it."""
     source = f.source
-    rows = source.grids[0].rows
     warnings: list[str] = []
     if scale is not None and not scale[2]:
         warnings.append(f"weights: {scale[1]}")
@@ -771,8 +958,8 @@ def _report(
         sha256=source.sha256,
         sheet=None,
         sheets=(),
-        header_row=int(rows.iloc[header]),
-        table_end_row=int(rows.iloc[end]),
+        header_row=header_row,
+        table_end_row=end_row,
         column_mapping={names[p]: c for p, c in mapped.items()},
         unmapped_columns=choice.unmapped,
         as_of=as_of,

@@ -75,6 +75,19 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"[a-z]+", value))
 
 
+def _currency_line(text: str) -> re.Match | None:
+    """The match of a preamble line that states the fund's currency (a key of currency words and
+    a three-letter code), or None."""
+    match = _LINE.match(text)
+    return match if match and _KEY.match(_words(match["key"])) else None
+
+
+def states_currency(text: str) -> bool:
+    """Whether a preamble line (cells joined by spaces) states a currency for the fund's values:
+    :func:`stated_currency` reads nothing from a preamble without such a line."""
+    return _currency_line(text) is not None
+
+
 class StatedCurrency:
     """The currency found (or None), where it was found, and the warnings on the way."""
 
@@ -97,8 +110,8 @@ def preamble_currency(preamble: pd.Series, line: str = "line") -> tuple[str | No
     found: dict[str, int] = {}
     warnings = []
     for number, text in preamble.dropna().astype("str").items():
-        match = _LINE.match(text)
-        if not match or not _KEY.match(_words(match["key"])):
+        match = _currency_line(text)
+        if not match:
             continue
         code = match["code"].upper()
         if code not in CURRENCY_CODES:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._aliases import LANGUAGE_NAMES, header_key
 
@@ -28,7 +30,9 @@ __all__ = [
     "WeightScale",
     "infer_format",
     "is_native_number",
+    "parse_clean",
     "parse_numbers",
+    "plain_numbers",
     "weight_scale",
 ]
 
@@ -108,14 +112,36 @@ def is_native_number(values: pd.Series) -> pd.Series:
     return numeric.astype(bool)
 
 
-def _clean_text(values: pd.Series) -> pd.Series:
-    """Strip group spacing, signs of currency; None where the cell means "missing"."""
-    text = values.astype("string").str.strip()
+def _clean_text(values: pd.Series, plain: np.ndarray | None = None) -> pd.Series:
+    """Strip group spacing, signs of currency; None where the cell means "missing". `plain`:
+    which values are :func:`plain_numbers`, when known."""
+    text = values.astype("string")
+    plain = plain_numbers(text) if plain is None else plain
+    if plain.all():
+        return text  # nothing to strip, replace or mask
+    if plain.any():
+        out = text.copy()
+        out[~plain] = _clean_text(text[~plain]).array
+        return out
+    text = text.str.strip()
     # '="3.42%"': a spreadsheet formula that keeps a number as text (Vanguard's CSV files)
     text = text.str.replace(_FORMULA_TEXT, r"\1", regex=True).str.strip()
     text = text.mask(text.str.lower().isin(MISSING_TOKENS))
     text = text.str.replace(_GROUPING, "", regex=True).str.replace("\u2212", "-", regex=False)
     return text.str.replace(_CURRENCY, "", regex=True)
+
+
+_PLAIN = "^[0-9.,]*[0-9][0-9.,]*$"
+
+
+def plain_numbers(text: pd.Series) -> np.ndarray:
+    """Texts of digits and separators only, a digit among them ("1,234.5"): cleaning leaves them
+    as they are, and they are read without signs, brackets or percent (Arrow's regex engine, whose
+    ``$`` is the end of the text)."""
+    if not len(text):
+        return np.zeros(0, bool)
+    arrow = pa.array(text.astype("string").array)
+    return pc.match_substring_regex(arrow, _PLAIN).fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def _separator_votes(token: str) -> str | None:
@@ -168,6 +194,46 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     native = is_native_number(values)
     out = pd.to_numeric(values.where(native), errors="coerce").astype("float64")
     text = _clean_text(values.where(~native))
+    parsed = parse_clean(text, fmt)
+    out = out.where(native, parsed.values)
+    unreadable = text.notna() & out.isna()
+    return ParsedNumbers(out, parsed.percent & out.notna(), unreadable.fillna(False).astype(bool))
+
+
+def parse_clean(text: pd.Series, fmt: NumberFormat, plain: np.ndarray | None = None) -> ParsedNumbers:
+    """Read number texts already cleaned (:func:`_clean_text`), written in `fmt`; the plain ones
+    (:func:`plain_numbers`, given or worked out) without looking for signs, brackets or percent."""
+    plain = plain_numbers(text) if plain is None else plain
+    if plain.all():
+        return _parse_plain(text, fmt)
+    if not plain.any():
+        return _parse_any(text, fmt)
+    parts = [(plain, _parse_plain(text[plain], fmt)), (~plain, _parse_any(text[~plain], fmt))]
+    values, percent, unreadable = np.full(len(text), np.nan), np.zeros(len(text), bool), np.zeros(len(text), bool)
+    for where, part in parts:
+        values[where] = part.values.to_numpy(dtype="float64")
+        percent[where] = part.percent.to_numpy(dtype=bool)
+        unreadable[where] = part.unreadable.to_numpy(dtype=bool)
+    index = text.index
+    return ParsedNumbers(
+        pd.Series(values, index=index), pd.Series(percent, index=index), pd.Series(unreadable, index=index)
+    )
+
+
+def _parse_plain(text: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
+    """:func:`_parse_any` of texts of digits and separators: no percent, bracket or sign."""
+    d, t = re.escape(fmt.decimal), re.escape(fmt.thousands)
+    shape = f"^(?:[0-9]{{1,3}}(?:{t}[0-9]{{3}})+|[0-9]*)(?:{d}[0-9]*)?$"
+    valid = text.str.match(shape).fillna(False).astype(bool)
+    literal = text.str.replace(fmt.thousands, "", regex=False).str.replace(fmt.decimal, ".", regex=False)
+    # digits with at most one point: Arrow's cast reads them as float() does, correctly rounded
+    parsed = pc.cast(pa.array(literal.where(valid).array), pa.float64()).to_numpy(zero_copy_only=False)
+    parsed = pd.Series(parsed, index=text.index, dtype="float64")
+    unreadable = text.notna() & parsed.isna()
+    return ParsedNumbers(parsed, pd.Series(False, index=text.index), unreadable.fillna(False).astype(bool))
+
+
+def _parse_any(text: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     percent = text.str.contains("%", regex=False).fillna(False).astype(bool)
     text = text.str.replace("%", "", regex=False)
     negative = (text.str.startswith("(") & text.str.endswith(")")).fillna(False).astype(bool)
@@ -180,9 +246,8 @@ def parse_numbers(values: pd.Series, fmt: NumberFormat) -> ParsedNumbers:
     literal = text.str.replace(fmt.thousands, "", regex=False).str.replace(fmt.decimal, ".", regex=False)
     parsed = pd.to_numeric(literal.where(valid), errors="coerce").astype("float64")
     parsed = parsed.where(~(negative | trailing_minus), -parsed.abs())
-    out = out.where(native, parsed)
-    unreadable = text.notna() & out.isna()
-    return ParsedNumbers(out, percent & out.notna(), unreadable.fillna(False).astype(bool))
+    unreadable = text.notna() & parsed.isna()
+    return ParsedNumbers(parsed, percent & parsed.notna(), unreadable.fillna(False).astype(bool))
 
 
 def weight_scale(

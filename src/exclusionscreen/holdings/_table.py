@@ -7,9 +7,12 @@ record, with the row number a user sees in the file (line in a CSV, row in a she
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from ..identifiers import is_valid_cusip, is_valid_isin, is_valid_lei, is_valid_sedol
 from ._aliases import IDENTITY_COLUMNS, AliasHit, alias_index, header_key
@@ -35,6 +38,8 @@ __all__ = [
     "row_reasons",
     "classify_rows",
     "find_header",
+    "header_scores",
+    "row_scores",
     "row_text",
 ]
 
@@ -118,34 +123,75 @@ def _user_keys(column_map: dict[str, str | None] | None) -> dict[str, str | None
     return {header_key(source): target for source, target in (column_map or {}).items()}
 
 
-def _hits(text: pd.DataFrame, column_map: dict[str, str | None] | None) -> pd.DataFrame:
-    """Long table (row, column, canonical, rank, user) of cells that name a canonical column."""
-    stacked = text.stack()
-    stacked = stacked[(stacked.str.len() <= _NAME_CELL) & stacked.str.contains(r"[^\W\d_]")]
-    if stacked.empty:
-        return pd.DataFrame(columns=["row", "column", "canonical", "rank", "user"])
-    distinct = pd.Series(stacked.unique())
-    keys = dict(zip(distinct, distinct.map(header_key), strict=True))
-    index = alias_index()
+def header_scores(top: pd.DataFrame, column_map: dict[str, str | None] | None) -> pd.DataFrame:
+    """Per row of `top` (cells as :func:`cell_text` gives them): how many cells it has
+    ("filled"), how many canonical columns its cells name ("score"), and whether it can be the
+    header row ("usable": it names a column that identifies a security, and two or more
+    columns, or one that is alone in its row)."""
+    codes, distinct = pd.factorize(top.to_numpy(dtype=object, na_value=None).ravel(), use_na_sentinel=True)
+    return row_scores(codes.reshape(top.shape), pd.Series(distinct, dtype=object), column_map, top.index)
+
+
+def row_scores(
+    codes: np.ndarray, distinct: pd.Series, column_map: dict[str, str | None] | None, index: pd.Index | None = None
+) -> pd.DataFrame:
+    """:func:`header_scores` of rows given as a matrix of `codes` (one row per row, -1 for an
+    empty cell) into their `distinct` cell texts: each text is looked up once."""
+    named = _cell_names(distinct, column_map)
+    canon_of, canon = pd.factorize(np.asarray(named, dtype=object), use_na_sentinel=True)
+    cell = np.where(codes >= 0, np.append(canon_of, -1)[codes], -1)  # each cell's canonical column
+    ordered = np.sort(cell, axis=1)
+    new = np.ones(ordered.shape, bool)
+    new[:, 1:] = ordered[:, 1:] != ordered[:, :-1]
+    score = ((ordered >= 0) & new).sum(axis=1)
+    identity = np.append(np.isin(np.asarray(canon, dtype=object), list(IDENTITY_COLUMNS)), False)
+    has_identity = identity[cell].any(axis=1) if cell.size else np.zeros(len(cell), bool)
+    filled = (codes >= 0).sum(axis=1)
+    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
+    return pd.DataFrame(
+        {"filled": filled.astype(np.int64), "score": score.astype(np.int64), "usable": usable},
+        index=index if index is not None else pd.RangeIndex(len(codes)),
+    )
+
+
+def _cell_names(distinct: pd.Series, column_map: dict[str, str | None] | None) -> list[str | None]:
+    """The canonical column each cell text names (None for none): a ``column_map`` entry, an
+    alias, or header words (in a short cell); only texts of at most :data:`_NAME_CELL`
+    characters with a letter are names. Answers are remembered (:data:`_NAMED`): the same
+    preamble, header and security names recur in every file of a family."""
     user = _user_keys(column_map)
+    memo = _NAMED.setdefault(tuple(sorted(user.items(), key=lambda kv: kv[0])), {})
+    if len(memo) > _NAMED_MAX:
+        memo.clear()
+    out = []
+    index = alias_index()
+    for value in distinct.tolist():
+        if value not in memo:
+            memo[value] = _cell_name(value, user, index)
+        out.append(memo[value])
+    return out
 
-    def lookup(value: str) -> tuple[str | None, int, bool]:
-        key = keys[value]
-        if key in user:
-            return user[key], -1, True
-        hit: AliasHit | None = index.get(key)
-        if hit:
-            return hit.canonical, hit.rank, False
-        if len(value) <= _WORDS_CELL:
-            return role_from_words(value), _WORDS_RANK, False
-        return None, 0, False
 
-    found = {value: lookup(value) for value in distinct}
-    long = stacked.rename("text").reset_index()
-    long.columns = ["row", "column", "text"]
-    details = pd.DataFrame(long["text"].map(found).tolist(), columns=["canonical", "rank", "user"])
-    long = pd.concat([long, details], axis=1)
-    return long[long["canonical"].notna() | long["user"]]
+def _cell_name(value, user: dict[str, str | None], index: dict[str, AliasHit]) -> str | None:
+    if not isinstance(value, str) or len(value) > _NAME_CELL or not _LETTER.search(value):
+        return None
+    key = header_key(value)
+    if key in user:
+        return user[key]
+    hit: AliasHit | None = index.get(key)
+    if hit:
+        return hit.canonical
+    if len(value) <= _WORDS_CELL:
+        return role_from_words(value)
+    return None
+
+
+_NAMED: dict[tuple, dict[object, str | None]] = {}
+"""The canonical column named by each cell text seen, per column map (by its keys)."""
+_NAMED_MAX = 200_000
+
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 def find_header(text: pd.DataFrame, column_map: dict[str, str | None] | None) -> HeaderChoice:
@@ -162,13 +208,8 @@ def find_header(text: pd.DataFrame, column_map: dict[str, str | None] | None) ->
 
 
 def _best_header(top: pd.DataFrame, column_map: dict[str, str | None] | None) -> HeaderChoice:
-    filled = top.notna().sum(axis=1)
-    hits = _hits(top, column_map)
-    named = hits[hits["canonical"].notna()]
-    score = named.groupby("row")["canonical"].nunique().reindex(top.index, fill_value=0)
-    identity = named[named["canonical"].isin(IDENTITY_COLUMNS)].groupby("row").size()
-    has_identity = pd.Series(top.index.isin(identity.index), index=top.index)
-    usable = has_identity & ((score >= 2) | ((score == 1) & (filled == 1)))
+    scores = header_scores(top, column_map)
+    filled, score, usable = scores["filled"], scores["score"], scores["usable"]
     widest = filled.idxmax() if len(filled) and filled.max() > 0 else None
     candidates = tuple(top.loc[widest].dropna().tolist()) if widest is not None else ()
     if not usable.any():
@@ -333,16 +374,38 @@ def classify_rows(
 
 def row_reasons(body, header, after, holding, legal, n_identity, total, blank) -> pd.Series:
     """Why each row that is no holding is skipped (missing for a holding), from the row masks:
-    above the table, its header, below its last holding, inside it, a legal text, a total, blank."""
-    reason = pd.Series(pd.NA, index=body.index, dtype="string")
-    reason[~body] = "preamble"
-    reason[header] = "header"
+    above the table, its header, below its last holding, inside it, a legal text, a total, blank.
+    The masks are Series (the answer is indexed like `body`) or arrays."""
+    index = body.index if isinstance(body, pd.Series) else pd.RangeIndex(len(body))
+    body, header, after, holding, legal, total, blank = (
+        np.asarray(m, dtype=bool) for m in (body, header, after, holding, legal, total, blank)
+    )
+    n_identity = np.asarray(n_identity)
+    reason = np.full(len(body), -1, dtype=np.int64)  # a position in _REASONS, set in this order
+    reason[~body] = 0
+    reason[header] = 1
     inside = body & ~after & ~holding
-    reason[after] = "footer"
-    reason[after & legal] = "disclaimer"
-    reason[inside & (n_identity == 0)] = "no identifier or name"
-    reason[inside & (n_identity >= 1)] = "no value and only one identifying field"
-    reason[inside & legal] = "disclaimer"
-    reason[body & total] = "total line"
-    reason[blank] = "blank"
-    return reason
+    reason[after] = 2
+    reason[after & legal] = 3
+    reason[inside & (n_identity == 0)] = 4
+    reason[inside & (n_identity >= 1)] = 5
+    reason[inside & legal] = 3
+    reason[body & total] = 6
+    reason[blank] = 7
+    text = _REASONS.take(pa.array(reason, mask=reason < 0))
+    return pd.Series(pd.arrays.ArrowStringArray(text), index=index, copy=False)
+
+
+_REASONS = pa.array(
+    [
+        "preamble",
+        "header",
+        "footer",
+        "disclaimer",
+        "no identifier or name",
+        "no value and only one identifying field",
+        "total line",
+        "blank",
+    ],
+    type=pa.large_string(),
+)
