@@ -23,6 +23,8 @@ _CHECKS = {"isin": None, "cusip": is_valid_cusip, "sedol": is_valid_sedol, "lei"
 _FALLBACK = ("ticker", "exchange", "security_name", "asset_class", "identifier")
 _SEPARATOR = "|"  # between the parts of a fallback key
 _COLON = pa.scalar(":", pa.large_string())  # between the parts of a holding id
+_WIDEST = 2**62  # the largest product of code ranges combined into one int64
+_COUNTED_FROM = 2**22  # pairs of codes in a range up to this (or 8 per row) are counted, not hashed
 
 
 def _valid(values: pd.Series, check) -> tuple[np.ndarray, np.ndarray]:
@@ -50,16 +52,18 @@ def _fallback_codes(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -
     """A code per row in `rows`, equal where the `columns` (as text, missing as "") are all equal:
     the key ``ticker|exchange|name|...`` without building it. None when a value holds the
     separator (two different rows could then join to the same key): the key is built instead."""
-    combined = np.zeros(len(rows), dtype=np.int64)
+    combined, size = np.zeros(len(rows), dtype=np.int64), 1
     for column in columns:
         values = frame[column] if len(rows) == len(frame) else frame[column].iloc[rows]
         codes, uniques = _text_codes(values)
         if uniques.str.contains(_SEPARATOR, regex=False).fillna(False).any():
             return None
-        # re-numbered after each column, so the product never outgrows the row count squared
-        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes)
-        combined = combined.astype(np.int64)
-    return combined
+        if size * (len(uniques) + 1) >= _WIDEST:  # re-numbered first, so the product stays an int64
+            combined, found = pd.factorize(combined)
+            combined, size = combined.astype(np.int64), len(found)
+        combined, size = combined * (len(uniques) + 1) + codes, size * (len(uniques) + 1)
+    position, _ = pd.factorize(combined)  # few distinct positions: a small hash table
+    return position.astype(np.int64)
 
 
 def _fallback_keys(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.Series:
@@ -98,9 +102,12 @@ def duplicate_positions(frame: pd.DataFrame) -> pd.DataFrame:
         return _found(frame, dup, key[dup])
     # rows with an identifier by its codes, the others after them by the codes of their parts: a
     # key of several parts holds the separator, which no identifier does, so the two never meet
-    position, uniques = pd.factorize(key)
-    position = position.astype(np.int64)
-    position[rows] = len(uniques) + fallback
+    if len(rows) == len(frame):
+        position = fallback
+    else:
+        position, uniques = pd.factorize(key)
+        position = position.astype(np.int64)
+        position[rows] = len(uniques) + fallback
     dup = _duplicated_rows(frame, position)
     keys = key[dup]
     at = np.flatnonzero(dup)
@@ -112,10 +119,15 @@ def duplicate_positions(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _duplicated_rows(frame: pd.DataFrame, position: np.ndarray) -> np.ndarray:
     """Whether each row's position code (-1: none) is shared by another row of its portfolio."""
-    portfolio, _ = pd.factorize(frame["portfolio_id"])
+    portfolio, portfolios = pd.factorize(frame["portfolio_id"])
+    width = int(position.max(initial=-1)) + 2
     # one integer per (portfolio, position) pair: hashing integers is cheaper than pairs of columns
-    pair = portfolio.astype(np.int64) * (int(position.max(initial=-1)) + 2) + (position.astype(np.int64) + 1)
-    return pd.Series(pair).duplicated(keep=False).to_numpy() & (position >= 0)
+    pair = portfolio.astype(np.int64) * width + (position.astype(np.int64) + 1)
+    if len(portfolios) * width <= max(_COUNTED_FROM, 8 * len(pair)) and not (portfolio < 0).any():
+        shared = np.bincount(pair)[pair] > 1  # a small range: counted, cheaper still than hashed
+    else:
+        shared = pd.Series(pair).duplicated(keep=False).to_numpy()
+    return shared & (position >= 0)
 
 
 def _found(frame: pd.DataFrame, dup: np.ndarray, keys: pd.Series) -> pd.DataFrame:
