@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 
 from exclusionscreen.errors import ContractError
@@ -258,3 +259,14 @@ def test_frames_checked_and_unchecked_together(tmp_path):
     # one portfolio T across both frames: its four rows hold one position, each frame reports its own
     assert [r.duplicates["source_row"].tolist() for r in report] == [[1, 2], [], [1, 2]]
     assert report[2].duplicates["holding_id"].tolist() == ["T:<frame 3>:1", "T:<frame 3>:2"]
+
+
+def test_a_separator_is_found_in_any_chunk_of_a_column_and_only_in_its_own_rows():
+    values = pd.Series(["A|B", "C", "D", None, "E"], dtype="string")
+    assert _positions._may_hold(values, "|")
+    assert not _positions._may_hold(values.iloc[1:], "|")  # a slice: its bytes only
+    assert _positions._may_hold(pd.concat([values.iloc[1:3], values.iloc[:1]]), "|")
+    small = pd.Series(pd.arrays.ArrowStringArray(pa.array(["x", "y|z"], type=pa.string())))
+    assert _positions._may_hold(small, "|") and not _positions._may_hold(small.iloc[:1], "|")
+    assert _positions._may_hold(pd.Series(["a", "b|c"], dtype=object), "|")
+    assert not _positions._may_hold(pd.Series([None, None], dtype="string"), "|")

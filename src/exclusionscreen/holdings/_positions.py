@@ -38,32 +38,51 @@ def _valid(values: pd.Series, check) -> tuple[np.ndarray, np.ndarray]:
     return np.where(codes >= 0, ok[np.maximum(codes, 0)] if len(ok) else False, False), codes
 
 
-def _text_codes(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+def _text_codes(values: pd.Series) -> tuple[np.ndarray, int]:
     """A code per value of a column as text, missing counted as "" (as the fallback key has it);
-    and the distinct texts."""
+    and how many codes there can be."""
     codes, uniques = pd.factorize(values.astype("string"))
-    uniques = pd.Series(uniques, dtype="string")
-    empty = np.flatnonzero(uniques.to_numpy(dtype=object, na_value=None) == "")
+    empty = np.flatnonzero(pd.Series(uniques, dtype="string").to_numpy(dtype=object, na_value=None) == "")
     blank = int(empty[0]) if len(empty) else len(uniques)  # missing joins "" or gets a code of its own
-    return np.where(codes < 0, blank, codes).astype(np.int64), uniques
+    return np.where(codes < 0, blank, codes).astype(np.int64), len(uniques) + 1
 
 
-def _fallback_codes(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> np.ndarray | None:
+def _may_hold(values: pd.Series, text: str) -> bool:
+    """Whether a value of the column may hold `text` (never False when one does). Arrow text is
+    searched in the bytes of each chunk's values at once, several times quicker than value by
+    value; other columns value by value."""
+    if not (isinstance(values.dtype, pd.StringDtype) and values.dtype.storage == "pyarrow"):
+        return bool(values.astype("string").str.contains(text, regex=False).fillna(False).any())
+    array = pa.array(values.array)
+    needle = text.encode()
+    for chunk in array.chunks if isinstance(array, pa.ChunkedArray) else [array]:
+        _, offsets, data = chunk.buffers()[:3]
+        if data is None or not len(chunk):
+            continue
+        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+        bounds = np.frombuffer(offsets, dtype=np.int64 if wide else np.int32)
+        start, end = int(bounds[chunk.offset]), int(bounds[chunk.offset + len(chunk)])
+        if needle in memoryview(data)[start:end].tobytes():
+            return True
+    return False
+
+
+def _fallback_codes(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> np.ndarray:
     """A code per row in `rows`, equal where the `columns` (as text, missing as "") are all equal:
-    the key ``ticker|exchange|name|...`` without building it. None when a value holds the
-    separator (two different rows could then join to the same key): the key is built instead."""
+    the key ``ticker|exchange|name|...`` without building it, for values without the separator."""
     combined, size = np.zeros(len(rows), dtype=np.int64), 1
     for column in columns:
-        values = frame[column] if len(rows) == len(frame) else frame[column].iloc[rows]
-        codes, uniques = _text_codes(values)
-        if uniques.str.contains(_SEPARATOR, regex=False).fillna(False).any():
-            return None
-        if size * (len(uniques) + 1) >= _WIDEST:  # re-numbered first, so the product stays an int64
+        codes, count = _text_codes(_rows(frame[column], rows))
+        if size * count >= _WIDEST:  # re-numbered first, so the product stays an int64
             combined, found = pd.factorize(combined)
             combined, size = combined.astype(np.int64), len(found)
-        combined, size = combined * (len(uniques) + 1) + codes, size * (len(uniques) + 1)
+        combined, size = combined * count + codes, size * count
     position, _ = pd.factorize(combined)  # few distinct positions: a small hash table
     return position.astype(np.int64)
+
+
+def _rows(values: pd.Series, rows: np.ndarray) -> pd.Series:
+    return values if len(rows) == len(values) else values.iloc[rows]
 
 
 def _fallback_keys(frame: pd.DataFrame, rows: np.ndarray, columns: list[str]) -> pd.Series:
@@ -88,27 +107,29 @@ def duplicate_positions(frame: pd.DataFrame) -> pd.DataFrame:
             key = valid if not used else key.fillna(valid)
             used += 1
     missing = key.isna().to_numpy()
+    portfolio, _ = pd.factorize(frame["portfolio_id"])
     if used == 1 and not missing.any():  # one identifier, valid in every row: its codes are the keys
-        dup = _duplicated_rows(frame, codes)
+        dup = _shared(portfolio, codes)
         return _found(frame, dup, key[dup])
     columns = [c for c in _FALLBACK if c in frame.columns]
     rows = np.flatnonzero(missing)
-    fallback = _fallback_codes(frame, rows, columns) if len(columns) > 1 and len(rows) else None
-    if fallback is None:  # one part (its text may equal an identifier), or a part holds the separator
+    # the key as text: of one part (its text may equal an identifier), or where a part may hold
+    # the separator (two rows of different parts could then have one key)
+    if len(columns) < 2 or not len(rows) or any(_may_hold(frame[c], _SEPARATOR) for c in columns):
         if columns and len(rows):
             key[missing] = _fallback_keys(frame, rows, columns).to_numpy()
         position, _ = pd.factorize(key)
-        dup = _duplicated_rows(frame, position)
+        dup = _shared(portfolio, position)
         return _found(frame, dup, key[dup])
-    # rows with an identifier by its codes, the others after them by the codes of their parts: a
-    # key of several parts holds the separator, which no identifier does, so the two never meet
-    if len(rows) == len(frame):
-        position = fallback
-    else:
-        position, uniques = pd.factorize(key)
-        position = position.astype(np.int64)
-        position[rows] = len(uniques) + fallback
-    dup = _duplicated_rows(frame, position)
+    # rows with an identifier by its codes; the others by the codes of their parts, which never
+    # meet an identifier (a key of several parts holds the separator, no identifier does)
+    dup = _shared(portfolio, pd.factorize(key)[0]) if len(rows) < len(frame) else np.zeros(len(frame), dtype=bool)
+    # only rows that share their name (or first part) with another row of their portfolio can
+    # share every part: the other parts are coded for those rows alone
+    lead = "security_name" if "security_name" in columns else columns[0]
+    maybe = rows[_shared(portfolio[rows], _text_codes(_rows(frame[lead], rows))[0])]
+    if len(maybe):
+        dup[maybe[_shared(portfolio[maybe], _fallback_codes(frame, maybe, columns))]] = True
     keys = key[dup]
     at = np.flatnonzero(dup)
     built = missing[at]
@@ -117,13 +138,14 @@ def duplicate_positions(frame: pd.DataFrame) -> pd.DataFrame:
     return _found(frame, dup, keys)
 
 
-def _duplicated_rows(frame: pd.DataFrame, position: np.ndarray) -> np.ndarray:
-    """Whether each row's position code (-1: none) is shared by another row of its portfolio."""
-    portfolio, portfolios = pd.factorize(frame["portfolio_id"])
+def _shared(portfolio: np.ndarray, position: np.ndarray) -> np.ndarray:
+    """Whether each row's position code (-1: none) is shared by another row of its portfolio
+    (codes of the portfolio column, -1 for missing)."""
     width = int(position.max(initial=-1)) + 2
     # one integer per (portfolio, position) pair: hashing integers is cheaper than pairs of columns
     pair = portfolio.astype(np.int64) * width + (position.astype(np.int64) + 1)
-    if len(portfolios) * width <= max(_COUNTED_FROM, 8 * len(pair)) and not (portfolio < 0).any():
+    portfolios = int(portfolio.max(initial=-1)) + 1
+    if portfolios * width <= max(_COUNTED_FROM, 8 * len(pair)) and not (portfolio < 0).any():
         shared = np.bincount(pair)[pair] > 1  # a small range: counted, cheaper still than hashed
     else:
         shared = pd.Series(pair).duplicated(keep=False).to_numpy()
