@@ -257,15 +257,15 @@ def check_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
     small = frame[keys].iloc[first].reset_index(drop=True)
     done = _check_distinct(small)
     changed = {}
-    blank: list[pd.Series] = []  # one all-missing column serves every empty one of its type
+    blank: dict[str, pd.Series] = {}  # one all-missing column serves every empty one of its type
     for column in (*IDENTIFIER_COLUMNS, "identifier_issues"):
         after = done[column]
         if column in small.columns and after.equals(small[column].astype(after.dtype)):
             changed[column] = frame[column].astype(after.dtype)
         elif after.isna().all():
-            if not blank or blank[0].dtype != after.dtype:
-                blank[:] = [pd.Series(pd.NA, index=frame.index, dtype=after.dtype)]
-            changed[column] = blank[0]
+            if str(after.dtype) not in blank:
+                blank[str(after.dtype)] = pd.Series(pd.NA, index=frame.index, dtype=after.dtype)
+            changed[column] = blank[str(after.dtype)]
         else:
             changed[column] = pd.Series(after.array.take(codes), index=frame.index, dtype=after.dtype)
     return frame.assign(**changed)
