@@ -270,3 +270,12 @@ def test_a_separator_is_found_in_any_chunk_of_a_column_and_only_in_its_own_rows(
     assert _positions._may_hold(small, "|") and not _positions._may_hold(small.iloc[:1], "|")
     assert _positions._may_hold(pd.Series(["a", "b|c"], dtype=object), "|")
     assert not _positions._may_hold(pd.Series([None, None], dtype="string"), "|")
+
+
+def test_a_failure_of_the_whole_alone_names_every_file():
+    # one own id in two files on the same line: "X#11" twice, which neither file breaks alone
+    frames = [_frame(i, rows=1).assign(holding_id=pd.Series(["X"], dtype="string")) for i in range(3)]
+    frames[2] = _frame(2, rows=1)
+    labels = ["a.csv", "b.csv", "c.csv"]
+    with pytest.raises(ContractError, match=r"(?s)^3 files: .*holding_id.*field_uniqueness.*'X#11'"):
+        checked_once(frames, labels, labels, ["csv"] * 3)

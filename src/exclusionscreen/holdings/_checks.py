@@ -65,9 +65,8 @@ def checked_once(
         whole = _joined(with_ids)
         pieces = with_ids.__getitem__
     if len(frames) == 1:
-        return validate(whole, Holdings, source=paths[0], row_label=_row_label(formats[0])).reset_index(
-            drop=True
-        ), notes
+        one = validate(whole, Holdings, source=paths[0], row_label=_row_label(formats[0]))
+        return one.reset_index(drop=True), notes
     try:
         return validate(whole, Holdings, source=f"{len(paths)} files", row_label="row"), notes
     except ContractError as error:
@@ -100,5 +99,5 @@ def _failing_first(cases: pd.DataFrame, sizes: list[int]) -> list[int]:
         return every
     bounds = np.cumsum(sizes)
     failing = np.unique(np.searchsorted(bounds, rows.to_numpy(dtype=np.int64), side="right"))
-    failing = [int(i) for i in failing if i < len(sizes)]
-    return failing + [i for i in every if i not in set(failing)]
+    first = [int(i) for i in failing if i < len(sizes)]
+    return first + sorted(set(every) - set(first))
