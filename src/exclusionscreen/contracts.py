@@ -374,7 +374,9 @@ def validate(
         name for name, column in model.to_schema().columns.items() if column.unique and _surely_unique(conformed[name])
     )
     try:
-        return _without_unique(model, shown).validate(conformed, lazy=True)
+        # in place: `conformed` is this call's own frame, so pandera's deep copy of it would copy
+        # every numeric column for nothing (copy-on-write keeps the caller's frame as it was)
+        return _without_unique(model, shown).validate(conformed, lazy=True, inplace=True)
     except pa.errors.SchemaErrors as exc:
         cases = _source_rows(exc.failure_cases.copy(), frame)
         raise ContractError(model.__name__, source, cases, _describe(model, source, cases, row_label)) from None

@@ -243,23 +243,29 @@ def as_of_column(
 def check_identifiers(frame: pd.DataFrame) -> pd.DataFrame:
     """Check identifiers; derive ISINs only for securities (a cash line's CUSIP names no ISIN).
 
-    The work is done once per distinct combination of identifiers, country and asset class; a
-    column the checks leave as it was (the usual case: clean, valid identifiers) is kept rather
-    than rebuilt row by row.
+    The work is done once per distinct combination of identifiers, country and asset class (once
+    in all where no row has an identifier); a column the checks leave as it was (the usual case:
+    clean, valid identifiers) is kept rather than rebuilt row by row.
     """
     keys = [c for c in (*IDENTIFIER_COLUMNS, "country", "asset_class") if c in frame.columns]
-    codes, first = distinct_rows(frame[keys])
+    if any(frame[c].notna().any() for c in IDENTIFIER_COLUMNS if c in frame.columns):
+        codes, first = distinct_rows(frame[keys])
+    else:  # no identifier in any row: nothing to check or derive, whatever the country or class
+        codes, first = np.zeros(len(frame), dtype=np.intp), np.zeros(min(len(frame), 1), dtype=np.intp)
     if len(first) == len(frame):
         return _check_distinct(frame)
-    small = frame.iloc[first][keys].reset_index(drop=True)
+    small = frame[keys].iloc[first].reset_index(drop=True)
     done = _check_distinct(small)
     changed = {}
+    blank: dict[str, pd.Series] = {}  # one all-missing column serves every empty one of its type
     for column in (*IDENTIFIER_COLUMNS, "identifier_issues"):
         after = done[column]
         if column in small.columns and after.equals(small[column].astype(after.dtype)):
             changed[column] = frame[column].astype(after.dtype)
         elif after.isna().all():
-            changed[column] = pd.Series(pd.NA, index=frame.index, dtype=after.dtype)
+            if str(after.dtype) not in blank:
+                blank[str(after.dtype)] = pd.Series(pd.NA, index=frame.index, dtype=after.dtype)
+            changed[column] = blank[str(after.dtype)]
         else:
             changed[column] = pd.Series(after.array.take(codes), index=frame.index, dtype=after.dtype)
     return frame.assign(**changed)

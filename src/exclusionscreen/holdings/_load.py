@@ -16,7 +16,7 @@ from ._batch import read_inputs
 from ._checks import checked_once
 from ._dispatch import is_lock_file, read_input
 from ._limits import DEFAULT_LIMITS, ReadLimits
-from ._positions import duplicate_positions, holding_ids
+from ._positions import duplicate_positions
 from ._report import FileReport, LoadReport, LoadResult
 
 __all__ = ["BATCH_FROM", "FILE_SUFFIXES", "PROGRESS_FROM", "load_holdings", "load_report"]
@@ -194,27 +194,51 @@ def load_holdings(
             reports.append(report)
             read_labels.append(label)
 
+    return _assembled(frames, reports, read_labels, notes, mapping)
+
+
+def _assembled(
+    frames: list[pd.DataFrame],
+    reports: list[FileReport],
+    read_labels: list[str],
+    notes: list[str],
+    mapping: dict[str, str | None] | None,
+) -> LoadResult:
+    """What was read (a frame and a report per file, or per sheet of a workbook) as one checked
+    frame with its holding ids, and each report with its duplicate positions and the notes."""
     if mapping:
         found = {k for r in reports for k in r.column_mapping} | {k for r in reports for k in r.unmapped_columns}
         missing = [k for k in mapping if k not in found]
         if missing:
             notes.append(f"column_map names columns no file has: {', '.join(map(repr, missing))}")
 
-    hids, id_notes = holding_ids(frames, read_labels)
+    combined, id_notes = checked_once(frames, read_labels, [r.path for r in reports], [r.format for r in reports])
     notes.extend(id_notes)
-    combined = checked_once(frames, hids, [r.path for r in reports], [r.format for r in reports])
     duplicates = duplicate_positions(combined)
     final = []
-    for position, report in enumerate(reports):
-        mine = duplicates[duplicates["source_file"] == report.path]
-        if sum(r.path == report.path for r in reports) > 1:  # the sheets of one workbook
-            mine = mine[mine["portfolio_id"] == report.portfolio_id]
+    for position, (report, mine) in enumerate(zip(reports, _per_report(duplicates, reports), strict=True)):
         extra = [f"{len(mine)} rows hold a position that another row also holds (kept)"] if len(mine) else []
         extra += notes if position == 0 else []
-        final.append(
-            dataclasses.replace(report, duplicates=mine.reset_index(drop=True), warnings=report.warnings + tuple(extra))
-        )
+        final.append(dataclasses.replace(report, duplicates=mine, warnings=report.warnings + tuple(extra)))
     return LoadResult(combined, LoadReport(tuple(final)))
+
+
+def _per_report(duplicates: pd.DataFrame, reports: list[FileReport]) -> list[pd.DataFrame]:
+    """Each report's rows of the duplicates table: the rows of its file, and for the sheets of a
+    workbook (several reports of one file) of its portfolio; grouped once, not filtered per report."""
+    files = Counter(r.path for r in reports)
+    empty = duplicates.iloc[:0].reset_index(drop=True)
+    if not len(duplicates):
+        return [empty.copy() for _ in reports]
+    by_file = duplicates.groupby(duplicates["source_file"].astype(object), sort=False).indices
+    by_sheet = duplicates.groupby(
+        [duplicates["source_file"].astype(object), duplicates["portfolio_id"].astype(object)], sort=False
+    ).indices
+    out = []
+    for report in reports:
+        rows = by_file.get(report.path) if files[report.path] == 1 else by_sheet.get((report.path, report.portfolio_id))
+        out.append(empty.copy() if rows is None else duplicates.iloc[rows].reset_index(drop=True))
+    return out
 
 
 def load_report(loaded: LoadResult) -> LoadReport:
