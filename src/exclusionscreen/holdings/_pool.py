@@ -44,8 +44,24 @@ __all__ = ["POOL_FROM", "RUN_FILES", "read_in_pool", "worker_count"]
 POOL_FROM = 150
 """From how many files (inputs that are not frames) a folder is read in worker processes.
 
-Measured with ``benchmarks/bench_load.py``'s iShares-style files of 1,000 rows on 2 cores,
-in-process against 2 forked workers, best of 3 (``tests``-free runs, machine shared):
+A pool pays once it has two runs to read at once (so never under ``RUN_FILES + 1`` files) and
+the second run outweighs its fixed costs. Measured on 2 cores with ``benchmarks/bench_load.py``'s
+iShares-style files of 1,000 rows (``make_csv_folder``), CPU seconds (the machine was shared and
+loaded, so the wall clock is given by the CPU it took):
+
+- forking 2 workers, starting, stopping and reaping them: about 45 ms of CPU per worker and
+  15 ms here (two runs of one small file: 410-490 ms pooled against 310-390 ms in this process);
+- sending results back: 0.85 ms per file to pickle in the worker, 0.6 ms to unpickle here
+  (100 files: 26 MB, against 29 ms per file to read them);
+- two workers reading at once take 5-20% more CPU each than one (the caches and memory they
+  share; 300 files: 8.1 s of CPU in one worker, 8.4-8.7 s in two, 7.9 s in this process).
+
+So for ``100 + k`` files, two workers take about ``1.1 t(100)`` plus 0.1 s against ``t(100 + k)``
+in this process: even at k = 10-15 files (about 110-115 files) while reading costs 29 ms a file,
+and at k = 15-20 once it costs 8-10 ms a file (the fixed costs do not shrink with it). At 150
+files the gain is a quarter, and it is a fifth or more whatever the reading costs; below it the
+gain is too small to risk on a busy machine, where a second process gains nothing (measured at a
+load of 3-5 on 2 cores: 101-200 files pooled took 0.9-1.4 times the in-process wall time).
 """
 RUN_FILES = BATCH_FILES
 """How many inputs a worker reads at a time: as many as :mod:`._batch` stacks together, so the
