@@ -12,10 +12,10 @@ from tqdm import tqdm
 
 from ..errors import ArgumentError, InputFileError
 from ._aliases import CANONICAL
-from ._batch import read_inputs
 from ._checks import checked_once
 from ._dispatch import is_lock_file, read_input
 from ._limits import DEFAULT_LIMITS, ReadLimits
+from ._pool import read_in_pool
 from ._positions import duplicate_positions
 from ._report import FileReport, LoadReport, LoadResult
 
@@ -180,14 +180,16 @@ def load_holdings(
     disable = (not progress) if progress is not None else (True if len(items) < PROGRESS_FROM else None)
     frames: list[pd.DataFrame] = []
     reports: list[FileReport] = []
-    bar = tqdm(
-        list(zip(items, labels, ids, from_file, strict=True)), desc="Loading holdings", unit="file", disable=disable
-    )
+    entries = list(zip(items, labels, ids, from_file, strict=True))
     read_labels: list[str] = []  # one per frame: a workbook gives a frame per sheet with a table
-    if sheet is None and len(items) >= BATCH_FROM:
-        read = read_inputs(bar, mapping, limits)
-    else:
-        read = [read_input(item, label, pid, mapping, sheet, own, limits) for item, label, pid, own in bar]
+    with tqdm(total=len(entries), desc="Loading holdings", unit="file", disable=disable) as bar:
+        if sheet is None and len(items) >= BATCH_FROM:
+            read = read_in_pool(entries, mapping, limits, bar.update)
+        else:
+            read = []
+            for item, label, pid, own in entries:
+                read.append(read_input(item, label, pid, mapping, sheet, own, limits))
+                bar.update(1)
     for label, pairs in zip(labels, read, strict=True):
         for frame, report in pairs:
             frames.append(frame)
