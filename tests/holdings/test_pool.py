@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import shutil
 import signal
 import warnings
@@ -110,6 +111,25 @@ def test_a_folder_of_every_format_loads_alike_in_workers(monkeypatch, tmp_path, 
     alone, together = _both(monkeypatch, _mixed_folder(tmp_path / "mixed"))
     _assert_same(alone, together)
     assert {r.format for r in together.report.files} == {"csv", "xlsx", "parquet"}
+
+
+def test_a_run_crosses_the_process_boundary_frame_by_frame(tmp_path):
+    """The frames of a run are joined by columns and dtypes to be sent, and come back as they were,
+    index included: here files with and without a preamble date (an as-of column or none), a
+    workbook of several sheets, a Parquet table and a German file."""
+    folder = _mixed_folder(tmp_path / "mixed")
+    _ishares_like(folder / "h_undated.csv", rows=12, seed=9, as_of="no date given")
+    entries = [(path, str(path), path.stem, True) for path in sorted(folder.iterdir())]
+    read = _pool.read_inputs(iter(entries), None, DEFAULT_LIMITS)
+    packed = _pool._packed(read)
+    assert len(packed[0]) < sum(len(pairs) for pairs in read)  # alike frames were joined
+    back = _pool._unpacked(pickle.loads(pickle.dumps(packed)))
+    assert [len(pairs) for pairs in back] == [len(pairs) for pairs in read]
+    for pairs, returned in zip(read, back, strict=True):
+        for (frame, report), (frame_back, report_back) in zip(pairs, returned, strict=True):
+            pd.testing.assert_frame_equal(frame_back, frame)
+            pd.testing.assert_index_equal(frame_back.index, frame.index, exact=True)
+            assert report_back.path == report.path and report_back.holdings == report.holdings
 
 
 @needs_shared
