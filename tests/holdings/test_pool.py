@@ -13,6 +13,7 @@ import os
 import pickle
 import shutil
 import signal
+import time
 import warnings
 from pathlib import Path
 
@@ -240,6 +241,8 @@ def _failing_in_workers(monkeypatch, failure: str, victim: str) -> None:
                 os.kill(os.getpid(), signal.SIGKILL)
             if failure == "memory":
                 raise MemoryError
+            if failure == "stuck":
+                time.sleep(60)  # as a deadlocked worker: nothing sent
             raise _Unpicklable("a", "b")
         return original(iter(entries), *args)
 
@@ -257,9 +260,11 @@ class _Unpicklable(Exception):
         ("killed", f"a worker process stopped with exit code {-signal.SIGKILL}"),
         ("memory", "a worker ran out of memory"),
         ("unpicklable", "a result could not be received"),
+        ("stuck", "no worker process finished a file for 1 s"),
     ],
 )
 def test_a_failing_worker_falls_back_to_this_process(monkeypatch, tmp_path, pooled, failure, said):
+    monkeypatch.setattr(_pool, "SILENT_WAIT", 1.0)
     folder = _fund_folder(tmp_path / "funds", 9)
     monkeypatch.setattr(_pool, "POOL_FROM", 10**9)
     alone = load_holdings(folder, progress=False)

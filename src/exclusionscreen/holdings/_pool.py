@@ -18,6 +18,9 @@ What can go wrong, and what happens then:
   every run not yet received is read in this process, with a :class:`RuntimeWarning` naming the
   worker's exit code. The same goes for a worker's :class:`MemoryError`, and for a result or error
   that cannot cross the process boundary.
+- The workers go silent (no file finished in :data:`SILENT_WAIT` seconds; a worker deadlocked
+  after the fork): they are stopped and the runs not yet received are read here, with a
+  :class:`RuntimeWarning`.
 - The caller is interrupted (``KeyboardInterrupt``) or anything else goes wrong in this process:
   the workers are terminated (killed if they do not stop) and reaped before the exception goes on.
   Workers ignore SIGINT (a Ctrl-C at a terminal reaches the whole process group; this process
@@ -70,6 +73,11 @@ stacks stay as large as in one process, and small enough that the workers share 
 and this process unpickles one run while the workers read the next."""
 STOP_WAIT = 5.0
 """Seconds a terminated worker is given to exit before it is killed."""
+SILENT_WAIT = 600.0
+"""Seconds the busy workers may all go without finishing a file before they are taken for stuck
+(a forked child can deadlock on a lock another thread of this process held at the fork, as in a
+notebook's kernel); the files left are then read in this process. A file within the
+:class:`ReadLimits` reads in well under a minute."""
 
 _STOPPED = "a worker process stopped"
 
@@ -265,7 +273,9 @@ class _Pool:
                 self._here(run)
         while busy and not self._settled():
             watched = [ours[w] for w in busy] + [processes[w].sentinel for w in busy]
-            ready = set(wait(watched))
+            ready = set(wait(watched, timeout=SILENT_WAIT))
+            if not ready:
+                return f"no worker process finished a file for {SILENT_WAIT:g} s"
             for worker in list(busy):
                 conn, process = ours[worker], processes[worker]
                 if conn in ready or process.sentinel in ready:
