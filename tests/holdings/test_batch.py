@@ -37,13 +37,13 @@ def _both(monkeypatch, inputs, **kwargs):
 
 
 def _assert_same(alone, together) -> None:
-    pd.testing.assert_frame_equal(alone.holdings, together.holdings)
+    pd.testing.assert_frame_equal(alone.holdings, together.holdings, check_exact=True)
     assert len(alone.report.files) == len(together.report.files)
     for one, other in zip(alone.report.files, together.report.files, strict=True):
         for field in dataclasses.fields(one):
             a, b = getattr(one, field.name), getattr(other, field.name)
             if isinstance(a, pd.DataFrame):
-                pd.testing.assert_frame_equal(a, b, obj=f"{one.path}: {field.name}")
+                pd.testing.assert_frame_equal(a, b, obj=f"{one.path}: {field.name}", check_exact=True)
             else:
                 assert a == b, (one.path, field.name, a, b)
 
@@ -234,3 +234,24 @@ def test_a_currency_stated_beyond_the_header_is_read_alike_both_ways(monkeypatch
     assert by_name["b_base_currency.csv"] == "EUR" and by_name["c_dollar_cells.csv"] == "USD"
     assert pd.isna(by_name.get("a_plain.csv"))
     assert "a_plain.csv" not in handed
+
+
+def test_a_missing_weight_in_one_file_leaves_the_weight_sums_of_the_others_alike(monkeypatch, tmp_path):
+    """pandas sums groups in another order once a missing value is in the column anywhere; the
+    weight sums of a file must not depend on the files read beside it (0.0712 stays 0.0712)."""
+    header = _BENCH_HEADER
+
+    def write(path: Path, weights: list[str]) -> None:
+        rows = [
+            f'"T{i}","NAME {i} CORP","Industrials","Equity","1,000.00","{w}","1,000.00","10.00","10.00",'
+            '"United States","NASDAQ","USD","1.00","USD","-"'
+            for i, w in enumerate(weights)
+        ]
+        path.write_text("\n".join(["Fund", 'Fund Holdings as of,"Apr 06, 2023"', " ", header, *rows]) + "\n")
+
+    write(tmp_path / "a.csv", ["1.00", "-"])  # a holding without a weight
+    write(tmp_path / "b.csv", ["1.47", "2.39", "3.26"])
+    write(tmp_path / "c.csv", ["0.10", "-", "0.20", "0.30"])
+    alone, together = _both(monkeypatch, tmp_path)
+    _assert_same(alone, together)
+    assert together.report.files[1].weight_sums == {"b": 0.0712}

@@ -37,7 +37,7 @@ import pyarrow.compute as pc
 from . import _columns as col
 from ._aliases import IDENTITY_COLUMNS, LANGUAGE_NAMES, NUMERIC_COLUMNS, alias_index, header_key, header_language
 from ._asof import implausible_as_of, storable
-from ._build import WEIGHT_SUM_TOLERANCE, _rule_details, read_sheets
+from ._build import WEIGHT_SUM_TOLERANCE, _rule_details, _weight_sums, read_sheets
 from ._countries import country_codes
 from ._currency import stated_currency, states_currency
 from ._dates import AS_OF_WORDS, parse_date
@@ -771,8 +771,17 @@ def _read_layout(stack: _Stack) -> dict[int, Result]:
     )
     sums: list[dict[str, float]] = [{} for _ in range(n)]
     if "weight" in values:
-        for (i, pid), total in values["weight"].groupby([kcode, portfolio.to_numpy()], sort=False).sum().items():
+        # pandas sums every group in another order once the column holds a missing value anywhere
+        # (the last digit can change), so files with a missing weight are summed one by one, as
+        # the per-file path sums them, and the others together
+        weights, pids = values["weight"], portfolio.to_numpy()
+        gaps = np.bincount(kcode[weights.isna().to_numpy()], minlength=n) > 0
+        whole = ~gaps[kcode]
+        for (i, pid), total in weights[whole].groupby([kcode[whole], pids[whole]], sort=False).sum().items():
             sums[i][str(pid)] = float(total)
+        for i in np.flatnonzero(gaps):
+            mine = kcode == i
+            sums[i] = _weight_sums(weights[mine], pd.Series(pids[mine], index=weights.index[mine]))
     out_bounds = np.searchsorted(kcode, np.arange(n + 1))
     skipped_bounds = np.searchsorted(code[~keep], np.arange(n + 1))
 
